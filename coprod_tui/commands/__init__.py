@@ -1,0 +1,1 @@
+"""Sub-commands of the ``coprod`` CLI, one module per family."""

@@ -1,0 +1,112 @@
+"""CaseStore: the catalog plus one document per case.
+
+INTERFACE SKETCH — the store work implements this; the UI and CLI code against
+exactly these names. (Replace this note when implemented.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from coprod_tui.core.case import Case
+from coprod_tui.core.errors import OperationalError, UserInputError
+
+
+class StoreError(OperationalError):
+    """The store could not do what was asked (disk full, permissions, ...)."""
+
+
+class UnsafeStoreError(OperationalError):
+    """The store folder is writable by others, or a foreign symlink."""
+
+
+class CaseNotFound(UserInputError):
+    """No case matches the given id or prefix."""
+
+
+class AmbiguousCaseId(UserInputError):
+    """More than one case matches the given prefix."""
+
+
+class DamagedCaseError(OperationalError):
+    """A case file fails to parse; it is left untouched for ``coprod doctor``."""
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """What the case list needs, read from the catalog (no case file opened)."""
+
+    id: str
+    title: str
+    template_id: str
+    tags: tuple[str, ...]
+    updated: str
+    filled: tuple[str, ...]  # ids of sections holding text
+    revision: int
+    damaged: bool = False
+    conflict_of: str | None = None
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """Outcome of a save.
+
+    ``case`` is what is now stored under the caller's id (with its new
+    revision) when the save went through. When the stored case had moved on
+    past ``base_revision``, nothing was overwritten: ``conflict`` is the new
+    conflict-copy case holding the caller's text, and ``case`` is the current
+    stored version (the other writer's).
+    """
+
+    case: Case
+    conflict: Case | None = None
+
+    @property
+    def conflicted(self) -> bool:
+        return self.conflict is not None
+
+
+@dataclass(frozen=True)
+class RevisionInfo:
+    """One kept earlier version of a case."""
+
+    revision: int
+    saved_at: str
+    saved_by: str
+    words: int
+
+
+class CaseStore:
+    """Open with :meth:`open`. Safe to use from several processes at once."""
+
+    path: Path
+
+    @classmethod
+    def open(cls, path: Path, *, create: bool = True) -> CaseStore: ...
+
+    def list_cases(self, *, include_trashed: bool = False) -> list[CaseSummary]: ...
+
+    def resolve_id(self, id_or_prefix: str) -> str: ...
+
+    def load(self, case_id: str) -> Case: ...
+
+    def create(self, case: Case) -> Case:
+        """Store a new case (from ``core.case.new_case``); returns it at revision 1."""
+        ...
+
+    def save(self, case: Case, *, base_revision: int) -> SaveResult: ...
+
+    def trash(self, case_id: str) -> None: ...
+
+    def list_trash(self) -> list[CaseSummary]: ...
+
+    def untrash(self, case_id: str) -> None: ...
+
+    def history(self, case_id: str) -> list[RevisionInfo]: ...
+
+    def load_revision(self, case_id: str, revision: int) -> Case: ...
+
+    def restore(self, case_id: str, revision: int) -> Case: ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,1 @@
+"""The Textual workbench. Only this package imports Textual."""
