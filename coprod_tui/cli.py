@@ -11,6 +11,7 @@ fast.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -49,9 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="open a throwaway store holding one worked, fictional example case",
     )
-    commands = parser.add_subparsers(
-        dest="command", metavar="COMMAND", parser_class=_OneLineParser
-    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_OneLineParser)
     templates.register(commands)
     cases.register(commands)
     return parser
@@ -87,8 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         # e.g. `coprod list | head`: the reader left; nothing to report.
-        try:
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
-        except OSError:
-            pass
+        # Point stdout at /dev/null so the interpreter's final flush stays quiet.
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

@@ -34,5 +34,5 @@ def printable(text: str, *, keep_newlines: bool = True) -> str:
     """
     cleaned = _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
     if not keep_newlines:
-        cleaned = cleaned.replace("\r", " ").replace("\n", " ")
+        cleaned = cleaned.replace("\n", " ")
     return cleaned

@@ -1,0 +1,105 @@
+"""The Case document: pure operations that must never drop a word."""
+
+import pytest
+
+from coprod_tui.core.case import (
+    Case,
+    adopt_orphan,
+    apply_template,
+    new_case,
+    normalise_tags,
+    progress,
+    set_section_text,
+    word_count,
+)
+from coprod_tui.core.template import Section, Template
+
+
+def make_template(*sections: Section, version: int = 1) -> Template:
+    return Template(
+        id="practice-notes",
+        version=version,
+        title="Practice notes",
+        language="en",
+        source="fictional test template",
+        sections=tuple(sections),
+    )
+
+
+TWO_SECTIONS = make_template(Section("situation", "Situation"), Section("emotions", "Emotions"))
+
+
+def test_new_case_is_blank_and_follows_its_template():
+    case = new_case("Ms Example's visit", TWO_SECTIONS, tags=[" diabetes ", "", "diabetes"])
+    assert case.template_id == "practice-notes"
+    assert case.sections == {}
+    assert case.tags == ["diabetes"]
+    assert case.created == case.updated
+    assert case.created.endswith("Z")
+    assert new_case("x", TWO_SECTIONS).id != case.id
+
+
+def test_set_section_text_returns_a_copy_and_leaves_the_original():
+    case = new_case("A case", TWO_SECTIONS)
+    edited = set_section_text(case, "situation", "Home visit")
+    assert edited.text("situation") == "Home visit"
+    assert case.text("situation") == ""
+
+
+def test_progress_counts_only_sections_with_non_blank_text():
+    case = new_case("A case", TWO_SECTIONS)
+    case = set_section_text(case, "situation", "Home visit")
+    case = set_section_text(case, "emotions", "   \n ")
+    assert progress(case, TWO_SECTIONS) == (1, 2)
+
+
+def test_round_trip_through_dict_is_exact():
+    case = set_section_text(new_case("Tür “quotes”", TWO_SECTIONS), "situation", "å ä ö\n\tend")
+    case.orphans["old"] = "kept"
+    assert Case.from_dict(case.to_dict()) == case
+
+
+@pytest.mark.parametrize("bad", [[], {"id": 3}, {"id": "x", "title": "t"}, {"tags": "a"}])
+def test_from_dict_rejects_malformed_documents(bad):
+    with pytest.raises(ValueError):
+        Case.from_dict(bad)
+
+
+def test_template_change_moves_renamed_text_and_orphans_the_rest():
+    case = new_case("A case", TWO_SECTIONS)
+    case = set_section_text(case, "situation", "Setting text")
+    case = set_section_text(case, "emotions", "Feelings text")
+    newer = make_template(
+        Section("context", "Context", renamed_from=("situation",)),
+        Section("plans", "Plans"),
+        version=2,
+    )
+    mapped = apply_template(case, newer)
+    assert mapped.sections == {"context": "Setting text"}
+    assert mapped.orphans == {"emotions": "Feelings text"}
+    assert mapped.template_version == 2
+
+
+def test_orphans_return_when_the_template_knows_their_section_again():
+    case = new_case("A case", TWO_SECTIONS)
+    case.orphans["emotions"] = "Came back"
+    case.sections["emotions"] = "Newer"
+    mapped = apply_template(case, TWO_SECTIONS)
+    assert mapped.orphans == {}
+    assert mapped.text("emotions") == "Newer\n\nCame back"
+
+
+def test_adopting_an_orphan_appends_it_to_a_section():
+    case = set_section_text(new_case("A case", TWO_SECTIONS), "situation", "First")
+    case.orphans["retired"] = "Old words"
+    adopted = adopt_orphan(case, "retired", "situation")
+    assert adopted.text("situation") == "First\n\nOld words"
+    assert adopted.orphans == {}
+    with pytest.raises(KeyError):
+        adopt_orphan(adopted, "retired", "situation")
+
+
+def test_word_count_and_tag_normalising():
+    assert word_count("  two words\n and three ") == 4
+    assert word_count("") == 0
+    assert normalise_tags(["b", " a", "b ", ""]) == ["b", "a"]
