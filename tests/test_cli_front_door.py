@@ -1,0 +1,48 @@
+"""The CLI front door: one clear line and the right exit code, never a traceback."""
+
+import subprocess
+import sys
+
+import pytest
+
+from coprod_tui import __version__
+from coprod_tui.cli import build_parser, main, store_path
+
+
+def run_module(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "coprod_tui", *args], capture_output=True, text=True, timeout=60
+    )
+
+
+def test_python_dash_m_prints_version():
+    result = run_module("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"coprod {__version__}"
+
+
+def test_unknown_command_is_one_line_and_exit_2():
+    result = run_module("no-such-command")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "no-such-command" in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_option_exits_2(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--no-such-option"])
+    assert exit_info.value.code == 2
+    assert "--no-such-option" in capsys.readouterr().err
+
+
+def test_store_path_prefers_flag_then_environment(monkeypatch, tmp_path):
+    parser = build_parser()
+    monkeypatch.setenv("COPROD_STORE", str(tmp_path / "from-env"))
+    assert store_path(parser.parse_args([])) == tmp_path / "from-env"
+    flagged = parser.parse_args(["--store", str(tmp_path / "flag")])
+    assert store_path(flagged) == tmp_path / "flag"
+    monkeypatch.delenv("COPROD_STORE")
+    default = store_path(parser.parse_args([]))
+    assert default.name == "store" and "coprod" in str(default)
