@@ -1,0 +1,154 @@
+"""Finding templates: shipped, then the user's, then a team's shared folders.
+
+Discovery order is the precedence order, lowest first:
+
+1. the templates shipped with coprod (``schema/`` in a checkout, installed
+   as ``coprod_tui/_schema`` in a wheel);
+2. the user's config folder (``platformdirs``, e.g. ``~/.config/coprod/templates``);
+3. each folder in ``$COPROD_TEMPLATES`` (separated like ``PATH``: ``:`` on
+   POSIX), so a team on a shared server can point everyone at one folder.
+
+A later file with the same template id wins, and the registry remembers which
+file is in force and which it overrides, so ``coprod templates`` can say so. A
+broken template in any folder is recorded as a problem and skipped: one team
+member's typo must never stop everyone else's workbench from starting.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from coprod_tui.core.errors import UserInputError
+from coprod_tui.core.template import Problem, Template, TemplateError, load_template
+
+DEFAULT_TEMPLATE_ID = "batalden-primary-care"
+SWEDISH_TEMPLATE_ID = "batalden-primary-care-sv"
+#: Environment variable naming extra template folders (``os.pathsep``-separated).
+TEMPLATES_ENV = "COPROD_TEMPLATES"
+TEMPLATE_SUFFIXES = (".yaml", ".yml")
+
+
+def shipped_templates_dir() -> Path:
+    """The folder holding the shipped templates.
+
+    A wheel carries them inside the package (``coprod_tui/_schema``, see the
+    force-include in ``pyproject.toml``); a source or editable checkout has
+    them in the top-level ``schema/`` folder.
+    """
+    package = Path(__file__).resolve().parents[1]
+    installed = package / "_schema"
+    if installed.is_dir():
+        return installed
+    return package.parent / "schema"
+
+
+def user_templates_dir() -> Path:
+    """The user's own template folder (may not exist)."""
+    from platformdirs import user_config_path
+
+    return user_config_path("coprod") / "templates"
+
+
+def env_template_dirs(env: Mapping[str, str] | None = None) -> list[Path]:
+    """The folders named in ``$COPROD_TEMPLATES``, in order (empty entries ignored)."""
+    value = (os.environ if env is None else env).get(TEMPLATES_ENV, "")
+    return [Path(part).expanduser() for part in value.split(os.pathsep) if part.strip()]
+
+
+@dataclass(frozen=True)
+class TemplateEntry:
+    """One template id: the file in force and the files it overrides (lowest first)."""
+
+    template: Template
+    path: Path
+    overrides: tuple[Path, ...] = ()
+
+
+@dataclass
+class TemplateRegistry:
+    """Every template found, by id, plus the problems of the files that were skipped."""
+
+    entries: dict[str, TemplateEntry] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    folders: list[Path] = field(default_factory=list)
+
+    def get(self, template_id: str) -> Template:
+        """The template in force for ``template_id``; ``UserInputError`` if unknown."""
+        entry = self.entries.get(template_id)
+        if entry is None:
+            raise UserInputError(f"no template '{template_id}' (see 'coprod templates')")
+        return entry.template
+
+    def all(self) -> list[Template]:
+        """The templates in force, sorted by id."""
+        return [self.entries[key].template for key in sorted(self.entries)]
+
+    def default(self) -> Template:
+        """The template new cases use unless told otherwise."""
+        return self.get(DEFAULT_TEMPLATE_ID)
+
+    def add(self, template: Template, path: Path) -> None:
+        """Put ``template`` in force, remembering the file it overrides, if any."""
+        previous = self.entries.get(template.id)
+        overrides: tuple[Path, ...] = ()
+        if previous is not None:
+            overrides = (*previous.overrides, previous.path)
+        self.entries[template.id] = TemplateEntry(template, path, overrides)
+
+
+def discover_templates(
+    *, user_dir: Path | None = None, env: Mapping[str, str] | None = None
+) -> TemplateRegistry:
+    """Load the shipped, user and ``$COPROD_TEMPLATES`` templates (later ids win).
+
+    ``user_dir`` and ``env`` exist so tests (and callers with their own
+    configuration) need not touch the real home folder or environment.
+    """
+    folders = [shipped_templates_dir(), user_dir or user_templates_dir()]
+    extra = env_template_dirs(env)
+    registry = TemplateRegistry(folders=[*folders, *extra])
+    for folder in folders:
+        _load_folder(registry, folder, must_exist=False)
+    for folder in extra:
+        _load_folder(registry, folder, must_exist=True)
+    return registry
+
+
+def template_files(folder: Path) -> list[Path]:
+    """The template files directly in ``folder``, sorted by name (hidden files skipped)."""
+    try:
+        children = list(folder.iterdir())
+    except OSError:
+        return []
+    return sorted(
+        child
+        for child in children
+        if child.suffix.lower() in TEMPLATE_SUFFIXES and not child.name.startswith(".")
+    )
+
+
+def _load_folder(registry: TemplateRegistry, folder: Path, *, must_exist: bool) -> None:
+    if not folder.is_dir():
+        if must_exist:
+            message = f"{TEMPLATES_ENV} names a folder that does not exist or is not a folder"
+            registry.problems.append(Problem(str(folder), 1, 1, message))
+        return
+    for path in template_files(folder):
+        _load_file(registry, path)
+
+
+def _load_file(registry: TemplateRegistry, path: Path) -> None:
+    try:
+        template = load_template(path)
+    except TemplateError as error:
+        registry.problems.extend(error.problems)
+        return
+    registry.add(template, path)
+
+
+def problems_text(problems: Iterable[Problem]) -> str:
+    """Problems one per line, for printing."""
+    return "\n".join(str(problem) for problem in problems)
