@@ -1,9 +1,376 @@
-"""``coprod templates`` and ``coprod template show|validate|init`` (to be implemented)."""
+"""``coprod templates`` and ``coprod template show|validate|init``.
+
+These commands are how a team adapting the template finds out what is in force
+and what is wrong: ``templates`` lists every template and the file it came
+from (a later folder overrides an earlier one, so "which file wins" must be
+visible); ``validate`` reports every problem in every file at once, in the
+``FILE:LINE:COL: message`` form editors can jump to; ``init`` gives them a
+copy of a working template to start from. Template text is shown through
+``rich.text.Text`` and :func:`printable`, never as markup, because a template
+is untrusted input.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from rich.console import Console
+from rich.text import Text
+
+from coprod_tui.core.errors import OperationalError, UserInputError
+from coprod_tui.core.template import (
+    Problem,
+    Section,
+    Template,
+    load_template,
+    validate_template_file,
+)
+from coprod_tui.core.template_registry import (
+    DEFAULT_TEMPLATE_ID,
+    TemplateRegistry,
+    discover_templates,
+    shipped_templates_dir,
+    template_files,
+)
+from coprod_tui.core.text_safety import printable
+
+SCHEMA_FILE = "template.schema.json"
+_MODELINE = "# yaml-language-server: $schema="
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # noqa: SLF001
     """Add the template commands to the CLI."""
+    listing = commands.add_parser(
+        "templates",
+        help="list the templates and the file each comes from",
+        description="List every template in force: id, version, language, title and its file.",
+    )
+    listing.set_defaults(func=list_templates)
+
+    template = commands.add_parser(
+        "template",
+        help="show, validate or start a template",
+        description="Show, validate or start a template (YAML; see schema/README.md).",
+    )
+    template.set_defaults(func=lambda args: _usage(template))
+    actions = template.add_subparsers(
+        dest="template_command", metavar="ACTION", parser_class=type(template)
+    )
+
+    show = actions.add_parser(
+        "show",
+        help="show a template's sections, perspectives and questions",
+        description="Show a template readably. ID is a template id or a path to a YAML file.",
+    )
+    show.add_argument("template", metavar="ID", help="template id (or a .yaml file)")
+    show.set_defaults(func=show_template)
+
+    validate = actions.add_parser(
+        "validate",
+        help="check template files and report every problem",
+        description=(
+            "Check template files (or every .yaml in a folder) and report every problem as "
+            "FILE:LINE:COL: message. Exit 2 if any file has a problem."
+        ),
+    )
+    validate.add_argument("files", metavar="FILE", nargs="+", type=Path)
+    validate.set_defaults(func=validate_templates)
+
+    init = actions.add_parser(
+        "init",
+        help="write a copy of a template to customise",
+        description=(
+            "Write a copy of a template's YAML to FILE to customise. Never overwrites. Put the "
+            "result in your templates folder or a $COPROD_TEMPLATES folder."
+        ),
+    )
+    init.add_argument("file", metavar="FILE", type=Path)
+    init.add_argument(
+        "--from",
+        dest="source",
+        metavar="ID",
+        default=DEFAULT_TEMPLATE_ID,
+        help=f"template to copy (default: {DEFAULT_TEMPLATE_ID})",
+    )
+    init.set_defaults(func=init_template)
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_usage(sys.stderr)
+    return 2
+
+
+# --------------------------------------------------------------------------- templates
+
+
+def list_templates(args: argparse.Namespace) -> int:
+    """Print the templates in force; broken files are reported on stderr, not fatal."""
+    registry = discover_templates()
+    rows = [("ID", "VERSION", "LANGUAGE", "TITLE", "FILE")]
+    notes: dict[int, list[str]] = {}
+    for template in registry.all():
+        entry = registry.entries[template.id]
+        rows.append(
+            (
+                _cell(template.id),
+                str(template.version),
+                _cell(template.language),
+                _cell(template.title, 48),
+                _cell(str(entry.path)),
+            )
+        )
+        notes[len(rows) - 1] = [f"overrides {_cell(str(path))}" for path in entry.overrides]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    for index, row in enumerate(rows):
+        cells = [cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True)]
+        print("  ".join([*cells, row[4]]).rstrip())
+        for note in notes.get(index, []):
+            print(" " * (sum(widths[:4]) + 8) + note)
+    _report_skipped(registry)
+    return 0
+
+
+def _cell(text: str, limit: int = 0) -> str:
+    """One safe line for a table cell, clipped to ``limit`` characters if given."""
+    line = printable(text, keep_newlines=False)
+    if limit and len(line) > limit:
+        return line[: limit - 1] + "…"
+    return line
+
+
+def _report_skipped(registry: TemplateRegistry) -> None:
+    if not registry.problems:
+        return
+    files = {problem.path for problem in registry.problems}
+    print(
+        f"coprod: skipped {len(files)} broken template file(s); fix them and run "
+        "'coprod template validate FILE':",
+        file=sys.stderr,
+    )
+    for problem in registry.problems:
+        print(printable(str(problem), keep_newlines=False), file=sys.stderr)
+
+
+# --------------------------------------------------------------------------- show
+
+
+def show_template(args: argparse.Namespace) -> int:
+    """Print one template readably (via Rich, never interpreting its text as markup)."""
+    template = _resolve(args.template)
+    # Wrap to the terminal; when piped, keep each question on one line for grep.
+    console = Console(highlight=False, soft_wrap=not sys.stdout.isatty())
+    console.print(render_template(template))
+    return 0
+
+
+def _resolve(name: str) -> Template:
+    """A template by id, or straight from a file when ``name`` looks like a path."""
+    path = Path(name)
+    if name.endswith((".yaml", ".yml")) or os.sep in name:
+        return load_template(path)
+    registry = discover_templates()
+    try:
+        return registry.get(name)
+    except UserInputError as error:
+        if registry.problems:
+            skipped = len({problem.path for problem in registry.problems})
+            raise UserInputError(
+                f"{error}; {skipped} broken template file(s) were skipped"
+            ) from None
+        raise
+
+
+def render_template(template: Template) -> Text:
+    """A readable, markup-free rendering of a whole template."""
+    out = Text()
+
+    def line(text: str = "", style: str = "", indent: int = 0) -> None:
+        out.append(" " * indent)
+        out.append(printable(text), style=style)
+        out.append("\n")
+
+    line(template.title, "bold")
+    line(f"{template.id}  ·  version {template.version}  ·  language {template.language}", "dim")
+    if template.path is not None:
+        line(f"file: {template.path}", "dim")
+    line(f"source: {template.source}", "dim")
+    if template.description:
+        line()
+        for paragraph in template.description.splitlines():
+            line(paragraph)
+    if template.perspectives:
+        line()
+        line("Perspectives", "bold underline")
+        for perspective in template.perspectives:
+            line(f"{perspective.title} [{perspective.id}]", "bold", 2)
+            if perspective.description:
+                line(perspective.description, "", 4)
+    if template.fields:
+        line()
+        line("Case fields", "bold underline")
+        for spec in template.fields:
+            extra = f": {', '.join(spec.choices)}" if spec.choices else ""
+            required = ", required" if spec.required else ""
+            line(f"{spec.label} [{spec.id}] ({spec.type}{required}){extra}", "", 2)
+    line()
+    line("Sections", "bold underline")
+    for number, section in enumerate(template.sections, start=1):
+        _render_section(line, template, number, section)
+    out.rstrip()
+    return out
+
+
+def _render_section(
+    line: Callable[..., None], template: Template, number: int, section: Section
+) -> None:
+    line()
+    line(f"{number}. {section.title} [{section.id}]", "bold", 2)
+    if section.description and section.description != section.title:
+        line(section.description, "italic", 5)
+    perspective = template.perspective(section.perspective)
+    if perspective is not None:
+        line(f"perspective: {perspective.title}", "dim", 5)
+    if section.renamed_from:
+        line(f"renamed from: {', '.join(section.renamed_from)}", "dim", 5)
+    for question in section.questions:
+        line(f"• {question}", "", 5)
+
+
+# --------------------------------------------------------------------------- validate
+
+
+def validate_templates(args: argparse.Namespace) -> int:
+    """Report every problem in every file; exit 2 if there are any."""
+    problems: list[Problem] = []
+    checked = 0
+    for path in _expand(args.files, problems):
+        checked += 1
+        found = validate_template_file(path)
+        if found:
+            problems.extend(found)
+        else:
+            print(f"{printable(str(path), keep_newlines=False)}: ok")
+    for problem in problems:
+        print(printable(str(problem), keep_newlines=False), file=sys.stderr)
+    if problems:
+        files = len({problem.path for problem in problems})
+        noun = "problem" if len(problems) == 1 else "problems"
+        print(
+            f"coprod: {len(problems)} {noun} in {files} of {max(checked, files)} file(s)",
+            file=sys.stderr,
+        )
+        return 2
+    return 0
+
+
+def _expand(paths: list[Path], problems: list[Problem]) -> list[Path]:
+    """Files as given; a folder stands for the template files directly inside it."""
+    expanded: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            inside = template_files(path)
+            if not inside:
+                problems.append(Problem(str(path), 1, 1, "no template files (.yaml) here"))
+            expanded.extend(inside)
+        else:
+            expanded.append(path)
+    return expanded
+
+
+# --------------------------------------------------------------------------- init
+
+
+def init_template(args: argparse.Namespace) -> int:
+    """Write a copy of a template's YAML to a new file (never overwriting)."""
+    target: Path = args.file
+    if target.exists() or target.is_symlink():
+        raise UserInputError(f"{target} already exists; choose another file name")
+    registry = discover_templates()
+    template = registry.get(args.source)
+    source = registry.entries[template.id].path
+    try:
+        text = source.read_text(encoding="utf-8")
+    except OSError as error:
+        raise OperationalError(f"cannot read {source}: {error.strerror or error}") from None
+    _write_new_file(target, _point_modeline_at_schema(text))
+    print(f"wrote {target} (a copy of '{template.id}' from {source})")
+    print(
+        "Edit it (keep the section ids of sections you keep), check it with "
+        f"'coprod template validate {target}', and put it in your templates folder or a "
+        "$COPROD_TEMPLATES folder. Same id: it replaces that template; a new id: it is added."
+    )
+    return 0
+
+
+def _point_modeline_at_schema(text: str) -> str:
+    """Make the editor's ``$schema`` line work from wherever the copy is written."""
+    schema = shipped_templates_dir() / SCHEMA_FILE
+    first, newline, rest = text.partition("\n")
+    if first.startswith(_MODELINE) and schema.is_file():
+        return f"{_MODELINE}{schema.resolve().as_uri()}{newline}{rest}"
+    return text
+
+
+def _write_new_file(target: Path, text: str) -> None:
+    """Write ``text`` to a new file atomically; refuse (exit 2) if it appears meanwhile.
+
+    The text goes to a temporary file in the same folder, is flushed to disk,
+    and is then hard-linked into place: ``link`` fails if the name exists, so
+    there is no window in which another file could be overwritten, and a
+    crash never leaves a half-written copy under the real name.
+    """
+    folder = target.parent if str(target.parent) else Path(".")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
+    except OSError as error:
+        raise OperationalError(f"cannot write in {folder}: {error.strerror or error}") from None
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temp, 0o644 & ~_umask())
+        _link_into_place(temp, target)
+    except FileExistsError:
+        raise UserInputError(f"{target} already exists; choose another file name") from None
+    except OSError as error:
+        raise OperationalError(f"cannot write {target}: {error.strerror or error}") from None
+    finally:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+    _fsync_folder(folder)
+
+
+def _link_into_place(temp: Path, target: Path) -> None:
+    try:
+        os.link(temp, target)
+    except FileExistsError:
+        raise
+    except OSError:
+        # No hard links here (some network or FAT file systems): check, then rename.
+        if target.exists():
+            raise FileExistsError(target) from None
+        os.replace(temp, target)
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def _fsync_folder(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)

@@ -229,12 +229,14 @@ def _decode(data: bytes, shown: str) -> tuple[str | None, list[Problem]]:
         line, column = _byte_position(data, nul)
         message = "binary file (found a NUL byte); a template is a UTF-8 text file"
         return None, [Problem(shown, line, column, message)]
+    # A UTF-8 byte order mark is harmless; editors do not count it as a column.
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     try:
-        return data.decode("utf-8-sig"), []
+        return body.decode("utf-8"), []
     except UnicodeDecodeError as error:
-        line, column = _byte_position(data, error.start)
+        line, column = _byte_position(body, error.start)
         message = (
-            f"invalid UTF-8 (byte 0x{data[error.start]:02x}); save the file as UTF-8 "
+            f"invalid UTF-8 (byte 0x{body[error.start]:02x}); save the file as UTF-8 "
             "(it may be Latin-1 or Windows-1252)"
         )
         return None, [Problem(shown, line, column, message)]
@@ -244,8 +246,6 @@ def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
     """1-based line and column (in characters) of a byte offset."""
     before = data[:offset]
     line_start = before.rfind(b"\n") + 1
-    if before.startswith(b"\xef\xbb\xbf") and line_start == 0:
-        line_start = 3
     column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
     return before.count(b"\n") + 1, column
 
@@ -566,7 +566,8 @@ class _Checker:
         built: list[Any] = []
         first_line: dict[str, int] = {}
         for number, node in enumerate(nodes, start=1):
-            item = build(node, f"{noun} {number}")
+            peeked = _peek_id(node)
+            item = build(node, f"{noun} '{peeked}'" if peeked else f"{noun} {number}")
             if item is None:
                 continue
             if item.id in first_line:
@@ -664,9 +665,10 @@ class _Checker:
             "description",
             lambda n: self.text(n, f"'description' of {what}", allow_empty=True),
         )
-        if ident is None or title is None:
+        if ident is None:
             return None
-        return Perspective(id=ident, title=title, description=description or "")
+        # Kept even with a bad title so sections naming it are not also flagged.
+        return Perspective(id=ident, title=title or "", description=description or "")
 
     def field(self, node: yaml.Node, what: str) -> FieldSpec | None:
         entries = self.mapping(node, what, _FIELD_KEYS)
@@ -737,37 +739,37 @@ class _Checker:
         if entries is None:
             return None
         ident = self.optional(entries, "id", lambda n: self.identifier(n, f"{what} id"))
-        where = f"section '{ident}'" if ident else what
-        title = self.optional(entries, "title", lambda n: self.text(n, f"'title' of {where}"))
+        title = self.optional(entries, "title", lambda n: self.text(n, f"'title' of {what}"))
         description = self.optional(
             entries,
             "description",
-            lambda n: self.text(n, f"'description' of {where}", allow_empty=True),
+            lambda n: self.text(n, f"'description' of {what}", allow_empty=True),
         )
         perspective = self.optional(
-            entries, "perspective", lambda n: self.identifier(n, f"'perspective' of {where}")
+            entries, "perspective", lambda n: self.identifier(n, f"'perspective' of {what}")
         )
         questions = self.optional(
-            entries, "questions", lambda n: self.strings(n, f"'questions' of {where}")
+            entries, "questions", lambda n: self.strings(n, f"'questions' of {what}")
         )
-        renamed = self.optional(entries, "renamed_from", lambda n: self.ids(n, where))
-        if ident is None or title is None or questions is None:
+        renamed = self.optional(entries, "renamed_from", lambda n: self.ids(n, what))
+        if ident is None:
             return None
+        # Kept even when other keys are wrong, so cross-section rules still run.
         return _LocatedSection(
             id=ident,
-            title=title,
+            title=title or "",
             description=description or "",
             perspective=perspective,
-            questions=tuple(questions),
+            questions=tuple(questions or ()),
             renamed_from=tuple(renamed or ()),
             nodes=entries,
         )
 
-    def ids(self, node: yaml.Node, where: str) -> list[str] | None:
-        nodes = self.sequence(node, f"'renamed_from' of {where}")
+    def ids(self, node: yaml.Node, what: str) -> list[str] | None:
+        nodes = self.sequence(node, f"'renamed_from' of {what}")
         if nodes is None:
             return None
-        values = [self.identifier(item, f"'renamed_from' id of {where}") for item in nodes]
+        values = [self.identifier(item, f"'renamed_from' id of {what}") for item in nodes]
         return [value for value in values if value is not None]
 
     def check_sections(
@@ -843,6 +845,15 @@ def _renamed_node(section: _LocatedSection, old: str) -> yaml.Node | None:
             if isinstance(item, yaml.ScalarNode) and str(item.value).strip() == old:
                 return item
     return None
+
+
+def _peek_id(node: yaml.Node) -> str | None:
+    """An item's id if it is already a valid one, to name the item in messages."""
+    value = _id_node(node)
+    if value is node or not isinstance(value, yaml.ScalarNode) or value.tag != _STR:
+        return None
+    text = str(value.value).strip()
+    return text if _ID.fullmatch(text) else None
 
 
 def _id_node(node: yaml.Node) -> yaml.Node:
