@@ -1,112 +1,652 @@
-"""CaseStore: the catalog plus one document per case.
+"""CaseStore: one TinyDB document per case, a derivable catalog, locks, revisions, history.
 
-INTERFACE SKETCH — the store work implements this; the UI and CLI code against
-exactly these names. (Replace this note when implemented.)
+Layout of a store folder (0700; files 0600)::
+
+    coprod-store.json          marks the folder as a store
+    cases/<id>.json            one case: a one-document TinyDB database (table "case")
+    trash/<id>.json            trashed cases (ids are kept, never reused)
+    history/<id>/<rev>-<t>.json  kept earlier versions (hard links; see core.history)
+    locks/<id>.lock            per-case lock files, never deleted
+    damaged/                   damaged files moved aside by ``coprod doctor --repair``
+    catalog.json               cached summaries for listing (see core.catalog)
+
+Why this shape:
+
+* **Size-independent saves.** A save rewrites one small file (atomically, via
+  :mod:`coprod_tui.core.storage`) and touches nothing shared: no catalog write,
+  no store-wide lock. Saves to different cases never interfere.
+* **Concurrency.** Every read-modify-write of a case holds that case's lock
+  (``flock`` on ``locks/<id>.lock``) and re-reads the file by path. A save
+  names the revision it was based on; if the file moved on, nothing is
+  overwritten: the caller's text becomes a conflict copy (a new case with
+  ``conflict_of`` set and a title saying so) and the caller is told.
+* **Damage.** A case file that fails to parse is never written over: it is
+  listed as damaged, loading it raises :class:`DamagedCaseError`, and
+  :meth:`CaseStore.doctor` with ``repair=True`` puts the newest good version
+  back while keeping the damaged file in ``damaged/``.
+* **Failures.** Any ``OSError`` (disk full, permission denied, read-only file
+  system) becomes a one-line :class:`StoreError`; the previous file is intact
+  and the caller still holds its text, so it can simply retry.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import getpass
+import os
+import socket
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from coprod_tui.core.case import Case
-from coprod_tui.core.errors import OperationalError, UserInputError
+from coprod_tui.core.case import Case, apply_template, new_case_id, utc_now, word_count
+from coprod_tui.core.catalog import CASE_DOC_ID, CASE_TABLE, Catalog, case_document, is_case_id
+from coprod_tui.core.errors import CoprodError, UserInputError
+from coprod_tui.core.history import History
+from coprod_tui.core.locking import LockTimeout, file_lock
+from coprod_tui.core.storage import (
+    AtomicJSONStorage,
+    DamagedFileError,
+    describe_os_error,
+    fsync_dir,
+    read_json,
+)
+from coprod_tui.core.store_folder import FolderPolicy, prepare_store_folder, share_with_group
+from coprod_tui.core.store_types import (
+    AmbiguousCaseId,
+    CaseNotFound,
+    CaseSummary,
+    DamagedCaseError,
+    RevisionInfo,
+    SaveResult,
+    StoreError,
+    UnsafeStoreError,
+)
+from coprod_tui.core.template import Template
+
+__all__ = [
+    "AmbiguousCaseId",
+    "CaseNotFound",
+    "CaseStore",
+    "CaseSummary",
+    "DamagedCaseError",
+    "DoctorReport",
+    "ImportReport",
+    "RevisionInfo",
+    "SaveResult",
+    "StoreError",
+    "UnsafeStoreError",
+]
+
+#: Keep an earlier version at least this often while a case is being edited.
+SNAPSHOT_EVERY = 5 * 60.0
+#: Fields that change on every save and do not count as "content".
+_BOOKKEEPING = ("revision", "updated", "saved_by")
 
 
-class StoreError(OperationalError):
-    """The store could not do what was asked (disk full, permissions, ...)."""
+def whoami() -> str:
+    """``user@host``: who saved a version (shown in history and conflict titles)."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = str(os.getuid())
+    return f"{user}@{socket.gethostname()}"
 
 
-class UnsafeStoreError(OperationalError):
-    """The store folder is writable by others, or a foreign symlink."""
+def _content(case: Case) -> dict[str, Any]:
+    data = case.to_dict()
+    for key in _BOOKKEEPING:
+        data.pop(key, None)
+    return data
 
 
-class CaseNotFound(UserInputError):
-    """No case matches the given id or prefix."""
+def same_content(a: Case, b: Case) -> bool:
+    """Whether two versions differ only in revision, time and author."""
+    return _content(a) == _content(b)
 
 
-class AmbiguousCaseId(UserInputError):
-    """More than one case matches the given prefix."""
+@dataclass
+class ImportReport:
+    """What :meth:`CaseStore.import_cases` did."""
+
+    added: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    #: (id in the file, id of the conflict copy made for it)
+    conflicts: list[tuple[str, str]] = field(default_factory=list)
 
 
-class DamagedCaseError(OperationalError):
-    """A case file fails to parse; it is left untouched for ``coprod doctor``."""
+@dataclass
+class DoctorReport:
+    """What :meth:`CaseStore.doctor` found and fixed."""
 
-
-@dataclass(frozen=True)
-class CaseSummary:
-    """What the case list needs, read from the catalog (no case file opened)."""
-
-    id: str
-    title: str
-    template_id: str
-    tags: tuple[str, ...]
-    updated: str
-    filled: tuple[str, ...]  # ids of sections holding text
-    revision: int
-    damaged: bool = False
-    conflict_of: str | None = None
-
-
-@dataclass(frozen=True)
-class SaveResult:
-    """Outcome of a save.
-
-    ``case`` is what is now stored under the caller's id (with its new
-    revision) when the save went through. When the stored case had moved on
-    past ``base_revision``, nothing was overwritten: ``conflict`` is the new
-    conflict-copy case holding the caller's text, and ``case`` is the current
-    stored version (the other writer's).
-    """
-
-    case: Case
-    conflict: Case | None = None
+    checked: int = 0
+    problems: list[str] = field(default_factory=list)
+    fixed: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
-    def conflicted(self) -> bool:
-        return self.conflict is not None
-
-
-@dataclass(frozen=True)
-class RevisionInfo:
-    """One kept earlier version of a case."""
-
-    revision: int
-    saved_at: str
-    saved_by: str
-    words: int
+    def healthy(self) -> bool:
+        """No problem is left (all found ones were fixed)."""
+        return not self.problems
 
 
 class CaseStore:
-    """Open with :meth:`open`. Safe to use from several processes at once."""
+    """Open with :meth:`open`. Safe to use from several processes (and threads) at once."""
 
     path: Path
 
+    def __init__(self, path: Path, policy: FolderPolicy, templates: Any = None) -> None:
+        self.path = path
+        self.policy = policy
+        self._templates = templates
+        self._templates_loaded = templates is not None
+        self._catalog = Catalog(path, file_mode=policy.file_mode)
+        self._history = History(
+            path / "history", file_mode=policy.file_mode, dir_mode=policy.dir_mode
+        )
+        #: case id -> time.time() of this session's last snapshot of it
+        self._snapshotted: dict[str, float] = {}
+        self._who = whoami()
+
+    # --- opening ---------------------------------------------------------------------
+
     @classmethod
-    def open(cls, path: Path, *, create: bool = True) -> CaseStore: ...
+    def open(cls, path: Path, *, create: bool = True, templates: Any = None) -> CaseStore:
+        """Open (and with ``create``, make) the store at ``path``.
 
-    def list_cases(self, *, include_trashed: bool = False) -> list[CaseSummary]: ...
+        ``templates`` is anything with ``get(template_id) -> Template`` (the
+        template registry); loaded cases are mapped onto their template's
+        current sections. Without it the shipped and user templates are
+        discovered on first need. Raises :class:`UnsafeStoreError` for a
+        folder others could tamper with.
+        """
+        root, policy = prepare_store_folder(Path(path), create=create)
+        return cls(root, policy, templates)
 
-    def resolve_id(self, id_or_prefix: str) -> str: ...
+    @property
+    def shared(self) -> bool:
+        """Whether this store is deliberately shared with a Unix group."""
+        return self.policy.shared
 
-    def load(self, case_id: str) -> Case: ...
+    def close(self) -> None:
+        """Nothing to release: no file handle or lock is held between calls."""
+
+    def __enter__(self) -> CaseStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- paths and guards --------------------------------------------------------------
+
+    def _case_path(self, case_id: str) -> Path:
+        return self.path / "cases" / f"{case_id}.json"
+
+    def _trash_path(self, case_id: str) -> Path:
+        return self.path / "trash" / f"{case_id}.json"
+
+    def _lock_path(self, case_id: str) -> Path:
+        return self.path / "locks" / f"{case_id}.lock"
+
+    @staticmethod
+    def _check_id(case_id: str) -> str:
+        if not isinstance(case_id, str) or not is_case_id(case_id):
+            raise CaseNotFound(f"no case with id {case_id!r}")
+        return case_id
+
+    @contextmanager
+    def _guard(self, action: str) -> Iterator[None]:
+        """Turn low-level failures into one-line store errors."""
+        try:
+            yield
+        except CoprodError:
+            raise
+        except LockTimeout:
+            raise StoreError(
+                f"could not {action}: another coprod process is holding the case; try again"
+            ) from None
+        except DamagedFileError as error:
+            raise DamagedCaseError(
+                f"could not {action}: {error.path.name} is damaged ({error.reason}); "
+                "it was left untouched — run 'coprod doctor --repair'"
+            ) from None
+        except OSError as error:
+            raise StoreError(
+                f"could not {action}: {describe_os_error(error)} ({self.path})"
+            ) from None
+        except ValueError as error:  # e.g. text that cannot be encoded
+            raise UserInputError(f"could not {action}: {error}") from None
+
+    @contextmanager
+    def _locked(self, case_id: str) -> Iterator[None]:
+        with file_lock(self._lock_path(case_id), mode=self.policy.file_mode):
+            yield
+
+    # --- templates -------------------------------------------------------------------
+
+    def _template(self, template_id: str) -> Template | None:
+        if not self._templates_loaded:
+            self._templates_loaded = True
+            try:
+                from coprod_tui.core.template_registry import discover_templates
+
+                self._templates = discover_templates()
+            except Exception:  # noqa: BLE001 - a broken template must not hide cases
+                self._templates = None
+        if self._templates is None:
+            return None
+        try:
+            template = self._templates.get(template_id)
+        except (CoprodError, KeyError, LookupError):
+            return None
+        return template if isinstance(template, Template) else None
+
+    def _mapped(self, case: Case) -> Case:
+        """``case`` mapped onto its template's current sections (orphans kept)."""
+        template = self._template(case.template_id)
+        if template is None:
+            return case
+        return apply_template(case, template)
+
+    # --- reading files ---------------------------------------------------------------
+
+    @staticmethod
+    def _read_file(path: Path, case_id: str) -> Case:
+        """Parse one case file; ``FileNotFoundError`` / :class:`DamagedFileError`."""
+        data = read_json(path)
+        try:
+            case = Case.from_dict(case_document(data, path))
+        except ValueError as error:
+            raise DamagedFileError(path, str(error)) from None
+        case.id = case_id  # the file name is the truth (a hand-copied file keeps working)
+        return case
+
+    def _write_file(self, path: Path, case: Case) -> None:
+        storage = AtomicJSONStorage(path, mode=self.policy.file_mode)
+        storage.write({CASE_TABLE: {CASE_DOC_ID: case.to_dict()}})
+
+    # --- listing and ids -------------------------------------------------------------
+
+    def list_cases(self, *, include_trashed: bool = False) -> list[CaseSummary]:
+        """Summaries, newest first, from the catalog (only changed files are read)."""
+        with self._guard("list the cases"):
+            summaries = self._catalog.scan()
+        if not include_trashed:
+            summaries = [s for s in summaries if not s.trashed]
+        summaries.sort(key=lambda s: (s.updated, s.id), reverse=True)
+        return summaries
+
+    def list_trash(self) -> list[CaseSummary]:
+        """Trashed cases, newest first."""
+        return [s for s in self.list_cases(include_trashed=True) if s.trashed]
+
+    def _ids_in(self, folder: str) -> list[str]:
+        try:
+            names = os.listdir(self.path / folder)
+        except FileNotFoundError:
+            return []
+        return [name[:-5] for name in names if name.endswith(".json") and is_case_id(name[:-5])]
+
+    def resolve_id(self, id_or_prefix: str, *, include_trashed: bool = False) -> str:
+        """The full id of the one case whose id starts with ``id_or_prefix``.
+
+        Reads only the case folder's names (no case file, no catalog), so it
+        costs the same whatever the cases hold.
+        """
+        prefix = id_or_prefix.strip().lower()
+        if not prefix:
+            raise CaseNotFound("no case id given")
+        folders = ["cases", "trash"] if include_trashed else ["cases"]
+        if is_case_id(prefix):
+            if any((self.path / folder / f"{prefix}.json").exists() for folder in folders):
+                return prefix
+            matches: list[str] = []
+        else:
+            with self._guard("look up the case"):
+                found = {case_id for f in folders for case_id in self._ids_in(f)}
+                matches = sorted(case_id for case_id in found if case_id.startswith(prefix))
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            shown = ", ".join(m[:8] for m in matches[:5])
+            more = "" if len(matches) <= 5 else f" and {len(matches) - 5} more"
+            raise AmbiguousCaseId(
+                f"{len(matches)} cases start with {prefix!r} ({shown}{more}); give more of the id"
+            )
+        if not include_trashed and (
+            self._trash_path(prefix).exists()
+            or any(case_id.startswith(prefix) for case_id in self._ids_in("trash"))
+        ):
+            raise CaseNotFound(f"the case {prefix!r} is in the trash")
+        raise CaseNotFound(f"no case with id {prefix!r} (see 'coprod list')")
+
+    # --- loading ---------------------------------------------------------------------
+
+    def _locate(self, case_id: str) -> Path:
+        active = self._case_path(case_id)
+        if active.exists():
+            return active
+        trashed = self._trash_path(case_id)
+        if trashed.exists():
+            return trashed
+        raise CaseNotFound(f"no case with id {case_id!r} (see 'coprod list')")
+
+    def load(self, case_id: str, *, mapped: bool = True) -> Case:
+        """The stored case (active or trashed), mapped onto its current template.
+
+        ``mapped=False`` returns the document exactly as stored (export uses it).
+        """
+        self._check_id(case_id)
+        for _attempt in range(3):
+            path = self._locate(case_id)
+            with self._guard("open the case"):
+                try:
+                    case = self._read_file(path, case_id)
+                except FileNotFoundError:
+                    continue  # trashed or restored between locate and read
+            return self._mapped(case) if mapped else case
+        raise CaseNotFound(f"no case with id {case_id!r} (see 'coprod list')")
+
+    # --- writing ---------------------------------------------------------------------
 
     def create(self, case: Case) -> Case:
         """Store a new case (from ``core.case.new_case``); returns it at revision 1."""
-        ...
+        self._check_id(case.id)
+        with self._guard(f"create the case {case.title!r}"), self._locked(case.id):
+            if self._case_path(case.id).exists() or self._trash_path(case.id).exists():
+                raise UserInputError(f"a case with id {case.id} already exists")
+            return self._write_new(case)
 
-    def save(self, case: Case, *, base_revision: int) -> SaveResult: ...
+    def _write_new(self, case: Case) -> Case:
+        """Write a brand-new case at revision 1 (caller holds its lock)."""
+        stored = case.copy()
+        stored.revision = 1
+        stored.updated = utc_now()
+        stored.saved_by = self._who
+        self._write_file(self._case_path(stored.id), stored)
+        return stored
 
-    def trash(self, case_id: str) -> None: ...
+    def save(self, case: Case, *, base_revision: int) -> SaveResult:
+        """Save ``case``, which was edited from revision ``base_revision``.
 
-    def list_trash(self) -> list[CaseSummary]: ...
+        If the stored case is still at ``base_revision`` it is replaced by
+        revision ``base_revision + 1``. Otherwise nothing is overwritten: the
+        caller's text becomes a conflict copy (see :class:`SaveResult`).
+        Saving a case identical to the stored one writes nothing.
+        """
+        self._check_id(case.id)
+        with self._guard(f"save {case.title!r}"), self._locked(case.id):
+            path = self._case_path(case.id)
+            try:
+                stored = self._read_file(path, case.id)
+            except FileNotFoundError:
+                trashed = self._trash_path(case.id)
+                if not trashed.exists():
+                    # Nothing there to overwrite: (re)create it.
+                    recreated = case.copy()
+                    recreated.revision = max(base_revision, 0)
+                    new = self._next_version(recreated)
+                    self._write_file(path, new)
+                    return SaveResult(case=new)
+                stored = self._read_file(trashed, case.id)
+                if same_content(stored, case):
+                    return SaveResult(case=self._mapped(stored))
+                return SaveResult(case=self._mapped(stored), conflict=self._conflict_copy(case))
+            if same_content(stored, case):
+                return SaveResult(case=self._mapped(stored))
+            if stored.revision != base_revision:
+                conflict = None
+                if not same_content(self._mapped(stored), case):
+                    conflict = self._conflict_copy(case)
+                return SaveResult(case=self._mapped(stored), conflict=conflict)
+            new = self._next_version(case, stored.revision)
+            self._keep_history(path, stored)
+            self._write_file(path, new)
+            return SaveResult(case=new)
 
-    def untrash(self, case_id: str) -> None: ...
+    def update(self, case_id: str, change: Callable[[Case], Case]) -> Case:
+        """Apply ``change`` to the current version under the case's lock and save it.
 
-    def history(self, case_id: str) -> list[RevisionInfo]: ...
+        For edits that must never conflict, such as ``coprod write --append``
+        from many processes at once: the read, the change and the write happen
+        while holding the lock, so no concurrent update is lost.
+        """
+        self._check_id(case_id)
+        with self._guard("update the case"), self._locked(case_id):
+            path = self._case_path(case_id)
+            try:
+                stored = self._read_file(path, case_id)
+            except FileNotFoundError:
+                self._locate(case_id)  # CaseNotFound, or:
+                raise UserInputError("the case is in the trash; restore it first") from None
+            changed = change(self._mapped(stored))
+            changed.id = case_id
+            if same_content(stored, changed):
+                return self._mapped(stored)
+            new = self._next_version(changed, stored.revision)
+            self._keep_history(path, stored)
+            self._write_file(path, new)
+            return new
 
-    def load_revision(self, case_id: str, revision: int) -> Case: ...
+    def _next_version(self, case: Case, stored_revision: int | None = None) -> Case:
+        new = case.copy()
+        new.revision = (case.revision if stored_revision is None else stored_revision) + 1
+        new.updated = utc_now()
+        new.saved_by = self._who
+        return new
 
-    def restore(self, case_id: str, revision: int) -> Case: ...
+    def _conflict_copy(self, case: Case) -> Case:
+        """Keep the caller's text as a new, clearly titled case linked to the original."""
+        copy = case.copy()
+        copy.id = new_case_id()
+        copy.conflict_of = case.id
+        stamp = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
+        copy.title = f"{case.title} (conflict copy, {self._who} {stamp})"
+        copy.created = utc_now()
+        with self._locked(copy.id):
+            return self._write_new(copy)
 
-    def close(self) -> None: ...
+    def _keep_history(self, path: Path, stored: Case, *, force: bool = False) -> None:
+        """Snapshot the version about to be replaced when the policy says so."""
+        now = time.time()
+        last = self._snapshotted.get(stored.id)
+        if not force and last is not None and now - last < SNAPSHOT_EVERY:
+            return
+        self._history.keep(stored.id, path, stored.revision, stored.updated)
+        self._history.prune(stored.id, now=now)
+        self._snapshotted[stored.id] = now
+
+    # --- trash -----------------------------------------------------------------------
+
+    def trash(self, case_id: str) -> None:
+        """Move a case to the trash (its id stays reserved; :meth:`untrash` brings it back)."""
+        self._move(case_id, "cases", "trash", "move the case to the trash")
+
+    def untrash(self, case_id: str) -> None:
+        """Bring a trashed case back."""
+        self._move(case_id, "trash", "cases", "restore the case from the trash")
+
+    def _move(self, case_id: str, source: str, target: str, action: str) -> None:
+        self._check_id(case_id)
+        with self._guard(action), self._locked(case_id):
+            src = self.path / source / f"{case_id}.json"
+            dst = self.path / target / f"{case_id}.json"
+            if not src.exists():
+                if dst.exists():
+                    return  # already there
+                raise CaseNotFound(f"no case with id {case_id!r} in {source}")
+            if dst.exists():
+                raise StoreError(f"both {src} and {dst} exist; run 'coprod doctor'")
+            os.replace(src, dst)
+            fsync_dir(dst.parent)
+            fsync_dir(src.parent)
+
+    # --- history ---------------------------------------------------------------------
+
+    def history(self, case_id: str) -> list[RevisionInfo]:
+        """Kept earlier versions, newest first (the current version is not included)."""
+        self._check_id(case_id)
+        infos = []
+        with self._guard("read the case history"):
+            for snap in reversed(self._history.snapshots(case_id)):
+                try:
+                    case = self._read_file(snap.path, case_id)
+                except (DamagedFileError, FileNotFoundError):
+                    infos.append(RevisionInfo(snap.revision, snap.saved_at, "", 0, damaged=True))
+                    continue
+                texts = [*case.sections.values(), *case.orphans.values()]
+                words = sum(word_count(text) for text in texts)
+                infos.append(RevisionInfo(snap.revision, case.updated, case.saved_by, words))
+        return infos
+
+    def load_revision(self, case_id: str, revision: int) -> Case:
+        """One version of a case: a kept earlier one, or the current one."""
+        self._check_id(case_id)
+        snap = self._history.find(case_id, revision)
+        if snap is None:
+            current = self.load(case_id)
+            if current.revision == revision:
+                return current
+            raise UserInputError(
+                f"case {case_id[:8]} has no kept revision {revision} (see 'coprod history')"
+            )
+        with self._guard(f"read revision {revision}"):
+            return self._mapped(self._read_file(snap.path, case_id))
+
+    def restore(self, case_id: str, revision: int) -> Case:
+        """Make an earlier version current again; the current version is kept in history."""
+        self._check_id(case_id)
+        with self._guard(f"restore revision {revision}"), self._locked(case_id):
+            path = self._case_path(case_id)
+            try:
+                current = self._read_file(path, case_id)
+            except FileNotFoundError:
+                self._locate(case_id)
+                raise UserInputError("the case is in the trash; restore it first") from None
+            if current.revision == revision:
+                return self._mapped(current)
+            snap = self._history.find(case_id, revision)
+            if snap is None:
+                raise UserInputError(
+                    f"case {case_id[:8]} has no kept revision {revision} (see 'coprod history')"
+                )
+            old = self._read_file(snap.path, case_id)
+            new = self._next_version(old, current.revision)
+            self._keep_history(path, current, force=True)
+            self._write_file(path, new)
+            return new
+
+    # --- bulk import -----------------------------------------------------------------
+
+    def import_cases(self, cases: Iterable[Case], *, workers: int = 8) -> ImportReport:
+        """Add cases exactly as given (ids, revisions, times kept); idempotent by id.
+
+        A case whose id is already stored with the same content is skipped; one
+        whose id is stored with different content becomes a conflict copy
+        (once: importing the same file again finds the copy and skips it).
+        Writes run on a few threads so their fsyncs share disk flushes.
+        """
+        batch = list(cases)
+        for case in batch:
+            self._check_id(case.id)
+        report = ImportReport()
+        copies_index: dict[str, list[str]] | None = None
+
+        def one(case: Case) -> tuple[str, str, str | None]:
+            with self._locked(case.id):
+                existing = None
+                for path in (self._case_path(case.id), self._trash_path(case.id)):
+                    try:
+                        existing = self._read_file(path, case.id)
+                        break
+                    except FileNotFoundError:
+                        continue
+                    except DamagedFileError:
+                        existing = None
+                        break
+                absent = not (
+                    self._case_path(case.id).exists() or self._trash_path(case.id).exists()
+                )
+                if existing is None and absent:
+                    stored = case.copy()
+                    stored.revision = max(stored.revision, 1)
+                    self._write_file(self._case_path(case.id), stored)
+                    return ("added", case.id, None)
+                if existing is not None and existing.to_dict() == _with_revision(case):
+                    return ("unchanged", case.id, None)
+            return ("clash", case.id, None)
+
+        clashes: list[Case] = []
+        with self._guard("import the cases"):
+            with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+                for (outcome, case_id, _), case in zip(pool.map(one, batch), batch, strict=True):
+                    if outcome == "added":
+                        report.added.append(case_id)
+                    elif outcome == "unchanged":
+                        report.unchanged.append(case_id)
+                    else:
+                        clashes.append(case)
+            for case in clashes:
+                if copies_index is None:
+                    copies_index = {}
+                    for summary in self.list_cases(include_trashed=True):
+                        if summary.conflict_of:
+                            copies_index.setdefault(summary.conflict_of, []).append(summary.id)
+                existing_copy = self._find_equal_copy(case, copies_index.get(case.id, []))
+                if existing_copy is not None:
+                    report.unchanged.append(case.id)
+                    continue
+                copy = self._conflict_copy(case)
+                copies_index.setdefault(case.id, []).append(copy.id)
+                report.conflicts.append((case.id, copy.id))
+        return report
+
+    def _find_equal_copy(self, case: Case, copy_ids: list[str]) -> str | None:
+        wanted = _content(case)
+        for key in ("id", "title", "conflict_of", "created"):
+            wanted.pop(key, None)
+        for copy_id in copy_ids:
+            try:
+                copy = self.load(copy_id, mapped=False)
+            except CoprodError:
+                continue
+            have = _content(copy)
+            for key in ("id", "title", "conflict_of", "created"):
+                have.pop(key, None)
+            if have == wanted and copy.title.startswith(case.title):
+                return copy_id
+        return None
+
+    # --- health ----------------------------------------------------------------------
+
+    def doctor(self, *, repair: bool = False) -> DoctorReport:
+        """Check every file; with ``repair``, fix what can be fixed without losing anything.
+
+        Damaged case files get the newest good version from history back, the
+        damaged file kept in ``damaged/``; loose modes are tightened; temp
+        files of long-dead writers are removed; the catalog is rebuilt.
+        """
+        from coprod_tui.core.store_doctor import run_doctor
+
+        with self._guard("check the store"):
+            return run_doctor(self, repair=repair)
+
+    def share_with_group(self, group: str | None = None) -> list[str]:
+        """Opt in to a team store shared by a Unix group (see core.store_folder)."""
+        with self._guard("share the store"):
+            messages = share_with_group(self.path, group)
+        root, self.policy = prepare_store_folder(self.path, create=False)
+        self._catalog.file_mode = self.policy.file_mode
+        self._history.file_mode = self.policy.file_mode
+        self._history.dir_mode = self.policy.dir_mode
+        return messages
+
+
+def _with_revision(case: Case) -> dict[str, Any]:
+    data = case.to_dict()
+    data["revision"] = max(case.revision, 1)
+    return data

@@ -1,0 +1,200 @@
+"""Kept earlier versions of each case: ``STORE/history/<case id>/<revision>-<time>.json``.
+
+A snapshot is a *hard link* to the case file being replaced. Case files are
+never modified in place (every save writes a new file and renames it over the
+old one), so the link keeps the old version's bytes for free: no copy, no
+extra write, and the save's cost does not grow with the case's history. Where
+links are not allowed (some shared or network folders) the file is copied.
+
+Which versions are kept (the store decides *when* to snapshot; see
+``CaseStore.save``): at least one per five minutes of editing and one per
+session. :func:`prune` then thins them with age and bounds them in count and
+bytes, never dropping the newest:
+
+* younger than a day: all kept;
+* up to 30 days: the newest of each day;
+* up to a year: the newest of each week;
+* older: the newest of each 30 days;
+* then, while over :data:`MAX_SNAPSHOTS` or :data:`MAX_BYTES`, the older of
+  the two snapshots closest together in time goes (history thins evenly
+  instead of forgetting its oldest versions first).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from coprod_tui.core.storage import atomic_write_bytes, fsync_dir, is_temp_name
+
+MAX_SNAPSHOTS = 100
+MAX_BYTES = 32 * 1024 * 1024
+DAY = 86_400.0
+
+_NAME = re.compile(r"^(\d{10})-(\d{8}T\d{6}Z)\.json$")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One kept version on disk."""
+
+    revision: int
+    saved_at: str  # ISO 8601 UTC, from the version's ``updated`` time
+    path: Path
+
+    @property
+    def epoch(self) -> float:
+        """``saved_at`` as seconds since the epoch (0 if unreadable)."""
+        return iso_to_epoch(self.saved_at)
+
+
+def iso_to_epoch(stamp: str) -> float:
+    """Seconds since the epoch of an ISO 8601 time; 0.0 if it can't be read."""
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return 0.0
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
+
+
+def _compact(stamp: str) -> str:
+    epoch = iso_to_epoch(stamp)
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _expand(compact: str) -> str:
+    moment = datetime.strptime(compact, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+class History:
+    """The history folders of one store."""
+
+    def __init__(self, root: Path, *, file_mode: int, dir_mode: int) -> None:
+        self.root = root
+        self.file_mode = file_mode
+        self.dir_mode = dir_mode
+
+    def folder(self, case_id: str) -> Path:
+        return self.root / case_id
+
+    def snapshots(self, case_id: str) -> list[Snapshot]:
+        """Kept versions, oldest first."""
+        try:
+            names = os.listdir(self.folder(case_id))
+        except FileNotFoundError:
+            return []
+        found = []
+        for name in names:
+            match = _NAME.match(name)
+            if match:
+                found.append(
+                    Snapshot(
+                        revision=int(match.group(1)),
+                        saved_at=_expand(match.group(2)),
+                        path=self.folder(case_id) / name,
+                    )
+                )
+        found.sort(key=lambda snap: snap.revision)
+        return found
+
+    def find(self, case_id: str, revision: int) -> Snapshot | None:
+        for snap in self.snapshots(case_id):
+            if snap.revision == revision:
+                return snap
+        return None
+
+    def keep(self, case_id: str, source: Path, revision: int, saved_at: str) -> bool:
+        """Keep ``source`` (the current case file) as ``revision``; False if already kept."""
+        folder = self.folder(case_id)
+        if not folder.is_dir():
+            os.mkdir(folder, self.dir_mode & 0o777)
+            os.chmod(folder, self.dir_mode)
+            fsync_dir(self.root)
+        target = folder / f"{revision:010d}-{_compact(saved_at)}.json"
+        if any(snap.revision == revision for snap in self.snapshots(case_id)):
+            return False
+        try:
+            os.link(source, target)
+        except FileExistsError:
+            return False
+        except OSError:
+            # Hard links refused here (protected_hardlinks, some network or
+            # FAT file systems): copy instead.
+            atomic_write_bytes(target, source.read_bytes(), mode=self.file_mode)
+            return True
+        fsync_dir(folder)
+        return True
+
+    def prune(self, case_id: str, *, now: float) -> list[Snapshot]:
+        """Thin a case's history (see the module docstring); returns what went."""
+        snaps = self.snapshots(case_id)
+        doomed = choose_prunable(snaps, now=now, sizes=_sizes(snaps))
+        for snap in doomed:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(snap.path)
+        folder = self.folder(case_id)
+        if folder.is_dir():
+            for name in os.listdir(folder):
+                if is_temp_name(name):
+                    with contextlib.suppress(OSError):
+                        os.unlink(folder / name)
+        return doomed
+
+
+def _sizes(snaps: list[Snapshot]) -> dict[int, int]:
+    sizes = {}
+    for snap in snaps:
+        try:
+            sizes[snap.revision] = snap.path.stat().st_size
+        except OSError:
+            sizes[snap.revision] = 0
+    return sizes
+
+
+def choose_prunable(
+    snaps: list[Snapshot],
+    *,
+    now: float,
+    sizes: dict[int, int] | None = None,
+    max_count: int = MAX_SNAPSHOTS,
+    max_bytes: int = MAX_BYTES,
+) -> list[Snapshot]:
+    """Which snapshots to drop (pure, so the policy is easy to test)."""
+    ordered = sorted(snaps, key=lambda snap: snap.revision)
+    if not ordered:
+        return []
+    newest = ordered[-1]
+    kept: list[Snapshot] = []
+    buckets: dict[tuple[str, int], Snapshot] = {}
+    for snap in ordered:
+        age = now - snap.epoch
+        if age <= DAY or snap is newest:
+            kept.append(snap)
+            continue
+        if age <= 30 * DAY:
+            bucket = ("day", int(snap.epoch // DAY))
+        elif age <= 365 * DAY:
+            bucket = ("week", int(snap.epoch // (7 * DAY)))
+        else:
+            bucket = ("month", int(snap.epoch // (30 * DAY)))
+        buckets[bucket] = snap  # later (newer) snapshots win their bucket
+    kept.extend(buckets.values())
+    kept.sort(key=lambda snap: snap.revision)
+
+    sizes = sizes or {}
+    total = sum(sizes.get(snap.revision, 0) for snap in kept)
+    while len(kept) > 1 and (len(kept) > max_count or total > max_bytes):
+        # Drop the older of the closest pair (never the newest).
+        gaps = [(kept[i + 1].epoch - kept[i].epoch, i) for i in range(len(kept) - 1)]
+        _gap, index = min(gaps)
+        gone = kept.pop(index)
+        total -= sizes.get(gone.revision, 0)
+    keep_ids = {id(snap) for snap in kept}
+    return [snap for snap in ordered if id(snap) not in keep_ids]

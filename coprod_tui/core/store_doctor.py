@@ -1,0 +1,219 @@
+"""``coprod doctor``: check every file of a store and, if asked, repair without losing anything.
+
+Repairs never delete what someone may need: a damaged case file is first
+hard-linked (or copied) into ``damaged/`` and only then replaced by the newest
+good version from history; a damaged history file is moved into ``damaged/``.
+Only temp files of writers that died long ago are removed (they never held an
+acknowledged save).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from coprod_tui.core.case import Case, utc_now
+from coprod_tui.core.catalog import STALE_TEMP_SECONDS, is_case_id
+from coprod_tui.core.storage import DamagedFileError, atomic_write_bytes, fsync_dir, is_temp_name
+
+if TYPE_CHECKING:
+    from coprod_tui.core.store import CaseStore, DoctorReport
+
+
+def run_doctor(store: CaseStore, *, repair: bool) -> DoctorReport:
+    """Check (and with ``repair``, fix) a store; see :meth:`CaseStore.doctor`."""
+    from coprod_tui.core.store import DoctorReport
+
+    report = DoctorReport()
+    for folder in ("cases", "trash"):
+        for case_id in _case_ids(store.path / folder):
+            report.checked += 1
+            _check_case(store, folder, case_id, report, repair=repair)
+    _check_both_places(store, report)
+    _check_history(store, report, repair=repair)
+    _check_modes(store, report, repair=repair)
+    _check_temps(store, report, repair=repair)
+    store._catalog.scan(use_cache=False)  # noqa: SLF001 - rebuild the derivable catalog
+    return report
+
+
+def _case_ids(folder: Path) -> list[str]:
+    try:
+        names = sorted(os.listdir(folder))
+    except FileNotFoundError:
+        return []
+    return [n[:-5] for n in names if n.endswith(".json") and is_case_id(n[:-5])]
+
+
+def _stamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _check_case(
+    store: CaseStore, folder: str, case_id: str, report: DoctorReport, *, repair: bool
+) -> None:
+    path = store.path / folder / f"{case_id}.json"
+    try:
+        store._read_file(path, case_id)  # noqa: SLF001
+        return
+    except FileNotFoundError:
+        return
+    except DamagedFileError as error:
+        reason = error.reason
+    except OSError as error:
+        report.problems.append(f"case {case_id[:8]}: cannot read {path} ({error.strerror})")
+        return
+    where = " (in the trash)" if folder == "trash" else ""
+    if not repair:
+        report.problems.append(
+            f"case {case_id[:8]}{where} is damaged ({reason}); "
+            "'coprod doctor --repair' restores its newest good version"
+        )
+        return
+    with store._locked(case_id):  # noqa: SLF001
+        try:
+            store._read_file(path, case_id)  # noqa: SLF001
+            return  # repaired meanwhile by someone else
+        except DamagedFileError:
+            pass
+        except FileNotFoundError:
+            return
+        good, newest_revision = _newest_good_version(store, case_id)
+        aside = _set_aside(store, path, case_id)
+        if good is None:
+            report.problems.append(
+                f"case {case_id[:8]}{where} is damaged ({reason}) and has no earlier version "
+                f"to restore; the file stays in place and a copy is at {aside}"
+            )
+            return
+        restored = good.copy()
+        restored.revision = max(newest_revision, good.revision) + 1
+        restored.updated = utc_now()
+        restored.saved_by = store._who  # noqa: SLF001
+        store._write_file(path, restored)  # noqa: SLF001
+        report.fixed.append(
+            f"case {case_id[:8]}{where} was damaged ({reason}): restored revision "
+            f"{good.revision} as revision {restored.revision}; the damaged file is kept at {aside}"
+        )
+
+
+def _newest_good_version(store: CaseStore, case_id: str) -> tuple[Case | None, int]:
+    snaps = store._history.snapshots(case_id)  # noqa: SLF001
+    newest = max((snap.revision for snap in snaps), default=0)
+    for snap in reversed(snaps):
+        try:
+            return store._read_file(snap.path, case_id), newest  # noqa: SLF001
+        except (DamagedFileError, OSError):
+            continue
+    return None, newest
+
+
+def _set_aside(store: CaseStore, path: Path, case_id: str) -> Path:
+    """Keep a damaged file in ``damaged/`` (link, else copy) before anything replaces it."""
+    aside = store.path / "damaged" / f"{case_id}-{_stamp()}.json"
+    try:
+        os.link(path, aside)
+    except FileExistsError:
+        return aside
+    except OSError:
+        atomic_write_bytes(aside, path.read_bytes(), mode=store.policy.file_mode)
+        return aside
+    fsync_dir(aside.parent)
+    return aside
+
+
+def _check_both_places(store: CaseStore, report: DoctorReport) -> None:
+    both = set(_case_ids(store.path / "cases")) & set(_case_ids(store.path / "trash"))
+    for case_id in sorted(both):
+        report.problems.append(
+            f"case {case_id[:8]} is both in cases/ and in trash/; "
+            f"move one of the two files out of {store.path} by hand"
+        )
+
+
+def _check_history(store: CaseStore, report: DoctorReport, *, repair: bool) -> None:
+    root = store.path / "history"
+    try:
+        case_ids = sorted(os.listdir(root))
+    except FileNotFoundError:
+        return
+    for case_id in case_ids:
+        if not is_case_id(case_id):
+            continue
+        for snap in store._history.snapshots(case_id):  # noqa: SLF001
+            try:
+                store._read_file(snap.path, case_id)  # noqa: SLF001
+            except FileNotFoundError:
+                continue
+            except (DamagedFileError, OSError):
+                if repair:
+                    aside = store.path / "damaged" / f"{case_id}-r{snap.revision}-{_stamp()}.json"
+                    os.replace(snap.path, aside)
+                    fsync_dir(aside.parent)
+                    report.fixed.append(
+                        f"case {case_id[:8]}: kept revision {snap.revision} was damaged; "
+                        f"moved to {aside}"
+                    )
+                else:
+                    report.problems.append(
+                        f"case {case_id[:8]}: kept revision {snap.revision} is damaged"
+                    )
+
+
+def _check_modes(store: CaseStore, report: DoctorReport, *, repair: bool) -> None:
+    policy = store.policy
+    loose_files = 0o007 if policy.shared else 0o077
+    loose_dirs = 0o007 if policy.shared else 0o077
+    uid = os.geteuid()
+    for folder, dirs, files in os.walk(store.path):
+        entries = [(folder, True)] + [(os.path.join(folder, name), False) for name in files]
+        for path, is_dir in entries:
+            try:
+                info = os.lstat(path)
+            except FileNotFoundError:
+                continue
+            if stat.S_ISLNK(info.st_mode):
+                continue
+            mode = stat.S_IMODE(info.st_mode)
+            if not mode & (loose_dirs if is_dir else loose_files):
+                continue
+            wanted = policy.dir_mode if is_dir else policy.file_mode
+            if repair and info.st_uid == uid:
+                os.chmod(path, wanted)
+                report.fixed.append(f"{path}: mode {mode:o} tightened to {wanted:o}")
+            else:
+                report.problems.append(
+                    f"{path} can be read by other users (mode {mode:o}); "
+                    f"run 'chmod {wanted & 0o777:o} {path}' or 'coprod doctor --repair'"
+                )
+        dirs.sort()
+
+
+def _check_temps(store: CaseStore, report: DoctorReport, *, repair: bool) -> None:
+    now = time.time()
+    stale = []
+    for folder, _dirs, files in os.walk(store.path):
+        for name in files:
+            if not is_temp_name(name):
+                continue
+            path = os.path.join(folder, name)
+            try:
+                if now - os.lstat(path).st_mtime > STALE_TEMP_SECONDS:
+                    stale.append(path)
+            except FileNotFoundError:
+                continue
+    if not stale:
+        return
+    if repair:
+        for path in stale:
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                continue
+        report.fixed.append(f"removed {len(stale)} temp file(s) left by interrupted saves")
+    else:
+        report.notes.append(f"{len(stale)} temp file(s) left by interrupted saves")
