@@ -1,9 +1,406 @@
-"""Case commands: new, list, show, write, export, import, history, restore, doctor (to be implemented)."""
+"""Case commands: new, list, show, write, export, import, history, restore, doctor.
+
+Thin handlers over :class:`~coprod_tui.core.store.CaseStore`. Every command
+takes a case id or any unique prefix of one. Output meant for people passes
+through :func:`~coprod_tui.core.text_safety.printable`; JSON output escapes
+every terminal control character. Failures are :class:`CoprodError` lines
+(exit 2 for bad input, 1 for operational failures); the front door prints
+them. Heavy imports happen inside handlers so ``coprod --help`` stays fast.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from coprod_tui.core.errors import OperationalError, UserInputError
+from coprod_tui.core.text_safety import printable
+
+if TYPE_CHECKING:
+    from coprod_tui.core.case import Case
+    from coprod_tui.core.store import CaseStore
+    from coprod_tui.core.template import Template
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # noqa: SLF001
     """Add the case commands to the CLI."""
+    new = commands.add_parser("new", help="create a case; prints its id")
+    new.add_argument("title", metavar="TITLE")
+    new.add_argument("--template", metavar="ID", help="template id (default: the default template)")
+    new.add_argument("--tag", action="append", default=[], metavar="T", help="tag (repeatable)")
+    new.set_defaults(func=cmd_new)
+
+    listing = commands.add_parser("list", help="list the cases")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.add_argument(
+        "--tag", action="append", default=[], metavar="T", help="only cases with this tag"
+    )
+    listing.set_defaults(func=cmd_list)
+
+    show = commands.add_parser("show", help="show one case")
+    show.add_argument("case", metavar="CASE", help="case id or unique prefix")
+    show.add_argument("--json", action="store_true", help="print the case as JSON")
+    show.set_defaults(func=cmd_show)
+
+    write = commands.add_parser("write", help="set a section's text from standard input")
+    write.add_argument("case", metavar="CASE", help="case id or unique prefix")
+    write.add_argument("section", metavar="SECTION", help="section id or number (1, 2, ...)")
+    write.add_argument("--append", action="store_true", help="add to the end instead of replacing")
+    write.set_defaults(func=cmd_write)
+
+    export = commands.add_parser("export", help="export cases losslessly")
+    export.add_argument("cases", metavar="CASE", nargs="*", help="case ids or prefixes")
+    export.add_argument("--all", action="store_true", help="export every case")
+    export.add_argument("--format", choices=["json"], default="json", help="output format")
+    export.add_argument("-o", "--output", metavar="FILE", default="-", help="file, or - for stdout")
+    export.set_defaults(func=cmd_export)
+
+    imp = commands.add_parser("import", help="import an export file (idempotent by id)")
+    imp.add_argument("file", metavar="FILE", help="export file, or - for standard input")
+    imp.set_defaults(func=cmd_import)
+
+    history = commands.add_parser("history", help="list a case's kept versions")
+    history.add_argument("case", metavar="CASE", help="case id or unique prefix")
+    history.set_defaults(func=cmd_history)
+
+    restore = commands.add_parser("restore", help="make a kept version current again")
+    restore.add_argument("case", metavar="CASE", help="case id or unique prefix")
+    restore.add_argument("revision", metavar="REV", type=_revision, help="revision number")
+    restore.set_defaults(func=cmd_restore)
+
+    doctor = commands.add_parser("doctor", help="check the store (and repair it)")
+    doctor.add_argument("--repair", action="store_true", help="fix what can be fixed safely")
+    doctor.add_argument(
+        "--share-with-group",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="GROUP",
+        help="deliberately share this store with a Unix group (folders 2770, files 0660)",
+    )
+    doctor.set_defaults(func=cmd_doctor)
+
+
+def _revision(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a revision number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("revision numbers start at 1")
+    return value
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def _open_store(args: argparse.Namespace, templates: Any = None) -> CaseStore:
+    from coprod_tui.cli import store_path
+    from coprod_tui.core.store import CaseStore
+
+    return CaseStore.open(store_path(args), templates=templates)
+
+
+def _templates() -> Any:
+    from coprod_tui.core.template_registry import discover_templates
+
+    return discover_templates()
+
+
+def _template_or_none(templates: Any, template_id: str) -> Template | None:
+    try:
+        return templates.get(template_id)
+    except Exception:  # noqa: BLE001 - an unknown template only costs section names
+        return None
+
+
+def _line(text: str) -> str:
+    return printable(text, keep_newlines=False)
+
+
+def _out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _local(stamp: str) -> str:
+    """An ISO UTC time as local ``YYYY-MM-DD HH:MM`` (as stored if unreadable)."""
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return _line(stamp)
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _print_json(data: Any) -> None:
+    from coprod_tui.core.export import safe_json
+
+    _out(safe_json(data))
+
+
+# --- commands --------------------------------------------------------------------------
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from coprod_tui.core.case import new_case
+
+    title = args.title.strip()
+    if not title:
+        raise UserInputError("a case needs a title")
+    templates = _templates()
+    template = templates.get(args.template) if args.template else templates.default()
+    store = _open_store(args, templates)
+    case = store.create(new_case(title, template, tags=args.tag))
+    _out(case.id)
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    store = _open_store(args)
+    wanted = {tag.strip() for tag in args.tag if tag.strip()}
+    summaries = [s for s in store.list_cases() if wanted <= set(s.tags)]
+    if args.json:
+        from dataclasses import asdict
+
+        _print_json([asdict(s) for s in summaries])
+        return 0
+    if not summaries:
+        _out("no cases" + (" with that tag" if wanted else "") + " (create one with 'coprod new')")
+        return 0
+    templates = _templates()
+    rows = [("ID", "UPDATED", "FILLED", "TITLE", "TAGS")]
+    for s in summaries:
+        template = _template_or_none(templates, s.template_id)
+        total = f"/{len(template.sections)}" if template else ""
+        title = _line(s.title) or "(untitled)"
+        if s.damaged:
+            title = f"DAMAGED: {title} (run 'coprod doctor')"
+        elif s.conflict_of:
+            title = f"{title} [conflict of {s.conflict_of[:8]}]"
+        filled = "?" if s.damaged else f"{len(s.filled)}{total}"
+        rows.append((s.id[:8], _local(s.updated), filled, title, _line(", ".join(s.tags))))
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    for row in rows:
+        cells = [row[i].ljust(widths[i]) for i in range(3)]
+        _out(
+            "  ".join([*cells, row[3]] + ([f"({row[4]})"] if row[4] and row is not rows[0] else []))
+        )
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    templates = _templates()
+    store = _open_store(args, templates)
+    case = store.load(store.resolve_id(args.case))
+    if args.json:
+        _print_json(case.to_dict())
+        return 0
+    template = _template_or_none(templates, case.template_id)
+    _out(_line(case.title))
+    _out(f"id        {case.id}")
+    _out(f"template  {_line(case.template_id)} (version {case.template_version})")
+    _out(f"created   {_local(case.created)}")
+    _out(f"updated   {_local(case.updated)} by {_line(case.saved_by)} (revision {case.revision})")
+    if case.tags:
+        _out(f"tags      {_line(', '.join(case.tags))}")
+    if case.conflict_of:
+        _out(f"conflict copy of {case.conflict_of}")
+    for key, value in case.fields.items():
+        _out(f"{_line(key)}: {_line(value)}")
+    sections = [(s.id, s.title) for s in template.sections] if template else []
+    known = {sid for sid, _ in sections}
+    sections += [(sid, sid) for sid in case.sections if sid not in known]
+    for number, (section_id, title) in enumerate(sections, start=1):
+        _out()
+        _out(f"{number}. {_line(title)} [{section_id}]")
+        text = case.text(section_id)
+        _out(printable(text).rstrip("\n") if text.strip() else "(empty)")
+    for orphan_id, text in case.orphans.items():
+        _out()
+        _out(f"Orphaned text from section '{_line(orphan_id)}' (no longer in the template):")
+        _out(printable(text).rstrip("\n"))
+    return 0
+
+
+def _section_id(case: Case, template: Template | None, given: str) -> str:
+    ids = [s.id for s in template.sections] if template else list(case.sections)
+    if given in ids:
+        return given
+    if given.isdigit() and ids:
+        number = int(given)
+        if 1 <= number <= len(ids):
+            return ids[number - 1]
+        raise UserInputError(f"no section {number}: this case's template has 1 to {len(ids)}")
+    if template is None:
+        raise UserInputError(
+            f"unknown section {given!r}; the case's template {case.template_id!r} is not installed"
+        )
+    raise UserInputError(
+        f"no section {given!r} in template {template.id!r}; use one of: {', '.join(ids)} "
+        f"or a number 1 to {len(ids)}"
+    )
+
+
+def _read_stdin() -> str:
+    raw = sys.stdin.buffer.read()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise UserInputError(
+            f"standard input is not valid UTF-8 (byte {error.start}); nothing was saved"
+        ) from None
+
+
+def cmd_write(args: argparse.Namespace) -> int:
+    templates = _templates()
+    store = _open_store(args, templates)
+    case_id = store.resolve_id(args.case)
+    current = store.load(case_id)
+    template = _template_or_none(templates, current.template_id)
+    section_id = _section_id(current, template, args.section)
+    text = _read_stdin()
+
+    def change(case: Case) -> Case:
+        if args.append:
+            existing = case.text(section_id)
+            joiner = "" if not existing or existing.endswith("\n") else "\n"
+            case.sections[section_id] = existing + joiner + text
+        else:
+            case.sections[section_id] = text
+        return case
+
+    saved = store.update(case_id, change)
+    _out(f"saved {section_id} of {case_id[:8]} (revision {saved.revision})")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from coprod_tui.core.export import dump_export
+    from coprod_tui.core.store import DamagedCaseError
+
+    if args.all and args.cases:
+        raise UserInputError("give case ids or --all, not both")
+    if not args.all and not args.cases:
+        raise UserInputError("name the cases to export, or use --all")
+    store = _open_store(args)
+    if args.all:
+        ids = [s.id for s in reversed(store.list_cases())]
+    else:
+        ids = list(dict.fromkeys(store.resolve_id(given) for given in args.cases))
+    cases, damaged = [], []
+    for case_id in ids:
+        try:
+            cases.append(store.load(case_id, mapped=False))
+        except DamagedCaseError:
+            if not args.all:
+                raise
+            damaged.append(case_id[:8])
+    data = dump_export(cases)
+    if args.output == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        _write_output(args.output, data)
+    if damaged:
+        raise OperationalError(
+            f"exported {len(cases)} case(s) but skipped damaged case(s) {', '.join(damaged)}; "
+            "run 'coprod doctor --repair'"
+        )
+    if args.output != "-":
+        print(f"exported {len(cases)} case(s) to {printable(args.output)}", file=sys.stderr)
+    return 0
+
+
+def _write_output(path: str, data: bytes) -> None:
+    from pathlib import Path
+
+    from coprod_tui.core.storage import atomic_write_bytes, describe_os_error
+
+    try:
+        atomic_write_bytes(Path(path), data)
+    except OSError as error:
+        raise OperationalError(f"could not write {path}: {describe_os_error(error)}") from None
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from coprod_tui.core.export import parse_export
+
+    if args.file == "-":
+        raw, source = sys.stdin.buffer.read(), "standard input"
+    else:
+        try:
+            with open(args.file, "rb") as handle:
+                raw = handle.read()
+        except FileNotFoundError:
+            raise UserInputError(f"no such file: {args.file}") from None
+        except OSError as error:
+            raise OperationalError(f"cannot read {args.file}: {error.strerror}") from None
+        source = args.file
+    cases = parse_export(raw, source=printable(source))
+    store = _open_store(args)
+    report = store.import_cases(cases)
+    _out(
+        f"imported {len(report.added)} new case(s); {len(report.unchanged)} already present; "
+        f"{len(report.conflicts)} conflict cop{'y' if len(report.conflicts) == 1 else 'ies'}"
+    )
+    for original, copy in report.conflicts:
+        _out(f"  {original[:8]} differs from the stored case: kept as {copy[:8]}")
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from coprod_tui.core.case import word_count
+
+    store = _open_store(args)
+    case_id = store.resolve_id(args.case, include_trashed=True)
+    current = store.load(case_id, mapped=False)
+    words = sum(word_count(t) for t in [*current.sections.values(), *current.orphans.values()])
+    _out(f"{_line(current.title)} ({case_id})")
+    _out(
+        f"  rev {current.revision:>4}  {_local(current.updated)}  {_line(current.saved_by)}  "
+        f"{words} words  (current)"
+    )
+    for info in store.history(case_id):
+        if info.damaged:
+            _out(f"  rev {info.revision:>4}  {_local(info.saved_at)}  (damaged)")
+            continue
+        _out(
+            f"  rev {info.revision:>4}  {_local(info.saved_at)}  {_line(info.saved_by)}  "
+            f"{info.words} words"
+        )
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    store = _open_store(args)
+    case_id = store.resolve_id(args.case)
+    restored = store.restore(case_id, args.revision)
+    _out(
+        f"restored revision {args.revision} of {case_id[:8]} as revision {restored.revision} "
+        "(the previous version is kept in its history)"
+    )
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    store = _open_store(args)
+    if args.share_with_group is not None:
+        for message in store.share_with_group(args.share_with_group or None):
+            _out(printable(message))
+    report = store.doctor(repair=args.repair)
+    for message in report.fixed:
+        _out(f"fixed: {printable(message)}")
+    for message in report.notes:
+        _out(f"note: {printable(message)}")
+    for message in report.problems:
+        _out(f"problem: {printable(message)}")
+    if report.problems:
+        print(
+            f"coprod: {len(report.problems)} problem(s) in the store {store.path}",
+            file=sys.stderr,
+        )
+        return 1
+    _out(f"store OK: {report.checked} case(s) checked in {printable(str(store.path))}")
+    return 0
