@@ -1,38 +1,289 @@
 """CoprodApp: builds screens and owns the store handle.
 
-MINIMAL CONTRACT (expanded by the UI shell work). Screens reach shared state
-through these attributes and never touch files themselves:
+Screens reach shared state through these attributes and never touch files
+themselves:
 
 - ``app.store``: the open :class:`~coprod_tui.core.store.CaseStore`
 - ``app.templates``: the :class:`~coprod_tui.core.template_registry.TemplateRegistry`
-- ``app.config``: the user's settings (theme, default template)
-- ``app.clock()``: the current local time (tests pass a fixed clock)
+- ``app.config``: the user's :class:`~coprod_tui.core.config.Config`
+- ``app.clock()``: the current time (tests pass a fixed clock)
+
+The app's one hard duty is that no typed word is lost on the way out. Every
+exit path — Ctrl+Q, the palette's Quit, SIGHUP (a dropped SSH connection),
+SIGTERM, a crash in the input thread when the terminal disappears, and a last
+look when the app unmounts — first calls ``flush()`` on every editor screen it
+knows of. ``flush()`` saves synchronously, so by the time the process can exit
+the text is on disk.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+import contextlib
+import signal
+import weakref
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from rich.console import RenderableType
 from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+
+from coprod_tui.core.config import Config, ConfigWriteError, save_config
+from coprod_tui.core.errors import CoprodError
+from coprod_tui.ui.commands import CoprodCommands
+
+if TYPE_CHECKING:
+    from coprod_tui.core.store import CaseStore
+    from coprod_tui.core.template import Template
+    from coprod_tui.core.template_registry import TemplateRegistry
+
+#: Signals that mean "the session is ending": flush, then exit cleanly.
+EXIT_SIGNALS: tuple[signal.Signals, ...] = tuple(
+    getattr(signal, name) for name in ("SIGHUP", "SIGTERM") if hasattr(signal, name)
+)
+
+#: Seconds within which a second Ctrl+Q quits even though saving failed.
+FORCE_QUIT_WINDOW = 5.0
+
+
+@runtime_checkable
+class Flushable(Protocol):
+    """A screen holding text that must reach the store before the app exits."""
+
+    def flush(self) -> None:
+        """Save unsaved text synchronously."""
 
 
 class CoprodApp(App[int]):
-    """The coprod workbench."""
+    """The coprod workbench: the case list, the editor, help and the palette."""
 
     TITLE = "coprod"
+    CSS_PATH = ["app.tcss", "case_list.tcss", "dialogs.tcss", "help.tcss"]
+    COMMANDS = App.COMMANDS | {CoprodCommands}
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", tooltip="Save everything and quit.", priority=True),
+        Binding("f1", "help", "Help", tooltip="Keys of this screen and the template."),
+    ]
 
     def __init__(
         self,
-        store: Any,
-        templates: Any,
-        config: Any = None,
+        store: CaseStore,
+        templates: TemplateRegistry,
+        config: Config | None = None,
         *,
         clock: Callable[[], datetime] | None = None,
+        notices: Sequence[str] = (),
+        handle_signals: bool = True,
     ) -> None:
         super().__init__()
         self.store = store
         self.templates = templates
-        self.config = config
-        self.clock: Callable[[], datetime] = clock or datetime.now
+        self.config: Config = config if config is not None else Config()
+        self.clock: Callable[[], datetime] = clock or _local_now
+        self._notices = list(notices)
+        self._handle_signals = handle_signals
+        self._installed_signals: list[signal.Signals] = []
+        self._editors: weakref.WeakSet[Screen[Any]] = weakref.WeakSet()
+        self._quit_failed_at: float | None = None
+        self._persist_theme = False
+        if self.config.theme:
+            if self.config.theme in self.available_themes:
+                self.theme = self.config.theme
+            else:
+                self._notices.append(f"theme {self.config.theme!r} is not installed; using default")
+
+    # -- start-up ---------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen[Any]:
+        """The case list is home."""
+        from coprod_tui.ui.screens.case_list import CaseListScreen
+
+        return CaseListScreen()
+
+    def on_mount(self) -> None:
+        self.screen_change_signal.subscribe(self, self._remember_editor)
+        if self._handle_signals and not self.is_headless:
+            self.install_signal_handlers()
+        self._persist_theme = True
+        for notice in self._notices:
+            self.notify(notice, title="Note", severity="warning", markup=False, timeout=10)
+
+    def on_unmount(self) -> None:
+        """Last look: anything still unsaved goes to disk before the loop stops."""
+        self.flush_editors()
+        self.remove_signal_handlers()
+
+    # -- templates --------------------------------------------------------------------
+
+    def template_for(self, template_id: str) -> Template | None:
+        """The template with this id, or ``None`` when it is not installed."""
+        try:
+            return self.templates.get(template_id)
+        except CoprodError:
+            return None
+
+    # -- opening cases ----------------------------------------------------------------
+
+    def open_case(self, case_id: str) -> None:
+        """Show a case in the editor, leaving any other editor first (after saving it)."""
+        from coprod_tui.ui.screens.case_editor import CaseEditorScreen
+
+        self.flush_editors()
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        editor = CaseEditorScreen(case_id)
+        self._editors.add(editor)
+        self.push_screen(editor)
+
+    def action_new_case(self) -> None:
+        """Ask for a title and template, store the case, and open it on section 1."""
+        from coprod_tui.ui.screens.case_list import CaseListScreen
+
+        home = self.screen_stack[0] if self.screen_stack else None
+        if isinstance(home, CaseListScreen):
+            home.action_new_case()
+
+    def action_help(self) -> None:
+        """Help built from the bindings that are live on the current screen."""
+        from coprod_tui.ui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+            return
+        self.push_screen(HelpScreen.for_screen(self.screen))
+
+    def action_trash(self) -> None:
+        """Show the trash (from the palette, wherever the user is)."""
+        from coprod_tui.ui.screens.case_list import CaseListScreen
+
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, CaseListScreen):
+            self.flush_editors()
+            self.pop_screen()
+        if isinstance(self.screen, CaseListScreen):
+            self.screen.action_trash()
+
+    # -- never lose a word ------------------------------------------------------------
+
+    def _remember_editor(self, screen: Screen[Any]) -> None:
+        """Track every screen with unsaved-text duties, even after it leaves the stack."""
+        if isinstance(screen, Flushable):
+            self._editors.add(screen)
+
+    def editor_screens(self) -> list[Flushable]:
+        """Every screen that may hold unsaved text: the stack first, then remembered ones."""
+        seen: list[Flushable] = []
+        for screen in [*self.screen_stack, *list(self._editors)]:
+            if isinstance(screen, Flushable) and screen not in seen:
+                seen.append(screen)
+        return seen
+
+    def flush_editors(self) -> list[str]:
+        """Save every editor's unsaved text now; returns one line per failure.
+
+        Never raises: a failure is reported, and the caller decides whether
+        it is safe to go on (Ctrl+Q refuses once; a signal cannot wait).
+        """
+        failures: list[str] = []
+        for editor in self.editor_screens():
+            try:
+                editor.flush()
+            except Exception as error:  # reported, never swallowed silently
+                failures.append(str(error) or type(error).__name__)
+                self.log.error("flush failed", error)
+        return failures
+
+    async def action_quit(self) -> None:
+        """Save every open case, then quit. If saving fails, say so and stay."""
+        failures = self.flush_editors()
+        now = asyncio.get_running_loop().time()
+        recently_failed = (
+            self._quit_failed_at is not None and now - self._quit_failed_at < FORCE_QUIT_WINDOW
+        )
+        if failures and not recently_failed:
+            self._quit_failed_at = now
+            self.notify(
+                f"Could not save: {failures[0]}. Press Ctrl+Q again to quit anyway.",
+                title="Not saved",
+                severity="error",
+                markup=False,
+                timeout=FORCE_QUIT_WINDOW,
+            )
+            return
+        self.exit(0)
+
+    def exit(
+        self,
+        result: int | None = None,
+        return_code: int = 0,
+        message: RenderableType | None = None,
+    ) -> None:
+        """Every way out of the app passes here: save first."""
+        self.flush_editors()
+        super().exit(result, return_code, message)
+
+    def panic(self, *renderables: RenderableType) -> None:
+        """The terminal vanished or something broke: save what we can first."""
+        self.flush_editors()
+        super().panic(*renderables)
+
+    def install_signal_handlers(self) -> None:
+        """Make SIGHUP and SIGTERM save and exit cleanly (restoring the terminal)."""
+        loop = asyncio.get_running_loop()
+        for signum in EXIT_SIGNALS:
+            try:
+                loop.add_signal_handler(signum, self.handle_exit_signal, signum)
+            except (NotImplementedError, RuntimeError, ValueError):
+                continue  # not the main thread, or a platform without them
+            self._installed_signals.append(signum)
+
+    def remove_signal_handlers(self) -> None:
+        """Give the signals back (tests run many apps in one process)."""
+        with contextlib.suppress(RuntimeError):
+            loop = asyncio.get_running_loop()
+            for signum in self._installed_signals:
+                with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                    loop.remove_signal_handler(signum)
+        self._installed_signals.clear()
+
+    def handle_exit_signal(self, signum: int) -> None:
+        """SIGHUP/SIGTERM: save synchronously, then exit with 128 + signal number."""
+        self.flush_editors()
+        self.exit(None, return_code=128 + int(signum))
+
+    # -- theme ------------------------------------------------------------------------
+
+    def watch_theme(self, theme: str) -> None:
+        """Remember the theme the user picks (Ctrl+P → Theme) in their config."""
+        if not self._persist_theme or theme == self.config.theme:
+            return
+        self.config = self.config.with_theme(theme)
+        if self.config.path is None:
+            return  # settings not backed by a file (tests, --demo with no home)
+        try:
+            save_config(self.config)
+        except ConfigWriteError as error:
+            self.notify(str(error), title="Theme not saved", severity="warning", markup=False)
+
+    # -- helpers for screens ----------------------------------------------------------
+
+    def notify_error(self, error: BaseException, *, title: str = "Error") -> None:
+        """Show a failure from the store in one line (user text is never markup)."""
+        self.notify(str(error), title=title, severity="error", markup=False, timeout=8)
+
+    def copy_case_id(self, case_id: str) -> None:
+        """Put a case id on the clipboard (OSC 52, so it works over SSH)."""
+        self.copy_to_clipboard(case_id)
+        self.notify(f"Copied case id {case_id}", markup=False, timeout=3)
+
+
+def _local_now() -> datetime:
+    """Now, as an aware local time (so comparisons with stored UTC times work)."""
+    return datetime.now().astimezone()
+
+
+def iter_flushable(screens: Iterable[Screen[Any]]) -> list[Flushable]:
+    """The screens of ``screens`` that hold unsaved text (used by tests and tools)."""
+    return [screen for screen in screens if isinstance(screen, Flushable)]

@@ -1,12 +1,113 @@
-"""Start the workbench from parsed CLI arguments (to be implemented)."""
+"""Start the workbench from parsed CLI arguments.
+
+``run_workbench`` is the thin layer between ``coprod`` and the app: it opens
+the store, finds the templates, reads the settings and hands them to
+:func:`create_app` — the one factory tests use too, so what is tested is what
+runs. Every failure before the app starts is a :class:`CoprodError`, which the
+CLI prints as one line.
+"""
 
 from __future__ import annotations
 
 import argparse
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from coprod_tui.core.errors import OperationalError
+from coprod_tui.core.config import Config, load_config
+from coprod_tui.core.errors import CoprodError, OperationalError
+
+if TYPE_CHECKING:
+    from coprod_tui.core.store import CaseStore
+    from coprod_tui.core.template_registry import TemplateRegistry
+    from coprod_tui.ui.app import CoprodApp
+
+
+def create_app(
+    store: CaseStore,
+    templates: TemplateRegistry,
+    config: Config | None = None,
+    *,
+    clock: Callable[[], datetime] | None = None,
+    notices: Sequence[str] = (),
+    handle_signals: bool = True,
+) -> CoprodApp:
+    """The app, wired to a store, templates and settings (tests call this too)."""
+    from coprod_tui.ui.app import CoprodApp
+
+    return CoprodApp(
+        store,
+        templates,
+        config,
+        clock=clock,
+        notices=notices,
+        handle_signals=handle_signals,
+    )
 
 
 def run_workbench(args: argparse.Namespace) -> int:
     """Open the store and run the app; returns the exit code."""
-    raise OperationalError("the workbench is not built yet; try 'coprod templates'")
+    from coprod_tui.cli import store_path
+    from coprod_tui.core.template_registry import discover_templates
+
+    templates = discover_templates()
+    notices = template_notices(templates)
+    config = load_config()
+    if config.problem:
+        notices.append(config.problem)
+    with _store_for(args, store_path, templates) as store:
+        app = create_app(store, templates, config, notices=notices)
+        app.run()
+        return app.return_code or 0
+
+
+@contextmanager
+def _store_for(
+    args: argparse.Namespace,
+    store_path: Callable[[argparse.Namespace], Path],
+    templates: TemplateRegistry,
+) -> Iterator[CaseStore]:
+    """The user's store, or with ``--demo`` a throwaway one removed afterwards."""
+    from coprod_tui.core.store import CaseStore
+
+    if not getattr(args, "demo", False):
+        store = CaseStore.open(store_path(args), templates=templates)
+        try:
+            yield store
+        finally:
+            store.close()
+        return
+    folder = Path(tempfile.mkdtemp(prefix="coprod-demo-"))
+    try:
+        store = CaseStore.open(folder / "store", templates=templates)
+        seed_demo(store, templates)
+        try:
+            yield store
+        finally:
+            store.close()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def seed_demo(store: CaseStore, templates: TemplateRegistry) -> str:
+    """Put the worked demo case into ``store``; returns its id."""
+    from coprod_tui.core.demo import demo_case
+
+    try:
+        template = templates.default()
+    except CoprodError:
+        raise OperationalError("the demo needs the shipped template, which is missing") from None
+    return store.create(demo_case(template)).id
+
+
+def template_notices(templates: TemplateRegistry) -> list[str]:
+    """One line about template files that were skipped (never fatal)."""
+    problems = list(getattr(templates, "problems", []) or [])
+    if not problems:
+        return []
+    more = f" (and {len(problems) - 1} more; see 'coprod templates')" if len(problems) > 1 else ""
+    return [f"template skipped: {problems[0]}{more}"]

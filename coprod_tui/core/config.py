@@ -1,0 +1,203 @@
+"""The user's settings: theme and default template.
+
+Settings live in one small YAML file in the platform's config folder
+(``~/.config/coprod/config.yaml`` on Linux). A setting is a preference, never a
+precondition: a missing, unreadable or malformed file yields the defaults plus
+a one-line ``problem`` the workbench shows, and the workbench still starts.
+The file is written atomically (temp file, fsync, ``os.replace``) so a crash or
+a full disk can never leave half a config behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from coprod_tui.core.errors import OperationalError
+
+CONFIG_FILENAME = "config.yaml"
+
+#: Keys the file may hold, with what each must be (for the one-line problem).
+_KNOWN_KEYS = {"theme": "a theme name", "default_template": "a template id"}
+
+_HEADER = "# coprod settings. Written by coprod; safe to edit by hand.\n"
+
+
+class ConfigWriteError(OperationalError):
+    """The settings could not be written (read-only home, full disk, ...)."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """The user's settings.
+
+    ``None`` means "not chosen": the app falls back to its own default, so a
+    user who never touches the settings follows improvements to the defaults.
+    ``problem`` is a one-line description of why the file could not be used,
+    or ``None``; it is never written back.
+    """
+
+    theme: str | None = None
+    default_template: str | None = None
+    path: Path | None = None
+    problem: str | None = None
+
+    def with_theme(self, theme: str) -> Config:
+        """A copy with ``theme`` chosen (the file itself is written by :func:`save_config`)."""
+        return replace(self, theme=theme)
+
+    def to_dict(self) -> dict[str, str]:
+        """The settings as they are written to disk (unset ones left out)."""
+        data: dict[str, str] = {}
+        if self.theme:
+            data["theme"] = self.theme
+        if self.default_template:
+            data["default_template"] = self.default_template
+        return data
+
+
+def config_path() -> Path:
+    """Where the settings file lives for this user."""
+    from platformdirs import user_config_path
+
+    return user_config_path("coprod") / CONFIG_FILENAME
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Read the settings at ``path`` (default: :func:`config_path`); never raises.
+
+    Every problem is folded into ``Config.problem`` so the caller can show it
+    in one line and carry on with the defaults.
+    """
+    path = path if path is not None else config_path()
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Config(path=path)
+    except (OSError, UnicodeDecodeError) as error:
+        return Config(path=path, problem=f"cannot read settings {path}: {_reason(error)}")
+    try:
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
+        return Config(
+            path=path,
+            problem=f"settings file {path}{where} is not valid YAML; using defaults",
+        )
+    return _from_data(data, path)
+
+
+def _from_data(data: Any, path: Path) -> Config:
+    """Validate parsed YAML; keep every usable setting, report the first bad one."""
+    if data is None:
+        return Config(path=path)
+    if not isinstance(data, dict):
+        return Config(
+            path=path, problem=f"settings file {path} must hold key: value pairs; using defaults"
+        )
+    problems: list[str] = []
+    values: dict[str, str | None] = {}
+    for key, value in data.items():
+        if key not in _KNOWN_KEYS:
+            problems.append(f"unknown setting {key!r}")
+        elif value is None:
+            values[str(key)] = None
+        elif not isinstance(value, str) or not value.strip():
+            problems.append(f"{key!r} must be {_KNOWN_KEYS[key]}")
+        else:
+            values[str(key)] = value.strip()
+    problem = None
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        problem = f"settings file {path}: {problems[0]}{more}; ignored"
+    return Config(
+        theme=values.get("theme"),
+        default_template=values.get("default_template"),
+        path=path,
+        problem=problem,
+    )
+
+
+def save_config(config: Config, path: Path | None = None) -> Path:
+    """Write ``config`` atomically; returns the path written.
+
+    Raises :class:`ConfigWriteError` (one line) when the disk refuses.
+    """
+    target = path or config.path or config_path()
+    text = _HEADER + yaml.safe_dump(config.to_dict(), allow_unicode=True, sort_keys=True)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _atomic_write(target, text)
+    except OSError as error:
+        raise ConfigWriteError(f"cannot save settings to {target}: {_reason(error)}") from None
+    return target
+
+
+def _atomic_write(target: Path, text: str) -> None:
+    """temp file in the same folder → write → fsync → replace → fsync folder."""
+    fd, temp_name = tempfile.mkstemp(prefix=".config-", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp_name, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise
+    with contextlib.suppress(OSError):
+        folder = os.open(target.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+
+
+def _reason(error: BaseException) -> str:
+    """The human part of an OS error ("Permission denied"), else its text."""
+    return getattr(error, "strerror", None) or str(error) or type(error).__name__
+
+
+def locale_is_swedish(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether the user's message locale is Swedish.
+
+    POSIX precedence: ``LC_ALL`` overrides ``LC_MESSAGES``, which overrides
+    ``LANG``; the first one that is set decides.
+    """
+    env = os.environ if environ is None else environ
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name, "")
+        if value:
+            return value.lower().startswith("sv")
+    return False
+
+
+def preferred_template_id(
+    config: Config,
+    available: set[str] | frozenset[str] | list[str],
+    *,
+    english_id: str,
+    swedish_id: str,
+    environ: Mapping[str, str] | None = None,
+) -> str:
+    """The template a new case starts with.
+
+    The config's ``default_template`` wins when that template exists; else
+    Swedish when the locale says so and a Swedish template is installed; else
+    English.
+    """
+    ids = set(available)
+    if config.default_template and config.default_template in ids:
+        return config.default_template
+    if swedish_id in ids and locale_is_swedish(environ):
+        return swedish_id
+    return english_id

@@ -1,0 +1,269 @@
+"""One fully worked, fictional case that shows what a good case looks like.
+
+``coprod --demo`` opens a throwaway store holding this case, so a newcomer can
+see all nine sections written out before facing a blank page. Everyone in it is
+invented: Margit, her daughter Annika, Björkdalen vårdcentral and its staff do
+not exist. The clinical detail is kept plausible so the example teaches.
+"""
+
+from __future__ import annotations
+
+from coprod_tui.core.case import Case, normalise_tags
+from coprod_tui.core.template import Template
+
+#: Fixed so screenshots and tests of the demo are reproducible.
+DEMO_CASE_ID = "7d3f2c1e-5b8a-4e6f-9c0d-1a2b3c4d5e6f"
+
+DEMO_TITLE = "Margit, 78: breathless at home, and a daughter who keeps the list"
+
+DEMO_TAGS = ["heart failure", "family carer", "medication"]
+
+DEMO_FIELDS = {
+    "setting": "Björkdalen vårdcentral (fictional), a primary care centre in a small Swedish town",
+    "role": "District nurse, nurse-led heart failure clinic",
+    "date": "2024-03-12",
+}
+
+#: Section texts keyed by the default template's section ids, in its order.
+DEMO_SECTIONS: dict[str, str] = {
+    "situation": """\
+Björkdalen vårdcentral serves about 9,000 people in a small town and the \
+farms around it. I am the district nurse who runs our heart failure clinic two \
+days a week, together with one of the GPs.
+
+Margit Holm (fictional), 78, has heart failure with reduced ejection fraction \
+(EF about 35 % on her last echo). She was discharged from the county hospital \
+eleven days ago after four nights on the medical ward with fluid overload. Her \
+daughter Annika, 52, phoned our nurse line on a Monday morning: her mother had \
+gained 3 kg since Friday, her ankles were swollen again and she had slept \
+sitting up in her armchair.
+
+What prompted my involvement: the triage nurse booked Margit into my clinic \
+the same afternoon. Annika drove from work to bring her. I had met Margit once \
+before, a year ago, when she still "only had a bit of a heart murmur".""",
+    "lived-reality": """\
+Margit lives alone in a second-floor flat without a lift since her husband \
+Sven died two years ago. When she is well she walks to the shop and the \
+library, bakes for the church café on Thursdays and phones her sister in \
+Umeå every evening. When she is "sick" her world shrinks to the flat: the \
+stairs become impossible, she stops going out, eats less because cooking tires \
+her, and skips her evening water tablet because she is afraid of having to get \
+up in the night.
+
+Assets: a sharp mind and a lifetime habit of keeping lists; a neighbour, \
+Birgitta, who collects her post and would carry shopping if asked; Annika, \
+who visits twice a week and manages the medicine boxes; the church community; \
+a bathroom scale that Annika bought after the discharge.
+
+Access to these assets depends on Margit asking, and she does not like to \
+ask. Annika works full time as a teacher 40 km away and has two teenagers at \
+home; the Sunday evening phone call is when most problems surface.
+
+Supports when needs emerge: the municipal home care service (hemtjänst) \
+offered help with showering after the discharge, which Margit declined. She \
+has a safety alarm she has never used. Our nurse line is open on weekdays; at \
+weekends the family has to phone 1177 or go to the emergency department.""",
+    "emotions": """\
+Margit said she felt "ashamed to be such a bother" and frightened that she \
+would "end up back in that corridor". She cried when she spoke about Sven, who \
+also had a weak heart. Behind the fear there was anger about having to leave \
+the choir.
+
+Annika was tired and worried, and a little angry: "Nobody told us what to do \
+if the weight went up. They gave us a folder with twelve papers." She feels \
+guilty that she cannot be there every day.
+
+As her condition changed, Margit's feelings moved from denial ("it's just my \
+age") to fear after the admission. Annika's moved from relief at the \
+discharge to feeling alone with the responsibility.
+
+The professionals: the triage nurse felt stretched (forty calls before lunch). \
+I felt frustration that the discharge letter had not reached us before the \
+crisis, and some unease that we had not followed up sooner.
+
+Effects on others: Margit's wish not to be a bother made her under-report \
+symptoms; Annika's exhaustion made her short with her mother, which made \
+Margit report even less.
+
+What helped: sitting down with both of them without a screen between us, \
+naming the fear out loud, and agreeing that phoning early is what we want, \
+not a nuisance.""",
+    "system-navigation": """\
+Access: by phone to the vårdcentral's call-back queue (the earliest call-back \
+that Monday was 14:20; Annika phoned at 08:05), through 1177, or through the \
+emergency department. The digital route (the 1177 app) works for Annika but \
+not for Margit, who has no smartphone.
+
+Guides to the journey: the hospital's discharge folder was thorough but not \
+usable, and it contradicted the medicine list in the pharmacy's dose \
+dispensing system. Nobody had said which of the three lists was the true one. \
+There was no single named contact; Margit has "met six doctors this year".
+
+Reliable: the pharmacy's multi-dose packaging arrives on time every two weeks. \
+Not reliable: information moving between the hospital (run by the region) and \
+home care (run by the municipality). The planned follow-up call within seven \
+days of discharge never happened.
+
+Surprises: the diuretic dose had been doubled in hospital but the dose \
+packaging still held the old dose; the kidney blood test ordered at \
+discharge had never been booked.
+
+The new "language": "EF", "NYHA class", "SIP meeting", "dose dispensing". \
+What helped was writing down three words on one card: weight, breath, ankles.
+
+Unknown: who owns the plan between the hospital, us and the municipality. A \
+coordinated individual plan (SIP) is the formal answer, but none had been \
+started. What helps: one named person and one phone number.
+
+Expectations are formed by earlier contacts: Sven's long waits taught Margit \
+that "you only phone when it is really bad", which is exactly the wrong rule \
+for heart failure.""",
+    "condition": """\
+At 78 the heart muscle is stiffer, kidney function lower (Margit's eGFR is \
+about 48) and the body's margin against fluid and salt shifts smaller. \
+Several medicines together are the rule, and each one has to be weighed \
+against falls, low blood pressure and kidney function.
+
+Normal for someone like Margit: breathless on two flights of stairs but not \
+at rest, stable weight, no swelling by evening. Abnormal: weight up 2 kg in \
+three days, needing more pillows, new swelling, a racing pulse or dizziness \
+on standing.
+
+Natural history: heart failure with reduced ejection fraction runs a course \
+of stable periods broken by decompensations. Each admission marks a step \
+down. Treated with the four main groups of medicine (ACE inhibitor or ARNI, \
+beta blocker, MRA and SGLT2 inhibitor), many people gain years of good life. \
+Readmission within 30 days is common, and most of it is preventable with \
+early action on weight gain.
+
+Before this condition we expected Margit to age like her mother, who lived \
+to 91 and was independent almost to the end.
+
+The future: probably years of life with good days and bad days. Whether they \
+are good depends a great deal on early warning and on adjusting the diuretic \
+in time. Sooner or later there will be a conversation about what matters \
+most to her if she gets much worse; she raised it herself, which is a \
+strength.""",
+    "illness-experience": """\
+Studies of older people living with heart failure describe a life of \
+"shrinking worlds": fatigue, uncertainty, loss of roles and a struggle to \
+recognise early signs that are easy to mistake for ageing. Family carers \
+describe being the unpaid coordinators of a fragmented system, and their own \
+health often suffers. Recovery after an admission is slow and fragile; the \
+weeks after discharge are the riskiest.
+
+Adaptations that have helped others: daily weighing with a simple action \
+rule; a flexible diuretic plan agreed in advance; nurse-led follow-up by \
+telephone; pacing activity; a written plan in the person's own words; \
+letting the carer be a named partner in the care rather than a visitor.
+
+Resources that have helped: heart failure nurse clinics, the patient \
+association's group meetings, cardiac rehabilitation adapted for older \
+people, and carer support from the municipality. What helps people find them \
+is a professional naming them concretely ("the group meets Tuesdays at the \
+library, here is the number") rather than a leaflet.
+
+In this situation: Margit responds to concrete rules and to being trusted \
+with them. Annika needs to be allowed to step back from being the only \
+safety net.""",
+    "microsystem": """\
+Good care for persons like Margit requires: a named nurse and doctor, a \
+follow-up within a week of discharge, one reconciled medicine list, an \
+agreed weight rule, a way to reach us without the phone queue, and \
+coordination with home care.
+
+Reliability: our follow-up after discharge depends on the discharge letter \
+arriving, which it does about half the time within two days. The \
+medicine-list reconciliation depends on which nurse sees the patient. Both \
+are unreliable elements for exactly the people who need them most.
+
+Measurements that help: days from discharge to first contact; readmissions \
+within 30 days among our heart failure patients; the share with a \
+reconciled medicine list within a week; and, for Margit herself, her weight \
+diary.
+
+Steps we took to lower the burden: a direct number to the heart failure \
+nurse for three months; the diuretic adjusted by phone instead of a visit; \
+blood tests at the same visit as the nurse appointment; the dose packaging \
+changed the same day; a SIP meeting booked with home care, Annika and \
+Margit, held in Margit's kitchen.
+
+What families of former patients have contributed: our weight card, with \
+its three words, was redesigned two years ago after a widower told us the \
+old one "read like a tax form". Annika has offered to look at the discharge \
+checklist with us.""",
+    "professional-reality": """\
+In my daily work I use the medical record, the pharmacy's dose dispensing \
+system, the regional referral system, telephone and the national medicines \
+list. Four logins, none of which talk to each other. The cardiologist at the \
+county hospital answers e-consultations within two days.
+
+Access is not readily available when it matters most: the discharge summary \
+arrives late, and I cannot see the home care notes at all.
+
+Sources of joy: the moment Margit laughed and said "so I'm the boss of my \
+own scale"; following people over years; a colleague GP who always has five \
+minutes for a quick question.
+
+How professional-persons contribute to value-creation here: the triage nurse \
+saw the pattern and booked me the same day instead of sending Margit to the \
+emergency department; our secretary phones every patient the day after a \
+discharge letter arrives (her own idea).
+
+Support we need: protected time for the clinic days (they are the first \
+thing cut when the unit is short of doctors), and a shared way to see what \
+home care sees.
+
+Tools we need: one medicine list that everyone trusts, and a way for \
+patients to send a daily weight without a smartphone. We have neither yet.""",
+    "reflections": """\
+So what? Margit's readmission risk was not mainly about her heart; it was \
+about the gap between three organisations and the unspoken rule that you \
+only phone when it is really bad. Now what? Margit weighs herself every \
+morning and phones me directly if she gains 2 kg in three days. Annika has \
+stepped back to one planned visit a week. Home care visits once a day to \
+help with the medicine, which Margit accepted once it was her choice.
+
+What matters most: to Margit, being back in the choir by summer and not \
+going back to "that corridor". To Annika, not being the only safety net. To \
+us, closing the gap after discharge for everyone, not only for the patients \
+whose daughters phone.
+
+This case was helpful for me because it showed how my own system's \
+unreliability was doing the work of the illness.
+
+This case reminded me to ask "what does a bad day look like, and what will \
+you do then?" at the first visit, not after the first crisis.
+
+This practice: we will test, for one month, a phone call from our clinic \
+within three working days of every heart failure discharge, and count what \
+we find.""",
+}
+
+
+def demo_case(template: Template, *, now: str = "2024-03-12T15:40:00Z") -> Case:
+    """The demo case laid out on ``template``.
+
+    Texts go to the template's sections by id; a template that uses other ids
+    (a translation, a local adaptation) gets them by position instead, so the
+    demo never loses a section. Fields are filled where the template has them.
+    """
+    texts = list(DEMO_SECTIONS.values())
+    ids = [section.id for section in template.sections]
+    if all(section_id in DEMO_SECTIONS for section_id in ids):
+        sections = {section_id: DEMO_SECTIONS[section_id] for section_id in ids}
+    else:
+        sections = dict(zip(ids, texts, strict=False))
+    field_ids = {spec.id for spec in template.fields}
+    fields = {key: value for key, value in DEMO_FIELDS.items() if key in field_ids}
+    return Case(
+        id=DEMO_CASE_ID,
+        title=DEMO_TITLE,
+        template_id=template.id,
+        template_version=template.version,
+        created=now,
+        updated=now,
+        tags=normalise_tags(DEMO_TAGS),
+        fields=fields,
+        sections=sections,
+    )

@@ -1,0 +1,664 @@
+"""The case list: home screen of the workbench.
+
+A table of cases (title, template, progress, tags, last updated) with a quick
+filter, plus the things one does to a case as a whole: create, open, rename,
+tag, duplicate, delete (to the trash) and restore. Section text is the
+editor's business; this screen only reads the store's catalog, so it stays
+fast with thousands of cases.
+
+Every string from a case is shown through :func:`printable` and as a plain
+``Text``/``Content`` object, never as markup: a title ``[@click=app.quit]x``
+is just a title.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.events import Resize
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets.data_table import RowDoesNotExist
+
+from coprod_tui.core.case import Case, new_case, new_case_id, normalise_tags
+from coprod_tui.core.errors import CoprodError
+from coprod_tui.core.store import CaseSummary
+from coprod_tui.core.text_safety import printable
+
+if TYPE_CHECKING:
+    from coprod_tui.ui.app import CoprodApp
+    from coprod_tui.ui.screens.dialogs import NewCaseRequest
+
+FILLED = "█"
+EMPTY = "░"
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+# -- formatting (pure, so tests can pin them down) ------------------------------------
+
+
+def progress_cell(filled: int, total: int) -> Text:
+    """A compact bar, one cell per section: ``█████░░░░ 5/9``.
+
+    Block elements render in every common terminal font, and the two glyphs
+    differ in shape as well as colour, so the bar still reads in NO_COLOR.
+    """
+    total = max(total, 0)
+    filled = max(0, min(filled, total))
+    cells = total if total <= 12 else 10
+    done = round(cells * filled / total) if total else 0
+    return Text.assemble(
+        (FILLED * done, "green"),
+        (EMPTY * (cells - done), "dim"),
+        f" {filled}/{total}",
+        no_wrap=True,
+    )
+
+
+def parse_timestamp(stamp: str) -> datetime | None:
+    """A stored ISO 8601 time as an aware datetime; ``None`` if unreadable."""
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except (ValueError, AttributeError):
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def relative_time(stamp: str, now: datetime) -> str:
+    """'just now', '5 min ago', '3 h ago', 'yesterday', '4 days ago', '12 Mar', '12 Mar 2023'.
+
+    Month names are fixed English abbreviations, not the C locale's, so the
+    column is the same on every machine (and in snapshot tests).
+    """
+    moment = parse_timestamp(stamp)
+    if moment is None:
+        return "?"
+    if now.tzinfo is None:
+        now = now.astimezone()
+    local = moment.astimezone(now.tzinfo)
+    seconds = (now - local).total_seconds()
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min ago"
+    days = (now.date() - local.date()).days
+    if days == 0:
+        return f"{int(seconds // 3600)} h ago"
+    if days == 1:
+        return "yesterday"
+    if days < 7:
+        return f"{days} days ago"
+    month = MONTHS[local.month - 1]
+    if local.year == now.year:
+        return f"{local.day} {month}"
+    return f"{local.day} {month} {local.year}"
+
+
+def short_id(text: str, width: int) -> str:
+    """Fit an id into ``width`` cells, keeping a short tail such as ``-sv``."""
+    if len(text) <= width:
+        return text
+    head, _, tail = text.rpartition("-")
+    if head and len(tail) <= 3 and width > len(tail) + 3:
+        return text[: width - len(tail) - 2] + "…-" + tail
+    return text[: width - 1] + "…"
+
+
+def plain(text: str) -> str:
+    """User text made safe for a one-line cell."""
+    return printable(text, keep_newlines=False)
+
+
+def title_cell(summary: CaseSummary) -> Text:
+    """The title, marked when the case is damaged or a conflict copy."""
+    title = Text(plain(summary.title) or "(untitled)", no_wrap=True, overflow="ellipsis")
+    if summary.damaged:
+        return Text.assemble(("damaged ", "bold reverse red"), " ", title, no_wrap=True)
+    if summary.conflict_of:
+        return Text.assemble(("conflict copy", "bold reverse yellow"), " ", title, no_wrap=True)
+    return title
+
+
+def matches(summary: CaseSummary, query: str) -> bool:
+    """Every word of ``query`` appears in the title or a tag (case-insensitive)."""
+    haystack = " ".join([summary.title, *summary.tags]).casefold()
+    return all(word in haystack for word in query.casefold().split())
+
+
+# -- widgets ----------------------------------------------------------------------------
+
+
+class QuickFilter(Input):
+    """The ``/`` filter: narrows the table as you type; Escape clears and closes."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Clear filter", tooltip="Clear the filter and close it"),
+        Binding("down", "leave", "To the table", show=False),
+    ]
+
+    class Closed(Message):
+        """The user is done filtering (``cleared``: the text was thrown away)."""
+
+        def __init__(self, cleared: bool) -> None:
+            super().__init__()
+            self.cleared = cleared
+
+    def action_close(self) -> None:
+        self.value = ""
+        self.post_message(self.Closed(cleared=True))
+
+    def action_leave(self) -> None:
+        self.post_message(self.Closed(cleared=False))
+
+
+class CaseTable(DataTable[Any]):
+    """The table of cases; one row per case, keyed by case id.
+
+    Enter is re-described as "Open" so the footer (which shows the focused
+    widget's binding for a key) tells the truth about what it does here.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Open", tooltip="Open the selected case"),
+    ]
+
+    DEFAULT_CSS = """
+    CaseTable { height: 1fr; }
+    """
+
+
+# -- the screen -------------------------------------------------------------------------
+
+
+class CaseListScreen(Screen[None]):
+    """Home: every case in the store, newest first."""
+
+    AUTO_FOCUS = "CaseTable"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "new_case", "New", tooltip="Start a new case"),
+        Binding("enter", "open_case", "Open", tooltip="Open the selected case in the editor"),
+        Binding("slash", "filter", "Filter", key_display="/", tooltip="Filter by title or tag"),
+        Binding("r", "rename", "Rename", tooltip="Rename the selected case"),
+        Binding("t", "tags", "Tags", tooltip="Edit the tags of the selected case"),
+        Binding("c", "duplicate", "Duplicate", tooltip="Make a copy of the selected case"),
+        Binding("delete,x", "delete", "Delete", tooltip="Move the selected case to the trash"),
+        Binding("b", "trash", "Trash", tooltip="Deleted cases (the trash bin): restore one"),
+        Binding("y", "copy_id", "Copy id", show=False, tooltip="Copy the case id to the clipboard"),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+    ]
+
+    ROW_ACTIONS: ClassVar[frozenset[str]] = frozenset(
+        {"open_case", "rename", "tags", "duplicate", "delete", "copy_id"}
+    )
+
+    #: The quick-filter text; the table shows only matching cases.
+    filter_text: reactive[str] = reactive("", init=False)
+
+    class CasesChanged(Message):
+        """The list was re-read from the store (tests and the palette listen)."""
+
+        def __init__(self, count: int) -> None:
+            super().__init__()
+            self.count = count
+
+    def __init__(self) -> None:
+        super().__init__()
+        #: The catalog as last read (``None`` before the first read or after a failure).
+        self.summaries: list[CaseSummary] | None = None
+        self._width_class = ""
+
+    @property
+    def coprod(self) -> CoprodApp:
+        return cast("CoprodApp", self.app)
+
+    # -- layout -----------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="body"):
+            yield QuickFilter(placeholder="Filter by title or tag…  (Esc clears)", id="filter")
+            yield CaseTable(id="cases", cursor_type="row", zebra_stripes=False)
+            yield Static(id="greeting")
+            yield Static(id="no-match")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(QuickFilter).display = False
+        self.refresh_cases()
+
+    def on_screen_resume(self) -> None:
+        """Back from the editor or a dialog: the store may have changed."""
+        if self.summaries is not None:
+            self.refresh_cases()
+
+    def on_resize(self, event: Resize) -> None:
+        width_class = _width_class(event.size.width)
+        if width_class != self._width_class and self.summaries is not None:
+            self._rebuild_table()
+
+    # -- reading the store ------------------------------------------------------------
+
+    def refresh_cases(self) -> None:
+        """Re-read the catalog and redraw, keeping the selection where it was."""
+        try:
+            summaries = self.coprod.store.list_cases()
+        except CoprodError as error:
+            self.summaries = None
+            self._show_greeting(Content(f"Cannot read the store: {plain(str(error))}"))
+            self.coprod.notify_error(error, title="Store")
+            return
+        self.summaries = sorted(summaries, key=_sort_key, reverse=True)
+        self._rebuild_table()
+        self.post_message(self.CasesChanged(len(self.summaries)))
+
+    def visible_summaries(self) -> list[CaseSummary]:
+        """The cases the filter lets through, in table order."""
+        summaries = self.summaries or []
+        if not self.filter_text.strip():
+            return list(summaries)
+        return [summary for summary in summaries if matches(summary, self.filter_text)]
+
+    def watch_filter_text(self) -> None:
+        self._rebuild_table()
+
+    def _rebuild_table(self) -> None:
+        table = self.query_one(CaseTable)
+        selected = self.selected_case_id()
+        width = self.app.size.width
+        self._width_class = _width_class(width)
+        widths = column_widths(width)
+        table.clear(columns=True)
+        for (label, key), column_width in zip(COLUMNS, widths, strict=True):
+            table.add_column(label, width=column_width, key=key)
+        now = self.coprod.clock()
+        visible = self.visible_summaries()
+        for summary in visible:
+            table.add_row(*self._cells(summary, now, widths), key=summary.id)
+        if selected is not None:
+            self._select(selected)
+        self._update_placeholders(visible)
+        count = len(self.summaries or [])
+        shown = f"{len(visible)} of {count}" if self.filter_text.strip() else f"{count}"
+        self.sub_title = f"{shown} case{'s' if count != 1 else ''}"
+        self.refresh_bindings()
+
+    def _cells(self, summary: CaseSummary, now: datetime, widths: list[int]) -> list[Text]:
+        template = self.coprod.template_for(summary.template_id)
+        if template is not None:
+            known = set(template.section_ids())
+            filled = sum(1 for section_id in summary.filled if section_id in known)
+            progress = progress_cell(filled, len(template.sections))
+            template_text = Text(short_id(plain(template.id), widths[1]), no_wrap=True)
+        else:
+            progress = progress_cell(len(summary.filled), len(summary.filled))
+            template_text = Text(short_id(plain(summary.template_id), widths[1]), style="italic")
+        tags = Text(
+            ", ".join(plain(tag) for tag in summary.tags),
+            no_wrap=True,
+            overflow="ellipsis",
+            style="italic",
+        )
+        updated = Text(relative_time(summary.updated, now), no_wrap=True)
+        return [title_cell(summary), template_text, progress, tags, updated]
+
+    def _update_placeholders(self, visible: list[CaseSummary]) -> None:
+        table = self.query_one(CaseTable)
+        greeting = self.query_one("#greeting", Static)
+        no_match = self.query_one("#no-match", Static)
+        empty_store = not self.summaries
+        table.display = not empty_store
+        greeting.display = empty_store
+        no_match.display = bool(self.summaries) and not visible
+        if empty_store:
+            greeting.update(self._greeting())
+        if no_match.display:
+            no_match.update(
+                Content.assemble(
+                    "No case matches “",
+                    (plain(self.filter_text), "bold"),
+                    "”. Press Escape to clear the filter.",
+                )
+            )
+
+    def _greeting(self) -> Content:
+        """What a newcomer sees in an empty store: what a case is and what to do next."""
+        store_path = plain(str(getattr(self.coprod.store, "path", "")))
+        return Content.assemble(
+            ("Welcome to coprod\n\n", "bold"),
+            "A case is one real situation from your practice, written up section by "
+            "section with Batalden's coproduction template, with the guiding "
+            "questions beside the editor.\n\n",
+            ("  n       ", "bold"),
+            "write your first case\n",
+            ("  F1      ", "bold"),
+            "help: the keys, and what the template is about\n",
+            ("  Ctrl+P  ", "bold"),
+            "every command\n",
+            ("  Ctrl+Q  ", "bold"),
+            "quit (everything is saved as you type)\n\n",
+            "To see a finished example first, quit and run ",
+            ("coprod --demo", "bold"),
+            ".\n",
+            (f"Cases are kept in {store_path}" if store_path else "", "dim"),
+        )
+
+    def _show_greeting(self, content: Content) -> None:
+        self.query_one(CaseTable).display = False
+        greeting = self.query_one("#greeting", Static)
+        greeting.display = True
+        greeting.update(content)
+
+    # -- selection --------------------------------------------------------------------
+
+    def selected_case_id(self) -> str | None:
+        """The id of the case under the cursor, if any."""
+        table = self.query_one(CaseTable)
+        if table.row_count == 0:
+            return None
+        try:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        except Exception:  # cursor outside the table
+            return None
+        return cast("str | None", key.value)
+
+    def selected_summary(self) -> CaseSummary | None:
+        case_id = self.selected_case_id()
+        for summary in self.summaries or []:
+            if summary.id == case_id:
+                return summary
+        return None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Row actions are shown dimmed when there is no case to act on."""
+        if action in self.ROW_ACTIONS:
+            summary = self.selected_summary() if self.is_mounted else None
+            if summary is None:
+                return None
+            if summary.damaged and action != "copy_id" and action != "delete":
+                return None
+        if action == "clear_filter":
+            return bool(self.filter_text)
+        return True
+
+    @on(DataTable.RowHighlighted)
+    def _row_highlighted(self) -> None:
+        self.refresh_bindings()
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_case()
+
+    # -- filter -----------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        quick = self.query_one(QuickFilter)
+        quick.display = True
+        quick.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.filter_text = event.value
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.query_one(CaseTable).focus()
+
+    @on(QuickFilter.Closed)
+    def _filter_closed(self, event: QuickFilter.Closed) -> None:
+        quick = self.query_one(QuickFilter)
+        if event.cleared:
+            self.filter_text = ""
+            quick.display = False
+        self.query_one(CaseTable).focus()
+
+    def action_clear_filter(self) -> None:
+        quick = self.query_one(QuickFilter)
+        quick.value = ""
+        quick.display = False
+        self.filter_text = ""
+        self.query_one(CaseTable).focus()
+
+    # -- case actions -----------------------------------------------------------------
+
+    def action_open_case(self) -> None:
+        summary = self.selected_summary()
+        if summary is None:
+            return
+        if summary.damaged:
+            self.notify(
+                "This case file is damaged and cannot be opened. "
+                "'coprod doctor' can check and repair the store.",
+                title="Damaged case",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self.coprod.open_case(summary.id)
+
+    def action_new_case(self) -> None:
+        from coprod_tui.ui.screens.dialogs import NewCaseDialog
+
+        templates = self.coprod.templates.all()
+        if not templates:
+            self.notify("No templates are installed.", severity="error", markup=False)
+            return
+        self.app.push_screen(
+            NewCaseDialog(templates, self.default_template_id()), self._create_case
+        )
+
+    def default_template_id(self) -> str:
+        """The user's default: config, then a Swedish locale, then English."""
+        from coprod_tui.core.config import preferred_template_id
+        from coprod_tui.core.template_registry import DEFAULT_TEMPLATE_ID, SWEDISH_TEMPLATE_ID
+
+        available = [template.id for template in self.coprod.templates.all()]
+        chosen = preferred_template_id(
+            self.coprod.config,
+            available,
+            english_id=DEFAULT_TEMPLATE_ID,
+            swedish_id=SWEDISH_TEMPLATE_ID,
+        )
+        return chosen if chosen in available else available[0]
+
+    def _create_case(self, request: NewCaseRequest | None) -> None:
+        if request is None:
+            return
+        template = self.coprod.template_for(request.template_id)
+        if template is None:
+            return
+        case = new_case(request.title, template, now=_stamp(self.coprod.clock()))
+        try:
+            stored = self.coprod.store.create(case)
+        except CoprodError as error:
+            self.coprod.notify_error(error, title="Case not created")
+            return
+        self.refresh_cases()
+        self.coprod.open_case(stored.id)
+
+    def _load_selected(self) -> Case | None:
+        summary = self.selected_summary()
+        if summary is None:
+            return None
+        try:
+            return self.coprod.store.load(summary.id)
+        except CoprodError as error:
+            self.coprod.notify_error(error, title="Cannot open case")
+            return None
+
+    def _save(self, case: Case, *, what: str) -> None:
+        try:
+            result = self.coprod.store.save(case, base_revision=case.revision)
+        except CoprodError as error:
+            self.coprod.notify_error(error, title=f"{what} failed")
+            return
+        if result.conflicted:
+            self.notify(
+                "Another window changed this case at the same moment; your change "
+                "was kept as a conflict copy.",
+                title="Conflict",
+                severity="warning",
+                markup=False,
+            )
+        self.refresh_cases()
+
+    def action_rename(self) -> None:
+        from coprod_tui.ui.screens.dialogs import TextPromptDialog
+
+        case = self._load_selected()
+        if case is None:
+            return
+
+        def rename(title: str | None) -> None:
+            if title is None or not title.strip() or title.strip() == case.title:
+                return
+            self._save(replace(case, title=title.strip()), what="Rename")
+
+        self.app.push_screen(
+            TextPromptDialog("Rename case", "Title", case.title, required=True), rename
+        )
+
+    def action_tags(self) -> None:
+        from coprod_tui.ui.screens.dialogs import TextPromptDialog
+
+        case = self._load_selected()
+        if case is None:
+            return
+
+        def retag(text: str | None) -> None:
+            if text is None:
+                return
+            tags = normalise_tags(text.split(","))
+            if tags != case.tags:
+                self._save(replace(case, tags=tags), what="Tagging")
+
+        self.app.push_screen(
+            TextPromptDialog(
+                "Tags",
+                "Tags, separated by commas",
+                ", ".join(case.tags),
+                placeholder="e.g. heart failure, family carer",
+            ),
+            retag,
+        )
+
+    def action_duplicate(self) -> None:
+        case = self._load_selected()
+        if case is None:
+            return
+        copy = duplicate_case(case, _stamp(self.coprod.clock()))
+        try:
+            stored = self.coprod.store.create(copy)
+        except CoprodError as error:
+            self.coprod.notify_error(error, title="Duplicate failed")
+            return
+        self.refresh_cases()
+        self._select(stored.id)
+        self.notify(f"Duplicated as “{plain(stored.title)}”", markup=False, timeout=4)
+
+    def action_delete(self) -> None:
+        from coprod_tui.ui.screens.dialogs import ConfirmDialog
+
+        summary = self.selected_summary()
+        if summary is None:
+            return
+
+        def delete(confirmed: bool | None) -> None:
+            if not confirmed:
+                return
+            try:
+                self.coprod.store.trash(summary.id)
+            except CoprodError as error:
+                self.coprod.notify_error(error, title="Delete failed")
+                return
+            self.refresh_cases()
+            self.notify("Moved to the trash. Press b to restore it.", markup=False, timeout=5)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "Delete case?",
+                Content.assemble(
+                    "Move “",
+                    (plain(summary.title) or "(untitled)", "bold"),
+                    "” to the trash?\nYou can restore it from the trash (b).",
+                ),
+                confirm_label="Move to trash",
+            ),
+            delete,
+        )
+
+    def action_trash(self) -> None:
+        from coprod_tui.ui.screens.dialogs import TrashScreen
+
+        self.app.push_screen(TrashScreen())
+
+    def action_copy_id(self) -> None:
+        case_id = self.selected_case_id()
+        if case_id is not None:
+            self.coprod.copy_case_id(case_id)
+
+    def _select(self, case_id: str) -> None:
+        table = self.query_one(CaseTable)
+        with contextlib.suppress(RowDoesNotExist):  # filtered out, or gone
+            table.move_cursor(row=table.get_row_index(case_id), animate=False)
+
+
+# -- helpers ----------------------------------------------------------------------------
+
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("Title", "title"),
+    ("Template", "template"),
+    ("Progress", "progress"),
+    ("Tags", "tags"),
+    ("Updated", "updated"),
+)
+
+
+def _width_class(width: int) -> str:
+    return "narrow" if width < 100 else "wide"
+
+
+def column_widths(total: int) -> list[int]:
+    """Column widths for a screen ``total`` cells wide (title takes the rest)."""
+    fixed = [12, 13, 12, 10] if total < 100 else [24, 13, 22, 11]
+    # Each column has one cell of padding each side; keep room for a scrollbar.
+    rest = total - sum(fixed) - 2 * (len(fixed) + 1) - 2
+    return [max(rest, 16), *fixed]
+
+
+def duplicate_case(case: Case, stamp: str) -> Case:
+    """A new case with the same content, a new id and a title that says it is a copy."""
+    return replace(
+        case.copy(),
+        id=new_case_id(),
+        title=f"{case.title} (copy)",
+        created=stamp,
+        updated=stamp,
+        revision=0,
+        saved_by="",
+        conflict_of=None,
+    )
+
+
+def _stamp(moment: datetime) -> str:
+    """An aware or naive datetime as the store's UTC ``...Z`` stamp."""
+    if moment.tzinfo is None:
+        moment = moment.astimezone()
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _sort_key(summary: CaseSummary) -> tuple[datetime, str]:
+    moment = parse_timestamp(summary.updated) or datetime.min.replace(tzinfo=UTC)
+    return (moment, summary.id)

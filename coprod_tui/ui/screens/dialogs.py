@@ -1,0 +1,258 @@
+"""Small modal dialogs: new case, a one-line prompt, a confirmation, the trash.
+
+Each dialog returns its answer through ``dismiss`` (Textual's screen result),
+so the caller decides what to do with it and dialogs never touch cases
+themselves — except the trash, which is a view of the store in its own right.
+Escape always cancels; Enter always confirms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Input, Label, Select, Static
+
+from coprod_tui.core.errors import CoprodError
+from coprod_tui.core.text_safety import printable
+
+if TYPE_CHECKING:
+    from coprod_tui.core.store import CaseSummary
+    from coprod_tui.core.template import Template
+    from coprod_tui.ui.app import CoprodApp
+
+
+def _plain(text: str) -> str:
+    return printable(text, keep_newlines=False)
+
+
+@dataclass(frozen=True)
+class NewCaseRequest:
+    """What the new-case dialog answers: a title and the template to follow."""
+
+    title: str
+    template_id: str
+
+
+class Dialog(ModalScreen[Any]):
+    """Shared frame: a bordered box in the middle; Escape cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", tooltip="Close without changing anything"),
+    ]
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class NewCaseDialog(Dialog):
+    """Title plus template; Enter in the title creates the case."""
+
+    def __init__(self, templates: Sequence[Template], default_id: str) -> None:
+        super().__init__()
+        self.templates = list(templates)
+        self.default_id = default_id
+
+    def compose(self) -> ComposeResult:
+        options = [
+            (Text(f"{_plain(t.title)}  ({_plain(t.id)})", no_wrap=True), t.id)
+            for t in self.templates
+        ]
+        with Vertical(classes="dialog", id="new-case") as box:
+            box.border_title = "New case"
+            yield Label("Title", classes="field-label")
+            yield Input(placeholder="What happened, in a few words", id="title")
+            yield Label("Template", classes="field-label")
+            yield Select(options, value=self.default_id, allow_blank=False, id="template")
+            yield Static("", id="error", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Create", variant="primary", id="ok")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#title", Input).focus()
+
+    @on(Input.Submitted, "#title")
+    @on(Button.Pressed, "#ok")
+    def _confirm(self) -> None:
+        title = self.query_one("#title", Input).value.strip()
+        if not title:
+            self.query_one("#error", Static).update("A case needs a title.")
+            self.query_one("#title", Input).focus()
+            return
+        template_id = self.query_one("#template", Select).value
+        self.dismiss(NewCaseRequest(title, str(template_id)))
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+
+class TextPromptDialog(Dialog):
+    """One line of text (rename, tags); Enter confirms."""
+
+    def __init__(
+        self,
+        heading: str,
+        label: str,
+        value: str = "",
+        *,
+        placeholder: str = "",
+        required: bool = False,
+    ) -> None:
+        super().__init__()
+        self.heading = heading
+        self.label = label
+        self.initial = _plain(value)
+        self.placeholder = placeholder
+        self.required = required
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog") as box:
+            box.border_title = self.heading
+            yield Label(self.label, classes="field-label")
+            yield Input(self.initial, placeholder=self.placeholder, id="value")
+            yield Static("", id="error", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button("OK", variant="primary", id="ok")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#value", Input).focus()
+
+    @on(Input.Submitted, "#value")
+    @on(Button.Pressed, "#ok")
+    def _confirm(self) -> None:
+        value = self.query_one("#value", Input).value
+        if self.required and not value.strip():
+            self.query_one("#error", Static).update("This cannot be empty.")
+            return
+        self.dismiss(value)
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmDialog(Dialog):
+    """A yes/no question; ``y``/Enter on the button confirm, ``n``/Escape cancel."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "confirm", "Yes"),
+        Binding("n,escape", "cancel", "No"),
+    ]
+
+    def __init__(
+        self, heading: str, question: Content | str, *, confirm_label: str = "Yes"
+    ) -> None:
+        super().__init__()
+        self.heading = heading
+        self.question = question if isinstance(question, Content) else Content(question)
+        self.confirm_label = confirm_label
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog") as box:
+            box.border_title = self.heading
+            yield Static(self.question, id="question")
+            with Horizontal(classes="buttons"):
+                yield Button(self.confirm_label, variant="error", id="ok")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#cancel", Button).focus()
+
+    def action_confirm(self) -> None:
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+    @on(Button.Pressed, "#ok")
+    def _ok(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#cancel")
+    def _no(self) -> None:
+        self.dismiss(False)
+
+
+class TrashScreen(Dialog):
+    """Deleted cases, newest first; Enter (or r) restores the selected one."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Close"),
+        Binding("r", "restore", "Restore", tooltip="Put the selected case back in the list"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.trashed: list[CaseSummary] = []
+
+    @property
+    def coprod(self) -> CoprodApp:
+        return cast("CoprodApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="trash") as box:
+            box.border_title = "Trash"
+            yield DataTable(id="trashed", cursor_type="row")
+            yield Static("The trash is empty.", id="empty")
+            yield Static(
+                Content.from_markup("[b]Enter[/b] or [b]r[/b] restores · [b]Esc[/b] closes"),
+                classes="hint",
+            )
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("Title", key="title")
+        table.add_column("Deleted from", key="updated")
+        self.reload()
+        table.focus()
+
+    def reload(self) -> None:
+        """Re-read the trash from the store."""
+        table = self.query_one(DataTable)
+        table.clear()
+        try:
+            self.trashed = self.coprod.store.list_trash()
+        except CoprodError as error:
+            self.coprod.notify_error(error, title="Trash")
+            self.trashed = []
+        from coprod_tui.ui.screens.case_list import relative_time
+
+        now = self.coprod.clock()
+        for summary in sorted(self.trashed, key=lambda s: s.updated, reverse=True):
+            table.add_row(
+                Text(_plain(summary.title) or "(untitled)", no_wrap=True, overflow="ellipsis"),
+                Text(f"last edited {relative_time(summary.updated, now)}", no_wrap=True),
+                key=summary.id,
+            )
+        empty = not self.trashed
+        table.display = not empty
+        self.query_one("#empty", Static).display = empty
+
+    @on(DataTable.RowSelected)
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_restore()
+
+    def action_restore(self) -> None:
+        table = self.query_one(DataTable)
+        if table.row_count == 0:
+            return
+        case_id = cast(str, table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        try:
+            self.coprod.store.untrash(case_id)
+        except CoprodError as error:
+            self.coprod.notify_error(error, title="Restore failed")
+            return
+        self.notify("Restored.", markup=False, timeout=3)
+        self.reload()

@@ -1,0 +1,197 @@
+"""F1 help: the keys that are live right now, and what the template is about.
+
+The keys page is built from ``Screen.active_bindings`` of the screen the user
+was on when they pressed F1 — the same source the footer uses — so help can
+never drift from the real bindings. The "About the template" page shows the
+coproduction model (the template's perspectives and description, which carry
+Batalden's definitions of coproduction and the microsystem) and the sections.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import ActiveBinding, Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Markdown, Static, TabbedContent, TabPane
+
+from coprod_tui.core.text_safety import printable
+
+if TYPE_CHECKING:
+    from coprod_tui.core.template import Template
+
+
+@dataclass(frozen=True)
+class KeyHelp:
+    """One row of the keys page: keys, what they do, and where they apply."""
+
+    keys: str
+    description: str
+    where: str
+    enabled: bool = True
+    tooltip: str = ""
+
+
+def key_rows(app: App[Any], bindings: dict[str, ActiveBinding]) -> list[KeyHelp]:
+    """Rows for every described binding; keys for the same action share a row.
+
+    Order: the screen's own keys first (what this screen is for), then the
+    focused widget's (moving around), then the keys that work everywhere.
+    """
+    grouped: dict[tuple[int, str], list[ActiveBinding]] = {}
+    for active in bindings.values():
+        binding = active.binding
+        if binding.system or not binding.description:
+            continue
+        grouped.setdefault((id(active.node), binding.action), []).append(active)
+    rows: list[tuple[int, KeyHelp]] = []
+    for actives in grouped.values():
+        first = actives[0]
+        keys = " / ".join(dict.fromkeys(app.get_key_display(a.binding) for a in actives))
+        rows.append(
+            (
+                _rank(first.node),
+                KeyHelp(
+                    keys=keys,
+                    description=first.binding.description,
+                    where=_where(first.node),
+                    enabled=all(a.enabled for a in actives),
+                    tooltip=first.tooltip or first.binding.tooltip,
+                ),
+            )
+        )
+    return [row for _rank_, row in sorted(rows, key=lambda item: item[0])]
+
+
+def _rank(node: Any) -> int:
+    if isinstance(node, App):
+        return 2
+    if isinstance(node, Screen):
+        return 0
+    return 1
+
+
+def _where(node: Any) -> str:
+    title = getattr(node, "BINDING_GROUP_TITLE", None)
+    if title:
+        return str(title)
+    if isinstance(node, App):
+        return "Everywhere"
+    if isinstance(node, Screen):
+        return "This screen"
+    name = type(node).__name__
+    return {"CaseTable": "Case table", "DataTable": "Table", "TextArea": "Editor"}.get(name, name)
+
+
+def about_markdown(template: Template | None, fallback: Template | None = None) -> str:
+    """The "About the template" page as Markdown (user text made printable).
+
+    The template's own description holds the coproduction definition and the
+    microsystem definition from Batalden's talk; a team template without one
+    borrows the shipped template's, so the page is never empty.
+    """
+    if template is None:
+        return "# About the template\n\nNo template is installed."
+    lines = [f"# {_md(template.title)}", ""]
+    if template.source:
+        lines += [f"*Source:* {_md(template.source)}", ""]
+    perspectives = template.perspectives or (fallback.perspectives if fallback else ())
+    if perspectives:
+        lines += ["## The coproduction model", ""]
+        lines += [
+            f"- **{_md(p.title)}**: {_md(p.description)}" if p.description else f"- {_md(p.title)}"
+            for p in perspectives
+        ]
+        lines.append("")
+    description = template.description or (fallback.description if fallback else "")
+    if description:
+        lines += [_md(description, block=True), ""]
+    lines += ["## Sections", ""]
+    titles = {p.id: p.title for p in perspectives}
+    for number, section in enumerate(template.sections, start=1):
+        perspective = titles.get(section.perspective or "")
+        suffix = f" — *{_md(perspective)}*" if perspective else ""
+        lines.append(f"{number}. {_md(section.title)}{suffix}")
+    return "\n".join(lines) + "\n"
+
+
+def _md(text: str, *, block: bool = False) -> str:
+    """Printable text; one-line unless ``block``. (Markdown is never Textual markup.)"""
+    return printable(text, keep_newlines=block).strip()
+
+
+class HelpScreen(ModalScreen[None]):
+    """Keys of the screen underneath, plus the template's background."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,f1", "close", "Close help"),
+        Binding("k", "show_tab('keys')", "Keys", show=False),
+        Binding("a", "show_tab('about')", "About the template", show=False),
+    ]
+
+    def __init__(self, rows: Iterable[KeyHelp], about: str, screen_title: str = "") -> None:
+        super().__init__()
+        self.rows = list(rows)
+        self.about = about
+        self.screen_title = screen_title
+
+    @classmethod
+    def for_screen(cls, screen: Screen[Any]) -> HelpScreen:
+        """Help for ``screen``: its live bindings and its case's template."""
+        app = screen.app
+        rows = key_rows(app, screen.active_bindings)
+        templates = getattr(app, "templates", None)
+        fallback = _default_template(templates)
+        template = getattr(screen, "template", None)
+        if template is None or not hasattr(template, "sections"):
+            template = fallback
+        title = type(screen).__name__.removesuffix("Screen")
+        return cls(rows, about_markdown(template, fallback), screen_title=title)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help") as box:
+            box.border_title = "Help"
+            box.border_subtitle = "Esc closes · k keys · a about the template"
+            with TabbedContent(initial="keys"):
+                with TabPane("Keys", id="keys"):
+                    yield DataTable(id="key-table", cursor_type="row", zebra_stripes=True)
+                    yield Static(
+                        "Dimmed keys need a selected case. Ctrl+P lists every command.",
+                        classes="hint",
+                    )
+                with TabPane("About the template", id="about"), VerticalScroll():
+                    yield Markdown(self.about, id="about-text")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#key-table", DataTable)
+        table.add_column("Key", key="key")
+        table.add_column("Does", key="does")
+        table.add_column("Where", key="where")
+        for row in self.rows:
+            style = "" if row.enabled else "dim"
+            table.add_row(
+                Text(row.keys, style=f"bold {style}".strip()),
+                Text(row.description, style=style),
+                Text(row.where, style="italic"),
+            )
+        table.focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+
+
+def _default_template(templates: Any) -> Template | None:
+    if templates is None:
+        return None
+    try:
+        return templates.default()
+    except Exception:  # no default installed: About says so
+        return None

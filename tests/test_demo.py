@@ -1,0 +1,62 @@
+"""The demo case: complete, fictional, and stored like any other case."""
+
+from __future__ import annotations
+
+from coprod_tui.core.case import progress, word_count
+from coprod_tui.core.demo import DEMO_CASE_ID, DEMO_SECTIONS, demo_case
+from coprod_tui.core.store import CaseStore
+from coprod_tui.core.template_registry import SWEDISH_TEMPLATE_ID, discover_templates
+
+
+def _templates(tmp_path):
+    return discover_templates(user_dir=tmp_path / "no-user-templates", env={})
+
+
+def test_every_section_of_the_default_template_is_written(tmp_path):
+    template = _templates(tmp_path).default()
+    case = demo_case(template)
+    assert progress(case, template) == (9, 9)
+    assert set(case.sections) == set(template.section_ids())
+    assert not case.orphans
+    for section_id in template.section_ids():
+        assert word_count(case.text(section_id)) >= 80, section_id
+
+
+def test_fields_and_tags_are_filled(tmp_path):
+    template = _templates(tmp_path).default()
+    case = demo_case(template)
+    assert {spec.id for spec in template.fields} <= set(case.fields)
+    assert all(value.strip() for value in case.fields.values())
+    assert len(case.tags) >= 2
+    assert case.id == DEMO_CASE_ID
+
+
+def test_it_says_it_is_fictional(tmp_path):
+    case = demo_case(_templates(tmp_path).default())
+    assert "fictional" in case.text("situation")
+    assert "fictional" in case.fields["setting"]
+
+
+def test_other_section_ids_are_filled_by_position(tmp_path):
+    registry = _templates(tmp_path)
+    if SWEDISH_TEMPLATE_ID not in {t.id for t in registry.all()}:
+        return
+    template = registry.get(SWEDISH_TEMPLATE_ID)
+    case = demo_case(template)
+    assert progress(case, template)[0] == min(len(template.sections), len(DEMO_SECTIONS))
+
+
+def test_text_is_plain_and_terminal_safe():
+    for text in DEMO_SECTIONS.values():
+        assert "\x1b" not in text
+        assert "[" not in text  # nothing that even looks like markup
+
+
+def test_demo_case_goes_into_a_store(tmp_path):
+    registry = _templates(tmp_path)
+    store = CaseStore.open(tmp_path / "store", templates=registry)
+    stored = store.create(demo_case(registry.default()))
+    assert stored.revision == 1
+    [summary] = store.list_cases()
+    assert summary.id == DEMO_CASE_ID
+    assert len(summary.filled) == 9
