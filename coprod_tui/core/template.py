@@ -259,12 +259,29 @@ def _text_position(text: str, index: int) -> tuple[int, int]:
 # --------------------------------------------------------------------------- composing
 
 # libyaml (when present) is about three times faster and limits nesting depth
-# itself; the pure-Python parser is the fallback. Both only *compose* here.
-_Base: Any = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+# itself; the pure-Python parser is the fallback. Both only *compose* here:
+# nothing is ever constructed from a tag.
+_LIBYAML = hasattr(yaml, "CSafeLoader")
+_Base: Any = yaml.CSafeLoader if _LIBYAML else yaml.SafeLoader
+#: Flow nesting deeper than this is refused up front when libyaml is missing:
+#: the pure-Python scanner slows down badly on deep nesting before it fails.
+_MAX_FLOW_DEPTH = 200
+_FLOW = re.compile(r"[\[\]{}]")
 
 
 class _ComposeOnlyLoader(_Base):  # type: ignore[misc]
-    """A safe loader used only to compose nodes (with marks) and read plain scalars."""
+    """A safe loader used only to compose nodes (with marks)."""
+
+
+def _flow_depth_problem(text: str, shown: str) -> Problem | None:
+    """A deep ``[[[[...`` refused cheaply (brackets inside strings count too: harmless)."""
+    depth = 0
+    for match in _FLOW.finditer(text):
+        depth = depth + 1 if match.group() in "[{" else max(depth - 1, 0)
+        if depth > _MAX_FLOW_DEPTH:
+            line, column = _text_position(text, match.start())
+            return Problem(shown, line, column, "malformed YAML: nesting is too deep")
+    return None
 
 
 def _compose(text: str, shown: str) -> tuple[yaml.Node | None, list[Problem]]:
@@ -274,6 +291,10 @@ def _compose(text: str, shown: str) -> tuple[yaml.Node | None, list[Problem]]:
         line, column = _text_position(text, bad.start())
         message = f"character U+{ord(bad.group()):04X} is not allowed in a YAML file"
         return None, [Problem(shown, line, column, message)]
+    if not _LIBYAML:
+        deep = _flow_depth_problem(text, shown)
+        if deep:
+            return None, [deep]
     loader = _ComposeOnlyLoader(text)
     try:
         return loader.get_single_node(), []
