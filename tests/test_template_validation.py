@@ -447,3 +447,18 @@ def test_columns_count_characters_not_bytes():
     assert only.startswith("t.yaml:4:1: unknown key 'åäö'")
     (only,) = problems_of(VALID.replace("source: Written", "source: 'å' x Written"))
     assert only.startswith("t.yaml:5:13: malformed YAML")
+
+
+@pytest.mark.parametrize(
+    ("text", "position", "hint"),
+    [
+        ("id: x\ntitle: Situation: now\n", "t.yaml:2:17:", "put text containing ': ' in quotes"),
+        ("id: x\ntitle: @home\n", "t.yaml:2:8:", "put text starting with '@' or '`' in quotes"),
+        ("id: x\nsections:\n\t- id: a\n", "t.yaml:3:1:", "indent with spaces, not tabs"),
+    ],
+    ids=["colon", "at-sign", "tab"],
+)
+def test_common_yaml_mistakes_get_a_hint(text, position, hint):
+    (only,) = problems_of(text)
+    assert only.startswith(f"{position} malformed YAML")
+    assert only.endswith(hint)

@@ -299,7 +299,7 @@ def _compose(text: str, shown: str) -> tuple[yaml.Node | None, list[Problem]]:
     try:
         return loader.get_single_node(), []
     except yaml.MarkedYAMLError as error:
-        return None, [_yaml_problem(error, shown)]
+        return None, [_yaml_problem(error, shown, text)]
     except RecursionError:
         return None, [Problem(shown, 1, 1, "malformed YAML: nesting is too deep")]
     except (yaml.YAMLError, ValueError) as error:
@@ -308,15 +308,15 @@ def _compose(text: str, shown: str) -> tuple[yaml.Node | None, list[Problem]]:
         loader.dispose()
 
 
-def _yaml_problem(error: yaml.MarkedYAMLError, shown: str) -> Problem:
+def _yaml_problem(error: yaml.MarkedYAMLError, shown: str, text: str) -> Problem:
     """A parser error as a located problem, with a hint for the usual mistakes."""
     mark = error.problem_mark or error.context_mark
     message = error.problem or "could not parse"
     if error.context and error.context_mark is not None and error.context_mark is not mark:
         context_line = error.context_mark.line + 1
         message = f"{message} ({error.context} at line {context_line})"
-    if "'\\t'" in message or ("cannot start any token" in message and "\t" in _mark_line(mark)):
-        message += "; indent with spaces, not tabs"
+    if mark is not None:
+        message += _hint(message, text, mark.line, mark.column)
     if "found another document" in message or "single document" in (error.context or ""):
         message = "a template file holds one YAML document; found another ('---')"
     line = mark.line + 1 if mark else 1
@@ -324,13 +324,18 @@ def _yaml_problem(error: yaml.MarkedYAMLError, shown: str) -> Problem:
     return Problem(shown, line, column, f"malformed YAML: {_one_line(message)}")
 
 
-def _mark_line(mark: Any) -> str:
-    buffer = getattr(mark, "buffer", None)
-    if not buffer:
-        return "\t"  # libyaml marks carry no buffer; assume the usual culprit
-    start = buffer.rfind("\n", 0, mark.pointer) + 1
-    end = buffer.find("\n", mark.pointer)
-    return buffer[start : end if end >= 0 else None]
+def _hint(message: str, text: str, line_index: int, column: int) -> str:
+    """Advice for the YAML mistakes people adapting a template make most often."""
+    lines = text.split("\n")
+    line = lines[line_index] if 0 <= line_index < len(lines) else ""
+    indentation = line[: len(line) - len(line.lstrip(" \t"))]
+    if "\t" in indentation and "tab" not in message:
+        return "; indent with spaces, not tabs"
+    if "cannot start any token" in message and line[column : column + 1] in ("@", "`"):
+        return "; put text starting with '@' or '`' in quotes"
+    if "mapping values are not allowed" in message:
+        return "; put text containing ': ' in quotes"
+    return ""
 
 
 def _one_line(text: str) -> str:
