@@ -1,0 +1,611 @@
+"""The case editor: write a case section by section, never losing a word.
+
+Left, the section navigator; centre, one editor per section (so each keeps its
+own undo history and cursor); right, the section's guiding questions. The whole
+case is edited in memory through an :class:`~coprod_tui.core.editing.EditSession`
+and saved from a background thread shortly after typing pauses, on leaving, and
+whenever the app calls :meth:`CaseEditorScreen.flush` (quit, SIGHUP, SIGTERM).
+
+This module wires widgets to the session; the save logic lives in
+``core/editing.py`` and the timing in ``ui/autosave.py``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.events import Resize
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Static
+from textual.worker import Worker, WorkerState
+
+from coprod_tui.core.case import Case, apply_template, is_filled, word_count
+from coprod_tui.core.editing import (
+    EditSession,
+    SaveOutcome,
+    SaveState,
+    clock_label,
+    prompt_text,
+)
+from coprod_tui.core.errors import CoprodError
+from coprod_tui.core.template import Template
+from coprod_tui.ui.autosave import AutosaveScheduler
+from coprod_tui.ui.screens.conflict import ConflictScreen
+from coprod_tui.ui.screens.history import HistoryScreen
+from coprod_tui.ui.widgets.fields_form import FieldsFormScreen
+from coprod_tui.ui.widgets.orphans import OrphansScreen
+from coprod_tui.ui.widgets.question_hints import QuestionHints, QuestionList
+from coprod_tui.ui.widgets.safe_text import plain
+from coprod_tui.ui.widgets.save_status import SaveStatus
+from coprod_tui.ui.widgets.section_editor import SectionEditor
+from coprod_tui.ui.widgets.section_header import SectionHeader
+from coprod_tui.ui.widgets.section_nav import SectionNav
+from coprod_tui.ui.widgets.word_count import WordCount
+
+if TYPE_CHECKING:
+    from textual.widget import Widget
+
+#: Below this width the questions pane folds away (F2 brings it back).
+QUESTIONS_FOLD_WIDTH = 100
+#: Below this width the navigator shows numbers and markers only.
+COMPACT_NAV_WIDTH = 70
+
+
+def _editor_id(index: int) -> str:
+    return f"editor-{index}"
+
+
+class CaseEditorScreen(Screen[None]):
+    """Edit one case. The app pushes it with the case id; Escape returns."""
+
+    CSS_PATH = Path(__file__).parent.parent / "editor.tcss"
+
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+        (0, "-narrow"),
+        (COMPACT_NAV_WIDTH, "-medium"),
+        (QUESTIONS_FOLD_WIDTH, "-wide"),
+    ]
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", tooltip="Save and return to the case list"),
+        Binding("ctrl+s", "save", "Save", tooltip="Save now"),
+        Binding("ctrl+pagedown", "next_section", "Next", tooltip="Next section"),
+        Binding("ctrl+pageup", "previous_section", "Prev", tooltip="Previous section"),
+        Binding("f2", "toggle_questions", "Questions", tooltip="Show/hide guiding questions"),
+        Binding("f3", "edit_fields", "Details", tooltip="Edit title and case fields"),
+        Binding("f4", "history", "History", tooltip="Browse and restore earlier versions"),
+        Binding("f5", "orphans", "Orphans", tooltip="Move orphaned text into a section"),
+        Binding("f6", "copy_section", "Copy", tooltip="Copy this section to the clipboard"),
+        Binding("f8", "resolve_conflict", "Conflict", tooltip="Compare and choose"),
+    ]
+
+    #: Seconds of quiet after typing before the autosave (tests shorten it).
+    AUTOSAVE_DEBOUNCE: ClassVar[float] = 1.0
+    #: Longest wait for a save while someone types without pausing.
+    AUTOSAVE_MAX_DELAY: ClassVar[float] = 2.0
+    #: Seconds before a failed save is tried again.
+    RETRY_DELAY: ClassVar[float] = 5.0
+    #: Cursor blink (snapshot tests switch it off for stable pictures).
+    CURSOR_BLINK: ClassVar[bool] = True
+
+    #: Index (0-based) of the section being written.
+    current: reactive[int] = reactive(0, init=False)
+
+    def __init__(self, case_id: str) -> None:
+        super().__init__()
+        self.case_id = case_id
+        self.template: Template | None = None
+        self.session: EditSession | None = None
+        self._template_note = ""
+        self._load_error = ""
+        self._editors: list[SectionEditor] = []
+        self._questions_wanted = {"wide": True, "folded": False}
+        self._error_reported = False
+        self._leave_anyway = False
+        self._offered_keys: tuple[bool, bool] | None = None
+        self._autosave = AutosaveScheduler(
+            self,
+            self._autosave_now,
+            debounce=self.AUTOSAVE_DEBOUNCE,
+            max_delay=self.AUTOSAVE_MAX_DELAY,
+        )
+
+    # --- opening ---------------------------------------------------------------------------
+
+    def _open(self) -> None:
+        """Load the case and its template, mapping the text onto the template."""
+        app = self.app
+        stored: Case = app.store.load(self.case_id)  # type: ignore[attr-defined]
+        templates = app.templates  # type: ignore[attr-defined]
+        try:
+            template = templates.get(stored.template_id)
+        except (CoprodError, KeyError, LookupError):
+            template = templates.default()
+            self._template_note = (
+                f"The template '{stored.template_id}' is not installed here, so this case is "
+                f"shown with '{template.id}'. Text of sections it does not know is kept under "
+                "Orphans (F5); the case keeps its own template."
+            )
+        self.template = template
+        fallback = bool(self._template_note)
+
+        def prepare(case: Case) -> Case:
+            mapped = apply_template(case, template)
+            if fallback:
+                # Never switch the case to another template behind the user's back.
+                mapped.template_id = case.template_id
+                mapped.template_version = case.template_version
+            return mapped
+
+        self.session = EditSession(prepare(stored), app.store, clock=app.clock, prepare=prepare)  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        try:
+            self._open()
+        except CoprodError as error:
+            self._load_error = str(error)
+        if self.session is None or self.template is None:
+            yield Static(plain(f"Could not open this case: {self._load_error}"), id="load-error")
+            yield Footer()
+            return
+        case = self.session.case
+        template = self.template
+        with Horizontal(id="title-bar"):
+            yield Static(id="case-title")
+            yield WordCount(id="word-count")
+            yield SaveStatus(id="save-status")
+        with Horizontal(id="editor-body"):
+            yield SectionNav(
+                template,
+                {s.id for s in template.sections if is_filled(case.text(s.id))},
+                orphan_count=len(case.orphans),
+                id="section-nav",
+            )
+            with Vertical(id="centre"):
+                yield SectionHeader(id="section-header")
+                with ContentSwitcher(id="editors", initial=_editor_id(0)):
+                    for index, section in enumerate(template.sections):
+                        editor = SectionEditor(
+                            section.id,
+                            case.text(section.id),
+                            cursor_blink=self.CURSOR_BLINK,
+                            id=_editor_id(index),
+                        )
+                        self._editors.append(editor)
+                        yield editor
+            yield QuestionHints(template.sections[0], id="questions")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.session is None:
+            self.notify(
+                f"Could not open this case: {self._load_error}", severity="error", markup=False
+            )
+            self.call_after_refresh(self.dismiss)
+            return
+        self._show_title()
+        self._show_section(0)
+        self._refresh_status()
+        self._apply_layout(self.app.size.width)
+        self._editors[0].focus()
+        if self._template_note:
+            self.notify(self._template_note, severity="warning", timeout=12, markup=False)
+        elif self.session.case.orphans:
+            self.notify(
+                "This case holds text from sections the template no longer has. "
+                "F5 shows it and moves it into a section.",
+                severity="warning",
+                timeout=8,
+            )
+
+    def on_unmount(self) -> None:
+        # Last line of defence: whatever removed the screen, the text is saved.
+        if self.session is not None:
+            self._pull_editors()
+            self.session.save()
+
+    # --- layout ----------------------------------------------------------------------------
+
+    def on_resize(self, event: Resize) -> None:
+        self._apply_layout(event.size.width)
+
+    def on_screen_resume(self) -> None:
+        self._apply_layout(self.app.size.width)
+
+    def _layout(self, width: int) -> str:
+        return "wide" if width >= QUESTIONS_FOLD_WIDTH else "folded"
+
+    def _apply_layout(self, width: int) -> None:
+        if self.session is None:
+            return
+        self.set_class(self._questions_wanted[self._layout(width)], "-questions")
+        self.query_one(SectionNav).compact = width < COMPACT_NAV_WIDTH
+
+    @property
+    def questions_visible(self) -> bool:
+        return self.has_class("-questions")
+
+    # --- sections --------------------------------------------------------------------------
+
+    def _show_title(self) -> None:
+        assert self.session is not None and self.template is not None
+        case = self.session.case
+        title = Text.assemble(plain(case.title or "(untitled)", "bold", one_line=True))
+        if case.conflict_of:
+            title.append("  (conflict copy)", style="italic")
+        self.query_one("#case-title", Static).update(title)
+
+    def _show_section(self, index: int) -> None:
+        assert self.template is not None
+        section = self.template.sections[index]
+        self.query_one(ContentSwitcher).current = _editor_id(index)
+        self.query_one(SectionHeader).show_section(self.template, index, section)
+        self.query_one(QuestionHints).show_section(section)
+        self.query_one(SectionNav).show_current(index)
+        self.query_one(WordCount).words = word_count(self._editors[index].text)
+
+    def watch_current(self, old: int, new: int) -> None:
+        editor_had_focus = self.focused is self._editors[old]
+        self._show_section(new)
+        if editor_had_focus or self.focused is None:
+            self._editors[new].focus()
+
+    @property
+    def editor(self) -> SectionEditor:
+        """The editor of the section being written."""
+        return self._editors[self.current]
+
+    def action_goto_section(self, n: int) -> None:
+        """Go to section ``n`` (1-based), e.g. from the command palette."""
+        if self.template is None:
+            return
+        if not 1 <= n <= len(self.template.sections):
+            self.notify(f"There is no section {n}.", severity="warning")
+            return
+        self.current = n - 1
+        self.editor.focus()
+
+    def action_next_section(self) -> None:
+        """Show the next section (wraps around)."""
+        if self.template is not None:
+            self.current = (self.current + 1) % len(self.template.sections)
+
+    def action_previous_section(self) -> None:
+        """Show the previous section (wraps around)."""
+        if self.template is not None:
+            self.current = (self.current - 1) % len(self.template.sections)
+
+    @on(SectionNav.SectionChosen)
+    def _section_chosen(self, event: SectionNav.SectionChosen) -> None:
+        self.current = event.index
+        self.editor.focus()
+
+    # --- editing ---------------------------------------------------------------------------
+
+    @on(SectionEditor.Edited)
+    def _edited(self, event: SectionEditor.Edited) -> None:
+        if self.session is None:
+            return
+        if self.session.set_text(event.section_id, event.text):
+            self._after_edit(event.section_id, event.text)
+
+    def _after_edit(self, section_id: str, text: str) -> None:
+        self.query_one(SectionNav).set_filled(section_id, is_filled(text))
+        if self.template is not None and self.template.sections[self.current].id == section_id:
+            self.query_one(WordCount).words = word_count(text)
+        self._leave_anyway = False
+        self._refresh_status()
+        self._autosave.edited()
+
+    def _pull_editors(self) -> None:
+        """Copy every editor's text into the session.
+
+        Edits reach the session through messages; a flush (quit, signal) can
+        come before the last message is handled, so it reads the editors too.
+        """
+        if self.session is None:
+            return
+        for editor in self._editors:
+            self.session.set_text(editor.section_id, editor.stored_text)
+
+    @on(QuestionHints.Taken)
+    def _take_question(self, event: QuestionHints.Taken) -> None:
+        editor = self.editor
+        row, _column = editor.cursor_location
+        line = editor.document.get_line(row)
+        insertion = prompt_text(event.question, line)
+        location = (row, len(line)) if line.strip() else (row, 0)
+        result = editor.insert(insertion, location, maintain_selection_offset=False)
+        editor.move_cursor(result.end_location)
+        editor.focus()
+
+    def action_toggle_questions(self) -> None:
+        """Show or hide the guiding questions (remembered per layout)."""
+        layout = self._layout(self.size.width or self.app.size.width)
+        self._questions_wanted[layout] = not self.questions_visible
+        self._apply_layout(self.size.width or self.app.size.width)
+        if self.questions_visible and layout == "folded":
+            self.query_one(QuestionList).focus()
+        elif not self.questions_visible and self._focus_within("#questions"):
+            self.editor.focus()
+
+    def _focus_within(self, selector: str) -> bool:
+        focused: Widget | None = self.focused
+        container = self.query_one(selector)
+        while focused is not None:
+            if focused is container:
+                return True
+            focused = focused.parent  # type: ignore[assignment]
+        return False
+
+    def action_copy_section(self) -> None:
+        """Copy the section's text to the clipboard (OSC 52: works over SSH)."""
+        self.app.copy_to_clipboard(self.editor.text)
+        self.notify(
+            f"Section {self.current + 1} copied to the clipboard "
+            "(if your terminal allows programs to set it)."
+        )
+
+    # --- saving ----------------------------------------------------------------------------
+
+    def _refresh_status(self, *, saving: bool = False) -> None:
+        if self.session is None:
+            return
+        state = self.session.state
+        if saving and state is not SaveState.CONFLICT:
+            state = SaveState.SAVING
+        saved_at = self.session.saved_at
+        # Until this session saves, "Saved" alone: the text is exactly what is stored.
+        label = clock_label(saved_at, self.app.clock()) if saved_at is not None else ""  # type: ignore[attr-defined]
+        self.query_one(SaveStatus).show(state, label)
+        # The footer is rebuilt on refresh_bindings: only when a key appears or goes.
+        offered = (bool(self.session.case.orphans), self.session.conflict is not None)
+        if offered != self._offered_keys:
+            self._offered_keys = offered
+            self.refresh_bindings()
+
+    def _autosave_now(self) -> None:
+        """Start a background save of whatever is unsaved."""
+        if self.session is None:
+            return
+        self._pull_editors()
+        if not self.session.dirty:
+            return
+        self._refresh_status(saving=True)
+        self._save_in_background()
+
+    @work(thread=True, group="autosave", exit_on_error=False)
+    def _save_in_background(self) -> SaveOutcome:
+        assert self.session is not None
+        return self.session.save()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "autosave" or not self.is_mounted:
+            return
+        if event.state is WorkerState.SUCCESS:
+            self._handle_outcome(event.worker.result)
+        elif event.state is WorkerState.ERROR:
+            self._handle_outcome(SaveOutcome(error=event.worker.error))
+
+    def _handle_outcome(self, outcome: SaveOutcome | None) -> None:
+        """Tell the user what a save did; schedule a retry after a failure."""
+        if outcome is None or self.session is None:
+            return
+        if outcome.error is not None:
+            if not self._error_reported:
+                self._error_reported = True
+                self.notify(
+                    f"Could not save: {outcome.error}. Your text is kept here and saving "
+                    f"will be retried in {self.RETRY_DELAY:g} s (Ctrl+S to retry now).",
+                    title="Unsaved",
+                    severity="error",
+                    timeout=10,
+                    markup=False,
+                )
+            self._autosave.save_soon(self.RETRY_DELAY)
+        elif outcome.saved and self._error_reported:
+            self._error_reported = False
+            self.notify("Saved again: your text is safe.", title="Saved")
+        if outcome.new_conflict is not None:
+            self.notify(
+                "Another window saved this case first. Nothing was overwritten: your text "
+                "is kept in a conflict copy. Press F8 to compare and choose.",
+                title="Conflict",
+                severity="warning",
+                timeout=15,
+            )
+        if outcome.saved and self.session.conflict is None:
+            self._show_title()
+        self._refresh_status()
+
+    def flush(self) -> None:
+        """Save any unsaved text now, synchronously (quit, SIGHUP, SIGTERM, exit).
+
+        Safe at any time, also while a background save runs: saves are
+        serialised by the session, and the newest text always goes last.
+        """
+        if self.session is None:
+            return
+        self._pull_editors()
+        outcome = self.session.save()
+        if self.is_mounted:
+            # The app may be tearing down; the save itself is done.
+            with contextlib.suppress(Exception):
+                self._handle_outcome(outcome)
+
+    @property
+    def has_unsaved_text(self) -> bool:
+        """True if some text has not reached the store (e.g. after a failed flush)."""
+        if self.session is None:
+            return False
+        self._pull_editors()
+        return self.session.dirty
+
+    def action_save(self) -> None:
+        """Save now (in the background; the status says when it is done)."""
+        self._autosave.cancel()
+        self._pull_editors()
+        if self.session is not None and not self.session.dirty:
+            self._refresh_status()
+            self.notify("Everything is saved.", timeout=2)
+            return
+        self._autosave_now()
+
+    def action_back(self) -> None:
+        """Save, then return to the case list."""
+        self.flush()
+        if self.session is not None and self.session.dirty and not self._leave_anyway:
+            self._leave_anyway = True
+            self.notify(
+                "Your latest text could not be saved, so the case stays open. Ctrl+S tries "
+                "again; Escape once more leaves anyway (the unsaved text is then lost).",
+                title="Not saved",
+                severity="error",
+                timeout=15,
+            )
+            return
+        self._autosave.cancel()
+        self.dismiss()
+
+    # --- dialogs ---------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer the orphans and conflict keys only when there is something to do."""
+        if self.session is None:
+            return action == "back"
+        if action == "orphans":
+            return bool(self.session.case.orphans)
+        if action == "resolve_conflict":
+            return self.session.conflict is not None
+        return True
+
+    def action_edit_fields(self) -> None:
+        """Edit the case's title and fields (setting, role, date, ...)."""
+        assert self.session is not None and self.template is not None
+        case = self.session.case
+
+        def done(result: tuple[str, dict[str, str]] | None) -> None:
+            if result is None or self.session is None:
+                return
+            title, fields = result
+            changed = self.session.set_title(title)
+            changed = self.session.set_fields(fields) or changed
+            if changed:
+                self._show_title()
+                self._refresh_status()
+                self._autosave_now()
+
+        self.app.push_screen(FieldsFormScreen(case.title, self.template.fields, case.fields), done)
+
+    def action_orphans(self) -> None:
+        """Show orphaned text and move it into a section."""
+        assert self.session is not None and self.template is not None
+        orphans = self.session.case.orphans
+        if not orphans:
+            self.notify("This case has no orphaned text.")
+            return
+
+        def done(result: tuple[str, str] | None) -> None:
+            if result is None or self.session is None or self.template is None:
+                return
+            orphan_id, section_id = result
+            text = self.session.adopt_orphan(orphan_id, section_id)
+            index = self.template.section_ids().index(section_id)
+            self._editors[index].load_section(text)
+            self.query_one(SectionNav).set_orphan_count(len(self.session.case.orphans))
+            self._after_edit(section_id, text)
+            self.current = index
+            self.notify(f"The orphaned text is now at the end of section {index + 1}.")
+
+        self.app.push_screen(OrphansScreen(orphans, self.template, self.current), done)
+
+    @on(SectionNav.OrphansChosen)
+    def _orphans_chosen(self) -> None:
+        self.action_orphans()
+
+    def action_history(self) -> None:
+        """Browse earlier versions of the case and restore one."""
+        assert self.session is not None and self.template is not None
+        self.flush()  # the text on screen becomes a version too, so restoring loses nothing
+        store = self.app.store  # type: ignore[attr-defined]
+        try:
+            revisions = store.history(self.case_id)
+        except CoprodError as error:
+            self.notify(f"Could not read the history: {error}", severity="error", markup=False)
+            return
+        self.app.push_screen(
+            HistoryScreen(
+                revisions,
+                lambda revision: store.load_revision(self.case_id, revision),
+                self.template,
+                now=self.app.clock,  # type: ignore[attr-defined]
+            ),
+            self._restore_revision,
+        )
+
+    def _restore_revision(self, revision: int | None) -> None:
+        if revision is None or self.session is None:
+            return
+        self.flush()
+        try:
+            restored = self.app.store.restore(self.case_id, revision)  # type: ignore[attr-defined]
+        except CoprodError as error:
+            self.notify(f"Could not restore: {error}", severity="error", markup=False)
+            return
+        self.session.replace(restored)
+        self._reload_from_session()
+        self.notify(f"Restored version {revision}. The text it replaced stays in the history (F4).")
+
+    def _reload_from_session(self) -> None:
+        """Show the session's case in every pane (after restore or keep theirs)."""
+        assert self.session is not None and self.template is not None
+        case = self.session.case
+        nav = self.query_one(SectionNav)
+        for editor in self._editors:
+            text = case.text(editor.section_id)
+            if editor.stored_text != text:
+                editor.load_section(text)
+            nav.set_filled(editor.section_id, is_filled(text))
+        nav.set_orphan_count(len(case.orphans))
+        self._show_title()
+        self._show_section(self.current)
+        self._refresh_status()
+
+    def action_resolve_conflict(self) -> None:
+        """Compare your text with the other window's and choose."""
+        assert self.session is not None and self.template is not None
+        conflict = self.session.conflict
+        if conflict is None:
+            self.notify("There is no conflict to resolve.")
+            return
+        self._pull_editors()
+        try:
+            theirs = apply_template(self.app.store.load(self.case_id), self.template)  # type: ignore[attr-defined]
+        except CoprodError:
+            theirs = apply_template(conflict.theirs, self.template)
+        self.app.push_screen(
+            ConflictScreen(theirs, self.session.case, self.template, conflict.copy.title),
+            self._conflict_chosen,
+        )
+
+    def _conflict_chosen(self, choice: str | None) -> None:
+        if choice is None or self.session is None:
+            return
+        if choice == "mine":
+            outcome = self.session.take_mine()
+            if outcome.error is None and outcome.new_conflict is None:
+                self.notify("Your text is saved over theirs; theirs stays in the history (F4).")
+        else:
+            outcome = self.session.keep_theirs()
+            if outcome.error is None:
+                self._reload_from_session()
+                self.notify("Continuing with their version; yours stays in the conflict copy.")
+        self._handle_outcome(outcome)

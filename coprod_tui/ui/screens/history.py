@@ -1,0 +1,177 @@
+"""Browse the kept versions of a case and pick one to restore.
+
+The store keeps earlier revisions of every case. This dialog lists them
+(newest first), shows the text of the highlighted one, and returns the
+revision the user chose to restore; the editor does the restoring, because it
+owns the text being edited and must save that first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, OptionList, Static
+from textual.widgets.option_list import Option
+
+from coprod_tui.core.case import Case
+from coprod_tui.core.editing import clock_label, parse_stamp
+from coprod_tui.core.errors import CoprodError
+from coprod_tui.core.store import RevisionInfo
+from coprod_tui.core.template import Template
+from coprod_tui.ui.widgets.safe_text import plain
+
+
+def case_as_text(case: Case, template: Template) -> Text:
+    """A whole case as literal text: each section's title, then its text."""
+    result = Text()
+    for index, section in enumerate(template.sections):
+        body = case.text(section.id).strip()
+        result.append_text(plain(f"{index + 1}. {section.title}", "bold", one_line=True))
+        result.append("\n")
+        result.append_text(plain(body) if body else Text("(empty)", style="dim italic"))
+        result.append("\n\n")
+    for orphan_id, body in case.orphans.items():
+        result.append_text(plain(f"Orphaned text: {orphan_id}", "bold", one_line=True))
+        result.append("\n")
+        result.append_text(plain(body))
+        result.append("\n\n")
+    result.rstrip()
+    return result
+
+
+class HistoryScreen(ModalScreen[int | None]):
+    """Pick an earlier version to restore (dismisses with its revision, or None)."""
+
+    DEFAULT_CSS = """
+    HistoryScreen {
+        align: center middle;
+    }
+    HistoryScreen > Vertical {
+        width: 90%;
+        height: 90%;
+        border: thick $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+    HistoryScreen #history-body {
+        height: 1fr;
+    }
+    HistoryScreen #revisions {
+        width: 34;
+        height: 1fr;
+    }
+    HistoryScreen #revision-preview {
+        width: 1fr;
+        height: 1fr;
+        border: round $foreground 30%;
+        padding: 0 1;
+    }
+    HistoryScreen #history-buttons {
+        height: auto;
+        align-horizontal: right;
+    }
+    HistoryScreen Button {
+        margin-left: 1;
+    }
+    """
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Close"),
+        Binding("r", "restore", "Restore this version"),
+    ]
+
+    def __init__(
+        self,
+        revisions: list[RevisionInfo],
+        load_revision: Callable[[int], Case],
+        template: Template,
+        *,
+        now: Callable[[], datetime],
+    ) -> None:
+        super().__init__()
+        self._revisions = sorted(revisions, key=lambda info: info.revision, reverse=True)
+        self._load_revision = load_revision
+        self._template = template
+        self._now = now
+
+    def _label(self, info: RevisionInfo) -> Text:
+        moment = parse_stamp(info.saved_at)
+        when = clock_label(moment, self._now()) if moment else info.saved_at
+        words = "1 word" if info.words == 1 else f"{info.words} words"
+        label = Text.assemble((f"v{info.revision}", "bold"), "  ", plain(when, one_line=True))
+        label.append("\n")
+        detail = f"{words}" + (f" · {info.saved_by}" if info.saved_by else "")
+        label.append_text(plain(detail, "dim", one_line=True))
+        return label
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as frame:
+            frame.border_title = "History: earlier versions of this case"
+            with Horizontal(id="history-body"):
+                yield OptionList(
+                    *(
+                        Option(self._label(info), id=f"rev-{info.revision}")
+                        for info in self._revisions
+                    ),
+                    id="revisions",
+                )
+                with VerticalScroll(id="revision-preview"):
+                    yield Static(id="preview-text")
+            with Horizontal(id="history-buttons"):
+                yield Button("Restore this version", variant="primary", id="restore")
+                yield Button("Close", id="close")
+
+    def on_mount(self) -> None:
+        revisions = self.query_one("#revisions", OptionList)
+        if not self._revisions:
+            self.query_one("#preview-text", Static).update(
+                Text("No earlier versions are kept for this case yet.")
+            )
+            self.query_one("#restore", Button).disabled = True
+        else:
+            revisions.highlighted = 0
+        revisions.focus()
+
+    @property
+    def selected_revision(self) -> int | None:
+        option = self.query_one("#revisions", OptionList).highlighted_option
+        if option is None or option.id is None:
+            return None
+        return int(option.id.removeprefix("rev-"))
+
+    @on(OptionList.OptionHighlighted, "#revisions")
+    def _preview(self, event: OptionList.OptionHighlighted) -> None:
+        revision = self.selected_revision
+        if revision is None:
+            return
+        preview = self.query_one("#preview-text", Static)
+        try:
+            case = self._load_revision(revision)
+        except CoprodError as error:
+            preview.update(plain(f"Could not read version {revision}: {error}"))
+            return
+        preview.update(case_as_text(case, self._template))
+        self.query_one("#revision-preview").scroll_home(animate=False)
+
+    @on(OptionList.OptionSelected, "#revisions")
+    def _selected(self) -> None:
+        self.action_restore()
+
+    @on(Button.Pressed, "#restore")
+    def action_restore(self) -> None:
+        """Restore the highlighted version (the current text stays in the history)."""
+        revision = self.selected_revision
+        if revision is not None:
+            self.dismiss(revision)
+
+    @on(Button.Pressed, "#close")
+    def action_cancel(self) -> None:
+        """Close without restoring."""
+        self.dismiss(None)

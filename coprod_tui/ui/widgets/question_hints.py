@@ -1,0 +1,105 @@
+"""The guiding questions of the current section, ready to be taken in.
+
+Batalden's template is a set of questions, not a form: the writer answers in
+their own words. This pane lists the current section's questions; Enter (or a
+click) on one asks the editor to insert it as a prompt line to write under.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from coprod_tui.core.template import Section
+from coprod_tui.ui.widgets.safe_text import plain
+
+
+class QuestionList(OptionList):
+    """The questions themselves (focusable; Enter takes one in)."""
+
+    DEFAULT_CSS = """
+    QuestionList {
+        height: 1fr;
+        border: none;
+        padding: 0;
+        background: transparent;
+    }
+    QuestionList > .option-list--option {
+        padding: 0 0 1 0;
+    }
+    """
+
+
+class QuestionHints(Vertical):
+    """The right-hand pane: the section's description and guiding questions."""
+
+    DEFAULT_CSS = """
+    QuestionHints {
+        width: 36;
+        height: 1fr;
+        border: round $foreground 30%;
+        padding: 0 1;
+    }
+    QuestionHints:focus-within {
+        border: round $accent;
+    }
+    QuestionHints #question-intro {
+        color: $text-muted;
+        margin-bottom: 1;
+    }
+    """
+
+    class Taken(Message):
+        """The user asked to take ``question`` into the editor."""
+
+        def __init__(self, question: str) -> None:
+            self.question = question
+            super().__init__()
+
+    def __init__(self, section: Section | None = None, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._section = section
+        self.border_title = "Guiding questions"
+        self.border_subtitle = "Enter: take in"
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="question-intro")
+        yield QuestionList(id="question-list")
+
+    def on_mount(self) -> None:
+        if self._section is not None:
+            self.show_section(self._section)
+
+    def show_section(self, section: Section) -> None:
+        """Show ``section``'s questions (its description first, when it adds anything)."""
+        self._section = section
+        intro = self.query_one("#question-intro", Static)
+        description = section.description.strip()
+        if description and description != section.title:
+            intro.update(plain(description))
+            intro.display = True
+        else:
+            intro.display = False
+        questions = self.query_one(QuestionList)
+        questions.set_options(
+            Option(plain(question), id=f"q{index}")
+            for index, question in enumerate(section.questions)
+        )
+        if section.questions:
+            questions.highlighted = 0
+
+    @property
+    def questions(self) -> tuple[str, ...]:
+        return self._section.questions if self._section is not None else ()
+
+    def focus_questions(self) -> None:
+        self.query_one(QuestionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        index = int((event.option.id or "q0")[1:])
+        if index < len(self.questions):
+            self.post_message(self.Taken(self.questions[index]))

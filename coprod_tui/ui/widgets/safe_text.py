@@ -1,0 +1,30 @@
+"""Turn user text into something a widget can show without interpreting it.
+
+User text (titles, questions from a team's template, orphaned text) must never
+be parsed as Textual markup (``[@click=app.quit]``) nor reach the terminal with
+escape sequences in it. Every widget that shows such text builds it here:
+a :class:`rich.text.Text` made from the plain string, with control characters
+stripped, which Textual renders literally.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from coprod_tui.core.text_safety import printable
+
+
+def plain(text: str, style: str = "", *, one_line: bool = False) -> Text:
+    """``text`` as literal, terminal-safe rich Text in ``style``."""
+    return Text(printable(text, keep_newlines=not one_line), style=style)
+
+
+def join(*parts: tuple[str, str] | str) -> Text:
+    """Assemble literal Text from ``(text, style)`` pairs and plain strings."""
+    result = Text()
+    for part in parts:
+        if isinstance(part, tuple):
+            result.append_text(plain(part[0], part[1], one_line=True))
+        else:
+            result.append_text(plain(part, one_line=True))
+    return result

@@ -1,0 +1,104 @@
+"""The text editor for one section, safe to show any stored text.
+
+Textual's ``TextArea`` hands document characters to the terminal as they are:
+a stored ESC sequence would recolour the screen, move the cursor or retitle
+the window. This subclass shows every control character as a visible stand-in
+(ESC as ␛) without changing the document, and strips escape sequences from
+pasted text before it enters the document.
+
+The document keeps the stored text exactly: TextArea normalises some line
+breaks on load (``\\x85``, ``\\x0c`` ...), so the editor remembers what it
+loaded and reports the original back until the user really changes something.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import events
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import TextArea
+
+from coprod_tui.core.editing import visible_controls
+from coprod_tui.core.text_safety import printable
+
+PLACEHOLDER = Content("Write here. A guiding question (right, F2) can be taken in with Enter.")
+
+
+class SectionEditor(TextArea):
+    """A soft-wrapped editor for one section's text (undo/redo included)."""
+
+    DEFAULT_CSS = """
+    SectionEditor {
+        height: 1fr;
+        border: round $foreground 30%;
+        padding: 0 1;
+    }
+    SectionEditor:focus {
+        border: round $accent;
+    }
+    """
+
+    class Edited(Message):
+        """The user changed the section's text (``text`` is what to store)."""
+
+        def __init__(self, editor: SectionEditor, text: str) -> None:
+            self.editor = editor
+            self.section_id = editor.section_id
+            self.text = text
+            super().__init__()
+
+        @property
+        def control(self) -> SectionEditor:
+            return self.editor
+
+    def __init__(
+        self, section_id: str, text: str, *, cursor_blink: bool = True, id: str | None = None
+    ) -> None:
+        super().__init__(
+            text,
+            soft_wrap=True,
+            tab_behavior="focus",
+            show_line_numbers=False,
+            highlight_cursor_line=False,
+            placeholder=PLACEHOLDER,
+            id=id,
+        )
+        self.section_id = section_id
+        self.cursor_blink = cursor_blink
+        self._loaded_original = text
+        self._loaded_display = self.text
+
+    def load_section(self, text: str) -> None:
+        """Show ``text`` (stored text) and forget the undo history."""
+        self.load_text(text)
+        self._loaded_original = text
+        self._loaded_display = self.text
+
+    @property
+    def stored_text(self) -> str:
+        """The text to store: the original while unchanged, else the document."""
+        current = self.text
+        return self._loaded_original if current == self._loaded_display else current
+
+    def get_line(self, line_index: int) -> Text:
+        """A document line with control characters shown as visible stand-ins."""
+        # Built from the document line itself: rich's Text would silently drop
+        # some controls (BEL, BS, CR) and shift every later column.
+        return Text(visible_controls(self.document.get_line(line_index)), end="", no_wrap=True)
+
+    def on_paste(self, event: events.Paste) -> None:
+        """Paste without terminal escape sequences (and without the TextArea's raw paste)."""
+        event.prevent_default()
+        event.stop()
+        if self.read_only:
+            return
+        cleaned = printable(event.text.replace("\r\n", "\n").replace("\r", "\n"))
+        if not cleaned:
+            return
+        result = self.replace(cleaned, *self.selection, maintain_selection_offset=False)
+        self.move_cursor(result.end_location)
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        event.stop()
+        self.post_message(self.Edited(self, self.stored_text))

@@ -1,0 +1,98 @@
+"""Shared fixtures for the UI tests: a private store with fictional cases,
+the shipped templates, a fixed clock and an app factory.
+
+Everything here is invented: the people, places and clinics do not exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from coprod_tui.core.case import Case, new_case
+from coprod_tui.core.store import CaseStore
+from coprod_tui.core.template_registry import TemplateRegistry, discover_templates
+from coprod_tui.ui.screens.case_editor import CaseEditorScreen
+
+#: The tests' "now": 12 March 2024, 14:03:12 UTC.
+FIXED_NOW = datetime(2024, 3, 12, 14, 3, 12, tzinfo=UTC)
+
+#: A short, fictional case used across the editor tests.
+SAMPLE_SECTIONS = {
+    "situation": (
+        "Tallbacka health centre (fictional), a Monday morning. I am the district "
+        "nurse on the phone line when Sven's son calls about his father."
+    ),
+    "lived-reality": (
+        "Sven, 81 (fictional), lives alone on a farm since his wife died. His son "
+        "visits on Sundays and keeps the pill box filled."
+    ),
+}
+SAMPLE_FIELDS = {"setting": "Tallbacka health centre (fictional)", "role": "District nurse"}
+
+
+def fixed_clock() -> datetime:
+    return FIXED_NOW
+
+
+@pytest.fixture
+def templates(tmp_path: Path) -> TemplateRegistry:
+    """The shipped templates only (no user or team folders)."""
+    return discover_templates(user_dir=tmp_path / "no-user-templates", env={})
+
+
+@pytest.fixture
+def store(tmp_path: Path, templates: TemplateRegistry) -> Iterator[CaseStore]:
+    """A fresh private store in a temporary folder."""
+    folder = tmp_path / "store"
+    store = CaseStore.open(folder, templates=templates)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def make_case(store: CaseStore, templates: TemplateRegistry) -> Callable[..., Case]:
+    """Store a fictional case and return it (at revision 1)."""
+
+    def make(
+        title: str = "Sven, 81: the pill box and the Sunday visits",
+        *,
+        sections: dict[str, str] | None = None,
+        fields: dict[str, str] | None = None,
+        orphans: dict[str, str] | None = None,
+        template_id: str | None = None,
+    ) -> Case:
+        template = templates.default()
+        case = new_case(title, template, fields=SAMPLE_FIELDS if fields is None else fields)
+        case.sections = dict(SAMPLE_SECTIONS if sections is None else sections)
+        case.orphans = dict(orphans or {})
+        if template_id is not None:
+            case.template_id = template_id
+        return store.create(case)
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def fast_editor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Short autosave delays and no cursor blink, so tests are quick and stable."""
+    monkeypatch.setattr(CaseEditorScreen, "AUTOSAVE_DEBOUNCE", 0.05)
+    monkeypatch.setattr(CaseEditorScreen, "AUTOSAVE_MAX_DELAY", 0.2)
+    monkeypatch.setattr(CaseEditorScreen, "RETRY_DELAY", 0.1)
+    monkeypatch.setattr(CaseEditorScreen, "CURSOR_BLINK", False)
+
+
+@pytest.fixture
+def app_factory(store: CaseStore, templates: TemplateRegistry) -> Callable[..., object]:
+    """Build the real app (the same factory ``coprod`` uses) on the test store."""
+    from coprod_tui.ui.launch import create_app
+
+    def make(**kwargs: object) -> object:
+        kwargs.setdefault("clock", fixed_clock)
+        kwargs.setdefault("handle_signals", False)
+        return create_app(store, templates, **kwargs)  # type: ignore[arg-type]
+
+    return make

@@ -1,0 +1,42 @@
+"""Helpers for driving the case editor in Pilot tests."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from textual.pilot import Pilot
+
+from coprod_tui.core.editing import SaveState
+from coprod_tui.ui.screens.case_editor import CaseEditorScreen
+from coprod_tui.ui.widgets.save_status import SaveStatus
+
+
+async def open_editor(pilot: Pilot[Any], case_id: str) -> CaseEditorScreen:
+    """Push the editor for ``case_id`` and wait until it is ready."""
+    screen = CaseEditorScreen(case_id)
+    await pilot.app.push_screen(screen)
+    await pilot.pause()
+    return screen
+
+
+async def wait_saved(pilot: Pilot[Any], screen: CaseEditorScreen, timeout: float = 3.0) -> None:
+    """Wait until the autosave has run and nothing is unsaved or in flight."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        await pilot.pause(0.05)
+        busy = any(worker.is_running for worker in screen.workers)
+        if not busy and screen.session is not None and not screen.session.dirty:
+            await pilot.pause()
+            return
+    raise AssertionError("the editor did not save in time")
+
+
+def status_text(screen: CaseEditorScreen) -> str:
+    """What the save status shows right now."""
+    return str(screen.query_one(SaveStatus).render())
+
+
+def status_state(screen: CaseEditorScreen) -> SaveState:
+    return screen.query_one(SaveStatus).state

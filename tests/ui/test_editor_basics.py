@@ -1,0 +1,226 @@
+"""The case editor: opening, typing, autosave, navigation, questions."""
+
+from __future__ import annotations
+
+from conftest import SAMPLE_SECTIONS
+from editor_helpers import open_editor, status_state, status_text, wait_saved
+
+from coprod_tui.core.case import word_count
+from coprod_tui.core.editing import SaveState
+from coprod_tui.ui.widgets.question_hints import QuestionHints, QuestionList
+from coprod_tui.ui.widgets.section_editor import SectionEditor
+from coprod_tui.ui.widgets.section_header import SectionHeader
+from coprod_tui.ui.widgets.section_nav import SectionNav
+from coprod_tui.ui.widgets.word_count import WordCount
+
+
+async def test_opens_on_section_one_with_cursor_in_editor(app_factory, make_case):
+    case = make_case()
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_editor(pilot, case.id)
+        assert screen.current == 0
+        assert isinstance(app.focused, SectionEditor)
+        assert app.focused.section_id == "situation"
+        assert app.focused.text.startswith("Tallbacka health centre")
+        assert status_state(screen) is SaveState.SAVED
+        assert screen.query_one(WordCount).words == word_count(SAMPLE_SECTIONS["situation"])
+        assert status_text(screen) == "Saved"
+
+
+async def test_typing_is_autosaved_after_a_pause(app_factory, make_case, store):
+    case = make_case(sections={})
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_editor(pilot, case.id)
+        await pilot.press(*"Ingrid calls")
+        assert screen.session.text("situation") == "Ingrid calls"
+        await wait_saved(pilot, screen)
+        assert store.load(case.id).text("situation") == "Ingrid calls"
+        assert status_text(screen) == "Saved 14:03:12"
+        assert screen.query_one(WordCount).words == 2
+
+
+async def test_ctrl_pagedown_and_pageup_move_between_sections(app_factory, make_case):
+    case = make_case()
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_editor(pilot, case.id)
+        await pilot.press("ctrl+pagedown")
+        assert screen.current == 1
+        assert app.focused.section_id == "lived-reality"
+        header = str(screen.query_one(SectionHeader).render())
+        assert header.startswith("2. Lived reality")
+        assert "Patient-person" in header
+        await pilot.press("ctrl+pagedown", "ctrl+pagedown")
+        assert screen.current == 3
+        await pilot.press("ctrl+pageup")
+        assert screen.current == 2
+        await pilot.press("ctrl+pageup", "ctrl+pageup", "ctrl+pageup")
+        assert screen.current == 8  # wraps around to the last section
+        screen.action_goto_section(5)
+        await pilot.pause()
+        assert screen.current == 4
+        assert app.focused.section_id == "condition"
+
+
+async def test_text_is_kept_in_memory_across_sections(app_factory, make_case):
+    case = make_case(sections={})
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_editor(pilot, case.id)
+        await pilot.press(*"first")
+        await pilot.press("ctrl+pagedown")
+        await pilot.press(*"second")
+        await pilot.press("ctrl+pageup")
+        assert app.focused.text == "first"
+        assert screen.session.text("situation") == "first"
+        assert screen.session.text("lived-reality") == "second"
+
+
+async def test_navigator_marker_flips_to_filled(app_factory, make_case):
+    case = make_case(sections={})
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_editor(pilot, case.id)
+        nav = screen.query_one(SectionNav)
+        assert not nav.is_filled("situation")
+        line = str(nav.get_option("section-0").prompt)
+        assert line.startswith("○")
+        await pilot.press("x")
+        assert nav.is_filled("situation")
+        assert str(nav.get_option("section-0").prompt).startswith("●")
+        await pilot.press("backspace")
+        assert not nav.is_filled("situation")
+
+
+async def test_navigator_enter_opens_a_section(app_factory, make_case):
+    case = make_case()
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_editor(pilot, case.id)
+        nav = screen.query_one(SectionNav)
+        nav.focus()
+        await pilot.press("down", "down", "enter")
+        assert screen.current == 2
+        assert isinstance(app.focused, SectionEditor)
+        assert app.focused.section_id == "emotions"
+
+
+async def test_tab_moves_between_panes(app_factory, make_case):
+    case = make_case()
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_editor(pilot, case.id)
+        await pilot.press("tab")
+        assert isinstance(app.focused, QuestionList)
+        await pilot.press("tab")
+        assert isinstance(app.focused, SectionNav)
+        await pilot.press("tab")
+        assert isinstance(app.focused, SectionEditor)
+
+
+async def test_f2_toggles_the_questions(app_factory, make_case):
+    case = make_case()
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_editor(pilot, case.id)
+        questions = screen.query_one(QuestionHints)
+        assert questions.display and questions.region.width > 0
+        await pilot.press("f2")
+        await pilot.pause()
+        assert not screen.questions_visible
+        assert questions.region.width == 0
+        await pilot.press("f2")
+        await pilot.pause()
+        assert screen.questions_visible
+        assert questions.region.width > 0
+
+
+async def test_question_taken_into_the_editor_with_enter(app_factory, make_case):
+    case = make_case(sections={"situation": "We met at the door."})
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_editor(pilot, case.id)
+        question_list = screen.query_one(QuestionList)
+        question_list.focus()
+        await pilot.press("down", "enter")  # the second question
+        editor = screen.editor
+        assert app.focused is editor
+        assert editor.text == "We met at the door.\n\nWhat is the context?\n"
+        assert editor.cursor_location == (3, 0)
+        await pilot.press(*"Busy")
+        assert screen.session.text("situation").endswith("What is the context?\nBusy")
+
+
+async def test_questions_follow_the_section(app_factory, make_case):
+    case = make_case()
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_editor(pilot, case.id)
+        await pilot.press("ctrl+pagedown", "ctrl+pagedown")
+        hints = screen.query_one(QuestionHints)
+        assert hints.questions[0] == "Feelings expressed by patient and patient family?"
+
+
+async def test_narrow_80_folds_questions_and_f2_shows_them(app_factory, make_case):
+    case = make_case()
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_editor(pilot, case.id)
+        nav = screen.query_one(SectionNav)
+        assert not screen.questions_visible
+        assert not nav.compact
+        assert screen.editor.region.width >= 40
+        await pilot.press("f2")
+        await pilot.pause()
+        assert screen.questions_visible
+        assert isinstance(app.focused, QuestionList)
+        await pilot.press("enter")
+        assert "What is the setting?" in screen.editor.text
+        await pilot.press("f2")
+        assert not screen.questions_visible
+
+
+async def test_narrow_60_has_a_compact_navigator(app_factory, make_case):
+    case = make_case()
+    app = app_factory()
+    async with app.run_test(size=(60, 20)) as pilot:
+        screen = await open_editor(pilot, case.id)
+        nav = screen.query_one(SectionNav)
+        assert nav.compact
+        assert nav.region.width <= 8
+        assert str(nav.get_option("section-0").prompt).strip() == "1 ●"
+        assert not screen.questions_visible
+        assert screen.editor.region.width >= 40
+
+
+async def test_resizing_switches_layouts(app_factory, make_case):
+    case = make_case()
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_editor(pilot, case.id)
+        assert screen.questions_visible
+        await pilot.resize_terminal(90, 30)
+        await pilot.pause()
+        assert not screen.questions_visible
+        await pilot.resize_terminal(64, 24)
+        await pilot.pause()
+        assert screen.query_one(SectionNav).compact
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert screen.questions_visible
+        assert not screen.query_one(SectionNav).compact
+
+
+async def test_undo_and_redo(app_factory, make_case):
+    case = make_case(sections={})
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_editor(pilot, case.id)
+        await pilot.press(*"hello")
+        await pilot.press("ctrl+z")
+        assert screen.editor.text == ""
+        assert screen.session.text("situation") == ""
+        await pilot.press("ctrl+y")
+        assert screen.session.text("situation") == "hello"
