@@ -190,9 +190,13 @@ class CoprodApp(App[int]):
         for editor in self.editor_screens():
             try:
                 editor.flush()
+                unsaved = bool(getattr(editor, "has_unsaved_text", False))
             except Exception as error:  # reported, never swallowed silently
                 failures.append(str(error) or type(error).__name__)
                 self.log.error("flush failed", error)
+                continue
+            if unsaved:
+                failures.append("the latest text could not be written to the store")
         return failures
 
     async def action_quit(self) -> None:
@@ -238,6 +242,11 @@ class CoprodApp(App[int]):
             except (NotImplementedError, RuntimeError, ValueError):
                 continue  # not the main thread, or a platform without them
             self._installed_signals.append(signum)
+
+    @property
+    def installed_signals(self) -> tuple[signal.Signals, ...]:
+        """The exit signals this app currently handles."""
+        return tuple(self._installed_signals)
 
     def remove_signal_handlers(self) -> None:
         """Give the signals back (tests run many apps in one process)."""
