@@ -44,6 +44,14 @@ def safe_json(data: Any, *, indent: int | None = 2) -> str:
     return _TERMINAL_ACTIVE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+def json_array_lines(items: Iterable[Any]) -> str:
+    """A JSON array with one compact item per line: fast (C encoder) and diff-friendly."""
+    lines = [safe_json(item, indent=None) for item in items]
+    if not lines:
+        return "[]"
+    return "[\n" + ",\n".join(lines) + "\n]"
+
+
 def export_document(cases: Iterable[Case], *, exported: str | None = None) -> dict[str, Any]:
     """The export object for ``cases`` (each exactly as given; pass stored, unmapped cases)."""
     return {
@@ -55,8 +63,12 @@ def export_document(cases: Iterable[Case], *, exported: str | None = None) -> di
 
 
 def dump_export(cases: Iterable[Case], *, exported: str | None = None) -> bytes:
-    """The export file's bytes (UTF-8, ends with a newline)."""
-    return (safe_json(export_document(cases, exported=exported)) + "\n").encode("utf-8")
+    """The export file's bytes: UTF-8, one case per line, ends with a newline."""
+    head = export_document([], exported=exported)
+    del head["cases"]
+    opening = safe_json(head, indent=None)[:-1]  # without the closing brace
+    cases_text = json_array_lines(case.to_dict() for case in cases)
+    return f'{opening}, "cases": {cases_text}}}\n'.encode()
 
 
 def parse_export(raw: bytes, *, source: str = "the import file") -> list[Case]:

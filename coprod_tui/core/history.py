@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from coprod_tui.core.storage import atomic_write_bytes, fsync_dir, is_temp_name
+from coprod_tui.core.storage import atomic_write_bytes, is_temp_name
 
 MAX_SNAPSHOTS = 100
 MAX_BYTES = 32 * 1024 * 1024
@@ -113,24 +113,32 @@ class History:
     def keep(self, case_id: str, source: Path, revision: int, saved_at: str) -> bool:
         """Keep ``source`` (the current case file) as ``revision``; False if already kept."""
         folder = self.folder(case_id)
-        if not folder.is_dir():
-            os.mkdir(folder, self.dir_mode & 0o777)
-            os.chmod(folder, self.dir_mode)
-            fsync_dir(self.root)
         target = folder / f"{revision:010d}-{_compact(saved_at)}.json"
-        if any(snap.revision == revision for snap in self.snapshots(case_id)):
-            return False
         try:
             os.link(source, target)
         except FileExistsError:
             return False
+        except FileNotFoundError:
+            if folder.is_dir():
+                raise
+            self._make_folder(folder)
+            return self.keep(case_id, source, revision, saved_at)
         except OSError:
             # Hard links refused here (protected_hardlinks, some network or
             # FAT file systems): copy instead.
             atomic_write_bytes(target, source.read_bytes(), mode=self.file_mode)
-            return True
-        fsync_dir(folder)
+        # No fsync of the history folder here: the save goes on to fsync the
+        # case's folder, which on journalling file systems (ext4, XFS) commits
+        # this link too; elsewhere a power cut may cost a history entry, never
+        # the case itself.
         return True
+
+    def _make_folder(self, folder: Path) -> None:
+        try:
+            os.mkdir(folder, self.dir_mode & 0o777)
+        except FileExistsError:
+            return
+        os.chmod(folder, self.dir_mode)
 
     def prune(self, case_id: str, *, now: float) -> list[Snapshot]:
         """Thin a case's history (see the module docstring); returns what went."""

@@ -114,13 +114,13 @@ def atomic_write_bytes(
 
 
 def encode_json(data: Any) -> bytes:
-    """The one JSON encoding every store file uses (UTF-8, lightly indented).
+    """The one JSON encoding every store file uses (UTF-8, one line: the C encoder).
 
     ``ValueError`` if the data holds text that cannot be stored as UTF-8 (a
     lone surrogate), so a caller never writes something it cannot read back.
     """
     try:
-        return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+        return json.dumps(data, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError as error:
         raise ValueError("the text holds characters that cannot be saved (lone surrogate)") from (
             error

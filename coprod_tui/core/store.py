@@ -40,11 +40,12 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 from coprod_tui.core.case import Case, apply_template, new_case_id, utc_now, word_count
-from coprod_tui.core.catalog import CASE_DOC_ID, CASE_TABLE, Catalog, case_document, is_case_id
+from coprod_tui.core.catalog import CASE_DOC_ID, CASE_TABLE, Catalog, case_document
 from coprod_tui.core.errors import CoprodError, UserInputError
 from coprod_tui.core.history import History
 from coprod_tui.core.locking import LockTimeout, file_lock
@@ -56,6 +57,14 @@ from coprod_tui.core.storage import (
     read_json,
 )
 from coprod_tui.core.store_folder import FolderPolicy, prepare_store_folder, share_with_group
+from coprod_tui.core.store_layout import (
+    case_file,
+    folders_to_scan,
+    ids_in,
+    is_case_id,
+    lock_file,
+    trash_file,
+)
 from coprod_tui.core.store_types import (
     AmbiguousCaseId,
     CaseNotFound,
@@ -184,13 +193,13 @@ class CaseStore:
     # --- paths and guards --------------------------------------------------------------
 
     def _case_path(self, case_id: str) -> Path:
-        return self.path / "cases" / f"{case_id}.json"
+        return case_file(self.path, case_id)
 
     def _trash_path(self, case_id: str) -> Path:
-        return self.path / "trash" / f"{case_id}.json"
+        return trash_file(self.path, case_id)
 
     def _lock_path(self, case_id: str) -> Path:
-        return self.path / "locks" / f"{case_id}.lock"
+        return lock_file(self.path, case_id)
 
     @staticmethod
     def _check_id(case_id: str) -> str:
@@ -267,7 +276,23 @@ class CaseStore:
 
     def _write_file(self, path: Path, case: Case) -> None:
         storage = AtomicJSONStorage(path, mode=self.policy.file_mode)
-        storage.write({CASE_TABLE: {CASE_DOC_ID: case.to_dict()}})
+        document = {CASE_TABLE: {CASE_DOC_ID: case.to_dict()}}
+        try:
+            storage.write(document)
+        except FileNotFoundError:
+            if path.parent.exists():
+                raise
+            self._make_shard(path.parent)
+            storage.write(document)
+
+    def _make_shard(self, folder: Path) -> None:
+        """Create a shard folder on first use (private, durable)."""
+        try:
+            os.mkdir(folder, self.policy.dir_mode & 0o777)
+        except FileExistsError:
+            return
+        os.chmod(folder, self.policy.dir_mode)
+        fsync_dir(folder.parent)
 
     # --- listing and ids -------------------------------------------------------------
 
@@ -277,38 +302,36 @@ class CaseStore:
             summaries = self._catalog.scan()
         if not include_trashed:
             summaries = [s for s in summaries if not s.trashed]
-        summaries.sort(key=lambda s: (s.updated, s.id), reverse=True)
+        summaries.sort(key=attrgetter("updated", "id"), reverse=True)
         return summaries
 
     def list_trash(self) -> list[CaseSummary]:
         """Trashed cases, newest first."""
         return [s for s in self.list_cases(include_trashed=True) if s.trashed]
 
-    def _ids_in(self, folder: str) -> list[str]:
-        try:
-            names = os.listdir(self.path / folder)
-        except FileNotFoundError:
-            return []
-        return [name[:-5] for name in names if name.endswith(".json") and is_case_id(name[:-5])]
-
     def resolve_id(self, id_or_prefix: str, *, include_trashed: bool = False) -> str:
         """The full id of the one case whose id starts with ``id_or_prefix``.
 
-        Reads only the case folder's names (no case file, no catalog), so it
-        costs the same whatever the cases hold.
+        Reads only folder listings (no case file, no catalog), and for a prefix
+        of two or more characters just one shard folder, so it costs the same
+        however many cases the store holds.
         """
         prefix = id_or_prefix.strip().lower()
         if not prefix:
             raise CaseNotFound("no case id given")
-        folders = ["cases", "trash"] if include_trashed else ["cases"]
         if is_case_id(prefix):
-            if any((self.path / folder / f"{prefix}.json").exists() for folder in folders):
+            if self._case_path(prefix).exists() or (
+                include_trashed and self._trash_path(prefix).exists()
+            ):
                 return prefix
-            matches: list[str] = []
+            active: list[str] = []
+            trashed = [prefix] if self._trash_path(prefix).exists() else []
         else:
             with self._guard("look up the case"):
-                found = {case_id for f in folders for case_id in self._ids_in(f)}
-                matches = sorted(case_id for case_id in found if case_id.startswith(prefix))
+                active, trashed = [], []
+                for folder, in_trash in folders_to_scan(self.path, prefix):
+                    (trashed if in_trash else active).extend(ids_in(folder, prefix))
+        matches = sorted(set(active + (trashed if include_trashed else [])))
         if len(matches) == 1:
             return matches[0]
         if len(matches) > 1:
@@ -317,10 +340,7 @@ class CaseStore:
             raise AmbiguousCaseId(
                 f"{len(matches)} cases start with {prefix!r} ({shown}{more}); give more of the id"
             )
-        if not include_trashed and (
-            self._trash_path(prefix).exists()
-            or any(case_id.startswith(prefix) for case_id in self._ids_in("trash"))
-        ):
+        if trashed:
             raise CaseNotFound(f"the case {prefix!r} is in the trash")
         raise CaseNotFound(f"no case with id {prefix!r} (see 'coprod list')")
 
@@ -464,23 +484,27 @@ class CaseStore:
 
     def trash(self, case_id: str) -> None:
         """Move a case to the trash (its id stays reserved; :meth:`untrash` brings it back)."""
-        self._move(case_id, "cases", "trash", "move the case to the trash")
+        self._move(case_id, to_trash=True)
 
     def untrash(self, case_id: str) -> None:
         """Bring a trashed case back."""
-        self._move(case_id, "trash", "cases", "restore the case from the trash")
+        self._move(case_id, to_trash=False)
 
-    def _move(self, case_id: str, source: str, target: str, action: str) -> None:
+    def _move(self, case_id: str, *, to_trash: bool) -> None:
         self._check_id(case_id)
+        active, trashed = self._case_path(case_id), self._trash_path(case_id)
+        src, dst = (active, trashed) if to_trash else (trashed, active)
+        action = "move the case to the trash" if to_trash else "take the case out of the trash"
         with self._guard(action), self._locked(case_id):
-            src = self.path / source / f"{case_id}.json"
-            dst = self.path / target / f"{case_id}.json"
             if not src.exists():
                 if dst.exists():
                     return  # already there
-                raise CaseNotFound(f"no case with id {case_id!r} in {source}")
+                where = "among the active cases" if to_trash else "in the trash"
+                raise CaseNotFound(f"no case with id {case_id!r} {where}")
             if dst.exists():
                 raise StoreError(f"both {src} and {dst} exist; run 'coprod doctor'")
+            if not dst.parent.exists():
+                self._make_shard(dst.parent)
             os.replace(src, dst)
             fsync_dir(dst.parent)
             fsync_dir(src.parent)

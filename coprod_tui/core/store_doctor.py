@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coprod_tui.core.case import Case, utc_now
-from coprod_tui.core.catalog import STALE_TEMP_SECONDS, is_case_id
+from coprod_tui.core.catalog import STALE_TEMP_SECONDS
 from coprod_tui.core.storage import DamagedFileError, atomic_write_bytes, fsync_dir, is_temp_name
+from coprod_tui.core.store_layout import case_file, case_ids, is_case_id, trash_file
 
 if TYPE_CHECKING:
     from coprod_tui.core.store import CaseStore, DoctorReport
@@ -29,10 +30,10 @@ def run_doctor(store: CaseStore, *, repair: bool) -> DoctorReport:
     from coprod_tui.core.store import DoctorReport
 
     report = DoctorReport()
-    for folder in ("cases", "trash"):
-        for case_id in _case_ids(store.path / folder):
+    for trashed in (False, True):
+        for case_id in case_ids(store.path, trashed=trashed):
             report.checked += 1
-            _check_case(store, folder, case_id, report, repair=repair)
+            _check_case(store, trashed, case_id, report, repair=repair)
     _check_both_places(store, report)
     _check_history(store, report, repair=repair)
     _check_modes(store, report, repair=repair)
@@ -41,22 +42,14 @@ def run_doctor(store: CaseStore, *, repair: bool) -> DoctorReport:
     return report
 
 
-def _case_ids(folder: Path) -> list[str]:
-    try:
-        names = sorted(os.listdir(folder))
-    except FileNotFoundError:
-        return []
-    return [n[:-5] for n in names if n.endswith(".json") and is_case_id(n[:-5])]
-
-
 def _stamp() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def _check_case(
-    store: CaseStore, folder: str, case_id: str, report: DoctorReport, *, repair: bool
+    store: CaseStore, trashed: bool, case_id: str, report: DoctorReport, *, repair: bool
 ) -> None:
-    path = store.path / folder / f"{case_id}.json"
+    path = trash_file(store.path, case_id) if trashed else case_file(store.path, case_id)
     try:
         store._read_file(path, case_id)  # noqa: SLF001
         return
@@ -67,7 +60,7 @@ def _check_case(
     except OSError as error:
         report.problems.append(f"case {case_id[:8]}: cannot read {path} ({error.strerror})")
         return
-    where = " (in the trash)" if folder == "trash" else ""
+    where = " (in the trash)" if trashed else ""
     if not repair:
         report.problems.append(
             f"case {case_id[:8]}{where} is damaged ({reason}); "
@@ -127,7 +120,7 @@ def _set_aside(store: CaseStore, path: Path, case_id: str) -> Path:
 
 
 def _check_both_places(store: CaseStore, report: DoctorReport) -> None:
-    both = set(_case_ids(store.path / "cases")) & set(_case_ids(store.path / "trash"))
+    both = set(case_ids(store.path, trashed=False)) & set(case_ids(store.path, trashed=True))
     for case_id in sorted(both):
         report.problems.append(
             f"case {case_id[:8]} is both in cases/ and in trash/; "
