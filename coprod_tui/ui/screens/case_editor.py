@@ -77,13 +77,17 @@ class CaseEditorScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back", tooltip="Save and return to the case list"),
         Binding("ctrl+s", "save", "Save", tooltip="Save now"),
-        Binding("ctrl+pagedown", "next_section", "Next", tooltip="Next section"),
-        Binding("ctrl+pageup", "previous_section", "Prev", tooltip="Previous section"),
+        # Priority: scrolling widgets (the editor too) bind these keys to horizontal paging.
+        Binding("ctrl+pagedown", "next_section", "Next", tooltip="Next section", priority=True),
+        Binding(
+            "ctrl+pageup", "previous_section", "Prev", tooltip="Previous section", priority=True
+        ),
         Binding("f2", "toggle_questions", "Questions", tooltip="Show/hide guiding questions"),
         Binding("f3", "edit_fields", "Details", tooltip="Edit title and case fields"),
         Binding("f4", "history", "History", tooltip="Browse and restore earlier versions"),
         Binding("f5", "orphans", "Orphans", tooltip="Move orphaned text into a section"),
-        Binding("f6", "copy_section", "Copy", tooltip="Copy this section to the clipboard"),
+        # Not F6/F7: the editor uses them to select a line / everything.
+        Binding("f9", "copy_section", "Copy", tooltip="Copy this section to the clipboard"),
         Binding("f8", "resolve_conflict", "Conflict", tooltip="Compare and choose"),
     ]
 
