@@ -267,7 +267,7 @@ async def test_slash_filters_as_you_type_and_escape_clears(app_factory, make_cas
         await pilot.press("escape")
         await pilot.pause()
         assert table.row_count == 2
-        assert not app.screen.query_one("#filter", Input).display
+        assert not app.screen.query_one("#filter-bar").display
         assert app.focused is table
 
 

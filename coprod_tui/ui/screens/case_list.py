@@ -22,13 +22,13 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.events import Resize
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 from textual.widgets.data_table import RowDoesNotExist
 
 from coprod_tui.core.case import Case, new_case, new_case_id, normalise_tags
@@ -121,13 +121,18 @@ def plain(text: str) -> str:
 
 
 def title_cell(summary: CaseSummary) -> Text:
-    """The title, marked when the case is damaged or a conflict copy."""
-    title = Text(plain(summary.title) or "(untitled)", no_wrap=True, overflow="ellipsis")
+    """The title, marked when the case is damaged or a conflict copy.
+
+    The markers are words in reverse video, so they read without colour.
+    """
+    title = plain(summary.title) or f"(case {summary.id[:8]})"
     if summary.damaged:
-        return Text.assemble(("damaged ", "bold reverse red"), " ", title, no_wrap=True)
-    if summary.conflict_of:
-        return Text.assemble(("conflict copy", "bold reverse yellow"), " ", title, no_wrap=True)
-    return title
+        marker = (" damaged ", "bold reverse red")
+    elif summary.conflict_of:
+        marker = (" conflict copy ", "bold reverse yellow")
+    else:
+        return Text(title, no_wrap=True, overflow="ellipsis")
+    return Text.assemble(marker, " ", title, no_wrap=True, overflow="ellipsis")
 
 
 def matches(summary: CaseSummary, query: str) -> bool:
@@ -192,9 +197,13 @@ class CaseListScreen(Screen[None]):
         Binding("slash", "filter", "Filter", key_display="/", tooltip="Filter by title or tag"),
         Binding("r", "rename", "Rename", tooltip="Rename the selected case"),
         Binding("t", "tags", "Tags", tooltip="Edit the tags of the selected case"),
-        Binding("c", "duplicate", "Duplicate", tooltip="Make a copy of the selected case"),
+        Binding(
+            "c", "duplicate", "Duplicate", show=False, tooltip="Make a copy of the selected case"
+        ),
         Binding("delete,x", "delete", "Delete", tooltip="Move the selected case to the trash"),
-        Binding("b", "trash", "Trash", tooltip="Deleted cases (the trash bin): restore one"),
+        Binding(
+            "b", "trash", "Trash", show=False, tooltip="Deleted cases (the trash bin): restore one"
+        ),
         Binding("y", "copy_id", "Copy id", show=False, tooltip="Copy the case id to the clipboard"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
     ]
@@ -228,14 +237,20 @@ class CaseListScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="body"):
-            yield QuickFilter(placeholder="Filter by title or tag…  (Esc clears)", id="filter")
+            with Horizontal(id="filter-bar"):
+                yield Label("Filter", id="filter-label")
+                yield QuickFilter(
+                    placeholder="title or tag…  (Enter: to the list, Esc: clear)",
+                    id="filter",
+                    compact=True,
+                )
             yield CaseTable(id="cases", cursor_type="row", zebra_stripes=False)
             yield Static(id="greeting")
             yield Static(id="no-match")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(QuickFilter).display = False
+        self.query_one("#filter-bar").display = False
         self.refresh_cases()
 
     def on_screen_resume(self) -> None:
@@ -244,6 +259,9 @@ class CaseListScreen(Screen[None]):
             self.refresh_cases()
 
     def on_resize(self, event: Resize) -> None:
+        # Below 100 columns the palette hint makes room so Quit and Help still fit
+        # (Ctrl+P is in the greeting and in help).
+        self.query_one(Footer).show_command_palette = event.size.width >= 100
         width_class = _width_class(event.size.width)
         if width_class != self._width_class and self.summaries is not None:
             self._rebuild_table()
@@ -404,9 +422,8 @@ class CaseListScreen(Screen[None]):
     # -- filter -----------------------------------------------------------------------
 
     def action_filter(self) -> None:
-        quick = self.query_one(QuickFilter)
-        quick.display = True
-        quick.focus()
+        self.query_one("#filter-bar").display = True
+        self.query_one(QuickFilter).focus()
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -418,16 +435,14 @@ class CaseListScreen(Screen[None]):
 
     @on(QuickFilter.Closed)
     def _filter_closed(self, event: QuickFilter.Closed) -> None:
-        quick = self.query_one(QuickFilter)
         if event.cleared:
             self.filter_text = ""
-            quick.display = False
+            self.query_one("#filter-bar").display = False
         self.query_one(CaseTable).focus()
 
     def action_clear_filter(self) -> None:
-        quick = self.query_one(QuickFilter)
-        quick.value = ""
-        quick.display = False
+        self.query_one(QuickFilter).value = ""
+        self.query_one("#filter-bar").display = False
         self.filter_text = ""
         self.query_one(CaseTable).focus()
 
@@ -632,7 +647,7 @@ def _width_class(width: int) -> str:
 
 def column_widths(total: int) -> list[int]:
     """Column widths for a screen ``total`` cells wide (title takes the rest)."""
-    fixed = [12, 13, 12, 10] if total < 100 else [24, 13, 22, 11]
+    fixed = [12, 13, 12, 11] if total < 100 else [24, 13, 22, 11]
     # Each column has one cell of padding each side; keep room for a scrollbar.
     rest = total - sum(fixed) - 2 * (len(fixed) + 1) - 2
     return [max(rest, 16), *fixed]

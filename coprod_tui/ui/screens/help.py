@@ -49,13 +49,13 @@ def key_rows(app: App[Any], bindings: dict[str, ActiveBinding]) -> list[KeyHelp]
         if binding.system or not binding.description:
             continue
         grouped.setdefault((id(active.node), binding.action), []).append(active)
-    rows: list[tuple[int, KeyHelp]] = []
+    rows: list[tuple[tuple[int, int], KeyHelp]] = []
     for actives in grouped.values():
         first = actives[0]
         keys = " / ".join(dict.fromkeys(app.get_key_display(a.binding) for a in actives))
         rows.append(
             (
-                _rank(first.node),
+                _rank(first.node, first.binding.action),
                 KeyHelp(
                     keys=keys,
                     description=first.binding.description,
@@ -68,12 +68,19 @@ def key_rows(app: App[Any], bindings: dict[str, ActiveBinding]) -> list[KeyHelp]
     return [row for _rank_, row in sorted(rows, key=lambda item: item[0])]
 
 
-def _rank(node: Any) -> int:
+#: Textual's own generic screen/app keys (Tab, copy text, ...): listed after ours.
+_FRAMEWORK_ACTIONS = frozenset(
+    binding.action for binding in (*Screen.BINDINGS, *App.BINDINGS) if isinstance(binding, Binding)
+)
+
+
+def _rank(node: Any, action: str) -> tuple[int, int]:
+    generic = int(action in _FRAMEWORK_ACTIONS)
     if isinstance(node, App):
-        return 2
+        return (2, generic)
     if isinstance(node, Screen):
-        return 0
-    return 1
+        return (0, generic)
+    return (1, generic)
 
 
 def _where(node: Any) -> str:
