@@ -143,7 +143,9 @@ class History:
     def prune(self, case_id: str, *, now: float) -> list[Snapshot]:
         """Thin a case's history (see the module docstring); returns what went."""
         snaps = self.snapshots(case_id)
-        doomed = choose_prunable(snaps, now=now, sizes=_sizes(snaps))
+        doomed = choose_prunable(
+            snaps, now=now, sizes=_sizes(snaps), max_count=MAX_SNAPSHOTS, max_bytes=MAX_BYTES
+        )
         for snap in doomed:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(snap.path)

@@ -212,16 +212,16 @@ class CaseStore:
         """Turn low-level failures into one-line store errors."""
         try:
             yield
+        except DamagedFileError as error:
+            raise DamagedCaseError(
+                f"could not {action}: {error.path.name} is damaged ({error.reason}); "
+                "it was left untouched — run 'coprod doctor --repair'"
+            ) from None
         except CoprodError:
             raise
         except LockTimeout:
             raise StoreError(
                 f"could not {action}: another coprod process is holding the case; try again"
-            ) from None
-        except DamagedFileError as error:
-            raise DamagedCaseError(
-                f"could not {action}: {error.path.name} is damaged ({error.reason}); "
-                "it was left untouched — run 'coprod doctor --repair'"
             ) from None
         except OSError as error:
             raise StoreError(
@@ -280,9 +280,7 @@ class CaseStore:
         try:
             storage.write(document)
         except FileNotFoundError:
-            if path.parent.exists():
-                raise
-            self._make_shard(path.parent)
+            self._make_shard(path.parent)  # first case in this shard (or a racing thread's)
             storage.write(document)
 
     def _make_shard(self, folder: Path) -> None:

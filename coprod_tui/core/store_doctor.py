@@ -10,6 +10,7 @@ acknowledged save).
 from __future__ import annotations
 
 import os
+import re
 import stat
 import time
 from datetime import UTC, datetime
@@ -20,6 +21,8 @@ from coprod_tui.core.case import Case, utc_now
 from coprod_tui.core.catalog import STALE_TEMP_SECONDS
 from coprod_tui.core.storage import DamagedFileError, atomic_write_bytes, fsync_dir, is_temp_name
 from coprod_tui.core.store_layout import case_file, case_ids, is_case_id, trash_file
+
+_REVISION = re.compile(rb'"revision":\s*(\d{1,12})')
 
 if TYPE_CHECKING:
     from coprod_tui.core.store import CaseStore, DoctorReport
@@ -84,7 +87,7 @@ def _check_case(
             )
             return
         restored = good.copy()
-        restored.revision = max(newest_revision, good.revision) + 1
+        restored.revision = max(newest_revision, good.revision, _damaged_revision(aside)) + 1
         restored.updated = utc_now()
         restored.saved_by = store._who  # noqa: SLF001
         store._write_file(path, restored)  # noqa: SLF001
@@ -103,6 +106,20 @@ def _newest_good_version(store: CaseStore, case_id: str) -> tuple[Case | None, i
         except (DamagedFileError, OSError):
             continue
     return None, newest
+
+
+def _damaged_revision(path: Path) -> int:
+    """The revision a damaged file claims, if it can still be made out (else 0).
+
+    The repaired version gets a higher number, so an editor still holding the
+    damaged revision as its base gets a conflict copy rather than a silent
+    overwrite.
+    """
+    try:
+        found = _REVISION.findall(path.read_bytes())
+    except OSError:
+        return 0
+    return max((int(value) for value in found), default=0)
 
 
 def _set_aside(store: CaseStore, path: Path, case_id: str) -> Path:
