@@ -25,7 +25,7 @@ import difflib
 import re
 import stat
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -156,16 +156,15 @@ def load_template(path: Path | str) -> Template:
     text, problems = _read_text(Path(path), str(path))
     if text is None:
         raise TemplateError(problems)
-    template = parse_template(text, path)
-    return template
+    return parse_template(text, path)
 
 
-def parse_template(text: str, path: Path | str = "<template>") -> Template:
+def parse_template(text: str, path: Path | str | None = None) -> Template:
     """Validate template ``text``; ``path`` names it in problems and is kept on the result."""
-    template, problems = _parse(text, str(path))
+    template, problems = _parse(text, "<template>" if path is None else str(path))
     if problems or template is None:
         raise TemplateError(problems)
-    return _with_path(template, Path(path))
+    return replace(template, path=None if path is None else Path(path))
 
 
 def validate_template_file(path: Path | str) -> list[Problem]:
@@ -174,11 +173,6 @@ def validate_template_file(path: Path | str) -> list[Problem]:
     if text is None:
         return problems
     return _parse(text, str(path))[1]
-
-
-def _with_path(template: Template, path: Path) -> Template:
-    """The template remembering where it came from (for ``coprod templates``)."""
-    return Template(**{**template.__dict__, "path": path})
 
 
 # --------------------------------------------------------------------------- reading
