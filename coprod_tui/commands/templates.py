@@ -15,8 +15,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import secrets
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -325,19 +325,19 @@ def _write_new_file(target: Path, text: str) -> None:
     there is no window in which another file could be overwritten, and a
     crash never leaves a half-written copy under the real name.
     """
-    folder = target.parent if str(target.parent) else Path(".")
+    folder = target.parent
+    temp = folder / f".{target.name}.{secrets.token_hex(6)}.tmp"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
+        # A template is meant to be shared: ordinary permissions (0666 less the umask).
+        handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except OSError as error:
         raise OperationalError(f"cannot write in {folder}: {error.strerror or error}") from None
-    temp = Path(temp_name)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(temp, 0o644 & ~_umask())
         _link_into_place(temp, target)
     except FileExistsError:
         raise UserInputError(f"{target} already exists; choose another file name") from None
@@ -359,12 +359,6 @@ def _link_into_place(temp: Path, target: Path) -> None:
         if target.exists():
             raise FileExistsError(target) from None
         os.replace(temp, target)
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
 
 
 def _fsync_folder(folder: Path) -> None:
