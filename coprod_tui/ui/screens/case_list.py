@@ -123,13 +123,13 @@ def plain(text: str) -> str:
 def title_cell(summary: CaseSummary) -> Text:
     """The title, marked when the case is damaged or a conflict copy.
 
-    The markers are words in reverse video, so they read without colour.
+    The markers are words on a contrasting background, so they read in NO_COLOR.
     """
     title = plain(summary.title) or f"(case {summary.id[:8]})"
     if summary.damaged:
-        marker = (" damaged ", "bold reverse red")
+        marker = (" damaged ", "bold white on red")
     elif summary.conflict_of:
-        marker = (" conflict copy ", "bold reverse yellow")
+        marker = (" conflict copy ", "bold black on yellow")
     else:
         return Text(title, no_wrap=True, overflow="ellipsis")
     return Text.assemble(marker, " ", title, no_wrap=True, overflow="ellipsis")
