@@ -19,9 +19,7 @@ import secrets
 import sys
 from collections.abc import Callable
 from pathlib import Path
-
-from rich.console import Console
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from coprod_tui.core.errors import OperationalError, UserInputError
 from coprod_tui.core.template import (
@@ -39,6 +37,9 @@ from coprod_tui.core.template_registry import (
     template_files,
 )
 from coprod_tui.core.text_safety import printable
+
+if TYPE_CHECKING:
+    from rich.text import Text
 
 SCHEMA_FILE = "template.schema.json"
 _MODELINE = "# yaml-language-server: $schema="
@@ -162,6 +163,8 @@ def _report_skipped(registry: TemplateRegistry) -> None:
 
 def show_template(args: argparse.Namespace) -> int:
     """Print one template readably (via Rich, never interpreting its text as markup)."""
+    from rich.console import Console  # imported here: only 'show' needs Rich
+
     template = _resolve(args.template)
     # Wrap to the terminal; when piped, keep each question on one line for grep.
     console = Console(highlight=False, soft_wrap=not sys.stdout.isatty())
@@ -188,6 +191,8 @@ def _resolve(name: str) -> Template:
 
 def render_template(template: Template) -> Text:
     """A readable, markup-free rendering of a whole template."""
+    from rich.text import Text
+
     out = Text()
 
     def line(text: str = "", style: str = "", indent: int = 0) -> None:

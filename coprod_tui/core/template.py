@@ -44,10 +44,9 @@ _ID = re.compile(r"[a-z0-9-]+")
 # BCP 47, simplified: a 2–3 letter language, then subtags of 1–8 letters/digits
 # (script, region, variant), e.g. "en", "sv", "sv-SE", "zh-Hant-TW".
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
-# Characters YAML 1.1 refuses in a stream (c-printable's complement).
-_NOT_PRINTABLE = re.compile(
-    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
-)
+# Characters YAML 1.1 refuses in a stream (c-printable's complement). Compiled
+# on first use: it takes milliseconds, and every CLI start imports this module.
+_NOT_PRINTABLE = "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 # Control characters that must not appear inside template text (escapes such as
 # "\e" in a double-quoted string could otherwise reach the terminal).
 _CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -280,7 +279,7 @@ def _flow_depth_problem(text: str, shown: str) -> Problem | None:
 
 def _compose(text: str, shown: str) -> tuple[yaml.Node | None, list[Problem]]:
     """The document's root node, or the one problem that stops parsing."""
-    bad = _NOT_PRINTABLE.search(text)
+    bad = re.search(_NOT_PRINTABLE, text)
     if bad:
         line, column = _text_position(text, bad.start())
         message = f"character U+{ord(bad.group()):04X} is not allowed in a YAML file"
