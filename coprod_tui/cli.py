@@ -79,7 +79,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_workbench(args)
         return int(args.func(args) or 0)
     except CoprodError as error:
-        print(f"coprod: {error}", file=sys.stderr)
+        message = str(error)
+        # A list of FILE:LINE:COL problems reads best unprefixed, one per line.
+        print(message if "\n" in message else f"coprod: {message}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         print("coprod: interrupted", file=sys.stderr)
