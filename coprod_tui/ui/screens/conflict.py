@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button, Footer, Static
 
 from coprod_tui.core.case import Case
 from coprod_tui.core.editing import differing_fields, differing_sections
@@ -136,6 +136,7 @@ class ConflictScreen(ModalScreen[str | None]):
                 yield Button("Keep theirs (t)", id="theirs", variant="warning")
                 yield Button("Take mine (m)", id="mine", variant="success")
                 yield Button("Decide later (Esc)", id="later")
+        yield Footer()
 
     def _diff_row(self, title: str, theirs: str, ours: str) -> ComposeResult:
         yield Static(plain(title, one_line=True), classes="diff-title")

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, OptionList, Static
+from textual.widgets import Button, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coprod_tui.core.case import Case
@@ -127,6 +127,7 @@ class HistoryScreen(ModalScreen[int | None]):
             with Horizontal(id="history-buttons"):
                 yield Button("Restore this version", variant="primary", id="restore")
                 yield Button("Close", id="close")
+        yield Footer()
 
     def on_mount(self) -> None:
         revisions = self.query_one("#revisions", OptionList)

@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.validation import ValidationResult, Validator
-from textual.widgets import Button, Input, Label, Select
+from textual.widgets import Button, Footer, Input, Label, Select
 
 from coprod_tui.core.template import FieldSpec
 from coprod_tui.core.text_safety import printable
@@ -115,6 +115,7 @@ class FieldsFormScreen(ModalScreen[tuple[str, dict[str, str]] | None]):
             with Horizontal(id="fields-buttons"):
                 yield Button("Save", variant="primary", id="save")
                 yield Button("Cancel", id="cancel")
+        yield Footer()
 
     def _field_widget(self, spec: FieldSpec) -> Input | Select[str]:
         value = _shown(self._values.get(spec.id, ""))

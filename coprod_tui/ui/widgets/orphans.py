@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, OptionList, Select, Static
+from textual.widgets import Button, Footer, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from coprod_tui.core.case import word_count
@@ -117,6 +117,7 @@ class OrphansScreen(ModalScreen[tuple[str, str] | None]):
                 )
                 yield Button("Move", variant="primary", id="adopt")
                 yield Button("Close", id="close")
+        yield Footer()
 
     def on_mount(self) -> None:
         orphan_list = self.query_one("#orphan-list", OptionList)

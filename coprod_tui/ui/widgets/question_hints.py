@@ -7,6 +7,7 @@ click) on one asks the editor to insert it as a prompt line to write under.
 
 from __future__ import annotations
 
+from rich.table import Table
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
@@ -17,18 +18,24 @@ from coprod_tui.core.template import Section
 from coprod_tui.ui.widgets.safe_text import plain
 
 
+def _bulleted(question: str) -> Table:
+    """A question with a bullet and a hanging indent, so wrapped questions stay apart."""
+    grid = Table.grid()
+    grid.add_column(width=2)
+    grid.add_column(ratio=1)
+    grid.add_row("•", plain(question))
+    return grid
+
+
 class QuestionList(OptionList):
     """The questions themselves (focusable; Enter takes one in)."""
 
     DEFAULT_CSS = """
-    QuestionList {
+    QuestionList, QuestionList:focus {
         height: 1fr;
         border: none;
         padding: 0;
         background: transparent;
-    }
-    QuestionList > .option-list--option {
-        padding: 0 0 1 0;
     }
     """
 
@@ -85,7 +92,7 @@ class QuestionHints(Vertical):
             intro.display = False
         questions = self.query_one(QuestionList)
         questions.set_options(
-            Option(plain(question), id=f"q{index}")
+            Option(_bulleted(question), id=f"q{index}")
             for index, question in enumerate(section.questions)
         )
         if section.questions:

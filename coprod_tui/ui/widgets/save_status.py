@@ -29,9 +29,9 @@ class SaveStatus(Static):
     SaveStatus.-conflict { background: $error; color: $text; text-style: bold; }
     """
 
-    state: reactive[SaveState] = reactive(SaveState.SAVED)
+    state: reactive[SaveState] = reactive(SaveState.SAVED, layout=True)
     #: When the text last reached the store, already formatted (``14:03:12``).
-    saved_label: reactive[str] = reactive("")
+    saved_label: reactive[str] = reactive("", layout=True)
     #: The key that opens the conflict screen, shown with the Conflict state.
     conflict_key: reactive[str] = reactive("F8")
 

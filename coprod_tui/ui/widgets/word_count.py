@@ -19,7 +19,7 @@ class WordCount(Static):
     }
     """
 
-    words: reactive[int] = reactive(0)
+    words: reactive[int] = reactive(0, layout=True)
 
     def render(self) -> Text:
         return Text("1 word" if self.words == 1 else f"{self.words} words")
