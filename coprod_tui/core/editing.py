@@ -198,6 +198,16 @@ class EditSession:
         with self._lock:
             return self._case.copy()
 
+    @property
+    def title(self) -> str:
+        with self._lock:
+            return self._case.title
+
+    @property
+    def has_orphans(self) -> bool:
+        with self._lock:
+            return bool(self._case.orphans)
+
     def text(self, section_id: str) -> str:
         with self._lock:
             return self._case.text(section_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from conftest import SAMPLE_SECTIONS
 from editor_helpers import open_editor, status_state, status_text, wait_saved
+from textual import events
 
 from coprod_tui.core.case import word_count
 from coprod_tui.core.editing import SaveState
@@ -224,3 +225,20 @@ async def test_undo_and_redo(app_factory, make_case):
         assert screen.session.text("situation") == ""
         await pilot.press("ctrl+y")
         assert screen.session.text("situation") == "hello"
+
+
+async def test_keys_typed_right_after_a_section_change_land_in_the_new_section(
+    app_factory, make_case
+):
+    case = make_case(sections={})
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_editor(pilot, case.id)
+        # One burst, as a fast typist (or a paste of keys over SSH) delivers it.
+        for key, char in [("ctrl+pagedown", None), ("a", "a"), ("b", "b")]:
+            app.post_message(events.Key(key, char))
+        await pilot.pause()
+        await pilot.pause()
+        assert screen.current == 1
+        assert screen.session.text("lived-reality") == "ab"
+        assert screen.session.text("situation") == ""

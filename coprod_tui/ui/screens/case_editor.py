@@ -16,7 +16,6 @@ import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -201,7 +200,7 @@ class CaseEditorScreen(Screen[None]):
         self._show_section(0)
         self._refresh_status()
         self._apply_layout(self.app.size.width)
-        self._editors[0].focus()
+        self.set_focus(self._editors[0])
         if self._template_note:
             self.notify(self._template_note, severity="warning", timeout=12, markup=False)
         elif self.session.case.orphans:
@@ -242,11 +241,9 @@ class CaseEditorScreen(Screen[None]):
     # --- sections --------------------------------------------------------------------------
 
     def _show_title(self) -> None:
-        assert self.session is not None and self.template is not None
-        case = self.session.case
-        title = Text.assemble(plain(case.title or "(untitled)", "bold", one_line=True))
-        if case.conflict_of:
-            title.append("  (conflict copy)", style="italic")
+        assert self.session is not None
+        # A conflict copy's title already says so (the store writes it).
+        title = plain(self.session.title or "(untitled)", "bold", one_line=True)
         self.query_one("#case-title", Static).update(title)
 
     def _show_section(self, index: int) -> None:
@@ -258,11 +255,14 @@ class CaseEditorScreen(Screen[None]):
         self.query_one(SectionNav).show_current(index)
         self.query_one(WordCount).words = word_count(self._editors[index].text)
 
+    # Focus changes use Screen.set_focus (immediate), not Widget.focus (deferred):
+    # keys typed right after Ctrl+PgDn must land in the section now shown.
+
     def watch_current(self, old: int, new: int) -> None:
         editor_had_focus = self.focused is self._editors[old]
         self._show_section(new)
         if editor_had_focus or self.focused is None:
-            self._editors[new].focus()
+            self.set_focus(self._editors[new])
 
     @property
     def editor(self) -> SectionEditor:
@@ -277,7 +277,7 @@ class CaseEditorScreen(Screen[None]):
             self.notify(f"There is no section {n}.", severity="warning")
             return
         self.current = n - 1
-        self.editor.focus()
+        self.set_focus(self.editor)
 
     def action_next_section(self) -> None:
         """Show the next section (wraps around)."""
@@ -292,7 +292,7 @@ class CaseEditorScreen(Screen[None]):
     @on(SectionNav.SectionChosen)
     def _section_chosen(self, event: SectionNav.SectionChosen) -> None:
         self.current = event.index
-        self.editor.focus()
+        self.set_focus(self.editor)
 
     # --- editing ---------------------------------------------------------------------------
 
@@ -331,7 +331,7 @@ class CaseEditorScreen(Screen[None]):
         location = (row, len(line)) if line.strip() else (row, 0)
         result = editor.insert(insertion, location, maintain_selection_offset=False)
         editor.move_cursor(result.end_location)
-        editor.focus()
+        self.set_focus(editor)
 
     def action_toggle_questions(self) -> None:
         """Show or hide the guiding questions (remembered per layout)."""
@@ -339,9 +339,9 @@ class CaseEditorScreen(Screen[None]):
         self._questions_wanted[layout] = not self.questions_visible
         self._apply_layout(self.size.width or self.app.size.width)
         if self.questions_visible and layout == "folded":
-            self.query_one(QuestionList).focus()
+            self.set_focus(self.query_one(QuestionList))
         elif not self.questions_visible and self._focus_within("#questions"):
-            self.editor.focus()
+            self.set_focus(self.editor)
 
     def _focus_within(self, selector: str) -> bool:
         focused: Widget | None = self.focused
@@ -373,7 +373,7 @@ class CaseEditorScreen(Screen[None]):
         label = clock_label(saved_at, self.app.clock()) if saved_at is not None else ""  # type: ignore[attr-defined]
         self.query_one(SaveStatus).show(state, label)
         # The footer is rebuilt on refresh_bindings: only when a key appears or goes.
-        offered = (bool(self.session.case.orphans), self.session.conflict is not None)
+        offered = (self.session.has_orphans, self.session.conflict is not None)
         if offered != self._offered_keys:
             self._offered_keys = offered
             self.refresh_bindings()
@@ -488,7 +488,7 @@ class CaseEditorScreen(Screen[None]):
         if self.session is None:
             return action == "back"
         if action == "orphans":
-            return bool(self.session.case.orphans)
+            return self.session.has_orphans
         if action == "resolve_conflict":
             return self.session.conflict is not None
         return True
