@@ -236,7 +236,7 @@ def test_doctor_reports_and_repairs(run, store_dir):
     run("write", case_id, "1", stdin=b"good text")
     code, out, _ = run("doctor")
     assert code == 0 and "store OK" in out
-    path = next(store_dir.rglob(f"cases/*/{case_id}.json"))
+    path = next(store_dir.rglob(f"cases/{case_id}.json"))
     path.write_bytes(b"\x00\x00 torn")
     code, out, _ = run("list", "--json")
     assert code == 0 and json.loads(out)[0]["damaged"] is True
@@ -264,7 +264,7 @@ def test_share_with_group_opt_in(run, store_dir):
     assert stat.S_IMODE(store_dir.stat().st_mode) == 0o2770
     assert (store_dir / "shared-with-group").exists()
     run("write", case_id, "1", stdin=b"team text")
-    path = next(store_dir.rglob(f"cases/*/{case_id}.json"))
+    path = next(store_dir.rglob(f"cases/{case_id}.json"))
     assert stat.S_IMODE(path.stat().st_mode) == 0o660
     assert run("list")[0] == 0  # group-writable is fine now
     os.chmod(store_dir, 0o2777)

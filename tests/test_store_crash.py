@@ -135,12 +135,12 @@ def test_a_crash_between_write_and_rename_keeps_the_previous_version(tmp_path, m
 def test_temp_files_of_dead_writers_are_harmless_and_swept(tmp_path):
     store = CaseStore.open(tmp_path / "store", templates=Registry())
     case = store.create(new_case("Case", TEMPLATE))
-    shard = store._case_path(case.id).parent
-    stale = shard / f".{case.id}.json.dead00000000.tmp"
+    folder = store._case_path(case.id).parent
+    stale = folder / f".{case.id}.json.dead00000000.tmp"
     stale.write_bytes(b'{"case": {"1": {"id": "torn')
     old = time.time() - 7200
     os.utime(stale, (old, old))
-    fresh = shard / f".{case.id}.json.live00000000.tmp"
+    fresh = folder / f".{case.id}.json.live00000000.tmp"
     fresh.write_bytes(b"in flight")
     assert [s.id for s in store.list_cases()] == [case.id]
     assert not stale.exists()  # swept: it never held an acknowledged save

@@ -280,11 +280,11 @@ class CaseStore:
         try:
             storage.write(document)
         except FileNotFoundError:
-            self._make_shard(path.parent)  # first case in this shard (or a racing thread's)
+            self._make_folder(path.parent)  # removed by hand since the store was opened
             storage.write(document)
 
-    def _make_shard(self, folder: Path) -> None:
-        """Create a shard folder on first use (private, durable)."""
+    def _make_folder(self, folder: Path) -> None:
+        """Create a missing store folder (private, durable)."""
         try:
             os.mkdir(folder, self.policy.dir_mode & 0o777)
         except FileExistsError:
@@ -310,9 +310,8 @@ class CaseStore:
     def resolve_id(self, id_or_prefix: str, *, include_trashed: bool = False) -> str:
         """The full id of the one case whose id starts with ``id_or_prefix``.
 
-        Reads only folder listings (no case file, no catalog), and for a prefix
-        of two or more characters just one shard folder, so it costs the same
-        however many cases the store holds.
+        Reads only folder listings (no case file, no catalog); a full id costs
+        one ``stat`` whatever the store holds.
         """
         prefix = id_or_prefix.strip().lower()
         if not prefix:
@@ -327,7 +326,7 @@ class CaseStore:
         else:
             with self._guard("look up the case"):
                 active, trashed = [], []
-                for folder, in_trash in folders_to_scan(self.path, prefix):
+                for folder, in_trash in folders_to_scan(self.path):
                     (trashed if in_trash else active).extend(ids_in(folder, prefix))
         matches = sorted(set(active + (trashed if include_trashed else [])))
         if len(matches) == 1:
@@ -502,7 +501,7 @@ class CaseStore:
             if dst.exists():
                 raise StoreError(f"both {src} and {dst} exist; run 'coprod doctor'")
             if not dst.parent.exists():
-                self._make_shard(dst.parent)
+                self._make_folder(dst.parent)
             os.replace(src, dst)
             fsync_dir(dst.parent)
             fsync_dir(src.parent)
