@@ -87,10 +87,14 @@ async def test_navigator_marker_flips_to_filled(app_factory, make_case):
         nav = screen.query_one(SectionNav)
         assert not nav.is_filled("situation")
         line = str(nav.get_option("section-0").prompt)
-        assert line.startswith("○")
+        assert line.startswith("▸○  1 Situation")  # ▸ points at the section being edited
         await pilot.press("x")
         assert nav.is_filled("situation")
-        assert str(nav.get_option("section-0").prompt).startswith("●")
+        assert str(nav.get_option("section-0").prompt).startswith("▸●  1 Situation")
+        await pilot.press("ctrl+pagedown")
+        assert str(nav.get_option("section-0").prompt).startswith(" ●  1 Situation")
+        assert str(nav.get_option("section-1").prompt).startswith("▸○  2 ")
+        await pilot.press("ctrl+pageup")
         await pilot.press("backspace")
         assert not nav.is_filled("situation")
 
@@ -191,7 +195,7 @@ async def test_narrow_60_has_a_compact_navigator(app_factory, make_case):
         nav = screen.query_one(SectionNav)
         assert nav.compact
         assert nav.region.width <= 8
-        assert str(nav.get_option("section-0").prompt).strip() == "1 ●"
+        assert str(nav.get_option("section-0").prompt) == "▸ 1 ●"
         assert not screen.questions_visible
         assert screen.editor.region.width >= 40
 

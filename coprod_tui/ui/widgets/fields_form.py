@@ -72,10 +72,17 @@ class FieldsFormScreen(ModalScreen[tuple[str, dict[str, str]] | None]):
     }
     FieldsFormScreen VerticalScroll {
         height: auto;
-        max-height: 20;
+        max-height: 16;
     }
-    FieldsFormScreen Label {
-        margin-top: 1;
+    FieldsFormScreen .field-row {
+        height: auto;
+    }
+    FieldsFormScreen .field-label {
+        width: 14;
+        padding: 1 1 0 0;
+    }
+    FieldsFormScreen Input, FieldsFormScreen Select {
+        width: 1fr;
     }
     FieldsFormScreen #fields-buttons {
         height: auto;
@@ -106,12 +113,18 @@ class FieldsFormScreen(ModalScreen[tuple[str, dict[str, str]] | None]):
             frame.border_title = "Case details"
             frame.border_subtitle = "Ctrl+S save · Esc cancel"
             with VerticalScroll():
-                yield Label("Title")
-                yield Input(_shown(self._title), id="field-title-input", select_on_focus=False)
+                with Horizontal(classes="field-row"):
+                    yield Label("Title", classes="field-label")
+                    yield Input(
+                        _shown(self._title),
+                        id="field-title-input",
+                        select_on_focus=False,
+                    )
                 for spec in self._specs:
-                    label = spec.label + (" (required)" if spec.required else "")
-                    yield Label(plain(label, one_line=True))
-                    yield self._field_widget(spec)
+                    label = spec.label + (" *" if spec.required else "")
+                    with Horizontal(classes="field-row"):
+                        yield Label(plain(label, one_line=True), classes="field-label")
+                        yield self._field_widget(spec)
             with Horizontal(id="fields-buttons"):
                 yield Button("Save", variant="primary", id="save")
                 yield Button("Cancel", id="cancel")

@@ -51,7 +51,7 @@ class QuestionHints(Vertical):
         padding: 0 1;
     }
     QuestionHints:focus-within {
-        border: round $accent;
+        border: heavy $accent;
     }
     QuestionHints #question-intro {
         color: $text-muted;

@@ -34,8 +34,9 @@ class SectionEditor(TextArea):
         border: round $foreground 30%;
         padding: 0 1;
     }
+    /* Heavy when focused: visible without colour too (NO_COLOR, 16 colours). */
     SectionEditor:focus {
-        border: round $accent;
+        border: heavy $accent;
     }
     """
 

@@ -44,7 +44,7 @@ class SectionNav(OptionList):
         padding: 0;
     }
     SectionNav:focus {
-        border: round $accent;
+        border: heavy $accent;
     }
     SectionNav.-compact {
         width: 8;
@@ -104,9 +104,11 @@ class SectionNav(OptionList):
                 filter(None, ["bold", perspective_style(self.template, section.perspective)])
             ),
         )
+        # The pointer marks the section being edited without relying on colour.
+        pointer = Text("▸" if index == self._current else " ", style="bold")
         if self.compact:
-            return Text.assemble(number, " ", marker)
-        return Text.assemble(marker, " ", number, " ", plain(section.title, one_line=True))
+            return Text.assemble(pointer, number, " ", marker)
+        return Text.assemble(pointer, marker, " ", number, " ", plain(section.title, one_line=True))
 
     def _orphans_prompt(self) -> Text:
         if self.compact:
@@ -138,9 +140,14 @@ class SectionNav(OptionList):
     # --- updates from the editor -----------------------------------------------------
 
     def show_current(self, index: int) -> None:
-        """Highlight the section being edited."""
-        self._current = index
+        """Point at (and highlight) the section being edited."""
+        previous, self._current = self._current, index
         with contextlib.suppress(LookupError):
+            if previous != index:
+                for changed in (previous, index):
+                    self.replace_option_prompt(
+                        section_option_id(changed), self._section_prompt(changed)
+                    )
             self.highlighted = self.get_option_index(section_option_id(index))
 
     def set_filled(self, section_id: str, filled: bool) -> None:
