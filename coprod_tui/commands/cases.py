@@ -11,8 +11,9 @@ them. Heavy imports happen inside handlers so ``coprod --help`` stays fast.
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from coprod_tui.core.errors import OperationalError, UserInputError
@@ -130,7 +131,16 @@ def _local(stamp: str) -> str:
         moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
     except ValueError:
         return _line(stamp)
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+    if moment.tzinfo is None:
+        return _line(stamp)
+    local = moment + _utc_offset(moment.replace(minute=0, second=0, microsecond=0))
+    return f"{local:%Y-%m-%d %H:%M}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _utc_offset(hour: datetime) -> timedelta:
+    """The local UTC offset at a given hour (cached: listing 10,000 cases stays quick)."""
+    return hour.astimezone().utcoffset() or timedelta(0)
 
 
 def _print_json(data: Any) -> None:
@@ -173,10 +183,13 @@ def cmd_list(args: argparse.Namespace) -> int:
         _out("no cases" + (" with that tag" if wanted else "") + " (create one with 'coprod new')")
         return 0
     templates = _templates()
+    totals: dict[str, str] = {}
     rows = [("ID", "UPDATED", "FILLED", "TITLE", "TAGS")]
     for s in summaries:
-        template = _template_or_none(templates, s.template_id)
-        total = f"/{len(template.sections)}" if template else ""
+        if s.template_id not in totals:
+            template = _template_or_none(templates, s.template_id)
+            totals[s.template_id] = f"/{len(template.sections)}" if template else ""
+        total = totals[s.template_id]
         title = _line(s.title) or "(untitled)"
         if s.damaged:
             title = f"DAMAGED: {title} (run 'coprod doctor')"

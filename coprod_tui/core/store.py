@@ -31,12 +31,9 @@ Why this shape:
 
 from __future__ import annotations
 
-import getpass
 import os
-import socket
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -99,6 +96,9 @@ _BOOKKEEPING = ("revision", "updated", "saved_by")
 
 def whoami() -> str:
     """``user@host``: who saved a version (shown in history and conflict titles)."""
+    import getpass
+    import socket
+
     try:
         user = getpass.getuser()
     except (KeyError, OSError):
@@ -571,6 +571,8 @@ class CaseStore:
         (once: importing the same file again finds the copy and skips it).
         Writes run on a few threads so their fsyncs share disk flushes.
         """
+        from concurrent.futures import ThreadPoolExecutor
+
         batch = list(cases)
         for case in batch:
             self._check_id(case.id)
