@@ -489,3 +489,30 @@ def test_unknown_template_loads_unmapped(tmp_path, template):
     case = add(store, template, situation="kept")
     blind = CaseStore.open(tmp_path / "s", templates=Registry())
     assert blind.load(case.id).sections == {"situation": "kept"}
+
+
+def test_write_section_appends_and_replaces(store, template):
+    case = add(store, template, situation="one")
+    store.write_section(case.id, "situation", "two", append=True)
+    store.write_section(case.id, "situation", "three\n", append=True)
+    store.write_section(case.id, "situation", "four", append=True)
+    assert store.load(case.id).text("situation") == "one\ntwo\nthree\nfour"
+    result = store.write_section(case.id, "situation", "fresh", expected="one\ntwo\nthree\nfour")
+    assert not result.conflicted and result.case.text("situation") == "fresh"
+
+
+def test_write_section_never_overwrites_a_change_it_did_not_see(store, template):
+    case = add(store, template, situation="as read")
+    # Someone else changes the same section, and another one, meanwhile.
+    other = store.load(case.id)
+    other.sections.update(situation="theirs", emotions="also theirs")
+    store.save(other, base_revision=other.revision)
+    result = store.write_section(case.id, "situation", "mine", expected="as read")
+    assert result.conflicted
+    assert store.load(case.id).text("situation") == "theirs"
+    copy = store.load(result.conflict.id)
+    assert copy.text("situation") == "mine" and copy.text("emotions") == "also theirs"
+    # A change to another section only is merged, not a conflict.
+    result = store.write_section(case.id, "reflections", "mine too", expected="")
+    assert not result.conflicted
+    assert store.load(case.id).text("emotions") == "also theirs"

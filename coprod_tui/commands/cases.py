@@ -277,18 +277,15 @@ def cmd_write(args: argparse.Namespace) -> int:
     template = _template_or_none(templates, current.template_id)
     section_id = _section_id(current, template, args.section)
     text = _read_stdin()
-
-    def change(case: Case) -> Case:
-        if args.append:
-            existing = case.text(section_id)
-            joiner = "" if not existing or existing.endswith("\n") else "\n"
-            case.sections[section_id] = existing + joiner + text
-        else:
-            case.sections[section_id] = text
-        return case
-
-    saved = store.update(case_id, change)
-    _out(f"saved {section_id} of {case_id[:8]} (revision {saved.revision})")
+    result = store.write_section(
+        case_id, section_id, text, append=args.append, expected=current.text(section_id)
+    )
+    if result.conflict is not None:
+        raise OperationalError(
+            f"section {section_id} of {case_id[:8]} was changed by someone else meanwhile; "
+            f"nothing was overwritten: your text is in the conflict copy {result.conflict.id}"
+        )
+    _out(f"saved {section_id} of {case_id[:8]} (revision {result.case.revision})")
     return 0
 
 

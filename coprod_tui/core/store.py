@@ -449,6 +449,46 @@ class CaseStore:
             self._write_file(path, new)
             return new
 
+    def write_section(
+        self,
+        case_id: str,
+        section_id: str,
+        text: str,
+        *,
+        append: bool = False,
+        expected: str | None = None,
+    ) -> SaveResult:
+        """Set, or append to, one section's text (what ``coprod write`` does).
+
+        Appending never conflicts: the text goes after whatever is there at
+        that moment (on a new line), so any number of appenders lose nothing.
+        Replacing checks ``expected``, the section's text when the caller read
+        it: if someone changed that section since, nothing is overwritten and
+        the caller's version becomes a conflict copy. Edits to other sections
+        are kept either way.
+        """
+        mine: list[Case] = []
+
+        def change(current: Case) -> Case:
+            existing = current.text(section_id)
+            if append:
+                joiner = "" if not existing or existing.endswith("\n") else "\n"
+                current.sections[section_id] = existing + joiner + text
+            elif expected is None or existing in (expected, text):
+                current.sections[section_id] = text
+            else:
+                theirs = current.copy()
+                current.sections[section_id] = text
+                mine.append(current)
+                return theirs
+            return current
+
+        saved = self.update(case_id, change)
+        if mine:
+            with self._guard("keep your text as a conflict copy"):
+                return SaveResult(case=saved, conflict=self._conflict_copy(mine[0]))
+        return SaveResult(case=saved)
+
     def _next_version(self, case: Case, stored_revision: int | None = None) -> Case:
         new = case.copy()
         new.revision = (case.revision if stored_revision is None else stored_revision) + 1
