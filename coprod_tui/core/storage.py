@@ -166,6 +166,7 @@ def describe_os_error(error: OSError) -> str:
     """A short, plain-language reason for an ``OSError`` (for one-line messages)."""
     reasons = {
         errno.ENOSPC: "the disk is full",
+        errno.EFBIG: "the file would be larger than allowed (file-size limit)",
         errno.EDQUOT: "your disk quota is used up",
         errno.EACCES: "permission denied",
         errno.EPERM: "operation not permitted",
