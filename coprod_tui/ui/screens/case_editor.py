@@ -553,6 +553,7 @@ class CaseEditorScreen(Screen[None]):
                 lambda revision: store.load_revision(self.case_id, revision),
                 self.template,
                 now=self.app.clock,  # type: ignore[attr-defined]
+                current_revision=self.session.base_revision,
             ),
             self._restore_revision,
         )

@@ -94,18 +94,22 @@ class HistoryScreen(ModalScreen[int | None]):
         template: Template,
         *,
         now: Callable[[], datetime],
+        current_revision: int | None = None,
     ) -> None:
         super().__init__()
         self._revisions = sorted(revisions, key=lambda info: info.revision, reverse=True)
         self._load_revision = load_revision
         self._template = template
         self._now = now
+        self._current_revision = current_revision
 
     def _label(self, info: RevisionInfo) -> Text:
         moment = parse_stamp(info.saved_at)
         when = clock_label(moment, self._now()) if moment else info.saved_at
         words = "1 word" if info.words == 1 else f"{info.words} words"
-        label = Text.assemble((f"v{info.revision}", "bold"), "  ", plain(when, one_line=True))
+        label = Text.assemble(
+            (f"Version {info.revision}", "bold"), " · ", plain(when, one_line=True)
+        )
         label.append("\n")
         detail = f"{words}" + (f" · {info.saved_by}" if info.saved_by else "")
         label.append_text(plain(detail, "dim", one_line=True))
@@ -114,6 +118,8 @@ class HistoryScreen(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical() as frame:
             frame.border_title = "History: earlier versions of this case"
+            if self._current_revision is not None:
+                frame.border_subtitle = f"Current version: {self._current_revision}"
             with Horizontal(id="history-body"):
                 yield OptionList(
                     *(
