@@ -246,3 +246,18 @@ async def test_keys_typed_right_after_a_section_change_land_in_the_new_section(
         assert screen.current == 1
         assert screen.session.text("lived-reality") == "ab"
         assert screen.session.text("situation") == ""
+
+
+async def test_the_mouse_works_too(app_factory, make_case):
+    case = make_case()
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_editor(pilot, case.id)
+        # Row 5 of the navigator: border, 1 Situation, heading, 2 Lived reality, heading, 3.
+        await pilot.click(SectionNav, offset=(6, 5))
+        await pilot.pause()
+        assert screen.current == 2
+        assert app.focused is screen.editor
+        await pilot.click(QuestionList, offset=(4, 0))
+        await pilot.pause()
+        assert screen.editor.text.startswith("Feelings expressed by patient and patient family?")

@@ -85,6 +85,7 @@ async def test_flush_while_a_background_save_is_in_flight(
         await pilot.press(*"one")
         await pilot.pause(0.15)  # the autosave starts and sleeps inside the store
         assert started.wait(2)
+        assert status_text(screen) == "Saving…"
         await pilot.press(*" two")
         screen.flush()  # waits for the save in flight, then saves the newest text
         assert store.load(case.id).text("situation") == "one two"
