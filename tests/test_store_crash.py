@@ -64,15 +64,16 @@ class Registry:
 
 
 def every_file_parses(root: Path) -> int:
-    """Parse every non-temp file of the store; returns how many there were."""
+    """Parse every JSON file of the store (and each journal line); returns the file count."""
     count = 0
-    for folder, _dirs, files in os.walk(root):
-        for name in files:
-            path = Path(folder) / name
-            if is_temp_name(name) or name.endswith(".lock"):
-                continue
+    for path in root.rglob("*"):
+        if path.suffix == ".json":
             json.loads(path.read_bytes())  # raises if torn
             count += 1
+    journal = root / "catalog.journal"
+    if journal.exists():
+        for line in journal.read_bytes().splitlines():
+            json.loads(line)  # one write per line: never half a line
     return count
 
 

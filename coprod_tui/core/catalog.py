@@ -1,22 +1,26 @@
 """The catalog: a derivable cache of case summaries, so listing never opens 10,000 files.
 
-Saves never touch the catalog, so a save costs the same at 10 cases as at
-10,000. Instead, each cached summary carries the *fingerprint* of the case
-file it was read from — inode, modification time in nanoseconds and size.
-Case files are only ever replaced (new inode) and never modified in place, so
-a listing scans the case folders once (``scandir`` + ``stat``, cheap), reuses
-every summary whose fingerprint still matches, and re-reads only the files
-that changed. When anything changed, the refreshed catalog is written back
-atomically for the next lister. A missing, stale or damaged catalog is simply
-rebuilt from the case files; it is never the only copy of anything.
+Two files, both only ever a cache (the case files are the truth):
 
-Like git's index, an entry whose file changed within :data:`RACY_NS` of the
-scan is marked *racy* and re-read next time, so a file replaced twice within
-one timestamp tick can never be mistaken for the cached one.
+* ``catalog.json`` — a snapshot: one compact row per case file;
+* ``catalog.journal`` — one JSON line appended by every write of a case file
+  (a few hundred bytes, no fsync), so a save costs the same at 10 cases as at
+  10,000 and a listing right after a bulk import or many saves still needs no
+  case file opened.
 
-Listing 10,000 cases is one ``stat`` per file plus one JSON parse of the
-catalog, so rows are compact lists (faster to parse than objects) and
-summaries are built without per-field overhead.
+Every row carries the *fingerprint* of the file it describes: inode,
+modification time in nanoseconds and size. Case files are only replaced, never
+modified in place by coprod, so a listing scans the case folders once
+(``scandir`` + ``stat``), trusts every row whose fingerprint still matches, and
+re-reads only the files that differ — a save that was killed before it could
+append its row, a file edited or damaged by hand, a lost journal. Those fresh
+rows are appended to the journal for the next lister; when the journal grows
+large a lister folds it into a new snapshot. A missing, stale or damaged
+catalog is simply rebuilt; it is never the only copy of anything.
+
+Like git's index, a file changed within :data:`RACY_NS` of the scan is always
+re-read (and its row is kept only flagged for re-checking), so a file replaced
+twice within one timestamp tick can never be mistaken for the cached one.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import secrets
 import stat
 import time
 from pathlib import Path
@@ -37,15 +42,21 @@ from coprod_tui.core.storage import (
     read_json,
     read_json_with_stat,
 )
-from coprod_tui.core.store_layout import folders_to_scan, is_case_id
+from coprod_tui.core.store_layout import ACTIVE, TRASH, folders_to_scan, is_case_id
 from coprod_tui.core.store_types import CaseSummary
 
 __all__ = ["CASE_DOC_ID", "CASE_TABLE", "Catalog", "case_document", "is_case_id", "summary_fields"]
 
 CATALOG_NAME = "catalog.json"
+JOURNAL_NAME = "catalog.journal"
 CATALOG_FORMAT = 2
-#: Entries whose file changed this close to the scan are re-checked next time:
-#: covers the timestamp granularity of ext4/XFS/btrfs/APFS (a jiffy or finer) ...
+#: A lister folds the journal into a new snapshot once it is this big.
+COMPACT_BYTES = 512 * 1024
+#: A journal this big (no lister for a very long time) is dropped by the next
+#: writer: its rows are only a cache, the next listing re-reads instead.
+JOURNAL_MAX_BYTES = 64 * 1024 * 1024
+#: Files changed this close to the scan are re-read: covers the timestamp
+#: granularity of ext4/XFS/btrfs/APFS (a jiffy or finer) ...
 RACY_NS = 100_000_000
 #: ... and of file systems that keep whole seconds only (FAT keeps 2 s).
 COARSE_RACY_NS = 2_500_000_000
@@ -54,6 +65,30 @@ STALE_TEMP_SECONDS = 3600
 #: TinyDB layout of a case file: table "case", document 1.
 CASE_TABLE = "case"
 CASE_DOC_ID = "1"
+
+#: The summary fields of a row, after ``ino, mtime_ns, size, flags``.
+FIELDS = (
+    "title",
+    "template_id",
+    "tags",
+    "updated",
+    "created",
+    "filled",
+    "revision",
+    "conflict_of",
+    "saved_by",
+)
+_WIDTH = 4 + len(FIELDS)
+_BLANK: list[Any] = ["", "", [], "", "", [], 0, None, ""]
+#: Row flags: re-read this file before trusting the row (it was read while
+#: racy); the file failed to parse.
+_RECHECK = 1
+_DAMAGED = 2
+
+_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+Rows = dict[str, dict[str, list[Any]]]
 
 
 def case_document(data: Any, path: Path) -> dict[str, Any]:
@@ -68,7 +103,7 @@ def case_document(data: Any, path: Path) -> dict[str, Any]:
 
 
 def summary_fields(case: Case) -> list[Any]:
-    """The cached summary of a case: a row in :data:`FIELDS` order."""
+    """The cached summary of a case: its :data:`FIELDS`, in order."""
     return [
         case.title,
         case.template_id,
@@ -82,29 +117,12 @@ def summary_fields(case: Case) -> list[Any]:
     ]
 
 
-#: The summary fields of a catalog row, after ``ino, mtime_ns, size, flags``.
-FIELDS = (
-    "title",
-    "template_id",
-    "tags",
-    "updated",
-    "created",
-    "filled",
-    "revision",
-    "conflict_of",
-    "saved_by",
-)
-_BLANK: list[Any] = ["", "", [], "", "", [], 0, None, ""]
-_RACY = 1
-_DAMAGED = 2
-
-
 def _to_summary(case_id: str, row: list[Any], *, trashed: bool) -> CaseSummary:
-    """A :class:`CaseSummary` from a catalog row.
+    """A :class:`CaseSummary` from a row.
 
     Built by filling the instance dict directly: a frozen dataclass's
-    ``__init__`` sets each field through ``object.__setattr__``, which costs
-    more than the rest of listing 10,000 cases put together.
+    ``__init__`` sets each field through ``object.__setattr__``, which would
+    cost more than the rest of listing 10,000 cases.
     """
     summary = object.__new__(CaseSummary)
     summary.__dict__.update(
@@ -124,27 +142,77 @@ def _to_summary(case_id: str, row: list[Any], *, trashed: bool) -> CaseSummary:
     return summary
 
 
+def _racy_limit(mtime_ns: int, started: int) -> bool:
+    """Whether a file with this mtime changed too close to ``started`` to trust its row."""
+    margin = COARSE_RACY_NS if mtime_ns % 1_000_000_000 == 0 else RACY_NS
+    return mtime_ns >= started - margin
+
+
+def _empty() -> Rows:
+    return {ACTIVE: {}, TRASH: {}}
+
+
 class Catalog:
-    """Lists a store's cases from the cached catalog plus one folder scan."""
+    """Lists a store's cases from the cached rows plus one folder scan."""
 
     def __init__(self, root: Path, *, file_mode: int) -> None:
         self.root = root
         self.path = root / CATALOG_NAME
+        self.journal = root / JOURNAL_NAME
         self.file_mode = file_mode
 
-    def scan(self, *, use_cache: bool = True) -> list[CaseSummary]:
-        """Every case (active and trashed), refreshed against the case files.
+    # --- the writers' side -------------------------------------------------------------
 
-        ``use_cache=False`` re-reads every case file (``coprod doctor``).
+    def note(self, case: Case, path: Path, *, trashed: bool = False) -> None:
+        """Record the case file just written (the caller holds the case's lock).
+
+        Best effort and cheap: one short append without fsync. Any failure is
+        ignored; the next listing then notices the file by its fingerprint.
         """
-        cached = self._read_cached() if use_cache else {"cases": {}, "trash": {}}
+        try:
+            info = os.stat(path)
+            row = [info.st_ino, info.st_mtime_ns, info.st_size, 0, *summary_fields(case)]
+            self._append([[TRASH if trashed else ACTIVE, case.id, *row]])
+        except (OSError, ValueError, TypeError):
+            pass
+
+    def _append(self, items: list[list[Any]]) -> None:
+        text = "".join(
+            json.dumps(item, ensure_ascii=False, separators=(",", ":")) + "\n" for item in items
+        )
+        data = text.encode("utf-8", "replace")
+        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | _O_CLOEXEC | _O_NOFOLLOW
+        fd = os.open(self.journal, flags, self.file_mode)
+        try:
+            info = os.fstat(fd)
+            if info.st_mode & 0o777 != self.file_mode and info.st_uid == os.geteuid():
+                os.fchmod(fd, self.file_mode)
+            os.write(fd, data)  # one write: appends from several processes never interleave
+            too_big = info.st_size + len(data) > JOURNAL_MAX_BYTES
+        finally:
+            os.close(fd)
+        if too_big:
+            with contextlib.suppress(OSError):
+                os.unlink(self.journal)
+
+    # --- the listers' side -------------------------------------------------------------
+
+    def scan(self, *, use_cache: bool = True) -> list[CaseSummary]:
+        """Every case (active and trashed), checked against the case files.
+
+        ``use_cache=False`` re-reads every case file and writes a fresh
+        snapshot (``coprod doctor``).
+        """
         started = time.time_ns()
+        cached, journal_bytes, snapshot_ok = (
+            self._read_cached() if use_cache else (_empty(), 0, False)
+        )
+        fresh = _empty()
+        learned: list[list[Any]] = []  # rows worth keeping for the next lister
         now = time.time()
-        fresh: dict[str, dict[str, list[Any]]] = {"cases": {}, "trash": {}}
-        changed = False
         for folder, trashed in folders_to_scan(self.root):
-            area = "trash" if trashed else "cases"
-            old_rows, new_rows = cached[area], fresh[area]
+            area, other = (TRASH, ACTIVE) if trashed else (ACTIVE, TRASH)
+            rows, moved_rows, fresh_rows = cached[area], cached[other], fresh[area]
             try:
                 iterator = os.scandir(folder)
             except (FileNotFoundError, NotADirectoryError):
@@ -161,61 +229,123 @@ class Catalog:
                     except FileNotFoundError:
                         continue
                     case_id = name[:-5]
-                    old = old_rows.get(case_id)
+                    old = rows.get(case_id)
+                    if old is None or old[0] != info.st_ino:
+                        old = moved_rows.get(case_id)  # trashed or untrashed: same inode
                     if (
                         old is not None
                         and old[0] == info.st_ino
                         and old[1] == info.st_mtime_ns
                         and old[2] == info.st_size
-                        and not old[3] & _RACY
+                        and not old[3] & _RECHECK
+                        and not _racy_limit(info.st_mtime_ns, started)
                     ):
-                        new_rows[case_id] = old
+                        fresh_rows[case_id] = old
                         continue
                     if not stat.S_ISREG(info.st_mode) or not is_case_id(case_id):
                         continue
-                    previous = old or cached["trash" if area == "cases" else "cases"].get(case_id)
-                    row = _read_row(Path(entry.path), case_id, previous, started)
+                    row = _read_row(Path(entry.path), rows.get(case_id) or old)
                     if row is None:
                         continue  # vanished meanwhile (trashed, restored)
-                    changed = changed or row != old
-                    new_rows[case_id] = row
-        if changed or any(fresh[area].keys() != cached[area].keys() for area in fresh):
-            self._write(fresh)
+                    if _racy_limit(row[1], started):
+                        row[3] |= _RECHECK  # keep it for its title, but check it next time
+                    fresh_rows[case_id] = row
+                    learned.append([area, case_id, *row])
+        rebuild = not snapshot_ok and any(fresh.values())
+        if rebuild or journal_bytes > COMPACT_BYTES or len(learned) > 1000:
+            self._compact(fresh, started)
+        elif learned:
+            with contextlib.suppress(OSError):
+                self._append(learned)
         return [
-            _to_summary(case_id, row, trashed=area == "trash")
+            _to_summary(case_id, row, trashed=area == TRASH)
             for area, rows in fresh.items()
             for case_id, row in rows.items()
         ]
 
-    def _read_cached(self) -> dict[str, dict[str, list[Any]]]:
-        empty: dict[str, dict[str, list[Any]]] = {"cases": {}, "trash": {}}
+    def _read_cached(self) -> tuple[Rows, int, bool]:
+        """Snapshot rows with the journal applied, the journal's size, and whether
+        the snapshot was there and sound."""
+        rows = _empty()
         try:
             data = read_json(self.path)
         except (OSError, DamagedFileError):
-            return empty
-        if not isinstance(data, dict) or data.get("format") != CATALOG_FORMAT:
-            return empty
-        for area in empty:
-            rows = data.get(area)
-            if isinstance(rows, dict):
-                width = 4 + len(FIELDS)
-                empty[area] = {
-                    key: row
-                    for key, row in rows.items()
-                    if isinstance(row, list) and len(row) == width
-                }
-        return empty
+            data = None
+        snapshot_ok = isinstance(data, dict) and data.get("format") == CATALOG_FORMAT
+        if isinstance(data, dict) and snapshot_ok:
+            for area in rows:
+                stored = data.get(area)
+                if isinstance(stored, dict):
+                    rows[area] = {
+                        key: row
+                        for key, row in stored.items()
+                        if isinstance(row, list) and len(row) == _WIDTH
+                    }
+        try:
+            with open(self.journal, "rb") as handle:
+                raw = handle.read()
+        except OSError:
+            return rows, 0, snapshot_ok
+        for item in _journal_items(raw):
+            area, case_id, row = item[0], item[1], item[2:]
+            if area in rows and isinstance(case_id, str) and len(row) == _WIDTH:
+                rows[area][case_id] = row
+                rows[TRASH if area == ACTIVE else ACTIVE].pop(case_id, None)
+        return rows, len(raw), snapshot_ok
 
-    def _write(self, rows: dict[str, dict[str, list[Any]]]) -> None:
+    def _compact(self, fresh: Rows, started: int) -> None:
+        """Fold everything into a new snapshot and start an empty journal.
+
+        The journal is renamed away first, so rows appended meanwhile go to a
+        new journal; rows that slip into the renamed one are lost, which only
+        means their files are re-read by the next lister.
+        """
+        folded = self.root / f".{JOURNAL_NAME}.{secrets.token_hex(6)}.tmp"
+        try:
+            os.rename(self.journal, folded)
+        except OSError:
+            folded = None
+        snapshot = {
+            area: {
+                case_id: row
+                if not _racy_limit(row[1], started)
+                else [*row[:3], row[3] | _RECHECK, *row[4:]]
+                for case_id, row in rows.items()
+            }
+            for area, rows in fresh.items()
+        }
         body = json.dumps(
             {"format": CATALOG_FORMAT, "fields": ["ino", "mtime_ns", "size", "flags", *FIELDS]}
-            | rows,
+            | snapshot,
             ensure_ascii=False,
             separators=(",", ":"),
         )
         # A cache: a read-only or full disk must not stop listing.
         with contextlib.suppress(OSError):
             atomic_write_bytes(self.path, body.encode("utf-8", "replace"), mode=self.file_mode)
+        if folded is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(folded)
+
+
+def _journal_items(raw: bytes) -> list[list[Any]]:
+    """The parsed journal lines (a torn or foreign line is skipped)."""
+    lines = raw.splitlines()
+    try:
+        items = json.loads(b"[" + b",".join(line for line in lines if line.strip()) + b"]")
+        if all(isinstance(item, list) and len(item) >= 2 for item in items):
+            return items
+    except (ValueError, RecursionError):
+        pass
+    good = []
+    for line in lines:
+        try:
+            item = json.loads(line)
+        except (ValueError, RecursionError):
+            continue
+        if isinstance(item, list) and len(item) >= 2:
+            good.append(item)
+    return good
 
 
 def _remove_if_stale(entry: os.DirEntry[str], now: float) -> None:
@@ -227,10 +357,8 @@ def _remove_if_stale(entry: os.DirEntry[str], now: float) -> None:
         pass
 
 
-def _read_row(
-    path: Path, case_id: str, previous: list[Any] | None, started: int
-) -> list[Any] | None:
-    """A fresh catalog row for one case file (flagged damaged if it fails to parse)."""
+def _read_row(path: Path, previous: list[Any] | None) -> list[Any] | None:
+    """A fresh row for one case file (flagged damaged if it fails to parse)."""
     flags = 0
     try:
         data, info = read_json_with_stat(path)
@@ -246,7 +374,4 @@ def _read_row(
             return None
         fields = list(previous[4:]) if previous is not None else list(_BLANK)
         flags |= _DAMAGED
-    margin = COARSE_RACY_NS if info.st_mtime_ns % 1_000_000_000 == 0 else RACY_NS
-    if info.st_mtime_ns >= started - margin:
-        flags |= _RACY
     return [info.st_ino, info.st_mtime_ns, info.st_size, flags, *fields]

@@ -282,6 +282,7 @@ class CaseStore:
         except FileNotFoundError:
             self._make_folder(path.parent)  # removed by hand since the store was opened
             storage.write(document)
+        self._catalog.note(case, path)
 
     def _make_folder(self, folder: Path) -> None:
         """Create a missing store folder (private, durable)."""
