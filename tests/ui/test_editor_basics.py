@@ -8,6 +8,7 @@ from textual import events
 
 from coprod_tui.core.case import word_count
 from coprod_tui.core.editing import SaveState
+from coprod_tui.ui.screens.case_editor import CaseEditorScreen
 from coprod_tui.ui.widgets.question_hints import QuestionHints, QuestionList
 from coprod_tui.ui.widgets.section_editor import SectionEditor
 from coprod_tui.ui.widgets.section_header import SectionHeader
@@ -261,3 +262,44 @@ async def test_the_mouse_works_too(app_factory, make_case):
         await pilot.click(QuestionList, offset=(4, 0))
         await pilot.pause()
         assert screen.editor.text.startswith("Feelings expressed by patient and patient family?")
+
+
+async def test_palette_goes_to_a_section(app_factory, make_case):
+    case = make_case()
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_editor(pilot, case.id)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Go to section 3")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen
+        assert screen.current == 2
+        assert app.focused is screen.editor
+        await pilot.press(*"Typed")
+        assert screen.session.text("emotions") == "Typed"
+
+
+async def test_a_case_that_cannot_be_opened_says_so_and_goes_back(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_editor(pilot, "00000000-0000-4000-8000-000000000000")
+        await pilot.pause()
+        assert app.screen is not screen
+        assert any("Could not open this case" in n.message for n in app._notifications)
+
+
+async def test_ctrl_s_saves_at_once(app_factory, make_case, store, monkeypatch):
+    monkeypatch.setattr(CaseEditorScreen, "AUTOSAVE_DEBOUNCE", 30.0)
+    monkeypatch.setattr(CaseEditorScreen, "AUTOSAVE_MAX_DELAY", 60.0)
+    case = make_case(sections={})
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_editor(pilot, case.id)
+        await pilot.press(*"Now")
+        assert status_text(screen) == "Unsaved"
+        await pilot.press("ctrl+s")
+        await wait_saved(pilot, screen)
+        assert store.load(case.id).text("situation") == "Now"

@@ -194,7 +194,7 @@ class CaseEditorScreen(Screen[None]):
             self.notify(
                 f"Could not open this case: {self._load_error}", severity="error", markup=False
             )
-            self.call_after_refresh(self.dismiss)
+            self.call_after_refresh(self._leave)
             return
         self._show_title()
         self._show_section(0)
@@ -210,6 +210,10 @@ class CaseEditorScreen(Screen[None]):
                 severity="warning",
                 timeout=8,
             )
+
+    def _leave(self) -> None:
+        """Back to the case list (not awaited: it may run from this screen's own handler)."""
+        self.dismiss()
 
     def on_unmount(self) -> None:
         # Last line of defence: whatever removed the screen, the text is saved.
