@@ -128,7 +128,8 @@ def measure_save(store_dir: Path, ids: list[str], rounds: int, rng: random.Rando
 
 
 def measure_first_saves(store_dir: Path, ids: list[str], rounds: int) -> list[float]:
-    """The first save of a case in a session: also links the previous version into history."""
+    """The first save of a case in a session: also links the previous version into history
+    (and, for a case never saved before, creates its history folder)."""
     store = CaseStore.open(store_dir)
     return [_save_once(store, case_id, "New session") for case_id in ids[-rounds:]]
 
@@ -195,8 +196,8 @@ def main(argv: list[str] | None = None) -> int:
         import_s = timed(lambda store=store, cases=cases: store.import_cases(cases))
         lists = measure_list(store_dir, max(3, rounds // 5))
         ids = [case.id for case in cases]
+        firsts = measure_first_saves(store_dir, ids, 10)  # 10 never-saved cases at every size
         saves = measure_save(store_dir, ids, rounds, rng)
-        firsts = measure_first_saves(store_dir, ids, min(size, rounds))
         process = measure_process_save(store_dir, ids, process_rounds)
         save_median, save_p95 = median_p95(saves)
         first_median, first_p95 = median_p95(firsts)

@@ -117,3 +117,14 @@ def test_loose_modes_are_reported_and_tightened(tmp_path):
     assert any("can be read by other users" in line for line in report.problems)
     assert store.doctor(repair=True).healthy
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_restoring_over_a_damaged_file_keeps_it_aside(tmp_path):
+    store = open_store(tmp_path)
+    case = case_with_history(store, "first", "second")
+    path = store._case_path(case.id)
+    path.write_bytes(GARBAGE)
+    restored = store.restore(case.id, 2)
+    assert restored.text("situation") == "first"
+    assert store.load(case.id).revision == restored.revision > 2
+    assert [p.read_bytes() for p in (store.path / "damaged").iterdir()] == [GARBAGE]

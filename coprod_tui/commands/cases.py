@@ -366,16 +366,22 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_history(args: argparse.Namespace) -> int:
     from coprod_tui.core.case import word_count
+    from coprod_tui.core.store import DamagedCaseError
 
     store = _open_store(args)
     case_id = store.resolve_id(args.case, include_trashed=True)
-    current = store.load(case_id, mapped=False)
-    words = sum(word_count(t) for t in [*current.sections.values(), *current.orphans.values()])
-    _out(f"{_line(current.title)} ({case_id})")
-    _out(
-        f"  rev {current.revision:>4}  {_local(current.updated)}  {_line(current.saved_by)}  "
-        f"{words} words  (current)"
-    )
+    try:
+        current = store.load(case_id, mapped=False)
+    except DamagedCaseError:
+        _out(f"{case_id}: the current version is DAMAGED; restore a revision below")
+    else:
+        texts = [*current.sections.values(), *current.orphans.values()]
+        words = sum(word_count(text) for text in texts)
+        _out(f"{_line(current.title)} ({case_id})")
+        _out(
+            f"  rev {current.revision:>4}  {_local(current.updated)}  {_line(current.saved_by)}  "
+            f"{words} words  (current)"
+        )
     for info in store.history(case_id):
         if info.damaged:
             _out(f"  rev {info.revision:>4}  {_local(info.saved_at)}  (damaged)")

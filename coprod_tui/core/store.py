@@ -7,14 +7,16 @@ Layout of a store folder (0700; files 0600)::
     trash/<id>.json            trashed cases (ids are kept, never reused)
     history/<id>/<rev>-<t>.json  kept earlier versions (hard links; see core.history)
     locks/<id>.lock            per-case lock files, never deleted
-    damaged/                   damaged files moved aside by ``coprod doctor --repair``
-    catalog.json               cached summaries for listing (see core.catalog)
+    damaged/                   damaged files kept aside by ``coprod doctor --repair``
+    catalog.json               cached summaries for listing (see core.catalog) ...
+    catalog.journal            ... plus one line appended per write since
 
 Why this shape:
 
 * **Size-independent saves.** A save rewrites one small file (atomically, via
-  :mod:`coprod_tui.core.storage`) and touches nothing shared: no catalog write,
-  no store-wide lock. Saves to different cases never interfere.
+  :mod:`coprod_tui.core.storage`) and appends one line to the catalog journal;
+  no store-wide lock, nothing whose size grows with the store. Saves to
+  different cases never interfere.
 * **Concurrency.** Every read-modify-write of a case holds that case's lock
   (``flock`` on ``locks/<id>.lock``) and re-reads the file by path. A save
   names the revision it was based on; if the file moved on, nothing is
@@ -580,16 +582,24 @@ class CaseStore:
             return self._mapped(self._read_file(snap.path, case_id))
 
     def restore(self, case_id: str, revision: int) -> Case:
-        """Make an earlier version current again; the current version is kept in history."""
+        """Make an earlier version current again; the current version is kept in history.
+
+        A damaged current file is first kept in ``damaged/`` (never written
+        over without a copy), so restoring is also a manual repair.
+        """
+        from coprod_tui.core.store_doctor import damaged_revision, set_aside
+
         self._check_id(case_id)
         with self._guard(f"restore revision {revision}"), self._locked(case_id):
             path = self._case_path(case_id)
             try:
-                current = self._read_file(path, case_id)
+                current: Case | None = self._read_file(path, case_id)
             except FileNotFoundError:
                 self._locate(case_id)
                 raise UserInputError("the case is in the trash; restore it first") from None
-            if current.revision == revision:
+            except DamagedFileError:
+                current = None
+            if current is not None and current.revision == revision:
                 return self._mapped(current)
             snap = self._history.find(case_id, revision)
             if snap is None:
@@ -597,8 +607,13 @@ class CaseStore:
                     f"case {case_id[:8]} has no kept revision {revision} (see 'coprod history')"
                 )
             old = self._read_file(snap.path, case_id)
-            new = self._next_version(old, current.revision)
-            self._keep_history(path, current, force=True)
+            if current is None:
+                aside = set_aside(self, path, case_id)
+                newest = max(s.revision for s in self._history.snapshots(case_id))
+                new = self._next_version(old, max(newest, damaged_revision(aside)))
+            else:
+                new = self._next_version(old, current.revision)
+                self._keep_history(path, current, force=True)
             self._write_file(path, new)
             return new
 

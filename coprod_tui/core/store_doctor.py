@@ -79,7 +79,7 @@ def _check_case(
         except FileNotFoundError:
             return
         good, newest_revision = _newest_good_version(store, case_id)
-        aside = _set_aside(store, path, case_id)
+        aside = set_aside(store, path, case_id)
         if good is None:
             report.problems.append(
                 f"case {case_id[:8]}{where} is damaged ({reason}) and has no earlier version "
@@ -87,7 +87,7 @@ def _check_case(
             )
             return
         restored = good.copy()
-        restored.revision = max(newest_revision, good.revision, _damaged_revision(aside)) + 1
+        restored.revision = max(newest_revision, good.revision, damaged_revision(aside)) + 1
         restored.updated = utc_now()
         restored.saved_by = store._who  # noqa: SLF001
         store._write_file(path, restored)  # noqa: SLF001
@@ -108,7 +108,7 @@ def _newest_good_version(store: CaseStore, case_id: str) -> tuple[Case | None, i
     return None, newest
 
 
-def _damaged_revision(path: Path) -> int:
+def damaged_revision(path: Path) -> int:
     """The revision a damaged file claims, if it can still be made out (else 0).
 
     The repaired version gets a higher number, so an editor still holding the
@@ -122,7 +122,7 @@ def _damaged_revision(path: Path) -> int:
     return max((int(value) for value in found), default=0)
 
 
-def _set_aside(store: CaseStore, path: Path, case_id: str) -> Path:
+def set_aside(store: CaseStore, path: Path, case_id: str) -> Path:
     """Keep a damaged file in ``damaged/`` (link, else copy) before anything replaces it."""
     aside = store.path / "damaged" / f"{case_id}-{_stamp()}.json"
     try:
