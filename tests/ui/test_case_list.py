@@ -297,11 +297,10 @@ async def test_rename(app_factory, make_case, store):
         await pilot.pause()
         field = app.screen.query_one("#value", Input)
         assert field.value == "Old title"
-        field.value = ""
-        await pilot.press(*"Sven, 81: new title", "enter")
+        await pilot.press(*" - Sven, 81", "enter")
         await pilot.pause()
-        assert store.load(case.id).title == "Sven, 81: new title"
-        assert "Sven, 81: new title" in screen_text(app)
+        assert store.load(case.id).title == "Old title - Sven, 81"
+        assert "Old title - Sven, 81" in screen_text(app)
 
 
 async def test_rename_escape_changes_nothing(app_factory, make_case, store):
@@ -324,6 +323,12 @@ async def test_edit_tags(app_factory, make_case, store):
         await pilot.pause()
         assert store.load(case.id).tags == ["dementia", "home care"]
         assert "dementia, home care" in screen_text(app)
+        # Editing again starts at the end of the existing tags (nothing selected).
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press(*", falls", "enter")
+        await pilot.pause()
+        assert store.load(case.id).tags == ["dementia", "home care", "falls"]
 
 
 async def test_duplicate(app_factory, make_case, store):

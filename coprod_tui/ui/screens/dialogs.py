@@ -119,7 +119,9 @@ class TextPromptDialog(Dialog):
         with Vertical(classes="dialog") as box:
             box.border_title = self.heading
             yield Label(self.label, classes="field-label")
-            yield Input(self.initial, placeholder=self.placeholder, id="value")
+            yield Input(
+                self.initial, placeholder=self.placeholder, id="value", select_on_focus=False
+            )
             yield Static("", id="error", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button("OK", variant="primary", id="ok")
@@ -213,7 +215,7 @@ class TrashScreen(Dialog):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_column("Title", key="title")
-        table.add_column("Deleted from", key="updated")
+        table.add_column("Last edited", key="updated")
         self.reload()
         table.focus()
 
@@ -232,7 +234,7 @@ class TrashScreen(Dialog):
         for summary in sorted(self.trashed, key=lambda s: s.updated, reverse=True):
             table.add_row(
                 Text(_plain(summary.title) or "(untitled)", no_wrap=True, overflow="ellipsis"),
-                Text(f"last edited {relative_time(summary.updated, now)}", no_wrap=True),
+                Text(relative_time(summary.updated, now), no_wrap=True),
                 key=summary.id,
             )
         empty = not self.trashed
