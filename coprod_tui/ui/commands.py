@@ -86,8 +86,25 @@ class CoprodCommands(Provider):
                 yield PaletteCommand(
                     label, partial(screen.action_goto_section, number), "Jump in the editor"
                 )
+        yield from self._case_list_commands()
         yield PaletteCommand("Help", app.action_help, "Keys of this screen and the template (F1)")
         yield PaletteCommand("Trash", app.action_trash, "Deleted cases; restore one")
+
+    def _case_list_commands(self) -> Iterator[PaletteCommand]:
+        """On the case list: what can be done to the selected case."""
+        from coprod_tui.ui.screens.case_list import CaseListScreen
+
+        screen = self.screen
+        if not isinstance(screen, CaseListScreen) or screen.selected_summary() is None:
+            return
+        for name, action, help_text in (
+            ("Rename case", screen.action_rename, "Rename the selected case (r)"),
+            ("Edit tags", screen.action_tags, "Tags of the selected case (t)"),
+            ("Duplicate case", screen.action_duplicate, "Copy the selected case (c)"),
+            ("Delete case", screen.action_delete, "Move the selected case to the trash (Del)"),
+            ("Copy case id", screen.action_copy_id, "Put the case id on the clipboard (y)"),
+        ):
+            yield PaletteCommand(name, action, help_text)
 
     def _editor_template(self) -> Template | None:
         """The template of the case in the editor, else the default one."""

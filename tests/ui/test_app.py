@@ -257,7 +257,17 @@ async def test_palette_offers_the_apps_commands(app_factory, make_case):
         prompts = await palette_prompts(pilot, "pill")
         assert any("Open case: Sven, 81: the pill box" in p for p in prompts)
         await pilot.press("escape")
-        for query in ("help", "trash", "theme", "quit"):
+        for query in (
+            "help",
+            "trash",
+            "theme",
+            "quit",
+            "rename",
+            "tags",
+            "duplicate",
+            "delete",
+            "copy case id",
+        ):
             prompts = await palette_prompts(pilot, query)
             assert any(query in p.lower() for p in prompts), query
             await pilot.press("escape")
