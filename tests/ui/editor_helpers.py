@@ -40,3 +40,13 @@ def status_text(screen: CaseEditorScreen) -> str:
 
 def status_state(screen: CaseEditorScreen) -> SaveState:
     return screen.query_one(SaveStatus).state
+
+
+async def wait_until(pilot: Pilot[Any], predicate: Any, timeout: float = 5.0) -> None:
+    """Let the app run until ``predicate()`` holds (robust on a busy machine)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        if loop.time() > deadline:
+            raise AssertionError("condition not reached in time")
+        await pilot.pause(0.02)

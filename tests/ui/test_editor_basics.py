@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from conftest import SAMPLE_SECTIONS
-from editor_helpers import open_editor, status_state, status_text, wait_saved
+from editor_helpers import open_editor, status_state, status_text, wait_saved, wait_until
 from textual import events
+from textual.command import CommandList
 
 from coprod_tui.core.case import word_count
 from coprod_tui.core.editing import SaveState
@@ -272,7 +273,8 @@ async def test_palette_goes_to_a_section(app_factory, make_case):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"Go to section 3")
-        await pilot.pause(0.3)
+        palette = app.screen
+        await wait_until(pilot, lambda: palette.query_one(CommandList).option_count > 0)
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is screen

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import threading
-import time
 
-from editor_helpers import open_editor, status_state, status_text, wait_saved
+from editor_helpers import open_editor, status_state, status_text, wait_saved, wait_until
 
 from coprod_tui.core.editing import SaveState
 from coprod_tui.core.store import CaseStore, StoreError
@@ -70,12 +69,13 @@ async def test_flush_while_a_background_save_is_in_flight(
     case = make_case(sections={})
     real_save = store.save
     started = threading.Event()
+    release = threading.Event()
     calls: list[str] = []
 
     def slow_save(saved, *, base_revision):
         calls.append(saved.text("situation"))
         started.set()
-        time.sleep(0.3)
+        release.wait(5)  # the disk is slow until the test says otherwise
         return real_save(saved, base_revision=base_revision)
 
     monkeypatch.setattr(store, "save", slow_save)
@@ -83,10 +83,11 @@ async def test_flush_while_a_background_save_is_in_flight(
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_editor(pilot, case.id)
         await pilot.press(*"one")
-        await pilot.pause(0.15)  # the autosave starts and sleeps inside the store
-        assert started.wait(2)
+        assert started.wait(5)  # the autosave is stuck inside the store
+        await pilot.pause()
         assert status_text(screen) == "Saving…"
         await pilot.press(*" two")
+        threading.Timer(0.2, release.set).start()  # the disk catches up while flush waits
         screen.flush()  # waits for the save in flight, then saves the newest text
         assert store.load(case.id).text("situation") == "one two"
         await wait_saved(pilot, screen)
@@ -110,7 +111,8 @@ async def test_store_failure_keeps_text_and_retries(app_factory, make_case, stor
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_editor(pilot, case.id)
         await pilot.press(*"Precious")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: screen.session.last_error is not None)
+        await pilot.pause()
         assert status_text(screen) == "Unsaved"
         assert screen.session.dirty
         assert screen.editor.text == "Precious"
