@@ -14,9 +14,11 @@ measures, in this run and on this disk:
 
 and prints each beside a *floor* measured in the same run — JSON-encode one
 case document + atomic write (temp file, fsync, rename, fsync of the folder) —
-as a ratio. Peak memory of listing the largest store is measured with
-tracemalloc. Targets: save at 10,000 ≤ 1.3× save at 10 and ≤ 3× the floor;
-open+list of 10,000 < 0.5 s; import of 10,000 < 30 s; listing memory < 200 MB.
+as a ratio. Sizes and floor samples are measured round-robin, so a busy disk
+slows them all alike and the ratios stay meaningful. Peak memory of listing
+the largest store is measured with tracemalloc. Targets: save at 10,000 ≤ 1.3×
+save at 10 and ≤ 3× the floor; open+list of 10,000 < 0.5 s; import of 10,000
+< 30 s; listing memory < 200 MB.
 """
 
 from __future__ import annotations
@@ -90,17 +92,6 @@ def median_p95(samples: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), p95
 
 
-def measure_floor(folder: Path, case: Case, rounds: int) -> float:
-    """JSON-encode one case document + atomic, durable write: the least a save can cost."""
-    document = {CASE_TABLE: {CASE_DOC_ID: case.to_dict()}}
-    target = folder / "floor.json"
-    samples = [
-        timed(lambda: atomic_write_bytes(target, encode_json(document))) for _ in range(rounds)
-    ]
-    target.unlink()
-    return statistics.median(samples)
-
-
 def _save_once(store: CaseStore, case_id: str, note: str) -> float:
     case = store.load(case_id)
     case.sections["situation"] = case.text("situation") + f" {note}."
@@ -111,49 +102,93 @@ def _save_once(store: CaseStore, case_id: str, note: str) -> float:
     return elapsed
 
 
-def measure_save(store_dir: Path, ids: list[str], rounds: int, rng: random.Random) -> list[float]:
-    """Autosaves while editing: one section of one of 10 open cases (10 in every store size).
-
-    Each of the 10 is saved once first, so these are the saves an editor makes
-    all day; the first save of a session is measured apart (it also keeps the
-    previous version in history).
-    """
-    store = CaseStore.open(store_dir)
-    working_set = rng.sample(ids, 10)
-    for case_id in working_set:
-        _save_once(store, case_id, "Opened")
-    return [
-        _save_once(store, working_set[n % len(working_set)], f"Edit {n}") for n in range(rounds)
-    ]
-
-
-def measure_first_saves(store_dir: Path, ids: list[str], rounds: int) -> list[float]:
-    """The first save of a case in a session: also links the previous version into history
-    (and, for a case never saved before, creates its history folder)."""
-    store = CaseStore.open(store_dir)
-    return [_save_once(store, case_id, "New session") for case_id in ids[-rounds:]]
-
-
-def measure_process_save(store_dir: Path, ids: list[str], rounds: int) -> list[float]:
+def _process_save(store_dir: Path, case_id: str) -> float:
     """A whole ``coprod write`` process: start-up, open, resolve a prefix, save."""
-    samples = []
     env = {**os.environ, "COPROD_STORE": str(store_dir)}
-    for number in range(rounds):
-        case_id = ids[number % len(ids)]
-        command = [sys.executable, "-m", "coprod_tui", "write", case_id[:8], "2", "--append"]
+    command = [sys.executable, "-m", "coprod_tui", "write", case_id[:8], "2", "--append"]
+    start = time.perf_counter()
+    subprocess.run(command, input=b"One more line.\n", env=env, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def _open_and_list(store_dir: Path) -> float:
+    start = time.perf_counter()
+    CaseStore.open(store_dir).list_cases()
+    return time.perf_counter() - start
+
+
+class Bench:
+    """Stores of several sizes measured *round-robin*, each round beside a fresh floor sample.
+
+    A shared disk's fsync time swings by 10× from one second to the next;
+    measuring the sizes (and the floor) in alternation exposes them all to
+    the same swings, so the ratios mean something even on a busy machine.
+    """
+
+    def __init__(self, base: Path, sizes: tuple[int, ...], cases: list[Case]) -> None:
+        self.base = base
+        self.sizes = sizes
+        self.cases = cases
+        self.dirs = {size: base / f"store-{size}" for size in sizes}
+        self.ids = {size: [case.id for case in cases[:size]] for size in sizes}
+        self.floor_doc = {CASE_TABLE: {CASE_DOC_ID: cases[0].to_dict()}}
+        (base / "floor").mkdir(mode=0o700)
+        self.floor_samples: list[float] = []
+
+    def floor_sample(self) -> None:
+        target = self.base / "floor" / "floor.json"
         start = time.perf_counter()
-        subprocess.run(command, input=b"One more line.\n", env=env, check=True, capture_output=True)
-        samples.append(time.perf_counter() - start)
-    return samples
+        atomic_write_bytes(target, encode_json(self.floor_doc))
+        self.floor_samples.append(time.perf_counter() - start)
 
+    def imports(self) -> dict[int, float]:
+        took = {}
+        for size in self.sizes:
+            store = CaseStore.open(self.dirs[size])
+            batch = self.cases[:size]
+            took[size] = timed(lambda store=store, batch=batch: store.import_cases(batch))
+        return took
 
-def measure_list(store_dir: Path, rounds: int) -> list[float]:
-    def open_and_list() -> None:
-        store = CaseStore.open(store_dir)
-        store.list_cases()
+    def lists(self, rounds: int) -> dict[int, list[float]]:
+        for size in self.sizes:
+            _open_and_list(self.dirs[size])  # fold the import's journal into the snapshot
+        samples: dict[int, list[float]] = {size: [] for size in self.sizes}
+        for _ in range(rounds):
+            for size in self.sizes:
+                samples[size].append(_open_and_list(self.dirs[size]))
+        return samples
 
-    open_and_list()  # make sure the catalog is built (a one-off after an import)
-    return [timed(open_and_list) for _ in range(rounds)]
+    def first_saves(self, count: int) -> dict[int, list[float]]:
+        """First save of a case in a session (links the old version into history)."""
+        samples: dict[int, list[float]] = {size: [] for size in self.sizes}
+        for n in range(count):
+            for size in self.sizes:
+                store = CaseStore.open(self.dirs[size])
+                self.floor_sample()
+                samples[size].append(_save_once(store, self.ids[size][-1 - n], "New session"))
+        return samples
+
+    def saves(self, rounds: int, rng: random.Random) -> dict[int, list[float]]:
+        """Autosaves while editing: one section of one of 10 open cases, in every store."""
+        stores = {size: CaseStore.open(self.dirs[size]) for size in self.sizes}
+        working = {size: rng.sample(self.ids[size], 10) for size in self.sizes}
+        for size in self.sizes:
+            for case_id in working[size]:
+                _save_once(stores[size], case_id, "Opened")
+        samples: dict[int, list[float]] = {size: [] for size in self.sizes}
+        for n in range(rounds):
+            for size in self.sizes:
+                self.floor_sample()
+                case_id = working[size][n % 10]
+                samples[size].append(_save_once(stores[size], case_id, f"Edit {n}"))
+        return samples
+
+    def process_saves(self, rounds: int) -> dict[int, list[float]]:
+        samples: dict[int, list[float]] = {size: [] for size in self.sizes}
+        for n in range(rounds):
+            for size in self.sizes:
+                samples[size].append(_process_save(self.dirs[size], self.ids[size][n % 10]))
+        return samples
 
 
 def measure_list_memory(store_dir: Path) -> int:
@@ -173,70 +208,58 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     sizes = (10, 100, 2_000) if args.quick else (10, 1_000, 10_000)
-    rounds = 15 if args.quick else 60
+    rounds = 20 if args.quick else 80
     process_rounds = 5 if args.quick else 15
-    rng = random.Random(11)
     base = Path(tempfile.mkdtemp(prefix="coprod-bench-", dir=os.environ.get("BENCH_DIR")))
     print(f"coprod store benchmark ({'quick' if args.quick else 'full'}), stores in {base}")
+    cases = make_cases(max(sizes))
+    kb = len(encode_json({CASE_TABLE: {CASE_DOC_ID: cases[0].to_dict()}})) / 1024
+    print(f"{len(cases)} fictional cases of {kb:.1f} KB each")
+    bench = Bench(base, sizes, cases)
 
-    results: dict[int, dict[str, float]] = {}
-    all_cases = make_cases(max(sizes))
-    kb = len(encode_json({CASE_TABLE: {CASE_DOC_ID: all_cases[0].to_dict()}})) / 1024
-    print(f"case size: {kb:.1f} KB")
-    floor_folder = base / "floor"
-    floor_folder.mkdir(mode=0o700)
-    floor = measure_floor(floor_folder, all_cases[0], rounds)
-    print(f"floor (encode + atomic durable write of one case): {floor * 1000:.2f} ms")
-    print()
-
-    for size in sizes:
-        store_dir = base / f"store-{size}"
-        cases = all_cases[:size]
-        store = CaseStore.open(store_dir)
-        import_s = timed(lambda store=store, cases=cases: store.import_cases(cases))
-        lists = measure_list(store_dir, max(3, rounds // 5))
-        ids = [case.id for case in cases]
-        firsts = measure_first_saves(store_dir, ids, 10)  # 10 never-saved cases at every size
-        saves = measure_save(store_dir, ids, rounds, rng)
-        process = measure_process_save(store_dir, ids, process_rounds)
-        save_median, save_p95 = median_p95(saves)
-        first_median, first_p95 = median_p95(firsts)
-        results[size] = {
-            "import": import_s,
-            "list": statistics.median(lists),
-            "save": save_median,
-            "save_p95": save_p95,
-            "first": first_median,
-            "first_p95": first_p95,
-            "process": statistics.median(process),
-        }
-        print(
-            f"{size:>6} cases: import {import_s:7.2f} s ({import_s / size * 1000:.2f} ms/case) | "
-            f"open+list {results[size]['list'] * 1000:7.1f} ms | "
-            f"save median {save_median * 1000:5.2f} ms ({save_median / floor:.2f}× floor), "
-            f"p95 {save_p95 * 1000:5.2f} ms ({save_p95 / floor:.2f}× floor) | "
-            f"first save of a session median {first_median * 1000:5.2f} ms "
-            f"({first_median / floor:.2f}×), p95 {first_p95 * 1000:5.2f} ms | "
-            f"coprod write process {results[size]['process'] * 1000:6.1f} ms"
-        )
-
+    imports = bench.imports()
+    lists = bench.lists(max(3, rounds // 10))
+    firsts = bench.first_saves(10)
+    saves = bench.saves(rounds, random.Random(11))
+    process = bench.process_saves(process_rounds)
+    floor, floor_p95 = median_p95(bench.floor_samples)
     small, large = sizes[0], sizes[-1]
-    peak = measure_list_memory(base / f"store-{large}")
-    r_small, r_large = results[small], results[large]
+    peak = measure_list_memory(bench.dirs[large])
+
+    print(f"floor (JSON-encode one case + atomic durable write): median {floor * 1000:.2f} ms, ")
+    print(f"  p95 {floor_p95 * 1000:.2f} ms ({len(bench.floor_samples)} samples between the saves)")
     print()
-    print(f"save at {large} / save at {small}: {r_large['save'] / r_small['save']:.2f}× (≤ 1.3×)")
-    print(f"save at {large} / floor:        {r_large['save'] / floor:.2f}× (≤ 3×)")
-    print(
-        f"first save of a session at {large} / at {small}: "
-        f"{r_large['first'] / r_small['first']:.2f}×; / floor: {r_large['first'] / floor:.2f}×"
+    header = (
+        f"{'cases':>6} | {'import':>16} | {'open+list':>9} | {'save median':>17} | "
+        f"{'save p95':>17} | {'1st save/session':>17} | {'coprod write':>12}"
     )
-    print(
-        f"whole-process save at {large} / at {small}: "
-        f"{r_large['process'] / r_small['process']:.2f}× (≤ 1.3×)"
-    )
-    print(f"open+list {large}: {r_large['list'] * 1000:.1f} ms (< 500 ms)")
-    print(f"import {large}: {r_large['import']:.1f} s (< 30 s)")
-    print(f"peak memory listing {large}: {peak / 2**20:.1f} MB (< 200 MB)")
+    print(header)
+    print("-" * len(header))
+    for size in sizes:
+        save_median, save_p95 = median_p95(saves[size])
+        first_median, _first_p95 = median_p95(firsts[size])
+        print(
+            f"{size:>6} | {imports[size]:6.2f} s "
+            f"({imports[size] / size * 1000:4.2f} ms) | "
+            f"{statistics.median(lists[size]) * 1000:6.1f} ms | "
+            f"{save_median * 1000:5.2f} ms ({save_median / floor:4.2f}×) | "
+            f"{save_p95 * 1000:5.2f} ms ({save_p95 / floor:4.2f}×) | "
+            f"{first_median * 1000:5.2f} ms ({first_median / floor:4.2f}×) | "
+            f"{statistics.median(process[size]) * 1000:7.1f} ms"
+        )
+    print("(× = ratio to the floor median)")
+    print()
+
+    def ratio(samples: dict[int, list[float]]) -> float:
+        return statistics.median(samples[large]) / statistics.median(samples[small])
+
+    print(f"save at {large} / at {small}: {ratio(saves):.2f}× (target ≤ 1.3×)")
+    print(f"save at {large} / floor: {statistics.median(saves[large]) / floor:.2f}× (target ≤ 3×)")
+    print(f"first save of a session at {large} / at {small}: {ratio(firsts):.2f}×")
+    print(f"whole coprod write process at {large} / at {small}: {ratio(process):.2f}× (≤ 1.3×)")
+    print(f"open+list {large}: {statistics.median(lists[large]) * 1000:.1f} ms (target < 500 ms)")
+    print(f"import {large}: {imports[large]:.1f} s (target < 30 s)")
+    print(f"peak memory listing {large}: {peak / 2**20:.1f} MB (target < 200 MB)")
     if args.keep:
         print(f"stores kept in {base}")
     else:
