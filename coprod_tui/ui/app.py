@@ -22,7 +22,7 @@ import asyncio
 import contextlib
 import signal
 import weakref
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -291,8 +291,3 @@ class CoprodApp(App[int]):
 def _local_now() -> datetime:
     """Now, as an aware local time (so comparisons with stored UTC times work)."""
     return datetime.now().astimezone()
-
-
-def iter_flushable(screens: Iterable[Screen[Any]]) -> list[Flushable]:
-    """The screens of ``screens`` that hold unsaved text (used by tests and tools)."""
-    return [screen for screen in screens if isinstance(screen, Flushable)]

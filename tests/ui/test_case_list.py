@@ -457,3 +457,28 @@ async def test_control_characters_never_reach_the_screen(app_factory, make_case)
         text = screen_text(app)
         assert "Sven, 81" in text
         assert "\x1b" not in text and "\x9b" not in text and "\x07" not in text
+
+
+async def test_big_lists_fill_in_batches_and_keep_the_selection(
+    app_factory, make_case, monkeypatch
+):
+    import coprod_tui.ui.screens.case_list as case_list
+
+    monkeypatch.setattr(case_list, "FIRST_ROWS", 2)
+    monkeypatch.setattr(case_list, "MORE_ROWS", 3)
+    for n in range(9):
+        make_case(f"Case {n}")
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one(CaseTable)
+        for _ in range(10):
+            await pilot.pause()
+        assert table.row_count == 9
+        oldest = app.screen.summaries[-1].id
+        table.move_cursor(row=8)
+        app.screen.refresh_cases()
+        for _ in range(10):
+            await pilot.pause()
+        assert table.row_count == 9
+        assert app.screen.selected_case_id() == oldest

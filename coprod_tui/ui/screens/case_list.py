@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
@@ -240,6 +240,7 @@ class CaseListScreen(Screen[None]):
         self.summaries: list[CaseSummary] | None = None
         self._width_class = ""
         self._suspended = False
+        self._fill_generation = 0
 
     @property
     def coprod(self) -> CoprodApp:
@@ -312,6 +313,12 @@ class CaseListScreen(Screen[None]):
         self._rebuild_table()
 
     def _rebuild_table(self) -> None:
+        """Redraw the table from :attr:`summaries` and the filter.
+
+        The first screenful of rows is added at once; the rest follow in
+        batches after each paint, so a store with thousands of cases shows
+        its newest cases immediately instead of after every row is built.
+        """
         table = self.query_one(CaseTable)
         selected = self.selected_case_id()
         width = self.app.size.width
@@ -320,18 +327,31 @@ class CaseListScreen(Screen[None]):
         table.clear(columns=True)
         for (label, key), column_width in zip(COLUMNS, widths, strict=True):
             table.add_column(label, width=column_width, key=key)
-        now = self.coprod.clock()
         visible = self.visible_summaries()
-        columns: dict[str, tuple[frozenset[str], int, Text]] = {}
-        for summary in visible:
-            table.add_row(*self._cells(summary, now, widths, columns), key=summary.id)
-        if selected is not None:
-            self._select(selected)
+        self._fill_generation += 1
+        fill = _Fill(self._fill_generation, visible, self.coprod.clock(), widths, selected)
+        self._add_rows(fill, FIRST_ROWS)
         self._update_placeholders(visible)
         count = len(self.summaries or [])
         shown = f"{len(visible)} of {count}" if self.filter_text.strip() else f"{count}"
         self.sub_title = f"{shown} case{'s' if count != 1 else ''}"
         self.refresh_bindings()
+
+    def _add_rows(self, fill: _Fill, count: int) -> None:
+        """Add the next ``count`` rows of ``fill`` unless a newer rebuild replaced it."""
+        if fill.generation != self._fill_generation:
+            return
+        table = self.query_one(CaseTable)
+        end = min(len(fill.rows), fill.done + count)
+        for summary in fill.rows[fill.done : end]:
+            table.add_row(
+                *self._cells(summary, fill.now, fill.widths, fill.columns), key=summary.id
+            )
+            if summary.id == fill.selected:
+                self._select(summary.id)
+        fill.done = end
+        if end < len(fill.rows):
+            self.call_after_refresh(self._add_rows, fill, MORE_ROWS)
 
     def _cells(
         self,
@@ -665,6 +685,25 @@ class CaseListScreen(Screen[None]):
 
 
 # -- helpers ----------------------------------------------------------------------------
+
+#: Rows added before the first paint (a tall terminal's first screen) ...
+FIRST_ROWS = 100
+#: ... and per paint afterwards.
+MORE_ROWS = 500
+
+
+@dataclass
+class _Fill:
+    """One pass of filling the table: which rows, how far, and what to reselect."""
+
+    generation: int
+    rows: list[CaseSummary]
+    now: datetime
+    widths: list[int]
+    selected: str | None
+    done: int = 0
+    columns: dict[str, tuple[frozenset[str], int, Text]] = field(default_factory=dict)
+
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("Title", "title"),
