@@ -114,3 +114,20 @@ def test_a_file_replaced_within_the_racy_window_is_always_re_read(tmp_path, read
     reads.clear()
     store.list_cases()  # files younger than the racy window: re-read, not trusted
     assert sorted(p.name for p in reads) == sorted(f"{i}.json" for i in ids)
+
+
+def test_the_snapshot_round_trips_every_summary_field(tmp_path, reads):
+    store = CaseStore.open(tmp_path / "store", templates=Registry())
+    for n in range(6):
+        case = new_case(f"Fictional {n}", TEMPLATE, tags=[f"t{n % 2}", "shared"])
+        case.sections["situation"] = "text" if n % 3 else ""
+        store.create(case)
+    settle()
+    first = store.list_cases()  # folds the journal into a fresh snapshot
+    assert (store.path / "catalog.json").exists()
+    reads.clear()
+    second = CaseStore.open(store.path, templates=Registry()).list_cases()
+    assert reads == []
+    assert second == first
+    assert {s.tags for s in second} == {("t0", "shared"), ("t1", "shared")}
+    assert [s.updated for s in second] == sorted((s.updated for s in second), reverse=True)
