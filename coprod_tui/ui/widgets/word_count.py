@@ -11,15 +11,18 @@ class WordCount(Static):
     """``123 words`` for the current section."""
 
     DEFAULT_CSS = """
+    /* Fixed width: the count changes with every word, and a size change would
+       re-lay-out the whole screen while the user types. */
     WordCount {
-        width: auto;
+        width: 13;
+        content-align: right middle;
         height: 1;
         padding: 0 1;
         color: $text-muted;
     }
     """
 
-    words: reactive[int] = reactive(0, layout=True)
+    words: reactive[int] = reactive(0)
 
     def render(self) -> Text:
         return Text("1 word" if self.words == 1 else f"{self.words} words")
