@@ -338,8 +338,14 @@ class CaseListScreen(Screen[None]):
         self.refresh_bindings()
 
     def _add_rows(self, fill: _Fill, count: int) -> None:
-        """Add the next ``count`` rows of ``fill`` unless a newer rebuild replaced it."""
+        """Add the next ``count`` rows of ``fill`` unless a newer rebuild replaced it.
+
+        Stops while another screen (the editor) is on top: typing must not
+        compete with filling a table nobody sees. Coming back rebuilds anyway.
+        """
         if fill.generation != self._fill_generation:
+            return
+        if fill.done and self.app.screen is not self:
             return
         table = self.query_one(CaseTable)
         end = min(len(fill.rows), fill.done + count)
