@@ -270,7 +270,15 @@ class CoprodApp(App[int]):
             return
         self.config = self.config.with_theme(theme)
         if self.config.path is None:
-            return  # settings not backed by a file (tests, --demo with no home)
+            return  # settings not backed by a file (tests, tools)
+        if self.config.problem:
+            # Never write over a settings file we could not fully read.
+            self.notify(
+                f"Theme not remembered: {self.config.problem}",
+                severity="warning",
+                markup=False,
+            )
+            return
         try:
             save_config(self.config)
         except ConfigWriteError as error:

@@ -216,6 +216,19 @@ async def test_theme_choice_is_remembered_in_config(app_factory, tmp_path):
         assert again.theme == "gruvbox"
 
 
+async def test_a_broken_settings_file_is_never_written_over(app_factory, tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text("theme: [oops\n", encoding="utf-8")
+    app = app_factory(config=load_config(path))
+    seen = record_notifications(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.theme = "nord"
+        await pilot.pause()
+    assert path.read_text(encoding="utf-8") == "theme: [oops\n"
+    assert any("Theme not remembered" in message for message in seen)
+
+
 async def test_unknown_theme_in_config_is_a_notice_not_a_crash(app_factory):
     app = app_factory(config=Config(theme="no-such-theme"))
     seen = record_notifications(app)
