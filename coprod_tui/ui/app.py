@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
+import threading
 import weakref
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -44,6 +46,10 @@ if TYPE_CHECKING:
 EXIT_SIGNALS: tuple[signal.Signals, ...] = tuple(
     getattr(signal, name) for name in ("SIGHUP", "SIGTERM") if hasattr(signal, name)
 )
+
+#: Seconds a signalled exit may take (the text is already saved) before the
+#: process is ended regardless, e.g. when output to a vanished terminal blocks.
+EXIT_GRACE_SECONDS = 3.0
 
 #: Seconds within which a second Ctrl+Q quits even though saving failed.
 FORCE_QUIT_WINDOW = 5.0
@@ -86,6 +92,9 @@ class CoprodApp(App[int]):
         self._notices = list(notices)
         self._handle_signals = handle_signals
         self._installed_signals: list[signal.Signals] = []
+        self._previous_handlers: dict[signal.Signals, Any] = {}
+        self._signal_loop: asyncio.AbstractEventLoop | None = None
+        self._exit_signal: int | None = None
         self._editors: weakref.WeakSet[Screen[Any]] = weakref.WeakSet()
         self._quit_failed_at: float | None = None
         self._persist_theme = False
@@ -105,6 +114,7 @@ class CoprodApp(App[int]):
 
     def on_mount(self) -> None:
         self.screen_change_signal.subscribe(self, self._remember_editor)
+        self._signal_loop = asyncio.get_running_loop()
         if self._handle_signals and not self.is_headless:
             self.install_signal_handlers()
         self._persist_theme = True
@@ -234,13 +244,20 @@ class CoprodApp(App[int]):
         super().panic(*renderables)
 
     def install_signal_handlers(self) -> None:
-        """Make SIGHUP and SIGTERM save and exit cleanly (restoring the terminal)."""
-        loop = asyncio.get_running_loop()
+        """Make SIGHUP and SIGTERM save, then exit cleanly (restoring the terminal).
+
+        These are plain ``signal.signal`` handlers rather than asyncio ones on
+        purpose: when the terminal vanishes, Textual's output queue can fill and
+        block the event loop, and an asyncio handler would then never run. A
+        Python-level handler still runs in the main thread, saves, and a
+        watchdog makes sure the process ends even if the loop never recovers.
+        """
         for signum in EXIT_SIGNALS:
             try:
-                loop.add_signal_handler(signum, self.handle_exit_signal, signum)
-            except (NotImplementedError, RuntimeError, ValueError):
+                previous = signal.signal(signum, self._on_exit_signal)
+            except (ValueError, OSError):
                 continue  # not the main thread, or a platform without them
+            self._previous_handlers[signum] = previous
             self._installed_signals.append(signum)
 
     @property
@@ -250,17 +267,35 @@ class CoprodApp(App[int]):
 
     def remove_signal_handlers(self) -> None:
         """Give the signals back (tests run many apps in one process)."""
-        with contextlib.suppress(RuntimeError):
-            loop = asyncio.get_running_loop()
-            for signum in self._installed_signals:
-                with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                    loop.remove_signal_handler(signum)
+        for signum in self._installed_signals:
+            with contextlib.suppress(ValueError, OSError, TypeError):
+                signal.signal(signum, self._previous_handlers.pop(signum, signal.SIG_DFL))
         self._installed_signals.clear()
 
+    def _on_exit_signal(self, signum: int, _frame: object) -> None:
+        """The installed handler: save now, then leave, whatever the loop is doing."""
+        if self._exit_signal is not None:
+            # A second signal while leaving: the text is saved; go now.
+            os._exit(128 + self._exit_signal)
+        self.handle_exit_signal(signum)
+        _start_exit_watchdog(128 + int(signum), EXIT_GRACE_SECONDS)
+
     def handle_exit_signal(self, signum: int) -> None:
-        """SIGHUP/SIGTERM: save synchronously, then exit with 128 + signal number."""
+        """SIGHUP/SIGTERM: save synchronously, then ask the loop to exit with 128 + signum."""
+        self._exit_signal = int(signum)
         self.flush_editors()
-        self.exit(None, return_code=128 + int(signum))
+        with contextlib.suppress(RuntimeError):
+            # Thread-safe and signal-safe: only queues the call and wakes the loop.
+            self._loop_for_signals().call_soon_threadsafe(
+                lambda: self.exit(None, return_code=128 + int(signum))
+            )
+
+    def _loop_for_signals(self) -> asyncio.AbstractEventLoop:
+        """The loop the app runs on (``RuntimeError`` once it is gone)."""
+        loop = self._signal_loop
+        if loop is None or loop.is_closed():
+            raise RuntimeError("the app's event loop is not running")
+        return loop
 
     # -- theme ------------------------------------------------------------------------
 
@@ -294,6 +329,20 @@ class CoprodApp(App[int]):
         """Put a case id on the clipboard (OSC 52, so it works over SSH)."""
         self.copy_to_clipboard(case_id)
         self.notify(f"Copied case id {case_id}", markup=False, timeout=3)
+
+
+def _start_exit_watchdog(exit_code: int, seconds: float) -> None:
+    """End the process after ``seconds`` if the clean exit has not happened by then.
+
+    Only armed after the text was flushed. A daemon thread, so a clean exit
+    that finishes in time simply ends the process before it fires.
+    """
+
+    def end_process() -> None:
+        threading.Event().wait(seconds)
+        os._exit(exit_code)
+
+    threading.Thread(target=end_process, name="coprod-exit-watchdog", daemon=True).start()
 
 
 def _local_now() -> datetime:
