@@ -18,9 +18,16 @@ def help_rows(screen: HelpScreen) -> list[tuple[str, str, str]]:
 
 
 def expected_rows(app, screen) -> set[tuple[str, str]]:
-    """(key display, description) of every described, non-system active binding."""
+    """(key display, what it does) of every described, non-system active binding.
+
+    What it does is the binding's tooltip when it has one (the full sentence),
+    else its footer label.
+    """
     return {
-        (app.get_key_display(active.binding), active.binding.description)
+        (
+            app.get_key_display(active.binding),
+            (active.tooltip or active.binding.tooltip).rstrip(".") or active.binding.description,
+        )
         for active in screen.active_bindings.values()
         if active.binding.description and not active.binding.system
     }
@@ -44,9 +51,18 @@ async def test_help_lists_exactly_the_case_lists_live_bindings(app_factory, make
         rows = help_rows(app.screen)
         assert shown_pairs(rows) == expected
         descriptions = {does for _keys, does, _where in rows}
-        for needed in ("New", "Open", "Filter", "Rename", "Tags", "Duplicate", "Delete", "Trash"):
+        for needed in (
+            "Start a new case",
+            "Open the selected case",
+            "Filter by title or tag",
+            "Rename the selected case",
+            "Edit the tags of the selected case",
+            "Make a copy of the selected case",
+            "Move the selected case to the trash",
+            "Deleted cases (the trash bin): restore one",
+        ):
             assert needed in descriptions
-        assert ("del / x", "Delete") in {(k, d) for k, d, _w in rows}
+        assert ("del / x", "Move the selected case to the trash") in {(k, d) for k, d, _w in rows}
 
 
 async def test_help_over_the_editor_shows_the_editors_keys(app_factory, make_case):
@@ -62,7 +78,7 @@ async def test_help_over_the_editor_shows_the_editors_keys(app_factory, make_cas
         await pilot.pause()
         rows = help_rows(app.screen)
         assert shown_pairs(rows) == expected
-        assert ("f2", "Questions") in shown_pairs(rows)
+        assert ("f2", "Show/hide guiding questions") in shown_pairs(rows)
 
 
 async def test_help_has_an_about_the_template_page(app_factory):

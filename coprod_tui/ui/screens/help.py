@@ -92,7 +92,14 @@ def _where(node: Any) -> str:
     if isinstance(node, Screen):
         return "This screen"
     name = type(node).__name__
-    return {"CaseTable": "Case table", "DataTable": "Table", "TextArea": "Editor"}.get(name, name)
+    return {
+        "CaseTable": "Case table",
+        "DataTable": "Table",
+        "TextArea": "Text",
+        "SectionEditor": "Text",
+        "SectionNav": "Sections",
+        "QuestionHints": "Questions",
+    }.get(name, name)
 
 
 def about_markdown(template: Template | None, fallback: Template | None = None) -> str:
@@ -183,7 +190,9 @@ class HelpScreen(ModalScreen[None]):
             style = "" if row.enabled else "dim"
             table.add_row(
                 Text(row.keys, style=f"bold {style}".strip()),
-                Text(row.description, style=style),
+                # The tooltip says it in full ("Previous section"); the footer's
+                # short label ("Prev") is the fallback.
+                Text(row.tooltip.rstrip(".") or row.description, style=style),
                 Text(row.where, style="italic"),
             )
         table.focus()
