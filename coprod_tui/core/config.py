@@ -4,15 +4,14 @@ Settings live in one small YAML file in the platform's config folder
 (``~/.config/coprod/config.yaml`` on Linux). A setting is a preference, never a
 precondition: a missing, unreadable or malformed file yields the defaults plus
 a one-line ``problem`` the workbench shows, and the workbench still starts.
-The file is written atomically (temp file, fsync, ``os.replace``) so a crash or
-a full disk can never leave half a config behind.
+The file is written through the store's one atomic writer (private temp file,
+fsync, ``os.replace``, fsync of the folder) so a crash or a full disk can never
+leave half a config behind.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any
 import yaml
 
 from coprod_tui.core.errors import OperationalError
+from coprod_tui.core.storage import atomic_write_bytes
 
 CONFIG_FILENAME = "config.yaml"
 
@@ -135,31 +135,10 @@ def save_config(config: Config, path: Path | None = None) -> Path:
     text = _HEADER + yaml.safe_dump(config.to_dict(), allow_unicode=True, sort_keys=True)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        _atomic_write(target, text)
+        atomic_write_bytes(target, text.encode("utf-8"))
     except OSError as error:
         raise ConfigWriteError(f"cannot save settings to {target}: {_reason(error)}") from None
     return target
-
-
-def _atomic_write(target: Path, text: str) -> None:
-    """temp file in the same folder → write → fsync → replace → fsync folder."""
-    fd, temp_name = tempfile.mkstemp(prefix=".config-", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp_name, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise
-    with contextlib.suppress(OSError):
-        folder = os.open(target.parent, os.O_RDONLY)
-        try:
-            os.fsync(folder)
-        finally:
-            os.close(folder)
 
 
 def _reason(error: BaseException) -> str:
