@@ -31,6 +31,69 @@ async def test_opens_on_section_one_with_cursor_in_editor(app_factory, make_case
         assert status_text(screen) == "Saved"
 
 
+async def test_typing_straight_away_continues_after_the_existing_text(app_factory, make_case):
+    case = make_case()
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_editor(pilot, case.id)
+        editor = screen.editor
+        assert editor.cursor_location == editor.document.end
+        await pilot.press(*" Then")
+        assert screen.session.text("situation") == SAMPLE_SECTIONS["situation"] + " Then"
+
+
+async def test_a_section_visited_first_has_the_cursor_after_its_text(app_factory, make_case):
+    case = make_case()
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_editor(pilot, case.id)
+        await pilot.press("ctrl+pagedown")
+        editor = screen.editor
+        assert editor.section_id == "lived-reality"
+        assert editor.cursor_location == editor.document.end
+        await pilot.press(*" Still")
+        assert screen.session.text("lived-reality") == SAMPLE_SECTIONS["lived-reality"] + " Still"
+        # An empty section: the end is the start.
+        await pilot.press("ctrl+pagedown")
+        assert screen.editor.cursor_location == (0, 0)
+
+
+async def test_a_revisited_section_keeps_the_cursor_where_the_user_left_it(app_factory, make_case):
+    case = make_case()
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_editor(pilot, case.id)
+        screen.editor.move_cursor((0, 0))
+        await pilot.press("right", "right")
+        assert screen.editor.cursor_location == (0, 2)
+        await pilot.press("ctrl+pagedown", "ctrl+pageup")
+        assert screen.editor.section_id == "situation"
+        assert screen.editor.cursor_location == (0, 2)
+        await pilot.press("ctrl+pagedown", "left")
+        end_row, end_column = screen.editor.document.end
+        assert screen.editor.cursor_location == (end_row, end_column - 1)
+        await pilot.press("ctrl+pageup", "ctrl+pagedown")
+        assert screen.editor.section_id == "lived-reality"
+        assert screen.editor.cursor_location == (end_row, end_column - 1)
+
+
+async def test_the_end_of_a_long_section_is_in_view_when_it_is_first_shown(app_factory, make_case):
+    long_text = "\n\n".join(f"Paragraph {n} of a long and fictional visit." for n in range(40))
+    case = make_case(sections={"situation": long_text, "lived-reality": long_text})
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_editor(pilot, case.id)
+        await pilot.pause()
+        for _ in range(2):
+            editor = screen.editor
+            _column, row = editor.cursor_screen_offset - editor.content_region.offset
+            assert editor.cursor_location == editor.document.end
+            assert editor.scroll_offset.y > 0
+            assert 0 <= row < editor.content_region.height
+            await pilot.press("ctrl+pagedown")
+            await pilot.pause()
+
+
 async def test_typing_is_autosaved_after_a_pause(app_factory, make_case, store):
     case = make_case(sections={})
     app = app_factory()
@@ -248,6 +311,18 @@ async def test_keys_typed_right_after_a_section_change_land_in_the_new_section(
         assert screen.current == 1
         assert screen.session.text("lived-reality") == "ab"
         assert screen.session.text("situation") == ""
+
+
+async def test_keys_typed_right_after_a_section_change_go_after_its_text(app_factory, make_case):
+    case = make_case()
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_editor(pilot, case.id)
+        for key, char in [("ctrl+pagedown", None), ("space", " "), ("a", "a"), ("b", "b")]:
+            app.post_message(events.Key(key, char))
+        await pilot.pause()
+        await pilot.pause()
+        assert screen.session.text("lived-reality") == SAMPLE_SECTIONS["lived-reality"] + " ab"
 
 
 async def test_the_mouse_works_too(app_factory, make_case):

@@ -87,9 +87,11 @@ async def test_editing_keeps_text_exact_until_changed(app_factory, make_case, st
         await pilot.press("ctrl+pagedown", "ctrl+pageup")
         screen.flush()
         assert store.load(case.id).text("situation") == tricky
-        await pilot.press(*"x")
+        await pilot.press(*"x")  # the cursor starts after the text
         await wait_saved(pilot, screen)
-        assert store.load(case.id).text("situation").startswith("x")
+        stored = store.load(case.id).text("situation")
+        assert stored == screen.editor.text
+        assert stored.startswith("line one") and stored.endswith("next linex")
 
 
 async def test_paste_strips_escape_sequences(app_factory, make_case):

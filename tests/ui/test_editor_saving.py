@@ -158,8 +158,7 @@ async def test_conflict_is_shown_and_both_texts_are_kept(app_factory, make_case,
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_editor(pilot, case.id)
         other_window_saves(store, case.id, "Theirs: written in the other window.")
-        screen.editor.move_cursor(screen.editor.document.end)
-        await pilot.press(*" Mine")
+        await pilot.press(*" Mine")  # the cursor starts after the text
         await wait_saved(pilot, screen)
         assert status_state(screen) is SaveState.CONFLICT
         assert "F8" in status_text(screen)
@@ -201,7 +200,7 @@ async def test_conflict_keep_theirs(app_factory, make_case, store):
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_editor(pilot, case.id)
         other_window_saves(store, case.id, "Theirs wins.")
-        await pilot.press(*"Mine: ")
+        await pilot.press(*" Mine")
         await wait_saved(pilot, screen)
         assert status_state(screen) is SaveState.CONFLICT
         await pilot.press("f8")
@@ -211,7 +210,7 @@ async def test_conflict_keep_theirs(app_factory, make_case, store):
         assert screen.editor.text == "Theirs wins."
         assert status_state(screen) is SaveState.SAVED
         copies = conflict_copies(store, case.id)
-        assert store.load(copies[0].id).text("situation") == "Mine: Shared start."
+        assert store.load(copies[0].id).text("situation") == "Shared start. Mine"
         await pilot.press("end", *" And more.")
         await wait_saved(pilot, screen)
         assert store.load(case.id).text("situation") == "Theirs wins. And more."

@@ -258,6 +258,7 @@ class CaseEditorScreen(Screen[None]):
         self.query_one(QuestionHints).show_section(section)
         self.query_one(SectionNav).show_current(index)
         self.query_one(WordCount).words = word_count(self._editors[index].text)
+        self._editors[index].arrive()
 
     # Focus changes use Screen.set_focus (immediate), not Widget.focus (deferred):
     # keys typed right after Ctrl+PgDn must land in the section now shown.

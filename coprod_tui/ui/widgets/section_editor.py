@@ -69,6 +69,22 @@ class SectionEditor(TextArea):
         self.cursor_blink = cursor_blink
         self._loaded_original = text
         self._loaded_display = self.text
+        self._arrived = False
+
+    def arrive(self) -> None:
+        """The section is being shown; the first time, put the cursor after its text.
+
+        A writer continues where they left off, so keys typed straight away
+        add to the end of the text, not before it. Later visits keep the
+        cursor where the user left it. Call it when the section is shown, before
+        any key reaches it (not from a deferred event such as ``Show``).
+        """
+        if self._arrived:
+            return
+        self._arrived = True
+        self.move_cursor(self.document.end)
+        # A section never shown yet has not been laid out; scroll again once it is.
+        self.call_after_refresh(self.scroll_cursor_visible)
 
     def load_section(self, text: str) -> None:
         """Show ``text`` (stored text) and forget the undo history."""
