@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from textual import events
 from textual.pilot import Pilot
 
 from coprod_tui.core.editing import SaveState
@@ -50,3 +51,25 @@ async def wait_until(pilot: Pilot[Any], predicate: Any, timeout: float = 5.0) ->
         if loop.time() > deadline:
             raise AssertionError("condition not reached in time")
         await pilot.pause(0.02)
+
+
+#: Key names of the characters the tests type that are not their own name.
+KEY_NAMES = {" ": "space", ",": "comma", ":": "colon", "/": "slash", ".": "full_stop"}
+#: Characters of the named keys the tests use.
+KEY_CHARACTERS = {"enter": "\r", "space": " ", "backspace": "\x7f"}
+
+
+async def burst(pilot: Pilot[Any], *keys: str) -> None:
+    """Press ``keys`` in one go, as a fast typist, a paste or a slow SSH link delivers them.
+
+    Like ``Pilot.press`` (a key name, or one character: ``*"text"`` types
+    text), but ``Pilot.press`` lets the app finish each key before the next,
+    which hides type-ahead problems; here the app gets every key before it has
+    handled the first.
+    """
+    for key in keys:
+        if len(key) == 1:
+            pilot.app.post_message(events.Key(KEY_NAMES.get(key, key), key))
+        else:
+            pilot.app.post_message(events.Key(key, KEY_CHARACTERS.get(key)))
+    await pilot.pause()

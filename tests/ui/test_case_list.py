@@ -11,6 +11,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
+from conftest import SAMPLE_SECTIONS
+from editor_helpers import burst, wait_until
 from textual.widgets import DataTable, Input, Select, Static
 
 from coprod_tui.core.case import set_section_text
@@ -395,6 +397,106 @@ async def test_copy_id_uses_the_clipboard(app_factory, make_case):
         await pilot.press("y")
         await pilot.pause()
         assert app.clipboard == case.id
+
+
+# -- type-ahead: keys typed right after a key that opens something ----------------------
+
+
+def editor_is_ready(app) -> bool:
+    screen = app.screen
+    return isinstance(screen, CaseEditorScreen) and app.focused is screen.editor
+
+
+async def test_letters_pressed_right_after_enter_go_into_the_editor(app_factory, make_case, store):
+    case = make_case()
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", *"cxr")
+        await pilot.pause()
+        assert isinstance(app.screen, CaseEditorScreen)
+        assert len(app.screen_stack) == 2  # no dialog on top or below
+        assert [s.id for s in store.list_cases()] == [case.id]  # no duplicate
+        assert app.screen.session.text("situation") == SAMPLE_SECTIONS["situation"] + "cxr"
+
+
+async def test_a_burst_after_enter_goes_into_the_editor_never_to_the_list(
+    app_factory, make_case, store
+):
+    case = make_case()
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await burst(pilot, "enter", *"cxr", "space", *"by")
+        await wait_until(pilot, lambda: editor_is_ready(app))
+        await pilot.pause()
+        assert app.screen.case_id == case.id
+        assert len(app.screen_stack) == 2
+        assert [s.id for s in store.list_cases()] == [case.id]
+        assert app.screen.session.text("situation") == SAMPLE_SECTIONS["situation"] + "cxr by"
+
+
+async def test_a_burst_of_down_and_enter_opens_the_case_moved_to(app_factory, make_case):
+    make_case("First")
+    make_case("Second")
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        second = app.screen.visible_summaries()[1]
+        await burst(pilot, "down", "enter", *"Typed")
+        await wait_until(pilot, lambda: editor_is_ready(app))
+        await pilot.pause()
+        assert app.screen.case_id == second.id
+        assert app.screen.session.text("situation").endswith("Typed")
+
+
+async def test_a_burst_of_n_title_enter_and_text_writes_the_new_case(app_factory, store):
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await burst(
+            pilot, "n", *"Ingrdi", "backspace", "backspace", *"id, 84", "enter", *"She fell."
+        )
+        await wait_until(pilot, lambda: editor_is_ready(app))
+        await pilot.pause()
+        [summary] = store.list_cases()
+        assert summary.title == "Ingrid, 84"
+        assert app.screen.case_id == summary.id
+        assert app.screen.session.text("situation") == "She fell."
+
+
+async def test_text_typed_right_after_enter_in_the_new_case_dialog_goes_to_the_editor(
+    app_factory, store
+):
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n", *"Ingrid")
+        await burst(pilot, "enter", *"cx text")
+        await wait_until(pilot, lambda: editor_is_ready(app))
+        await pilot.pause()
+        [summary] = store.list_cases()
+        assert summary.title == "Ingrid"
+        assert app.screen.session.text("situation") == "cx text"
+
+
+async def test_a_burst_after_slash_goes_into_the_filter(app_factory, make_case, store):
+    make_case("Next visit: Sven")
+    make_case("Margit")
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await burst(pilot, "slash", *"next")
+        await wait_until(pilot, lambda: app.screen.filter_text == "next")
+        await pilot.pause()
+        assert isinstance(app.screen, CaseListScreen)
+        assert [s.title for s in app.screen.visible_summaries()] == ["Next visit: Sven"]
+        assert len(store.list_cases()) == 2
+
+
+async def test_a_burst_after_r_goes_into_the_new_title(app_factory, make_case, store):
+    case = make_case("Sven, 81")
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await burst(pilot, "r", *" and Karin", "enter")
+        await wait_until(pilot, lambda: store.load(case.id).title != "Sven, 81")
+        assert store.load(case.id).title == "Sven, 81 and Karin"
+        assert len(store.list_cases()) == 1
 
 
 # -- damaged cases and conflict copies --------------------------------------------------

@@ -12,6 +12,7 @@ This module wires widgets to the session; the save logic lives in
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -100,6 +101,8 @@ class CaseEditorScreen(Screen[None]):
     RETRY_DELAY: ClassVar[float] = 5.0
     #: Cursor blink (snapshot tests switch it off for stable pictures).
     CURSOR_BLINK: ClassVar[bool] = True
+    #: Longest wait in :meth:`until_ready` (the app reads no key meanwhile).
+    READY_TIMEOUT: ClassVar[float] = 5.0
 
     #: Index (0-based) of the section being written.
     current: reactive[int] = reactive(0, init=False)
@@ -116,6 +119,7 @@ class CaseEditorScreen(Screen[None]):
         self._error_reported = False
         self._leave_anyway = False
         self._offered_keys: tuple[bool, bool] | None = None
+        self._ready = asyncio.Event()
         self._autosave = AutosaveScheduler(
             self,
             self._autosave_now,
@@ -190,6 +194,24 @@ class CaseEditorScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        try:
+            self._mount_case()
+        finally:
+            self._ready.set()
+
+    async def until_ready(self) -> None:
+        """Wait until the editor is mounted with the cursor in section 1 (or failed to open).
+
+        Whoever opens a case from a key awaits this in that key's action: the app
+        reads no further key until the action returns, so keys typed from then on
+        land in the editor (those typed before are handed on, see
+        ``ui/typeahead.py``). Gives up after :attr:`READY_TIMEOUT` seconds rather
+        than hang.
+        """
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._ready.wait(), self.READY_TIMEOUT)
+
+    def _mount_case(self) -> None:
         if self.session is None:
             self.notify(
                 f"Could not open this case: {self._load_error}", severity="error", markup=False
@@ -216,6 +238,7 @@ class CaseEditorScreen(Screen[None]):
         self.dismiss()
 
     def on_unmount(self) -> None:
+        self._ready.set()  # never leave anyone waiting for a screen that is gone
         # Last line of defence: whatever removed the screen, the text is saved.
         if self.session is not None:
             self._pull_editors()

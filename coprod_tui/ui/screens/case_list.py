@@ -9,6 +9,12 @@ fast with thousands of cases.
 Every string from a case is shown through :func:`printable` and as a plain
 ``Text``/``Content`` object, never as markup: a title ``[@click=app.quit]x``
 is just a title.
+
+Keys typed right after one that opens something (Enter, ``n``, ``/``, ``r``,
+``t``) belong to what it opens, never to this screen: the table holds them and
+the key's action hands them on (see ``ui/typeahead.py``). Without that, a quick
+"Enter, then type" could reach this screen first, where ``c`` duplicates a
+case and ``x`` deletes one.
 """
 
 from __future__ import annotations
@@ -20,7 +26,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.text import Text
-from textual import on
+from textual import events, on
+from textual.actions import parse as parse_action
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -36,8 +43,11 @@ from coprod_tui.core.case import Case, new_case, new_case_id, normalise_tags
 from coprod_tui.core.errors import CoprodError
 from coprod_tui.core.store import CaseSummary
 from coprod_tui.core.text_safety import printable
+from coprod_tui.ui.typeahead import TypeAhead, hand_on
 
 if TYPE_CHECKING:
+    from textual.widget import AwaitMount
+
     from coprod_tui.ui.app import CoprodApp
     from coprod_tui.ui.screens.dialogs import NewCaseRequest
 
@@ -182,17 +192,29 @@ class QuickFilter(Input):
 class CaseTable(DataTable[Any]):
     """The table of cases; one row per case, keyed by case id.
 
-    Enter is re-described as "Open" so the footer (which shows the focused
-    widget's binding for a key) tells the truth about what it does here.
+    Enter opens the selected case (so the footer, which shows the focused
+    widget's binding for a key, says "Open"). The table is where keys typed
+    right after a key that opens something are held (:attr:`type_ahead`).
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "Open", tooltip="Open the selected case"),
+        Binding("enter", "screen.typed('open_case')", "Open", tooltip="Open the selected case"),
     ]
 
     DEFAULT_CSS = """
     CaseTable { height: 1fr; }
     """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.type_ahead = TypeAhead(self)
+
+    def on_key(self, event: events.Key) -> None:
+        if self.type_ahead.hold(event):
+            return
+        screen = self.screen
+        if isinstance(screen, CaseListScreen) and screen.key_opens_something(event.key):
+            self.type_ahead.start()
 
 
 # -- the screen -------------------------------------------------------------------------
@@ -204,11 +226,16 @@ class CaseListScreen(Screen[None]):
     AUTO_FOCUS = "CaseTable"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "new_case", "New", tooltip="Start a new case"),
-        Binding("enter", "open_case", "Open", tooltip="Open the selected case in the editor"),
-        Binding("slash", "filter", "Filter", key_display="/", tooltip="Filter by title or tag"),
-        Binding("r", "rename", "Rename", tooltip="Rename the selected case"),
-        Binding("t", "tags", "Tags", tooltip="Edit the tags of the selected case"),
+        # typed(...): keys typed right after these follow them (module docstring).
+        Binding("n", "typed('new_case')", "New", tooltip="Start a new case"),
+        Binding(
+            "enter", "typed('open_case')", "Open", tooltip="Open the selected case in the editor"
+        ),
+        Binding(
+            "slash", "typed('filter')", "Filter", key_display="/", tooltip="Filter by title or tag"
+        ),
+        Binding("r", "typed('rename')", "Rename", tooltip="Rename the selected case"),
+        Binding("t", "typed('tags')", "Tags", tooltip="Edit the tags of the selected case"),
         Binding(
             "c", "duplicate", "Duplicate", show=False, tooltip="Make a copy of the selected case"
         ),
@@ -241,6 +268,8 @@ class CaseListScreen(Screen[None]):
         self._width_class = ""
         self._suspended = False
         self._fill_generation = 0
+        #: The screen the last action pushed, until it has mounted.
+        self._pushed: AwaitMount | None = None
 
     @property
     def coprod(self) -> CoprodApp:
@@ -460,6 +489,8 @@ class CaseListScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Row actions are shown dimmed when there is no case to act on."""
+        if action == "typed":
+            return self.check_action(str(parameters[0]), ())
         if action in self.ROW_ACTIONS:
             summary = self.selected_summary() if self.is_mounted else None
             if summary is None:
@@ -475,15 +506,53 @@ class CaseListScreen(Screen[None]):
         self.refresh_bindings()
 
     @on(DataTable.RowSelected)
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
+    async def _row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        self.action_open_case()
+        await self.action_open_case()
+
+    # -- keys that open something -----------------------------------------------------
+
+    #: The bound actions that move the focus elsewhere (a screen, the filter).
+    OPENING_ACTIONS: ClassVar[frozenset[str]] = frozenset(
+        {"open_case", "new_case", "filter", "rename", "tags"}
+    )
+
+    def key_opens_something(self, key: str) -> bool:
+        """Will ``key``, pressed in the table now, open something (so hold what follows)?"""
+        for binding in (*CaseTable.BINDINGS, *self.BINDINGS):
+            if isinstance(binding, Binding) and key in binding.key.split(","):
+                _namespace, name, parameters = parse_action(binding.action)
+                action = str(parameters[0]) if name == "typed" and parameters else name
+                return action in self.OPENING_ACTIONS and bool(self.check_action(action, ()))
+        return False
+
+    async def action_typed(self, action: str) -> None:
+        """A key that opens something; the keys typed right after it go there too.
+
+        The app runs this to completion before it reads another key, so the
+        held keys are handed on before any key typed later.
+        """
+        held = await self.query_one(CaseTable).type_ahead.take()
+        self._pushed = None
+        result = getattr(self, f"action_{action}")()
+        if result is not None:
+            await result
+        if self._pushed is not None:
+            await self._pushed  # dialogs focus their first field on mount
+            self._pushed = None
+        if self.app.screen is not self or self.focused is not self.query_one(CaseTable):
+            await hand_on(self.app, held)
+
+    def _push(self, screen: Screen[Any], callback: Any = None) -> None:
+        """Push a dialog; :meth:`action_typed` waits until it has mounted."""
+        self._pushed = self.app.push_screen(screen, callback)
 
     # -- filter -----------------------------------------------------------------------
 
     def action_filter(self) -> None:
         self.query_one("#filter-bar").display = True
-        self.query_one(QuickFilter).focus()
+        # At once (Widget.focus would wait): a query typed straight after / lands here.
+        self.set_focus(self.query_one(QuickFilter))
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -508,7 +577,8 @@ class CaseListScreen(Screen[None]):
 
     # -- case actions -----------------------------------------------------------------
 
-    def action_open_case(self) -> None:
+    async def action_open_case(self) -> None:
+        """Open the selected case; returns once the editor has focus."""
         summary = self.selected_summary()
         if summary is None:
             return
@@ -521,18 +591,26 @@ class CaseListScreen(Screen[None]):
                 markup=False,
             )
             return
-        self.coprod.open_case(summary.id)
+        await self._open(summary.id)
+
+    async def _open(self, case_id: str) -> None:
+        """Open a case in the editor and wait until keys typed now would land there."""
+        from coprod_tui.ui.screens.case_editor import CaseEditorScreen
+
+        self.coprod.open_case(case_id)
+        editor = self.app.screen
+        if isinstance(editor, CaseEditorScreen):
+            await editor.until_ready()
 
     def action_new_case(self) -> None:
+        """Ask for a title and a template, then create the case and open it."""
         from coprod_tui.ui.screens.dialogs import NewCaseDialog
 
         templates = self.coprod.templates.all()
         if not templates:
             self.notify("No templates are installed.", severity="error", markup=False)
             return
-        self.app.push_screen(
-            NewCaseDialog(templates, self.default_template_id()), self._create_case
-        )
+        self._push(NewCaseDialog(templates, self.default_template_id(), create=self._create_case))
 
     def default_template_id(self) -> str:
         """The user's default: config, then a Swedish locale, then English."""
@@ -548,11 +626,14 @@ class CaseListScreen(Screen[None]):
         )
         return chosen if chosen in available else available[0]
 
-    def _create_case(self, request: NewCaseRequest | None) -> None:
-        if request is None:
-            return
+    async def _create_case(self, request: NewCaseRequest) -> None:
+        """Store a new case and open it (the editor replaces the new-case dialog).
+
+        If the case cannot be created, say so; the dialog stays, with its title.
+        """
         template = self.coprod.template_for(request.template_id)
         if template is None:
+            self.notify("That template is not installed.", severity="error", markup=False)
             return
         case = new_case(request.title, template, now=_stamp(self.coprod.clock()))
         try:
@@ -561,7 +642,7 @@ class CaseListScreen(Screen[None]):
             self.coprod.notify_error(error, title="Case not created")
             return
         self.refresh_cases()
-        self.coprod.open_case(stored.id)
+        await self._open(stored.id)
 
     def _load_selected(self) -> Case | None:
         summary = self.selected_summary()
@@ -601,9 +682,7 @@ class CaseListScreen(Screen[None]):
                 return
             self._save(replace(case, title=title.strip()), what="Rename")
 
-        self.app.push_screen(
-            TextPromptDialog("Rename case", "Title", case.title, required=True), rename
-        )
+        self._push(TextPromptDialog("Rename case", "Title", case.title, required=True), rename)
 
     def action_tags(self) -> None:
         from coprod_tui.ui.screens.dialogs import TextPromptDialog
@@ -619,7 +698,7 @@ class CaseListScreen(Screen[None]):
             if tags != case.tags:
                 self._save(replace(case, tags=tags), what="Tagging")
 
-        self.app.push_screen(
+        self._push(
             TextPromptDialog(
                 "Tags",
                 "Tags, separated by commas",

@@ -4,16 +4,22 @@ Each dialog returns its answer through ``dismiss`` (Textual's screen result),
 so the caller decides what to do with it and dialogs never touch cases
 themselves — except the trash, which is a view of the store in its own right.
 Escape always cancels; Enter always confirms.
+
+The new-case dialog is the exception to ``dismiss``: it hands its answer to a
+``create`` coroutine and awaits it from Enter's action, so the new case is open
+before the app reads another key, and the keys typed right after Enter (held by
+the title, see ``ui/typeahead.py``) go on into its editor. A result callback
+would run only after those keys had reached the case list.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -23,6 +29,7 @@ from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from coprod_tui.core.errors import CoprodError
 from coprod_tui.core.text_safety import printable
+from coprod_tui.ui.typeahead import TypeAhead, hand_on
 
 if TYPE_CHECKING:
     from coprod_tui.core.store import CaseSummary
@@ -53,13 +60,47 @@ class Dialog(ModalScreen[Any]):
         self.dismiss(None)
 
 
-class NewCaseDialog(Dialog):
-    """Title plus template; Enter in the title creates the case."""
+class TitleInput(Input):
+    """The new case's title: Enter creates the case; keys typed right after Enter are held."""
 
-    def __init__(self, templates: Sequence[Template], default_id: str) -> None:
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.type_ahead = TypeAhead(self)
+
+    def on_key(self, event: events.Key) -> None:
+        if self.type_ahead.hold(event):
+            return
+        if event.key == "enter":
+            self.type_ahead.start()
+
+    async def action_submit(self) -> None:
+        held = await self.type_ahead.take()
+        dialog = self.screen
+        if isinstance(dialog, NewCaseDialog):
+            await dialog.create(held)
+        else:
+            await super().action_submit()
+
+
+class NewCaseDialog(Dialog):
+    """Title plus template; Enter in the title (or Create) creates the case.
+
+    ``create`` stores the case and opens it in the editor, replacing this
+    dialog; if it cannot, it says why and the dialog stays with its title.
+    """
+
+    def __init__(
+        self,
+        templates: Sequence[Template],
+        default_id: str,
+        *,
+        create: Callable[[NewCaseRequest], Awaitable[None]],
+    ) -> None:
         super().__init__()
         self.templates = list(templates)
         self.default_id = default_id
+        self._create = create
+        self._creating = False
 
     def compose(self) -> ComposeResult:
         options = [
@@ -69,7 +110,7 @@ class NewCaseDialog(Dialog):
         with Vertical(classes="dialog", id="new-case") as box:
             box.border_title = "New case"
             yield Label("Title", classes="field-label")
-            yield Input(placeholder="What happened, in a few words", id="title")
+            yield TitleInput(placeholder="What happened, in a few words", id="title")
             yield Label("Template", classes="field-label")
             yield Select(options, value=self.default_id, allow_blank=False, id="template")
             yield Static("", id="error", classes="error")
@@ -78,18 +119,31 @@ class NewCaseDialog(Dialog):
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#title", Input).focus()
+        # At once (Widget.focus would wait): a title typed straight after n lands here.
+        self.set_focus(self.query_one("#title", Input))
 
-    @on(Input.Submitted, "#title")
     @on(Button.Pressed, "#ok")
-    def _confirm(self) -> None:
-        title = self.query_one("#title", Input).value.strip()
+    async def _create_pressed(self) -> None:
+        await self.create()
+
+    async def create(self, typed_after: Sequence[events.Key] = ()) -> None:
+        """Create the case and open it; ``typed_after`` (keys typed after Enter) follow it."""
+        if self._creating:
+            return
+        title_input = self.query_one("#title", Input)
+        title = title_input.value.strip()
         if not title:
             self.query_one("#error", Static).update("A case needs a title.")
-            self.query_one("#title", Input).focus()
-            return
-        template_id = self.query_one("#template", Select).value
-        self.dismiss(NewCaseRequest(title, str(template_id)))
+            self.set_focus(title_input)
+        else:
+            template_id = self.query_one("#template", Select).value
+            self._creating = True
+            try:
+                await self._create(NewCaseRequest(title, str(template_id)))
+            finally:
+                self._creating = False
+        # Into the new case's editor, or, if none was created, on into the title.
+        await hand_on(self.app, typed_after)
 
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
@@ -128,7 +182,8 @@ class TextPromptDialog(Dialog):
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#value", Input).focus()
+        # At once (Widget.focus would wait): text typed straight after r or t lands here.
+        self.set_focus(self.query_one("#value", Input))
 
     @on(Input.Submitted, "#value")
     @on(Button.Pressed, "#ok")
