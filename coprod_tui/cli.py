@@ -5,7 +5,8 @@ registers its sub-commands here. Every failure reaches the user as one line on
 standard error with exit code 2 (bad input) or 1 (operational failure); a
 traceback is a bug. With no sub-command, ``coprod`` starts the workbench.
 Textual is imported only when the workbench starts, so scripting commands stay
-fast.
+fast; the command modules load YAML, Rich and the store only in their handlers,
+so building this parser (``coprod --help``, ``--version``) loads none of them.
 """
 
 from __future__ import annotations

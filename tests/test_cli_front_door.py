@@ -46,3 +46,29 @@ def test_store_path_prefers_flag_then_environment(monkeypatch, tmp_path):
     monkeypatch.delenv("COPROD_STORE")
     default = store_path(parser.parse_args([]))
     assert default.name == "store" and "coprod" in str(default)
+
+
+def test_help_lists_every_command():
+    result = run_module("--help")
+    assert result.returncode == 0
+    for command in (
+        *("templates", "template", "new", "list", "show", "write", "export", "import"),
+        *("history", "restore", "doctor"),
+    ):
+        assert f"    {command} " in result.stdout, command
+    template_help = run_module("template", "--help").stdout
+    assert all(action in template_help for action in ("show", "validate", "init"))
+
+
+def test_building_the_cli_loads_no_templates_store_or_yaml():
+    """`coprod --version` and `--help` stay quick: the heavy modules load in the handlers."""
+    code = (
+        "import sys\n"
+        "from coprod_tui.cli import build_parser\n"
+        "build_parser().format_help()\n"
+        "heavy = ('yaml', 'rich', 'textual', 'coprod_tui.core.template', 'coprod_tui.core.store')\n"
+        "print(sorted(name for name in heavy if name in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

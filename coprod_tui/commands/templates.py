@@ -7,7 +7,8 @@ visible); ``validate`` reports every problem in every file at once, in the
 ``FILE:LINE:COL: message`` form editors can jump to; ``init`` gives them a
 copy of a working template to start from. Template text is shown through
 ``rich.text.Text`` and :func:`printable`, never as markup, because a template
-is untrusted input.
+is untrusted input. Templates (and so YAML) are loaded inside the handlers, so
+registering these commands costs ``coprod --help`` nothing.
 """
 
 from __future__ import annotations
@@ -15,31 +16,21 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import secrets
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coprod_tui.core.errors import OperationalError, UserInputError
-from coprod_tui.core.template import (
-    Problem,
-    Section,
-    Template,
-    load_template,
-    validate_template_file,
-)
-from coprod_tui.core.template_registry import (
-    DEFAULT_TEMPLATE_ID,
-    TemplateRegistry,
-    discover_templates,
-    shipped_templates_dir,
-    template_files,
-)
+from coprod_tui.core.template_ids import DEFAULT_TEMPLATE_ID
 from coprod_tui.core.text_safety import printable
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from rich.text import Text
+
+    from coprod_tui.core.template import Problem, Section, Template
+    from coprod_tui.core.template_registry import TemplateRegistry
 
 SCHEMA_FILE = "template.schema.json"
 _MODELINE = "# yaml-language-server: $schema="
@@ -112,6 +103,8 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 def list_templates(args: argparse.Namespace) -> int:
     """Print the templates in force; broken files are reported on stderr, not fatal."""
+    from coprod_tui.core.template_registry import discover_templates
+
     registry = discover_templates()
     rows = [("ID", "VERSION", "LANGUAGE", "TITLE", "FILE")]
     notes: dict[int, list[str]] = {}
@@ -174,6 +167,9 @@ def show_template(args: argparse.Namespace) -> int:
 
 def _resolve(name: str) -> Template:
     """A template by id, or straight from a file when ``name`` looks like a path."""
+    from coprod_tui.core.template import load_template
+    from coprod_tui.core.template_registry import discover_templates
+
     path = Path(name)
     if name.endswith((".yaml", ".yml")) or os.sep in name:
         return load_template(path)
@@ -252,6 +248,8 @@ def _render_section(
 
 def validate_templates(args: argparse.Namespace) -> int:
     """Report every problem in every file; exit 2 if there are any."""
+    from coprod_tui.core.template import validate_template_file
+
     problems: list[Problem] = []
     checked = 0
     for path in _expand(args.files, problems):
@@ -276,6 +274,9 @@ def validate_templates(args: argparse.Namespace) -> int:
 
 def _expand(paths: list[Path], problems: list[Problem]) -> list[Path]:
     """Files as given; a folder stands for the template files directly inside it."""
+    from coprod_tui.core.template import Problem
+    from coprod_tui.core.template_registry import template_files
+
     expanded: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -296,6 +297,8 @@ def init_template(args: argparse.Namespace) -> int:
     target: Path = args.file
     if target.exists() or target.is_symlink():
         raise UserInputError(f"{target} already exists; choose another file name")
+    from coprod_tui.core.template_registry import discover_templates
+
     registry = discover_templates()
     template = registry.get(args.source)
     source = registry.entries[template.id].path
@@ -315,6 +318,8 @@ def init_template(args: argparse.Namespace) -> int:
 
 def _point_modeline_at_schema(text: str) -> str:
     """Make the editor's ``$schema`` line work from wherever the copy is written."""
+    from coprod_tui.core.template_registry import shipped_templates_dir
+
     schema = shipped_templates_dir() / SCHEMA_FILE
     first, newline, rest = text.partition("\n")
     if first.startswith(_MODELINE) and schema.is_file():
@@ -330,6 +335,8 @@ def _write_new_file(target: Path, text: str) -> None:
     there is no window in which another file could be overwritten, and a
     crash never leaves a half-written copy under the real name.
     """
+    import secrets
+
     folder = target.parent
     temp = folder / f".{target.name}.{secrets.token_hex(6)}.tmp"
     try:

@@ -23,9 +23,9 @@ from pathlib import Path
 
 from coprod_tui.core.errors import UserInputError
 from coprod_tui.core.template import Problem, Template, TemplateError, load_template
+from coprod_tui.core.template_ids import DEFAULT_TEMPLATE_ID
+from coprod_tui.core.template_ids import SWEDISH_TEMPLATE_ID as SWEDISH_TEMPLATE_ID
 
-DEFAULT_TEMPLATE_ID = "batalden-primary-care"
-SWEDISH_TEMPLATE_ID = "batalden-primary-care-sv"
 #: Environment variable naming extra template folders (``os.pathsep``-separated).
 TEMPLATES_ENV = "COPROD_TEMPLATES"
 TEMPLATE_SUFFIXES = (".yaml", ".yml")
