@@ -673,10 +673,10 @@ class _Checker:
             return None
         return value
 
-    def perspective(self, node: yaml.Node, what: str) -> Perspective | None:
-        entries = self.mapping(node, what, _PERSPECTIVE_KEYS)
-        if entries is None:
-            return None
+    def heading(
+        self, entries: dict[str, tuple[yaml.Node, yaml.Node]], what: str
+    ) -> tuple[str | None, str | None, str | None]:
+        """The ``id``, ``title`` and ``description`` a perspective and a section both have."""
         ident = self.optional(entries, "id", lambda n: self.identifier(n, f"{what} id"))
         title = self.optional(entries, "title", lambda n: self.text(n, f"'title' of {what}"))
         description = self.optional(
@@ -684,6 +684,13 @@ class _Checker:
             "description",
             lambda n: self.text(n, f"'description' of {what}", allow_empty=True),
         )
+        return ident, title, description
+
+    def perspective(self, node: yaml.Node, what: str) -> Perspective | None:
+        entries = self.mapping(node, what, _PERSPECTIVE_KEYS)
+        if entries is None:
+            return None
+        ident, title, description = self.heading(entries, what)
         if ident is None:
             return None
         # Kept even with a bad title so sections naming it are not also flagged.
@@ -757,13 +764,7 @@ class _Checker:
         entries = self.mapping(node, what, _SECTION_KEYS)
         if entries is None:
             return None
-        ident = self.optional(entries, "id", lambda n: self.identifier(n, f"{what} id"))
-        title = self.optional(entries, "title", lambda n: self.text(n, f"'title' of {what}"))
-        description = self.optional(
-            entries,
-            "description",
-            lambda n: self.text(n, f"'description' of {what}", allow_empty=True),
-        )
+        ident, title, description = self.heading(entries, what)
         perspective = self.optional(
             entries, "perspective", lambda n: self.identifier(n, f"'perspective' of {what}")
         )
