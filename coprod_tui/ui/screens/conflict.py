@@ -21,6 +21,7 @@ from textual.widgets import Button, Footer, Static
 from coprod_tui.core.case import Case
 from coprod_tui.core.editing import differing_fields, differing_sections
 from coprod_tui.core.template import Template
+from coprod_tui.ui.widgets.button_row import ButtonRow
 from coprod_tui.ui.widgets.safe_text import plain
 
 
@@ -67,13 +68,6 @@ class ConflictScreen(ModalScreen[str | None]):
     }
     ConflictScreen .diff-side.-mine {
         border-title-color: $success;
-    }
-    ConflictScreen #conflict-buttons {
-        height: auto;
-        align-horizontal: right;
-    }
-    ConflictScreen Button {
-        margin-left: 1;
     }
     """
 
@@ -132,7 +126,7 @@ class ConflictScreen(ModalScreen[str | None]):
                         self._theirs.text(section_id) or self._theirs.orphans.get(section_id, ""),
                         self._ours.text(section_id) or self._ours.orphans.get(section_id, ""),
                     )
-            with Horizontal(id="conflict-buttons"):
+            with ButtonRow(id="conflict-buttons"):
                 yield Button("Keep theirs (t)", id="theirs", variant="warning")
                 yield Button("Take mine (m)", id="mine", variant="success")
                 yield Button("Decide later (Esc)", id="later")

@@ -25,6 +25,7 @@ from coprod_tui.core.editing import clock_label, parse_stamp
 from coprod_tui.core.errors import CoprodError
 from coprod_tui.core.store import RevisionInfo
 from coprod_tui.core.template import Template
+from coprod_tui.ui.widgets.button_row import ButtonRow
 from coprod_tui.ui.widgets.safe_text import plain
 
 
@@ -72,13 +73,6 @@ class HistoryScreen(ModalScreen[int | None]):
         height: 1fr;
         border: round $foreground 30%;
         padding: 0 1;
-    }
-    HistoryScreen #history-buttons {
-        height: auto;
-        align-horizontal: right;
-    }
-    HistoryScreen Button {
-        margin-left: 1;
     }
     """
 
@@ -130,7 +124,7 @@ class HistoryScreen(ModalScreen[int | None]):
                 )
                 with VerticalScroll(id="revision-preview"):
                     yield Static(id="preview-text")
-            with Horizontal(id="history-buttons"):
+            with ButtonRow(id="history-buttons"):
                 yield Button("Restore this version", variant="primary", id="restore")
                 yield Button("Close", id="close")
         yield Footer()

@@ -20,6 +20,7 @@ from textual.widgets import Button, Footer, Input, Label, Select
 
 from coprod_tui.core.template import FieldSpec
 from coprod_tui.core.text_safety import printable
+from coprod_tui.ui.widgets.button_row import ButtonRow
 from coprod_tui.ui.widgets.safe_text import plain
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -85,12 +86,7 @@ class FieldsFormScreen(ModalScreen[tuple[str, dict[str, str]] | None]):
         width: 1fr;
     }
     FieldsFormScreen #fields-buttons {
-        height: auto;
-        align-horizontal: right;
         margin-top: 1;
-    }
-    FieldsFormScreen Button {
-        margin-left: 1;
     }
     """
 
@@ -125,7 +121,7 @@ class FieldsFormScreen(ModalScreen[tuple[str, dict[str, str]] | None]):
                     with Horizontal(classes="field-row"):
                         yield Label(plain(label, one_line=True), classes="field-label")
                         yield self._field_widget(spec)
-            with Horizontal(id="fields-buttons"):
+            with ButtonRow(id="fields-buttons"):
                 yield Button("Save", variant="primary", id="save")
                 yield Button("Cancel", id="cancel")
         yield Footer()
