@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from store_helpers import make_template, open_store
 
 from coprod_tui.core.case import new_case
 from coprod_tui.core.errors import UserInputError
@@ -17,22 +18,8 @@ from coprod_tui.core.export import (
     parse_export,
     safe_json,
 )
-from coprod_tui.core.store import CaseStore
-from coprod_tui.core.template import Section, Template
 
-TEMPLATE = Template(
-    id="test-template",
-    version=3,
-    title="Test",
-    language="sv",
-    source="invented",
-    sections=(Section(id="situation", title="Situation"), Section(id="notes", title="Notes")),
-)
-
-
-class Registry:
-    def get(self, template_id: str) -> Template:
-        return TEMPLATE
+TEMPLATE = make_template("situation", "notes", version=3, language="sv")
 
 
 def rich_case(title: str = "Fiktiv: Åsa’s “visit”"):
@@ -92,7 +79,7 @@ def test_bad_files_are_one_clear_input_error(raw, words):
 
 def test_import_into_an_empty_store_gives_identical_cases(tmp_path):
     cases = [rich_case(), rich_case("Another")]
-    store = CaseStore.open(tmp_path / "a", templates=Registry())
+    store = open_store(tmp_path / "a", TEMPLATE)
     report = store.import_cases(parse_export(dump_export(cases)))
     assert sorted(report.added) == sorted(c.id for c in cases)
     for case in cases:
@@ -102,7 +89,7 @@ def test_import_into_an_empty_store_gives_identical_cases(tmp_path):
 
 
 def test_import_is_idempotent_and_a_clash_becomes_one_conflict_copy(tmp_path):
-    store = CaseStore.open(tmp_path / "a", templates=Registry())
+    store = open_store(tmp_path / "a", TEMPLATE)
     original = rich_case()
     store.import_cases([original])
     assert store.import_cases([original]).unchanged == [original.id]
@@ -123,7 +110,7 @@ def test_import_is_idempotent_and_a_clash_becomes_one_conflict_copy(tmp_path):
 
 
 def test_bulk_import_of_many_cases(tmp_path):
-    store = CaseStore.open(tmp_path / "a", templates=Registry())
+    store = open_store(tmp_path / "a", TEMPLATE)
     cases = [rich_case(f"Case {n}") for n in range(60)]
     report = store.import_cases(cases)
     assert len(report.added) == 60

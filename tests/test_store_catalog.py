@@ -5,25 +5,13 @@ from __future__ import annotations
 import time
 
 import pytest
+from store_helpers import ONE_SECTION, open_store
 
 from coprod_tui.core import catalog as catalog_module
 from coprod_tui.core.case import new_case, set_section_text
 from coprod_tui.core.store import CaseStore
-from coprod_tui.core.template import Section, Template
 
-TEMPLATE = Template(
-    id="test-template",
-    version=1,
-    title="Test",
-    language="en",
-    source="invented",
-    sections=(Section(id="situation", title="Situation"),),
-)
-
-
-class Registry:
-    def get(self, template_id: str) -> Template:
-        return TEMPLATE
+TEMPLATE = ONE_SECTION
 
 
 @pytest.fixture
@@ -46,7 +34,7 @@ def settle() -> None:
 
 
 def make_store(tmp_path, count: int) -> tuple[CaseStore, list[str]]:
-    store = CaseStore.open(tmp_path / "store", templates=Registry())
+    store = open_store(tmp_path / "store", TEMPLATE)
     ids = [store.create(new_case(f"Fictional {n}", TEMPLATE)).id for n in range(count)]
     return store, ids
 
@@ -117,7 +105,7 @@ def test_a_file_replaced_within_the_racy_window_is_always_re_read(tmp_path, read
 
 
 def test_the_snapshot_round_trips_every_summary_field(tmp_path, reads):
-    store = CaseStore.open(tmp_path / "store", templates=Registry())
+    store = open_store(tmp_path / "store", TEMPLATE)
     for n in range(6):
         case = new_case(f"Fictional {n}", TEMPLATE, tags=[f"t{n % 2}", "shared"])
         case.sections["situation"] = "text" if n % 3 else ""
@@ -126,7 +114,7 @@ def test_the_snapshot_round_trips_every_summary_field(tmp_path, reads):
     first = store.list_cases()  # folds the journal into a fresh snapshot
     assert (store.path / "catalog.json").exists()
     reads.clear()
-    second = CaseStore.open(store.path, templates=Registry()).list_cases()
+    second = open_store(store.path, TEMPLATE).list_cases()
     assert reads == []
     assert second == first
     assert {s.tags for s in second} == {("t0", "shared"), ("t1", "shared")}

@@ -5,29 +5,16 @@ from __future__ import annotations
 import multiprocessing
 from pathlib import Path
 
+from store_helpers import TWO_SECTIONS, Registry
+
 from coprod_tui.core.case import Case, new_case
 from coprod_tui.core.store import CaseStore
-from coprod_tui.core.template import Section, Template
 
-TEMPLATE = Template(
-    id="test-template",
-    version=1,
-    title="Test",
-    language="en",
-    source="invented",
-    sections=(Section(id="situation", title="Situation"), Section(id="notes", title="Notes")),
-)
-
-
-class Registry:
-    def get(self, template_id: str) -> Template:
-        if template_id != TEMPLATE.id:
-            raise KeyError(template_id)
-        return TEMPLATE
+TEMPLATE = TWO_SECTIONS
 
 
 def open_store(path: str) -> CaseStore:
-    return CaseStore.open(Path(path), templates=Registry())
+    return CaseStore.open(Path(path), templates=Registry(TEMPLATE))
 
 
 def _append_with_update(path: str, case_id: str, worker: int, count: int) -> None:

@@ -12,21 +12,14 @@ import time
 from pathlib import Path
 
 import pytest
+from store_helpers import TWO_SECTIONS, open_store
 
 from coprod_tui.core import storage
 from coprod_tui.core.case import new_case, set_section_text
 from coprod_tui.core.storage import is_temp_name
-from coprod_tui.core.store import CaseStore, StoreError
-from coprod_tui.core.template import Section, Template
+from coprod_tui.core.store import StoreError
 
-TEMPLATE = Template(
-    id="test-template",
-    version=1,
-    title="Test",
-    language="en",
-    source="invented",
-    sections=(Section(id="situation", title="Situation"), Section(id="notes", title="Notes")),
-)
+TEMPLATE = TWO_SECTIONS
 
 # The writer: saves forever, printing the number of each save once it returned.
 WRITER = r"""
@@ -58,11 +51,6 @@ while True:
 """
 
 
-class Registry:
-    def get(self, template_id: str) -> Template:
-        return TEMPLATE
-
-
 def every_file_parses(root: Path) -> int:
     """Parse every JSON file of the store (and each journal line); returns the file count."""
     count = 0
@@ -78,7 +66,7 @@ def every_file_parses(root: Path) -> int:
 
 
 def test_sigkill_mid_save_never_tears_a_file_or_loses_an_acknowledged_save(tmp_path):
-    store = CaseStore.open(tmp_path / "store", templates=Registry())
+    store = open_store(tmp_path / "store", TEMPLATE)
     ids = [store.create(new_case(f"Case {n}", TEMPLATE)).id for n in range(3)]
     rng = random.Random(5)
     acknowledged: dict[str, int] = {}
@@ -116,7 +104,7 @@ def test_sigkill_mid_save_never_tears_a_file_or_loses_an_acknowledged_save(tmp_p
 
 
 def test_a_crash_between_write_and_rename_keeps_the_previous_version(tmp_path, monkeypatch):
-    store = CaseStore.open(tmp_path / "store", templates=Registry())
+    store = open_store(tmp_path / "store", TEMPLATE)
     case = store.create(new_case("Case", TEMPLATE))
     store.save(set_section_text(case, "situation", "version 2"), base_revision=1)
 
@@ -134,7 +122,7 @@ def test_a_crash_between_write_and_rename_keeps_the_previous_version(tmp_path, m
 
 
 def test_temp_files_of_dead_writers_are_harmless_and_swept(tmp_path):
-    store = CaseStore.open(tmp_path / "store", templates=Registry())
+    store = open_store(tmp_path / "store", TEMPLATE)
     case = store.create(new_case("Case", TEMPLATE))
     folder = store._case_path(case.id).parent
     stale = folder / f".{case.id}.json.dead00000000.tmp"

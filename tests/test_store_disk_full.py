@@ -11,20 +11,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from store_helpers import open_store
 
 from coprod_tui.core.case import new_case
-from coprod_tui.core.store import CaseStore, StoreError
-from coprod_tui.core.template import Template
+from coprod_tui.core.store import StoreError
 from coprod_tui.core.template_registry import discover_templates
 
 ROOT = Path(__file__).resolve().parents[1]
 # The CLI part needs a template it can find: the shipped default one.
 TEMPLATE = discover_templates().default()
-
-
-class Registry:
-    def get(self, template_id: str) -> Template:
-        return TEMPLATE
 
 
 def coprod(store: Path, *args: str, stdin: bytes = b"", **kwargs):
@@ -69,7 +64,7 @@ def fill(folder: Path) -> Path:
 
 def test_a_full_disk_keeps_the_case_and_the_text(tiny_disk):
     store_dir = tiny_disk / "store"
-    store = CaseStore.open(store_dir, templates=Registry())
+    store = open_store(store_dir, TEMPLATE)
     case = new_case("Fictional", TEMPLATE)
     case.sections["situation"] = "Saved before the disk filled."
     case = store.create(case)
@@ -100,7 +95,7 @@ def test_a_full_disk_keeps_the_case_and_the_text(tiny_disk):
 
 def test_a_file_size_limit_is_one_clear_error(tmp_path):
     store_dir = tmp_path / "store"
-    store = CaseStore.open(store_dir, templates=Registry())
+    store = open_store(store_dir, TEMPLATE)
     case = store.create(new_case("Fictional", TEMPLATE))
 
     def limit() -> None:

@@ -4,30 +4,14 @@ from __future__ import annotations
 
 import os
 import stat
-from pathlib import Path
+
+from store_helpers import ONE_SECTION, open_store
 
 from coprod_tui.core.case import new_case, set_section_text
 from coprod_tui.core.store import CaseStore
-from coprod_tui.core.template import Section, Template
 
-TEMPLATE = Template(
-    id="test-template",
-    version=1,
-    title="Test",
-    language="en",
-    source="invented",
-    sections=(Section(id="situation", title="Situation"),),
-)
+TEMPLATE = ONE_SECTION
 GARBAGE = b'{"case": {"1": {"title": "half a fi'
-
-
-class Registry:
-    def get(self, template_id: str) -> Template:
-        return TEMPLATE
-
-
-def open_store(path: Path) -> CaseStore:
-    return CaseStore.open(path, templates=Registry())
 
 
 def case_with_history(store: CaseStore, *texts: str):

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
+from store_helpers import ONE_SECTION, open_store
 
 from coprod_tui.core import history as history_module
 from coprod_tui.core import store as store_module
@@ -13,21 +14,8 @@ from coprod_tui.core.case import new_case, set_section_text
 from coprod_tui.core.errors import UserInputError
 from coprod_tui.core.history import DAY, Snapshot, choose_prunable
 from coprod_tui.core.store import CaseStore
-from coprod_tui.core.template import Section, Template
 
-TEMPLATE = Template(
-    id="test-template",
-    version=1,
-    title="Test",
-    language="en",
-    source="invented",
-    sections=(Section(id="situation", title="Situation"),),
-)
-
-
-class Registry:
-    def get(self, template_id: str) -> Template:
-        return TEMPLATE
+TEMPLATE = ONE_SECTION
 
 
 class Clock:
@@ -45,10 +33,6 @@ def clock(monkeypatch) -> Clock:
     fake = Clock()
     monkeypatch.setattr(store_module.time, "time", fake)
     return fake
-
-
-def open_store(path: Path) -> CaseStore:
-    return CaseStore.open(path, templates=Registry())
 
 
 def save_text(store: CaseStore, case_id: str, text: str):
