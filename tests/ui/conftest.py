@@ -6,11 +6,13 @@ Everything here is invented: the people, places and clinics do not exist.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import contextlib
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from editor_helpers import open_editor
 
 from coprod_tui.core.case import Case, new_case
 from coprod_tui.core.store import CaseStore
@@ -96,3 +98,23 @@ def app_factory(store: CaseStore, templates: TemplateRegistry) -> Callable[..., 
         return create_app(store, templates, **kwargs)  # type: ignore[arg-type]
 
     return make
+
+
+@pytest.fixture
+def editing(app_factory: Callable[..., object], make_case: Callable[..., Case]):
+    """Store a fictional case and open it in the editor of a running app.
+
+    ``async with editing(sections={}) as (app, pilot, screen, case):`` takes
+    :func:`make_case`'s arguments, and ``size`` for the terminal (120×40).
+    """
+
+    @contextlib.asynccontextmanager
+    async def run(
+        *args: object, size: tuple[int, int] = (120, 40), **kwargs: object
+    ) -> AsyncIterator:
+        case = make_case(*args, **kwargs)
+        app = app_factory()
+        async with app.run_test(size=size) as pilot:  # type: ignore[attr-defined]
+            yield app, pilot, await open_editor(pilot, case.id), case
+
+    return run

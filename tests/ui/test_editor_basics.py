@@ -17,11 +17,8 @@ from coprod_tui.ui.widgets.section_nav import SectionNav
 from coprod_tui.ui.widgets.word_count import WordCount
 
 
-async def test_opens_on_section_one_with_cursor_in_editor(app_factory, make_case):
-    case = make_case()
-    app = app_factory()
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_editor(pilot, case.id)
+async def test_opens_on_section_one_with_cursor_in_editor(editing):
+    async with editing() as (app, pilot, screen, case):
         assert screen.current == 0
         assert isinstance(app.focused, SectionEditor)
         assert app.focused.section_id == "situation"
@@ -31,22 +28,16 @@ async def test_opens_on_section_one_with_cursor_in_editor(app_factory, make_case
         assert status_text(screen) == "Saved"
 
 
-async def test_typing_straight_away_continues_after_the_existing_text(app_factory, make_case):
-    case = make_case()
-    app = app_factory()
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_editor(pilot, case.id)
+async def test_typing_straight_away_continues_after_the_existing_text(editing):
+    async with editing() as (app, pilot, screen, case):
         editor = screen.editor
         assert editor.cursor_location == editor.document.end
         await pilot.press(*" Then")
         assert screen.session.text("situation") == SAMPLE_SECTIONS["situation"] + " Then"
 
 
-async def test_a_section_visited_first_has_the_cursor_after_its_text(app_factory, make_case):
-    case = make_case()
-    app = app_factory()
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_editor(pilot, case.id)
+async def test_a_section_visited_first_has_the_cursor_after_its_text(editing):
+    async with editing() as (app, pilot, screen, case):
         await pilot.press("ctrl+pagedown")
         editor = screen.editor
         assert editor.section_id == "lived-reality"
@@ -58,11 +49,8 @@ async def test_a_section_visited_first_has_the_cursor_after_its_text(app_factory
         assert screen.editor.cursor_location == (0, 0)
 
 
-async def test_a_revisited_section_keeps_the_cursor_where_the_user_left_it(app_factory, make_case):
-    case = make_case()
-    app = app_factory()
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_editor(pilot, case.id)
+async def test_a_revisited_section_keeps_the_cursor_where_the_user_left_it(editing):
+    async with editing() as (app, pilot, screen, case):
         screen.editor.move_cursor((0, 0))
         await pilot.press("right", "right")
         assert screen.editor.cursor_location == (0, 2)
@@ -77,12 +65,11 @@ async def test_a_revisited_section_keeps_the_cursor_where_the_user_left_it(app_f
         assert screen.editor.cursor_location == (end_row, end_column - 1)
 
 
-async def test_the_end_of_a_long_section_is_in_view_when_it_is_first_shown(app_factory, make_case):
+async def test_the_end_of_a_long_section_is_in_view_when_it_is_first_shown(editing):
     long_text = "\n\n".join(f"Paragraph {n} of a long and fictional visit." for n in range(40))
-    case = make_case(sections={"situation": long_text, "lived-reality": long_text})
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_editor(pilot, case.id)
+    async with editing(
+        sections={"situation": long_text, "lived-reality": long_text}, size=(80, 24)
+    ) as (app, pilot, screen, case):
         await pilot.pause()
         for _ in range(2):
             editor = screen.editor
@@ -94,11 +81,8 @@ async def test_the_end_of_a_long_section_is_in_view_when_it_is_first_shown(app_f
             await pilot.pause()
 
 
-async def test_typing_is_autosaved_after_a_pause(app_factory, make_case, store):
-    case = make_case(sections={})
-    app = app_factory()
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_editor(pilot, case.id)
+async def test_typing_is_autosaved_after_a_pause(editing, store):
+    async with editing(sections={}) as (app, pilot, screen, case):
         await pilot.press(*"Ingrid calls")
         assert screen.session.text("situation") == "Ingrid calls"
         await wait_saved(pilot, screen)
@@ -107,11 +91,8 @@ async def test_typing_is_autosaved_after_a_pause(app_factory, make_case, store):
         assert screen.query_one(WordCount).words == 2
 
 
-async def test_ctrl_pagedown_and_pageup_move_between_sections(app_factory, make_case):
-    case = make_case()
-    app = app_factory()
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_editor(pilot, case.id)
+async def test_ctrl_pagedown_and_pageup_move_between_sections(editing):
+    async with editing() as (app, pilot, screen, case):
         await pilot.press("ctrl+pagedown")
         assert screen.current == 1
         assert app.focused.section_id == "lived-reality"
@@ -130,11 +111,8 @@ async def test_ctrl_pagedown_and_pageup_move_between_sections(app_factory, make_
         assert app.focused.section_id == "condition"
 
 
-async def test_text_is_kept_in_memory_across_sections(app_factory, make_case):
-    case = make_case(sections={})
-    app = app_factory()
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_editor(pilot, case.id)
+async def test_text_is_kept_in_memory_across_sections(editing):
+    async with editing(sections={}) as (app, pilot, screen, case):
         await pilot.press(*"first")
         await pilot.press("ctrl+pagedown")
         await pilot.press(*"second")
@@ -144,11 +122,8 @@ async def test_text_is_kept_in_memory_across_sections(app_factory, make_case):
         assert screen.session.text("lived-reality") == "second"
 
 
-async def test_navigator_marker_flips_to_filled(app_factory, make_case):
-    case = make_case(sections={})
-    app = app_factory()
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_editor(pilot, case.id)
+async def test_navigator_marker_flips_to_filled(editing):
+    async with editing(sections={}) as (app, pilot, screen, case):
         nav = screen.query_one(SectionNav)
         assert not nav.is_filled("situation")
         line = str(nav.get_option("section-0").prompt)
@@ -164,11 +139,8 @@ async def test_navigator_marker_flips_to_filled(app_factory, make_case):
         assert not nav.is_filled("situation")
 
 
-async def test_navigator_enter_opens_a_section(app_factory, make_case):
-    case = make_case()
-    app = app_factory()
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_editor(pilot, case.id)
+async def test_navigator_enter_opens_a_section(editing):
+    async with editing() as (app, pilot, screen, case):
         nav = screen.query_one(SectionNav)
         nav.focus()
         await pilot.press("down", "down", "enter")
@@ -177,11 +149,8 @@ async def test_navigator_enter_opens_a_section(app_factory, make_case):
         assert app.focused.section_id == "emotions"
 
 
-async def test_tab_moves_between_panes(app_factory, make_case):
-    case = make_case()
-    app = app_factory()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await open_editor(pilot, case.id)
+async def test_tab_moves_between_panes(editing):
+    async with editing() as (app, pilot, _screen, _case):
         await pilot.press("tab")
         assert isinstance(app.focused, QuestionList)
         await pilot.press("tab")
@@ -190,11 +159,8 @@ async def test_tab_moves_between_panes(app_factory, make_case):
         assert isinstance(app.focused, SectionEditor)
 
 
-async def test_f2_toggles_the_questions(app_factory, make_case):
-    case = make_case()
-    app = app_factory()
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_editor(pilot, case.id)
+async def test_f2_toggles_the_questions(editing):
+    async with editing() as (app, pilot, screen, case):
         questions = screen.query_one(QuestionHints)
         assert questions.display and questions.region.width > 0
         await pilot.press("f2")
@@ -207,11 +173,8 @@ async def test_f2_toggles_the_questions(app_factory, make_case):
         assert questions.region.width > 0
 
 
-async def test_question_taken_into_the_editor_with_enter(app_factory, make_case):
-    case = make_case(sections={"situation": "We met at the door."})
-    app = app_factory()
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_editor(pilot, case.id)
+async def test_question_taken_into_the_editor_with_enter(editing):
+    async with editing(sections={"situation": "We met at the door."}) as (app, pilot, screen, case):
         question_list = screen.query_one(QuestionList)
         question_list.focus()
         await pilot.press("down", "enter")  # the second question
@@ -223,21 +186,15 @@ async def test_question_taken_into_the_editor_with_enter(app_factory, make_case)
         assert screen.session.text("situation").endswith("What is the context?\nBusy")
 
 
-async def test_questions_follow_the_section(app_factory, make_case):
-    case = make_case()
-    app = app_factory()
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_editor(pilot, case.id)
+async def test_questions_follow_the_section(editing):
+    async with editing() as (app, pilot, screen, case):
         await pilot.press("ctrl+pagedown", "ctrl+pagedown")
         hints = screen.query_one(QuestionHints)
         assert hints.questions[0] == "Feelings expressed by patient and patient family?"
 
 
-async def test_narrow_80_folds_questions_and_f2_shows_them(app_factory, make_case):
-    case = make_case()
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_editor(pilot, case.id)
+async def test_narrow_80_folds_questions_and_f2_shows_them(editing):
+    async with editing(size=(80, 24)) as (app, pilot, screen, case):
         nav = screen.query_one(SectionNav)
         assert not screen.questions_visible
         assert not nav.compact
@@ -252,11 +209,8 @@ async def test_narrow_80_folds_questions_and_f2_shows_them(app_factory, make_cas
         assert not screen.questions_visible
 
 
-async def test_narrow_60_has_a_compact_navigator(app_factory, make_case):
-    case = make_case()
-    app = app_factory()
-    async with app.run_test(size=(60, 20)) as pilot:
-        screen = await open_editor(pilot, case.id)
+async def test_narrow_60_has_a_compact_navigator(editing):
+    async with editing(size=(60, 20)) as (app, pilot, screen, case):
         nav = screen.query_one(SectionNav)
         assert nav.compact
         assert nav.region.width <= 8
@@ -265,11 +219,8 @@ async def test_narrow_60_has_a_compact_navigator(app_factory, make_case):
         assert screen.editor.region.width >= 40
 
 
-async def test_resizing_switches_layouts(app_factory, make_case):
-    case = make_case()
-    app = app_factory()
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_editor(pilot, case.id)
+async def test_resizing_switches_layouts(editing):
+    async with editing() as (app, pilot, screen, case):
         assert screen.questions_visible
         await pilot.resize_terminal(90, 30)
         await pilot.pause()
@@ -283,11 +234,8 @@ async def test_resizing_switches_layouts(app_factory, make_case):
         assert not screen.query_one(SectionNav).compact
 
 
-async def test_undo_and_redo(app_factory, make_case):
-    case = make_case(sections={})
-    app = app_factory()
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_editor(pilot, case.id)
+async def test_undo_and_redo(editing):
+    async with editing(sections={}) as (app, pilot, screen, case):
         await pilot.press(*"hello")
         await pilot.press("ctrl+z")
         assert screen.editor.text == ""
@@ -296,13 +244,8 @@ async def test_undo_and_redo(app_factory, make_case):
         assert screen.session.text("situation") == "hello"
 
 
-async def test_keys_typed_right_after_a_section_change_land_in_the_new_section(
-    app_factory, make_case
-):
-    case = make_case(sections={})
-    app = app_factory()
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_editor(pilot, case.id)
+async def test_keys_typed_right_after_a_section_change_land_in_the_new_section(editing):
+    async with editing(sections={}) as (app, pilot, screen, case):
         # One burst, as a fast typist (or a paste of keys over SSH) delivers it.
         for key, char in [("ctrl+pagedown", None), ("a", "a"), ("b", "b")]:
             app.post_message(events.Key(key, char))
@@ -313,11 +256,8 @@ async def test_keys_typed_right_after_a_section_change_land_in_the_new_section(
         assert screen.session.text("situation") == ""
 
 
-async def test_keys_typed_right_after_a_section_change_go_after_its_text(app_factory, make_case):
-    case = make_case()
-    app = app_factory()
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_editor(pilot, case.id)
+async def test_keys_typed_right_after_a_section_change_go_after_its_text(editing):
+    async with editing() as (app, pilot, screen, case):
         for key, char in [("ctrl+pagedown", None), ("space", " "), ("a", "a"), ("b", "b")]:
             app.post_message(events.Key(key, char))
         await pilot.pause()
@@ -325,11 +265,8 @@ async def test_keys_typed_right_after_a_section_change_go_after_its_text(app_fac
         assert screen.session.text("lived-reality") == SAMPLE_SECTIONS["lived-reality"] + " ab"
 
 
-async def test_the_mouse_works_too(app_factory, make_case):
-    case = make_case()
-    app = app_factory()
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_editor(pilot, case.id)
+async def test_the_mouse_works_too(editing):
+    async with editing() as (app, pilot, screen, case):
         # Row 5 of the navigator: border, 1 Situation, heading, 2 Lived reality, heading, 3.
         await pilot.click(SectionNav, offset=(6, 5))
         await pilot.pause()
@@ -340,11 +277,8 @@ async def test_the_mouse_works_too(app_factory, make_case):
         assert screen.editor.text.startswith("Feelings expressed by patient and patient family?")
 
 
-async def test_palette_goes_to_a_section(app_factory, make_case):
-    case = make_case()
-    app = app_factory()
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_editor(pilot, case.id)
+async def test_palette_goes_to_a_section(editing):
+    async with editing() as (app, pilot, screen, case):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"Go to section 3")
@@ -368,13 +302,10 @@ async def test_a_case_that_cannot_be_opened_says_so_and_goes_back(app_factory):
         assert any("Could not open this case" in n.message for n in app._notifications)
 
 
-async def test_ctrl_s_saves_at_once(app_factory, make_case, store, monkeypatch):
+async def test_ctrl_s_saves_at_once(editing, store, monkeypatch):
     monkeypatch.setattr(CaseEditorScreen, "AUTOSAVE_DEBOUNCE", 30.0)
     monkeypatch.setattr(CaseEditorScreen, "AUTOSAVE_MAX_DELAY", 60.0)
-    case = make_case(sections={})
-    app = app_factory()
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_editor(pilot, case.id)
+    async with editing(sections={}) as (app, pilot, screen, case):
         await pilot.press(*"Now")
         assert status_text(screen) == "Unsaved"
         await pilot.press("ctrl+s")

@@ -10,11 +10,8 @@ from coprod_tui.ui.widgets.orphans import OrphansScreen
 from coprod_tui.ui.widgets.section_nav import ORPHANS_ID, SectionNav
 
 
-async def test_fields_form_edits_are_saved(app_factory, make_case, store):
-    case = make_case()
-    app = app_factory()
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_editor(pilot, case.id)
+async def test_fields_form_edits_are_saved(editing, store):
+    async with editing() as (app, pilot, screen, case):
         await pilot.press("f3")
         await pilot.pause()
         form = app.screen
@@ -36,13 +33,8 @@ async def test_fields_form_edits_are_saved(app_factory, make_case, store):
         assert "a new title" in str(screen.query_one("#case-title").render())
 
 
-async def test_fields_form_rejects_a_bad_date_and_cancel_changes_nothing(
-    app_factory, make_case, store
-):
-    case = make_case()
-    app = app_factory()
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_editor(pilot, case.id)
+async def test_fields_form_rejects_a_bad_date_and_cancel_changes_nothing(editing, store):
+    async with editing() as (app, pilot, screen, case):
         await pilot.press("f3")
         await pilot.pause()
         form = app.screen
@@ -58,14 +50,11 @@ async def test_fields_form_rejects_a_bad_date_and_cancel_changes_nothing(
         assert "date" not in store.load(case.id).fields
 
 
-async def test_orphaned_text_is_shown_and_adopted(app_factory, make_case, store):
-    case = make_case(
+async def test_orphaned_text_is_shown_and_adopted(editing, store):
+    async with editing(
         sections={"situation": "Start."},
         orphans={"old-notes": "Notes from a template we no longer use."},
-    )
-    app = app_factory()
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_editor(pilot, case.id)
+    ) as (app, pilot, screen, case):
         nav = screen.query_one(SectionNav)
         assert "Orphaned text (1)" in str(nav.get_option(ORPHANS_ID).prompt)
         assert any("F5" in n.message for n in app._notifications)
@@ -87,11 +76,8 @@ async def test_orphaned_text_is_shown_and_adopted(app_factory, make_case, store)
         assert stored.text("situation").endswith("Notes from a template we no longer use.")
 
 
-async def test_orphans_entry_in_the_navigator_opens_the_dialog(app_factory, make_case):
-    case = make_case(orphans={"old-notes": "Old text."})
-    app = app_factory()
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_editor(pilot, case.id)
+async def test_orphans_entry_in_the_navigator_opens_the_dialog(editing):
+    async with editing(orphans={"old-notes": "Old text."}) as (app, pilot, screen, case):
         nav = screen.query_one(SectionNav)
         nav.focus()
         nav.highlighted = nav.get_option_index(ORPHANS_ID)
@@ -100,14 +86,11 @@ async def test_orphans_entry_in_the_navigator_opens_the_dialog(app_factory, make
         assert isinstance(app.screen, OrphansScreen)
 
 
-async def test_missing_template_falls_back_and_keeps_every_word(app_factory, make_case, store):
-    case = make_case(
+async def test_missing_template_falls_back_and_keeps_every_word(editing, store):
+    async with editing(
         sections={"situation": "Known section.", "team-only": "Text in a team section."},
         template_id="team-template-not-installed",
-    )
-    app = app_factory()
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_editor(pilot, case.id)
+    ) as (app, pilot, screen, case):
         assert any("not installed" in n.message for n in app._notifications)
         assert screen.session.case.orphans == {"team-only": "Text in a team section."}
         await pilot.press("end", *" More.")
@@ -129,11 +112,8 @@ async def test_copy_section_to_clipboard(app_factory, make_case):
         assert copied == [screen.editor.text]
 
 
-async def test_editor_keys_win_over_the_text_area(app_factory, make_case):
-    case = make_case()
-    app = app_factory()
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_editor(pilot, case.id)
+async def test_editor_keys_win_over_the_text_area(editing):
+    async with editing() as (app, pilot, screen, case):
         active = app.active_bindings  # what the footer and F1 help show
         for key in ("ctrl+pagedown", "ctrl+pageup", "escape", "ctrl+s", "f2", "f3", "f4", "f9"):
             assert active[key].node is screen, key

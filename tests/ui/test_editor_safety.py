@@ -32,15 +32,12 @@ def no_control_characters(text: str) -> bool:
     return not any(ord(ch) < 32 and ch not in "\n\t" or 0x7F <= ord(ch) <= 0x9F for ch in text)
 
 
-async def test_markup_in_titles_and_text_is_shown_literally(app_factory, make_case):
-    case = make_case(
+async def test_markup_in_titles_and_text_is_shown_literally(editing):
+    async with editing(
         MARKUP_TITLE,
         sections={"situation": "[bold]not bold[/bold] [@click=app.quit]click[/]"},
         fields={"setting": "[blink]Ward[/blink]"},
-    )
-    app = app_factory()
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_editor(pilot, case.id)
+    ) as (app, pilot, screen, case):
         title = str(screen.query_one("#case-title").render())
         assert MARKUP_TITLE in title
         rendered = screen_lines(screen)
@@ -53,15 +50,12 @@ async def test_markup_in_titles_and_text_is_shown_literally(app_factory, make_ca
         assert app.screen.query_one("#field-setting").value == "[blink]Ward[/blink]"
 
 
-async def test_escape_sequences_never_reach_the_terminal(app_factory, make_case, store):
-    case = make_case(
+async def test_escape_sequences_never_reach_the_terminal(editing, store):
+    async with editing(
         "Title " + ESCAPES,
         sections={"situation": ESCAPES, "emotions": "ok"},
         orphans={"old\x1b[2J": "Orphan " + ESCAPES},
-    )
-    app = app_factory()
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_editor(pilot, case.id)
+    ) as (app, pilot, screen, case):
         rendered = screen_lines(screen)
         assert no_control_characters(rendered), repr(rendered)
         assert "RED" in rendered and "MOVED" in rendered
@@ -78,12 +72,9 @@ async def test_escape_sequences_never_reach_the_terminal(app_factory, make_case,
         assert "Orphan A" in orphan_text and no_control_characters(orphan_text)
 
 
-async def test_editing_keeps_text_exact_until_changed(app_factory, make_case, store):
+async def test_editing_keeps_text_exact_until_changed(editing, store):
     tricky = "line one\x0cform feed\x85next line"
-    case = make_case(sections={"situation": tricky})
-    app = app_factory()
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_editor(pilot, case.id)
+    async with editing(sections={"situation": tricky}) as (app, pilot, screen, case):
         await pilot.press("ctrl+pagedown", "ctrl+pageup")
         screen.flush()
         assert store.load(case.id).text("situation") == tricky
@@ -94,11 +85,8 @@ async def test_editing_keeps_text_exact_until_changed(app_factory, make_case, st
         assert stored.startswith("line one") and stored.endswith("next linex")
 
 
-async def test_paste_strips_escape_sequences(app_factory, make_case):
-    case = make_case(sections={})
-    app = app_factory()
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_editor(pilot, case.id)
+async def test_paste_strips_escape_sequences(editing):
+    async with editing(sections={}) as (app, pilot, screen, case):
         editor = screen.editor
         editor.post_message(events.Paste("pasted \x1b[31mred\x1b[0m text\r\nnext\x07"))
         await pilot.pause()

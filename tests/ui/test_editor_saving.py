@@ -17,11 +17,8 @@ def conflict_copies(store: CaseStore, case_id: str):
     return [s for s in store.list_cases() if s.conflict_of == case_id]
 
 
-async def test_flush_saves_unsaved_text_synchronously(app_factory, make_case, store):
-    case = make_case(sections={})
-    app = app_factory()
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_editor(pilot, case.id)
+async def test_flush_saves_unsaved_text_synchronously(editing, store):
+    async with editing(sections={}) as (app, pilot, screen, case):
         await pilot.press(*"Mid-sent")
         screen.flush()
         assert store.load(case.id).text("situation") == "Mid-sent"
@@ -29,21 +26,15 @@ async def test_flush_saves_unsaved_text_synchronously(app_factory, make_case, st
         assert status_text(screen) == "Saved 14:03:12"
 
 
-async def test_flush_reads_the_editor_even_before_its_change_message(app_factory, make_case, store):
-    case = make_case(sections={})
-    app = app_factory()
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_editor(pilot, case.id)
+async def test_flush_reads_the_editor_even_before_its_change_message(editing, store):
+    async with editing(sections={}) as (app, pilot, screen, case):
         screen.editor.insert("typed just before the signal")
         screen.flush()  # no pause: the Changed message has not been handled yet
         assert store.load(case.id).text("situation") == "typed just before the signal"
 
 
-async def test_escape_saves_and_returns_to_the_list(app_factory, make_case, store):
-    case = make_case(sections={})
-    app = app_factory()
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_editor(pilot, case.id)
+async def test_escape_saves_and_returns_to_the_list(editing, store):
+    async with editing(sections={}) as (app, pilot, screen, case):
         await pilot.press(*"Leaving now")
         await pilot.press("escape")
         await pilot.pause()
@@ -52,11 +43,8 @@ async def test_escape_saves_and_returns_to_the_list(app_factory, make_case, stor
         assert store.load(case.id).text("situation") == "Leaving now"
 
 
-async def test_ctrl_q_saves_before_quitting(app_factory, make_case, store):
-    case = make_case(sections={})
-    app = app_factory()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await open_editor(pilot, case.id)
+async def test_ctrl_q_saves_before_quitting(editing, store):
+    async with editing(sections={}) as (_app, pilot, _screen, case):
         await pilot.press(*"Last words")
         await pilot.press("ctrl+q")
         await pilot.pause()
@@ -152,11 +140,8 @@ def other_window_saves(store: CaseStore, case_id: str, text: str) -> None:
     assert not other.save(theirs, base_revision=theirs.revision).conflicted
 
 
-async def test_conflict_is_shown_and_both_texts_are_kept(app_factory, make_case, store):
-    case = make_case(sections={"situation": "Shared start."})
-    app = app_factory()
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_editor(pilot, case.id)
+async def test_conflict_is_shown_and_both_texts_are_kept(editing, store):
+    async with editing(sections={"situation": "Shared start."}) as (app, pilot, screen, case):
         other_window_saves(store, case.id, "Theirs: written in the other window.")
         await pilot.press(*" Mine")  # the cursor starts after the text
         await wait_saved(pilot, screen)
@@ -194,11 +179,8 @@ async def test_conflict_is_shown_and_both_texts_are_kept(app_factory, make_case,
         assert len(conflict_copies(store, case.id)) == 1
 
 
-async def test_conflict_keep_theirs(app_factory, make_case, store):
-    case = make_case(sections={"situation": "Shared start."})
-    app = app_factory()
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_editor(pilot, case.id)
+async def test_conflict_keep_theirs(editing, store):
+    async with editing(sections={"situation": "Shared start."}) as (app, pilot, screen, case):
         other_window_saves(store, case.id, "Theirs wins.")
         await pilot.press(*" Mine")
         await wait_saved(pilot, screen)
@@ -216,11 +198,8 @@ async def test_conflict_keep_theirs(app_factory, make_case, store):
         assert store.load(case.id).text("situation") == "Theirs wins. And more."
 
 
-async def test_decide_later_keeps_the_conflict(app_factory, make_case, store):
-    case = make_case(sections={"situation": "Shared start."})
-    app = app_factory()
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_editor(pilot, case.id)
+async def test_decide_later_keeps_the_conflict(editing, store):
+    async with editing(sections={"situation": "Shared start."}) as (app, pilot, screen, case):
         other_window_saves(store, case.id, "Theirs.")
         await pilot.press(*"Mine ")
         await wait_saved(pilot, screen)
