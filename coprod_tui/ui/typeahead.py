@@ -9,10 +9,10 @@ case and ``x`` asked to delete one.
 
 :class:`TypeAhead` closes that gap without reordering anything:
 
-1. The widget that has focus (the case table, the new-case title) calls
-   :meth:`TypeAhead.start` from its ``on_key`` when a key will move the focus
-   to another screen, and :meth:`TypeAhead.hold` for every key after it: held
-   keys are stopped there, so no binding of the old screen ever sees them.
+1. The widget that has focus (the case table, the new-case title; see
+   :class:`HoldsTypeAhead`) starts holding when a key will move the focus to
+   another screen, and holds every key after it: held keys are stopped there,
+   so no binding of the old screen ever sees them.
 2. The key's action runs in the app's own task, so the app reads no further
    key until it returns. It calls :meth:`TypeAhead.take` (which waits until
    the widget has held every key it was already given), opens the new screen,
@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Sequence
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from textual import events
@@ -102,6 +103,22 @@ class TypeAhead:
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
+
+
+class HoldsTypeAhead:
+    """Mixin for a focusable widget where keys typed after an opening key are held."""
+
+    @cached_property
+    def type_ahead(self) -> TypeAhead:
+        return TypeAhead(self)  # type: ignore[arg-type]
+
+    def key_opens_something(self, key: str) -> bool:
+        """Will ``key``, pressed here now, move the focus to another screen?"""
+        raise NotImplementedError
+
+    def on_key(self, event: events.Key) -> None:
+        if not self.type_ahead.hold(event) and self.key_opens_something(event.key):
+            self.type_ahead.start()
 
 
 async def hand_on(app: App[Any], keys: Sequence[events.Key]) -> None:

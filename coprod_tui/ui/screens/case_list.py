@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.text import Text
-from textual import events, on
+from textual import on
 from textual.actions import parse as parse_action
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -43,7 +43,7 @@ from coprod_tui.core.case import Case, new_case, new_case_id, normalise_tags
 from coprod_tui.core.errors import CoprodError
 from coprod_tui.core.store import CaseSummary
 from coprod_tui.core.text_safety import printable
-from coprod_tui.ui.typeahead import TypeAhead, hand_on
+from coprod_tui.ui.typeahead import HoldsTypeAhead, hand_on
 
 if TYPE_CHECKING:
     from textual.widget import AwaitMount
@@ -189,7 +189,7 @@ class QuickFilter(Input):
         self.post_message(self.Closed(cleared=False))
 
 
-class CaseTable(DataTable[Any]):
+class CaseTable(HoldsTypeAhead, DataTable[Any]):
     """The table of cases; one row per case, keyed by case id.
 
     Enter opens the selected case (so the footer, which shows the focused
@@ -205,16 +205,9 @@ class CaseTable(DataTable[Any]):
     CaseTable { height: 1fr; }
     """
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.type_ahead = TypeAhead(self)
-
-    def on_key(self, event: events.Key) -> None:
-        if self.type_ahead.hold(event):
-            return
+    def key_opens_something(self, key: str) -> bool:
         screen = self.screen
-        if isinstance(screen, CaseListScreen) and screen.key_opens_something(event.key):
-            self.type_ahead.start()
+        return isinstance(screen, CaseListScreen) and screen.key_opens_something(key)
 
 
 # -- the screen -------------------------------------------------------------------------

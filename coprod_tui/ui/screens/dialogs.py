@@ -29,7 +29,7 @@ from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from coprod_tui.core.errors import CoprodError
 from coprod_tui.core.text_safety import printable
-from coprod_tui.ui.typeahead import TypeAhead, hand_on
+from coprod_tui.ui.typeahead import HoldsTypeAhead, hand_on
 
 if TYPE_CHECKING:
     from coprod_tui.core.store import CaseSummary
@@ -60,18 +60,11 @@ class Dialog(ModalScreen[Any]):
         self.dismiss(None)
 
 
-class TitleInput(Input):
+class TitleInput(HoldsTypeAhead, Input):
     """The new case's title: Enter creates the case; keys typed right after Enter are held."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.type_ahead = TypeAhead(self)
-
-    def on_key(self, event: events.Key) -> None:
-        if self.type_ahead.hold(event):
-            return
-        if event.key == "enter":
-            self.type_ahead.start()
+    def key_opens_something(self, key: str) -> bool:
+        return key == "enter"
 
     async def action_submit(self) -> None:
         held = await self.type_ahead.take()
