@@ -58,17 +58,3 @@ def test_help_lists_every_command():
         assert f"    {command} " in result.stdout, command
     template_help = run_module("template", "--help").stdout
     assert all(action in template_help for action in ("show", "validate", "init"))
-
-
-def test_building_the_cli_loads_no_templates_store_or_yaml():
-    """`coprod --version` and `--help` stay quick: the heavy modules load in the handlers."""
-    code = (
-        "import sys\n"
-        "from coprod_tui.cli import build_parser\n"
-        "build_parser().format_help()\n"
-        "heavy = ('yaml', 'rich', 'textual', 'coprod_tui.core.template', 'coprod_tui.core.store')\n"
-        "print(sorted(name for name in heavy if name in sys.modules))\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"

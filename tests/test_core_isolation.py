@@ -1,4 +1,4 @@
-"""The core package must never import Textual: it is the scriptable, testable layer."""
+"""What loads what: the core never imports Textual, and the CLI's front door stays light."""
 
 import ast
 import subprocess
@@ -6,6 +6,14 @@ import sys
 from pathlib import Path
 
 CORE = Path(__file__).resolve().parents[1] / "coprod_tui" / "core"
+
+
+def loaded_after(code: str, names: tuple[str, ...]) -> list[str]:
+    """Which of ``names`` are imported once ``code`` has run in a fresh interpreter."""
+    probe = f"{code}\nimport sys\nprint(sorted(n for n in {names!r} if n in sys.modules))\n"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return ast.literal_eval(result.stdout.strip())
 
 
 def test_core_sources_never_import_textual():
@@ -24,11 +32,15 @@ def test_core_sources_never_import_textual():
 
 def test_importing_core_and_cli_does_not_load_textual():
     code = (
-        "import sys, importlib, pkgutil, coprod_tui.core as core, coprod_tui.cli\n"
+        "import importlib, pkgutil, coprod_tui.core as core, coprod_tui.cli\n"
         "for m in pkgutil.iter_modules(core.__path__):\n"
         "    importlib.import_module('coprod_tui.core.' + m.name)\n"
-        "print('textual' in sys.modules)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "False"
+    assert loaded_after(code, ("textual",)) == []
+
+
+def test_building_the_cli_loads_no_templates_store_or_yaml():
+    """`coprod --version` and `--help` stay quick: the heavy modules load in the handlers."""
+    code = "from coprod_tui.cli import build_parser\nbuild_parser().format_help()"
+    heavy = ("yaml", "rich", "textual", "coprod_tui.core.template", "coprod_tui.core.store")
+    assert loaded_after(code, heavy) == []

@@ -141,34 +141,25 @@ async def test_new_case_needs_a_title(app_factory, store):
         assert store.list_cases() == []
 
 
-async def test_new_case_preselects_swedish_when_config_says_so(app_factory):
-    app = app_factory(config=Config(default_template=SWEDISH_TEMPLATE_ID))
+@pytest.mark.parametrize(
+    ("config", "lang", "expected"),
+    [
+        (Config(default_template=SWEDISH_TEMPLATE_ID), None, SWEDISH_TEMPLATE_ID),
+        (None, "sv_SE.UTF-8", SWEDISH_TEMPLATE_ID),
+        (None, "en_GB.UTF-8", DEFAULT_TEMPLATE_ID),
+    ],
+    ids=["swedish-when-config-says-so", "swedish-for-a-swedish-locale", "english-by-default"],
+)
+async def test_new_case_preselects_the_template(app_factory, monkeypatch, config, lang, expected):
+    if lang is not None:
+        monkeypatch.setenv("LANG", lang)
+        monkeypatch.delenv("LC_ALL", raising=False)
+        monkeypatch.delenv("LC_MESSAGES", raising=False)
+    app = app_factory() if config is None else app_factory(config=config)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("n")
         await pilot.pause()
-        assert app.screen.query_one("#template", Select).value == SWEDISH_TEMPLATE_ID
-
-
-async def test_new_case_preselects_swedish_for_a_swedish_locale(app_factory, monkeypatch):
-    monkeypatch.setenv("LANG", "sv_SE.UTF-8")
-    monkeypatch.delenv("LC_ALL", raising=False)
-    monkeypatch.delenv("LC_MESSAGES", raising=False)
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("n")
-        await pilot.pause()
-        assert app.screen.query_one("#template", Select).value == SWEDISH_TEMPLATE_ID
-
-
-async def test_new_case_defaults_to_english(app_factory, monkeypatch):
-    monkeypatch.setenv("LANG", "en_GB.UTF-8")
-    monkeypatch.delenv("LC_ALL", raising=False)
-    monkeypatch.delenv("LC_MESSAGES", raising=False)
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("n")
-        await pilot.pause()
-        assert app.screen.query_one("#template", Select).value == DEFAULT_TEMPLATE_ID
+        assert app.screen.query_one("#template", Select).value == expected
 
 
 # -- listing ----------------------------------------------------------------------------
@@ -402,9 +393,15 @@ async def test_copy_id_uses_the_clipboard(app_factory, make_case):
 # -- type-ahead: keys typed right after a key that opens something ----------------------
 
 
-def editor_is_ready(app) -> bool:
-    screen = app.screen
-    return isinstance(screen, CaseEditorScreen) and app.focused is screen.editor
+async def burst_into_the_editor(pilot, *keys: str) -> CaseEditorScreen:
+    """Press ``keys`` in one burst; return the editor they open, once it has focus."""
+    app = pilot.app
+    await burst(pilot, *keys)
+    await wait_until(
+        pilot, lambda: isinstance(app.screen, CaseEditorScreen) and app.focused is app.screen.editor
+    )
+    await pilot.pause()
+    return app.screen
 
 
 async def test_letters_pressed_right_after_enter_go_into_the_editor(app_factory, make_case, store):
@@ -425,9 +422,7 @@ async def test_a_burst_after_enter_goes_into_the_editor_never_to_the_list(
     case = make_case()
     app = app_factory()
     async with app.run_test(size=(80, 24)) as pilot:
-        await burst(pilot, "enter", *"cxr", "space", *"by")
-        await wait_until(pilot, lambda: editor_is_ready(app))
-        await pilot.pause()
+        await burst_into_the_editor(pilot, "enter", *"cxr", "space", *"by")
         assert app.screen.case_id == case.id
         assert len(app.screen_stack) == 2
         assert [s.id for s in store.list_cases()] == [case.id]
@@ -441,9 +436,7 @@ async def test_a_burst_of_down_and_enter_opens_the_case_moved_to(app_factory, ma
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         second = app.screen.visible_summaries()[1]
-        await burst(pilot, "down", "enter", *"Typed")
-        await wait_until(pilot, lambda: editor_is_ready(app))
-        await pilot.pause()
+        await burst_into_the_editor(pilot, "down", "enter", *"Typed")
         assert app.screen.case_id == second.id
         assert app.screen.session.text("situation").endswith("Typed")
 
@@ -451,11 +444,9 @@ async def test_a_burst_of_down_and_enter_opens_the_case_moved_to(app_factory, ma
 async def test_a_burst_of_n_title_enter_and_text_writes_the_new_case(app_factory, store):
     app = app_factory()
     async with app.run_test(size=(80, 24)) as pilot:
-        await burst(
+        await burst_into_the_editor(
             pilot, "n", *"Ingrdi", "backspace", "backspace", *"id, 84", "enter", *"She fell."
         )
-        await wait_until(pilot, lambda: editor_is_ready(app))
-        await pilot.pause()
         [summary] = store.list_cases()
         assert summary.title == "Ingrid, 84"
         assert app.screen.case_id == summary.id
@@ -468,9 +459,7 @@ async def test_text_typed_right_after_enter_in_the_new_case_dialog_goes_to_the_e
     app = app_factory()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("n", *"Ingrid")
-        await burst(pilot, "enter", *"cx text")
-        await wait_until(pilot, lambda: editor_is_ready(app))
-        await pilot.pause()
+        await burst_into_the_editor(pilot, "enter", *"cx text")
         [summary] = store.list_cases()
         assert summary.title == "Ingrid"
         assert app.screen.session.text("situation") == "cx text"
