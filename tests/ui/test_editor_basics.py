@@ -311,3 +311,15 @@ async def test_ctrl_s_saves_at_once(editing, store, monkeypatch):
         await pilot.press("ctrl+s")
         await wait_saved(pilot, screen)
         assert store.load(case.id).text("situation") == "Now"
+
+
+async def test_editing_keys_in_a_burst_apply_in_the_order_typed(editing):
+    """Over a laggy link keys arrive together: Backspace and arrows must not lag behind."""
+    async with editing(sections={}) as (app, pilot, screen, case):
+        burst = [("a", "a"), ("b", "b"), ("backspace", None), ("c", "c")]
+        burst += [("x", "x"), ("left", None), ("y", "y"), ("end", None), ("z", "z")]
+        for key, char in burst:
+            app.post_message(events.Key(key, char))
+        await pilot.pause()
+        await pilot.pause()
+        assert screen.session.text("situation") == "acyxz"
