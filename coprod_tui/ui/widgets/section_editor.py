@@ -99,8 +99,13 @@ class SectionEditor(TextArea):
         self.call_after_refresh(self.scroll_cursor_visible)
 
     def load_section(self, text: str) -> None:
-        """Show ``text`` (stored text) and forget the undo history."""
+        """Show ``text`` (stored text), forget the undo history, cursor after the text.
+
+        Used when a restore, "keep theirs" or an adopted orphan replaces the
+        text: the writer carries on at the end, as on a first visit.
+        """
         self.load_text(text)
+        self.move_cursor(self.document.end)
         self._loaded_original = text
         self._loaded_display = self.text
 
