@@ -149,3 +149,13 @@ def test_tinydb_works_through_the_storage(tmp_path):
     again = open_tinydb(tmp_path / "db.json")
     assert sorted(doc["name"] for doc in again.all()) == ["Another One", "Fictional Person"]
     assert [p.name for p in tmp_path.iterdir()] == ["db.json"]
+
+
+def test_create_only_write_never_replaces_an_existing_file(tmp_path):
+    target = tmp_path / "team-template.yaml"
+    atomic_write_bytes(target, b"first", overwrite=False)
+    assert target.read_bytes() == b"first"
+    with pytest.raises(FileExistsError):
+        atomic_write_bytes(target, b"second", overwrite=False)
+    assert target.read_bytes() == b"first"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["team-template.yaml"]

@@ -14,7 +14,6 @@ registering these commands costs ``coprod --help`` nothing.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import sys
 from pathlib import Path
@@ -328,55 +327,19 @@ def _point_modeline_at_schema(text: str) -> str:
 
 
 def _write_new_file(target: Path, text: str) -> None:
-    """Write ``text`` to a new file atomically; refuse (exit 2) if it appears meanwhile.
+    """Write ``text`` to a new file atomically; refuse (exit 2) if it exists or appears meanwhile.
 
-    The text goes to a temporary file in the same folder, is flushed to disk,
-    and is then hard-linked into place: ``link`` fails if the name exists, so
-    there is no window in which another file could be overwritten, and a
-    crash never leaves a half-written copy under the real name.
+    Goes through the store's one atomic writer (temp file, fsync, hard link into
+    place, fsync of the folder), so a crash never leaves a half-written copy and
+    no existing file is ever overwritten.
     """
-    import secrets
+    from coprod_tui.core.storage import atomic_write_bytes
 
-    folder = target.parent
-    temp = folder / f".{target.name}.{secrets.token_hex(6)}.tmp"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        # A template is meant to be shared: ordinary permissions (0666 less the umask).
-        handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    except OSError as error:
-        raise OperationalError(f"cannot write in {folder}: {error.strerror or error}") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        _link_into_place(temp, target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # A template is meant to be shared with the team: readable by others.
+        atomic_write_bytes(target, text.encode("utf-8"), mode=0o644, overwrite=False)
     except FileExistsError:
         raise UserInputError(f"{target} already exists; choose another file name") from None
     except OSError as error:
         raise OperationalError(f"cannot write {target}: {error.strerror or error}") from None
-    finally:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-    _fsync_folder(folder)
-
-
-def _link_into_place(temp: Path, target: Path) -> None:
-    try:
-        os.link(temp, target)
-    except FileExistsError:
-        raise
-    except OSError:
-        # No hard links here (some network or FAT file systems): check, then rename.
-        if target.exists():
-            raise FileExistsError(target) from None
-        os.replace(temp, target)
-
-
-def _fsync_folder(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        descriptor = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)

@@ -84,14 +84,21 @@ def _write_all(fd: int, data: bytes) -> None:
 
 
 def atomic_write_bytes(
-    path: Path | str, data: bytes, *, mode: int = FILE_MODE, durable: bool = True
+    path: Path | str,
+    data: bytes,
+    *,
+    mode: int = FILE_MODE,
+    durable: bool = True,
+    overwrite: bool = True,
 ) -> None:
     """Replace ``path`` with ``data`` atomically, privately and durably.
 
     On any failure (disk full, permission denied, read-only file system) the
     previous file is left exactly as it was, the temp file is removed and the
     ``OSError`` propagates. ``durable=False`` skips the fsyncs; only for bulk
-    work that syncs afterwards itself.
+    work that syncs afterwards itself. ``overwrite=False`` creates a new file
+    only: it raises ``FileExistsError`` if ``path`` exists, even if it appears
+    while the data is being written (the temp file is hard-linked into place).
     """
     target = Path(path)
     temp = temp_path_for(target)
@@ -104,13 +111,31 @@ def atomic_write_bytes(
                 os.fsync(fd)
         finally:
             os.close(fd)
-        os.replace(temp, target)
+        if overwrite:
+            os.replace(temp, target)
+        else:
+            _link_into_place(temp, target)
     except BaseException:
         with suppress(OSError):
             os.unlink(temp)
         raise
     if durable:
         fsync_dir(target.parent)
+
+
+def _link_into_place(temp: Path, target: Path) -> None:
+    """Give ``temp`` the name ``target`` unless that name exists (``FileExistsError``)."""
+    try:
+        os.link(temp, target)
+    except FileExistsError:
+        raise
+    except OSError:
+        # No hard links here (some network or FAT file systems): check, then rename.
+        if target.exists():
+            raise FileExistsError(target) from None
+        os.rename(temp, target)
+        return
+    os.unlink(temp)
 
 
 def encode_json(data: Any) -> bytes:
