@@ -71,9 +71,9 @@ def test_save_only_marks_what_it_saved(store, case, monkeypatch):
     assert session.state is SaveState.UNSAVED
     real_save = store.save
 
-    def save_while_typing(saved, *, base_revision):
+    def save_while_typing(saved, *, base_revision, **options):
         session.set_text("situation", "one two")  # typed during the store call
-        return real_save(saved, base_revision=base_revision)
+        return real_save(saved, base_revision=base_revision, **options)
 
     monkeypatch.setattr(store, "save", save_while_typing)
     outcome = session.save()
@@ -119,7 +119,7 @@ def test_a_failed_save_keeps_the_text_for_the_next_try(store, case, monkeypatch)
     session.set_text("situation", "kept")
     real_save = store.save
 
-    def full_disk(saved, *, base_revision):
+    def full_disk(saved, *, base_revision, **options):
         raise StoreError("No space left on device")
 
     monkeypatch.setattr(store, "save", full_disk)
@@ -173,6 +173,8 @@ def test_conflict_keep_theirs(store, case):
     assert session.text("situation") == "Theirs."
     assert session.state is SaveState.SAVED
     assert store.load(copy_id).text("situation") == "Mine, typed after the conflict."
+    assert session.stale_sections() == ["situation"]  # the editor must show theirs now
+    session.shown("situation")
     session.set_text("situation", "Theirs. Plus.")
     assert session.save().new_conflict is None
     assert store.load(case.id).text("situation") == "Theirs. Plus."

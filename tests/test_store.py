@@ -249,13 +249,18 @@ def test_a_stale_save_of_identical_text_is_no_conflict(store, template):
     assert len(store.list_cases()) == 1
 
 
-def test_saving_a_case_someone_trashed_keeps_the_text_as_a_copy(store, template):
+def test_saving_a_case_someone_trashed_saves_it_in_the_trash_without_copies(store, template):
     case = add(store, template)
     store.trash(case.id)
     result = store.save(set_section_text(case, "situation", "Typed on."), base_revision=1)
-    assert result.conflicted
-    assert store.load(result.conflict.id).text("situation") == "Typed on."
+    assert result.trashed and not result.conflicted
     assert [s.id for s in store.list_trash()] == [case.id]
+    assert store.list_cases() == []  # no conflict copy appeared
+    assert store.load(case.id).text("situation") == "Typed on."
+    again = store.save(set_section_text(result.case, "situation", "More."), base_revision=2)
+    assert again.trashed and not again.conflicted and again.case.revision == 3
+    store.untrash(case.id)
+    assert store.load(case.id).text("situation") == "More."
 
 
 def test_saving_a_case_whose_file_vanished_recreates_it(store, template):

@@ -97,14 +97,42 @@ def test_snapshots_are_links_not_copies(tmp_path):
     assert snap.path.stat().st_ino == inode
 
 
-def test_history_stays_bounded(tmp_path, monkeypatch):
+def test_one_windows_own_history_stays_bounded(tmp_path, monkeypatch, clock):
     monkeypatch.setattr(history_module, "MAX_SNAPSHOTS", 5)
-    case_id = open_store(tmp_path).create(new_case("Fictional", TEMPLATE)).id
-    for n in range(12):  # twelve sessions
-        save_text(open_store(tmp_path), case_id, f"session {n}")
-    revisions = [info.revision for info in open_store(tmp_path).history(case_id)]
+    store = open_store(tmp_path)
+    case_id = store.create(new_case("Fictional", TEMPLATE)).id
+    for n in range(12):  # one window, a long day of editing
+        save_text(store, case_id, f"draft {n}")
+        clock.now += 301
+    revisions = [info.revision for info in store.history(case_id)]
     assert len(revisions) == 5
     assert revisions[0] == 12  # the newest is never dropped
+
+
+def test_versions_other_writers_replaced_are_pinned_and_never_thinned(tmp_path, monkeypatch):
+    monkeypatch.setattr(history_module, "MAX_SNAPSHOTS", 5)
+    case_id = open_store(tmp_path).create(new_case("Fictional", TEMPLATE)).id
+    for n in range(12):  # twelve windows (or CLI commands), one save each
+        save_text(open_store(tmp_path), case_id, f"session {n}")
+    store = open_store(tmp_path)
+    revisions = [info.revision for info in store.history(case_id)]
+    assert revisions == list(range(12, 0, -1))
+    assert all(snap.pinned for snap in store._history.snapshots(case_id))
+
+
+def test_take_mine_after_a_cli_write_keeps_the_cli_revision(tmp_path, clock):
+    """The window saved seconds ago; a CLI write lands; the window saves over it."""
+    window = open_store(tmp_path)
+    case = window.create(new_case("Fictional", TEMPLATE))
+    mine = save_text(window, case.id, "typed in the window")  # revision 2
+    cli = open_store(tmp_path)
+    cli.write_section(case.id, "situation", "1\n", expected="typed in the window")  # revision 3
+    clock.now += 10  # well inside the five-minute rule of the window
+    latest = window.load(case.id)
+    window.save(set_section_text(latest, "situation", "mine wins"), base_revision=latest.revision)
+    assert window.load(case.id).text("situation") == "mine wins"
+    assert window.load_revision(case.id, 3).text("situation") == "1\n"
+    assert mine.revision == 2
 
 
 def snaps(*ages_in_days: float, now: float) -> list[Snapshot]:

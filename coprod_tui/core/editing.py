@@ -15,12 +15,16 @@ How it works:
 - Saves are serialised by a second (re-entrant) lock. :meth:`EditSession.save`
   may be called from a worker thread and from the UI thread (flush on quit) at
   the same time; the second caller waits, then saves whatever is still newer.
-- Each save names the revision it was based on. When another writer saved
-  first, the store keeps our text as a *conflict copy* and nothing is
-  overwritten. The session then moves its base to the other writer's revision
-  and, until the user decides, keeps saving our further typing into that copy,
-  so both texts stay whole. :meth:`take_mine` and :meth:`keep_theirs` end the
-  conflict.
+- Each save names the version it was based on (the session keeps that
+  *base* in memory). When another writer saved first, the store merges the
+  two edits item by item (``core/merge.py``): a section only they changed
+  comes into this session (the editor shows it anew, see :meth:`stale_sections`),
+  a section only we changed goes to the store. Only an item both changed
+  differently is a conflict: the store keeps theirs in the case and our whole
+  text in one conflict copy, which later saves keep up to date. The user then
+  chooses per item: mine, theirs or both (:meth:`resolve`).
+- A case trashed elsewhere is saved where it is, in the trash, and the
+  session says so (:attr:`trashed`) so the editor can offer to restore it.
 - A failed save (disk full, read-only store) leaves the text in memory and
   the session dirty; the next save retries.
 """
@@ -32,9 +36,10 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from coprod_tui.core.case import Case, adopt_orphan, is_filled
+from coprod_tui.core.merge import ABSENT, SECTION, Clash, item, join_both, merge_tags, set_item
 
 # --- display helpers -----------------------------------------------------------------------
 
@@ -118,6 +123,7 @@ class SaveState(enum.Enum):
     SAVING = "saving"
     UNSAVED = "unsaved"
     CONFLICT = "conflict"
+    TRASHED = "trashed"
 
 
 class CaseSaver(Protocol):
@@ -125,17 +131,35 @@ class CaseSaver(Protocol):
 
     def load(self, case_id: str): ...  # noqa: ANN201 - returns Case
 
-    def save(self, case: Case, *, base_revision: int): ...  # noqa: ANN201 - returns SaveResult
+    def save(  # noqa: ANN201 - returns SaveResult
+        self,
+        case: Case,
+        *,
+        base_revision: int,
+        base: Case | None = None,
+        conflict_copy: str | None = None,
+    ): ...
+
+    def untrash(self, case_id: str) -> None: ...
 
 
 @dataclass
 class Conflict:
-    """Another writer saved first; our text lives in ``copy`` until the user decides."""
+    """Items both we and another writer changed; our whole text is safe in ``copy``."""
 
-    #: The other writer's version as the store held it when we found out.
-    theirs: Case
-    #: The conflict copy the store made with our text (updated as we keep saving into it).
+    #: The clashing items by key (``"section:<id>"``, ``"title"``, ...), theirs kept current.
+    clashes: dict[str, Clash]
+    #: The conflict copy the store keeps our text in (one per conflict).
     copy: Case
+
+    @property
+    def section_ids(self) -> list[str]:
+        """The sections in conflict."""
+        return [c.section_id for c in self.clashes.values() if c.section_id is not None]
+
+
+#: What :meth:`EditSession.resolve` accepts for one item.
+CHOICES = ("mine", "theirs", "both")
 
 
 @dataclass
@@ -143,8 +167,12 @@ class SaveOutcome:
     """What one call to :meth:`EditSession.save` did (for notices in the UI)."""
 
     saved: bool = False
-    #: Set when this save found a new conflict (the copy already holds our text).
+    #: Set when this save found a conflict the session did not know of yet.
     new_conflict: Conflict | None = None
+    #: Sections another writer changed that came into this session.
+    merged_sections: tuple[str, ...] = ()
+    #: Set when this save found the case moved to the trash elsewhere.
+    newly_trashed: bool = False
     error: Exception | None = None
 
 
@@ -156,6 +184,7 @@ class _State:
     saved_at: datetime | None = None
     error: Exception | None = None
     conflict: Conflict | None = None
+    trashed: bool = False
 
 
 class EditSession:
@@ -163,7 +192,7 @@ class EditSession:
 
     ``prepare`` maps a case loaded from the store for editing (the editor
     passes ``apply_template`` with its template) and is used when the session
-    takes in another version (keep theirs, restore).
+    takes in another version (restore).
     """
 
     def __init__(
@@ -178,7 +207,12 @@ class EditSession:
         self._clock = clock
         self._prepare = prepare
         self._case = case.copy()
+        #: The stored version our text derives from, item by item (the merge base).
+        self._base = case.copy()
         self._base_revision = case.revision
+        #: Sections another writer changed that came into the session while the
+        #: editor still shows the old text: section id -> that old text.
+        self._stale: dict[str, str] = {}
         self._state = _State()
         # Guards the fields above; held only for quick in-memory work, never for I/O.
         self._lock = threading.RLock()
@@ -230,6 +264,12 @@ class EditSession:
             return self._state.conflict
 
     @property
+    def trashed(self) -> bool:
+        """The case is in the trash (moved there elsewhere); saves still reach it there."""
+        with self._lock:
+            return self._state.trashed
+
+    @property
     def saved_at(self) -> datetime | None:
         with self._lock:
             return self._state.saved_at
@@ -250,7 +290,24 @@ class EditSession:
                 return SaveState.SAVING
             if self._state.generation != self._state.saved_generation:
                 return SaveState.UNSAVED
+            if self._state.trashed:
+                return SaveState.TRASHED
             return SaveState.SAVED
+
+    def stale_sections(self) -> list[str]:
+        """Sections whose text another writer changed and the editor must show anew.
+
+        The editor reads each editor's text back first (:meth:`set_text`, which
+        notices keys typed over the old text), then reloads the ones still
+        listed here and calls :meth:`shown` for each.
+        """
+        with self._lock:
+            return list(self._stale)
+
+    def shown(self, section_id: str) -> None:
+        """The editor now shows this section's current text."""
+        with self._lock:
+            self._stale.pop(section_id, None)
 
     # --- editing -----------------------------------------------------------------------
 
@@ -260,6 +317,14 @@ class EditSession:
     def set_text(self, section_id: str, text: str) -> bool:
         """Replace a section's text; returns whether anything changed."""
         with self._lock:
+            old = self._stale.get(section_id)
+            if old is not None:
+                if text == old:
+                    return False  # the editor has not shown their text yet
+                # Typed over the old text before their version was shown: their
+                # change and ours both started from the old text, so they clash.
+                del self._stale[section_id]
+                set_item(self._base, SECTION + section_id, old or ABSENT)
             if self._case.sections.get(section_id) == text:
                 return False
             if not text and section_id not in self._case.sections:
@@ -315,16 +380,17 @@ class EditSession:
                 return SaveOutcome()
             generation = self._state.generation
             snapshot = self._case.copy()
+            base = self._base.copy()
+            base_revision = self._base_revision
             conflict = self._state.conflict
-            base = self._base_revision
             self._state.saving += 1
         try:
-            if conflict is None:
-                result = self._store.save(snapshot, base_revision=base)
-            else:
-                result = self._store.save(
-                    _into_copy(snapshot, conflict.copy), base_revision=conflict.copy.revision
-                )
+            result = self._store.save(
+                snapshot,
+                base_revision=base_revision,
+                base=base,
+                conflict_copy=conflict.copy.id if conflict is not None else None,
+            )
         except Exception as error:  # noqa: BLE001 - any failure: keep the text, retry later
             with self._lock:
                 self._state.saving -= 1
@@ -335,89 +401,134 @@ class EditSession:
             self._state.error = None
             self._state.saved_generation = generation
             self._state.saved_at = self._clock()
-            outcome = SaveOutcome(saved=True)
-            if conflict is not None:
-                # Our text went into the conflict copy (or, if someone edited the
-                # copy too, into a fresh copy the store made for it).
-                conflict.copy = result.conflict if result.conflict is not None else result.case
-            elif result.conflict is not None:
-                self._state.conflict = Conflict(theirs=result.case, copy=result.conflict)
-                self._base_revision = result.case.revision
-                outcome.new_conflict = self._state.conflict
+            return self._take_in(result, snapshot, base)
+
+    def _take_in(self, result: Any, snapshot: Case, base: Case) -> SaveOutcome:
+        """Bring the stored outcome of a save into the session (lock held).
+
+        The new base is what the store now holds, except where our text and
+        theirs still differ from a common start: there the base stays that
+        start, so the next save sees the clash again instead of overwriting.
+        """
+        stored: Case = result.case
+        outcome = SaveOutcome(saved=True)
+        new_base = stored.copy()
+        merged: list[str] = []
+        for key in result.from_theirs:
+            if key == "tags":
+                self._case.tags = merge_tags(snapshot.tags, self._case.tags, stored.tags)
+                continue
+            if item(self._case, key) == item(snapshot, key):
+                # Untouched since the save began: take their value.
+                set_item(self._case, key, item(stored, key))
+                if key.startswith(SECTION):
+                    section_id = key[len(SECTION) :]
+                    self._stale.setdefault(section_id, snapshot.text(section_id))
+                    merged.append(section_id)
             else:
-                self._base_revision = result.case.revision
-                self._case.revision = result.case.revision
-                self._case.updated = result.case.updated
+                set_item(new_base, key, item(base, key))  # typed meanwhile: a clash next time
+        for clash in result.clashes:
+            set_item(new_base, clash.key, clash.base)
+        self._base = new_base
+        self._base_revision = stored.revision
+        self._case.revision = stored.revision
+        self._case.updated = stored.updated
+        outcome.merged_sections = tuple(merged)
+        was_trashed, self._state.trashed = self._state.trashed, bool(result.trashed)
+        outcome.newly_trashed = self._state.trashed and not was_trashed
+        before = self._state.conflict
+        if result.clashes and result.conflict is not None:
+            conflict = Conflict(clashes={c.key: c for c in result.clashes}, copy=result.conflict)
+            self._state.conflict = conflict
+            if before is None or set(conflict.clashes) - set(before.clashes):
+                outcome.new_conflict = conflict
+        else:
+            self._state.conflict = None
+        return outcome
+
+    # --- ending a conflict -------------------------------------------------------------
+
+    def resolve(self, choices: dict[str, str]) -> SaveOutcome:
+        """Decide clashing items (key -> ``"mine"``, ``"theirs"`` or ``"both"``) and save.
+
+        *mine* keeps our text (theirs stays in the history), *theirs* takes
+        theirs into the session (ours stays in the conflict copy), *both* keeps
+        ours with theirs below a clear marker. Anything typed since the last
+        save reaches the conflict copy first, so our text there is whole.
+        """
+        with self._save_lock:
+            first = self._save_locked()
+            if first.error is not None:
+                return first
+            with self._lock:
+                conflict = self._state.conflict
+                if conflict is None:
+                    return first
+                for key, choice in choices.items():
+                    clash = conflict.clashes.pop(key, None)
+                    if clash is None or choice not in CHOICES:
+                        continue
+                    set_item(self._base, key, clash.theirs)
+                    if choice == "theirs":
+                        set_item(self._case, key, clash.theirs)
+                    elif choice == "both" and isinstance(clash.mine, str):
+                        theirs = clash.theirs if isinstance(clash.theirs, str) else ""
+                        set_item(self._case, key, join_both(clash.mine, theirs, label=_THEIRS))
+                    if clash.section_id is not None and choice != "mine":
+                        self._stale.setdefault(clash.section_id, _text(clash.mine))
+                if not conflict.clashes:
+                    self._state.conflict = None
+                self._edited()
+            outcome = self._save_locked()
+            outcome.new_conflict = outcome.new_conflict or first.new_conflict
             return outcome
 
     def take_mine(self) -> SaveOutcome:
-        """End a conflict by saving our text on top of the newest stored version.
-
-        The conflict copy stays in the store either way. If yet another writer
-        saves in between, the store reports a fresh conflict and nothing is lost.
-        """
-        with self._save_lock:
-            with self._lock:
-                conflict = self._state.conflict
-            if conflict is None:
-                return self._save_locked()
-            try:
-                latest = self._store.load(self.case_id)
-            except Exception as error:  # noqa: BLE001
-                with self._lock:
-                    self._state.error = error
-                return SaveOutcome(error=error)
-            with self._lock:
-                self._state.conflict = None
-                self._base_revision = latest.revision
-                self._state.generation += 1  # our text must now go to the case itself
-            outcome = self._save_locked()
-            if outcome.error is not None:
-                with self._lock:
-                    if self._state.conflict is None:
-                        self._state.conflict = conflict
-            return outcome
+        """End a conflict keeping our text for every clashing item."""
+        return self._resolve_all("mine")
 
     def keep_theirs(self) -> SaveOutcome:
-        """End a conflict by editing the newest stored version from now on.
+        """End a conflict taking their text for every clashing item."""
+        return self._resolve_all("theirs")
 
-        Anything typed since the conflict is first saved into the conflict
-        copy, so our text stays whole there.
-        """
-        with self._save_lock:
-            outcome = self._save_locked()
-            if outcome.error is not None:
-                return outcome
-            try:
-                latest = self._store.load(self.case_id)
-            except Exception as error:  # noqa: BLE001
-                with self._lock:
-                    self._state.error = error
-                return SaveOutcome(error=error)
-            self.replace(latest)
-            return outcome
+    def _resolve_all(self, choice: str) -> SaveOutcome:
+        with self._lock:
+            keys = list(self._state.conflict.clashes) if self._state.conflict else []
+        return self.resolve(dict.fromkeys(keys, choice))
+
+    def restore_from_trash(self) -> SaveOutcome:
+        """Take the case out of the trash it was moved to elsewhere, then save."""
+        try:
+            self._store.untrash(self.case_id)
+        except Exception as error:  # noqa: BLE001
+            with self._lock:
+                self._state.error = error
+            return SaveOutcome(error=error)
+        with self._lock:
+            self._state.trashed = False
+        return self.save()
 
     def replace(self, stored: Case) -> None:
         """Edit ``stored`` (a version just read from the store) from now on.
 
-        Used after keeping theirs and after restoring a revision. The caller
-        saves first if the current text must be kept.
+        Used after restoring a revision. The caller saves first if the
+        current text must be kept.
         """
         prepared = self._prepare(stored)
         with self._lock:
             self._case = prepared.copy()
+            self._base = prepared.copy()
             self._base_revision = stored.revision
+            self._stale.clear()
             self._state.conflict = None
             self._state.error = None
             self._state.saved_generation = self._state.generation
             self._state.saved_at = self._clock()
 
 
-def _into_copy(ours: Case, copy: Case) -> Case:
-    """Our current text, addressed to the conflict copy (its id, title, revision)."""
-    target = ours.copy()
-    target.id = copy.id
-    target.title = copy.title
-    target.revision = copy.revision
-    target.conflict_of = copy.conflict_of
-    return target
+#: The marker above their text when both versions of a section are kept.
+_THEIRS = "Their version (from the other window), kept below yours"
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""

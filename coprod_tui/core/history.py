@@ -18,6 +18,16 @@ bytes, never dropping the newest:
 * then, while over :data:`MAX_SNAPSHOTS` or :data:`MAX_BYTES`, the older of
   the two snapshots closest together in time goes (history thins evenly
   instead of forgetting its oldest versions first).
+
+Thinning applies only to one window's own consecutive saves. A version that
+was replaced by a *different* writer (another window, another person, a CLI
+command, a restore, a conflict resolved with "Take mine") is kept *pinned*
+(``...-pinned.json``): it is someone's saved text that its writer may not
+know was replaced, so no thinning and no bound ever removes it.
+
+Nothing in a history folder is followed through a link: a ``history/<id>``
+that is a symlink (or not a folder) is refused with :class:`UnsafeHistoryError`
+and never written into or listed.
 """
 
 from __future__ import annotations
@@ -25,10 +35,12 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import stat
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from coprod_tui.core.errors import OperationalError
 from coprod_tui.core.storage import atomic_write_bytes
 
 MAX_SNAPSHOTS = 100
@@ -37,7 +49,21 @@ MAX_BYTES = 32 * 1024 * 1024
 QUICK_COUNT = 20
 DAY = 86_400.0
 
-_NAME = re.compile(r"^(\d{10})-(\d{8}T\d{6}Z)\.json$")
+_NAME = re.compile(r"^(\d{10})-(\d{8}T\d{6}Z)(-pinned)?\.json$")
+_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_O_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+
+
+class UnsafeHistoryError(OperationalError):
+    """A case's history folder is a link or not a folder; nothing is done through it."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        super().__init__(
+            f"{folder} is not a plain folder (a symbolic link?); nothing was written "
+            "through it — move it away or run 'coprod doctor'"
+        )
 
 
 @dataclass(frozen=True)
@@ -47,6 +73,8 @@ class Snapshot:
     revision: int
     saved_at: str  # ISO 8601 UTC, from the version's ``updated`` time
     path: Path
+    #: Replaced by another writer: never thinned away (see the module docstring).
+    pinned: bool = False
 
     @property
     def epoch(self) -> float:
@@ -87,11 +115,18 @@ class History:
         return self.root / case_id
 
     def snapshots(self, case_id: str) -> list[Snapshot]:
-        """Kept versions, oldest first."""
+        """Kept versions, oldest first (:class:`UnsafeHistoryError` for a linked folder)."""
+        folder = self.folder(case_id)
         try:
-            names = os.listdir(self.folder(case_id))
+            fd = os.open(folder, os.O_RDONLY | _O_DIRECTORY | _O_NOFOLLOW | _O_CLOEXEC)
         except FileNotFoundError:
             return []
+        except OSError:  # ELOOP (a link), ENOTDIR (a file)
+            raise UnsafeHistoryError(folder) from None
+        try:
+            names = os.listdir(fd)
+        finally:
+            os.close(fd)
         found = []
         for name in names:
             match = _NAME.match(name)
@@ -100,7 +135,8 @@ class History:
                     Snapshot(
                         revision=int(match.group(1)),
                         saved_at=_expand(match.group(2)),
-                        path=self.folder(case_id) / name,
+                        path=folder / name,
+                        pinned=bool(match.group(3)),
                     )
                 )
         found.sort(key=lambda snap: snap.revision)
@@ -112,28 +148,51 @@ class History:
                 return snap
         return None
 
-    def keep(self, case_id: str, source: Path, revision: int, saved_at: str) -> bool:
-        """Keep ``source`` (the current case file) as ``revision``; False if already kept."""
+    def keep(
+        self, case_id: str, source: Path, revision: int, saved_at: str, *, pinned: bool = False
+    ) -> bool:
+        """Keep ``source`` (the current case file) as ``revision``; False if already kept.
+
+        ``pinned`` marks a version replaced by another writer: never thinned.
+        A version already kept unpinned is pinned now if asked.
+        """
         folder = self.folder(case_id)
-        target = folder / f"{revision:010d}-{_compact(saved_at)}.json"
+        self._check_folder(folder)
+        name = f"{revision:010d}-{_compact(saved_at)}"
+        target = folder / f"{name}{'-pinned' if pinned else ''}.json"
+        existing = self.find(case_id, revision)
+        if existing is not None:
+            if pinned and not existing.pinned:
+                os.replace(existing.path, target)
+            return False
         try:
-            os.link(source, target)
+            os.link(source, target, follow_symlinks=False)
         except FileExistsError:
             return False
         except FileNotFoundError:
             if folder.is_dir():
                 raise
             self._make_folder(folder)
-            return self.keep(case_id, source, revision, saved_at)
+            return self.keep(case_id, source, revision, saved_at, pinned=pinned)
         except OSError:
             # Hard links refused here (protected_hardlinks, some network or
             # FAT file systems): copy instead.
-            atomic_write_bytes(target, source.read_bytes(), mode=self.file_mode)
+            atomic_write_bytes(target, _read_no_follow(source), mode=self.file_mode)
         # No fsync of the history folder here: the save goes on to fsync the
         # case's folder, which on journalling file systems (ext4, XFS) commits
         # this link too; elsewhere a power cut may cost a history entry, never
         # the case itself.
         return True
+
+    @staticmethod
+    def _check_folder(folder: Path) -> None:
+        """Refuse a history folder that is a link or a file (never write through one)."""
+        try:
+            info = os.lstat(folder)
+        except FileNotFoundError:
+            return
+        if not stat.S_ISDIR(info.st_mode):
+            raise UnsafeHistoryError(folder)
 
     def _make_folder(self, folder: Path) -> None:
         try:
@@ -144,7 +203,7 @@ class History:
 
     def prune(self, case_id: str, *, now: float) -> list[Snapshot]:
         """Thin a case's history (see the module docstring); returns what went."""
-        snaps = self.snapshots(case_id)
+        snaps = [snap for snap in self.snapshots(case_id) if not snap.pinned]
         quick = min(QUICK_COUNT, MAX_SNAPSHOTS)
         if len(snaps) <= quick and all(now - snap.epoch <= DAY for snap in snaps):
             return []  # nothing old, nothing big: no need to stat every file
@@ -175,8 +234,8 @@ def choose_prunable(
     max_count: int = MAX_SNAPSHOTS,
     max_bytes: int = MAX_BYTES,
 ) -> list[Snapshot]:
-    """Which snapshots to drop (pure, so the policy is easy to test)."""
-    ordered = sorted(snaps, key=lambda snap: snap.revision)
+    """Which snapshots to drop (pure, so the policy is easy to test). Pinned ones never go."""
+    ordered = sorted((snap for snap in snaps if not snap.pinned), key=lambda snap: snap.revision)
     if not ordered:
         return []
     newest = ordered[-1]
@@ -207,3 +266,10 @@ def choose_prunable(
         total -= sizes.get(gone.revision, 0)
     keep_ids = {id(snap) for snap in kept}
     return [snap for snap in ordered if id(snap) not in keep_ids]
+
+
+def _read_no_follow(path: Path) -> bytes:
+    """The bytes of ``path``, refusing a symlink (``OSError``)."""
+    fd = os.open(path, os.O_RDONLY | _O_NOFOLLOW | _O_CLOEXEC)
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read()

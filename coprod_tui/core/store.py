@@ -48,6 +48,7 @@ from coprod_tui.core.catalog import CASE_DOC_ID, CASE_TABLE, Catalog, case_docum
 from coprod_tui.core.errors import CoprodError, UserInputError
 from coprod_tui.core.history import History
 from coprod_tui.core.locking import LockTimeout, file_lock
+from coprod_tui.core.merge import merge
 from coprod_tui.core.storage import (
     AtomicJSONStorage,
     DamagedFileError,
@@ -57,6 +58,7 @@ from coprod_tui.core.storage import (
 )
 from coprod_tui.core.store_folder import FolderPolicy, prepare_store_folder, share_with_group
 from coprod_tui.core.store_layout import (
+    TRASH,
     case_file,
     folders_to_scan,
     ids_in,
@@ -161,6 +163,9 @@ class CaseStore:
         )
         #: case id -> time.time() of this session's last snapshot of it
         self._snapshotted: dict[str, float] = {}
+        #: case id -> the revision this store object (one window, one command) last
+        #: wrote: only a version in here may be thinned from history when replaced.
+        self._wrote: dict[str, int] = {}
         self._who = whoami()
 
     # --- opening ---------------------------------------------------------------------
@@ -284,7 +289,8 @@ class CaseStore:
         except FileNotFoundError:
             self._make_folder(path.parent)  # removed by hand since the store was opened
             storage.write(document)
-        self._catalog.note(case, path)
+        self._wrote[case.id] = case.revision
+        self._catalog.note(case, path, trashed=path.parent.name == TRASH)
 
     def _make_folder(self, folder: Path) -> None:
         """Create a missing store folder (private, durable)."""
@@ -390,13 +396,30 @@ class CaseStore:
         self._write_file(self._case_path(stored.id), stored)
         return stored
 
-    def save(self, case: Case, *, base_revision: int) -> SaveResult:
+    def save(
+        self,
+        case: Case,
+        *,
+        base_revision: int,
+        base: Case | None = None,
+        conflict_copy: str | None = None,
+    ) -> SaveResult:
         """Save ``case``, which was edited from revision ``base_revision``.
 
-        If the stored case is still at ``base_revision`` it is replaced by
-        revision ``base_revision + 1``. Otherwise nothing is overwritten: the
-        caller's text becomes a conflict copy (see :class:`SaveResult`).
-        Saving a case identical to the stored one writes nothing.
+        If nobody else saved since, ``case`` becomes revision ``base_revision
+        + 1``. If the stored case moved on, the two edits are merged against
+        their base, item by item (see :mod:`coprod_tui.core.merge`): what only
+        one side changed is taken from that side, silently. ``base`` is the
+        version the caller started from (an editor passes what it loaded);
+        without it the store looks for revision ``base_revision`` in the
+        history, and compares whole cases if it is not kept.
+
+        Items both sides changed differently are *clashes*: the stored value
+        stays in the case and the caller's whole text is kept in a conflict
+        copy (``conflict_copy``, the id of a copy made earlier for the same
+        conflict, is updated instead of making another). A case trashed
+        elsewhere is saved where it is, in the trash (``SaveResult.trashed``),
+        never copied. Saving a case identical to the stored one writes nothing.
         """
         self._check_id(case.id)
         with self._guard(f"save {case.title!r}"), self._locked(case.id):
@@ -404,29 +427,72 @@ class CaseStore:
             try:
                 stored = self._read_file(path, case.id)
             except FileNotFoundError:
-                trashed = self._trash_path(case.id)
-                if not trashed.exists():
-                    # Nothing there to overwrite: (re)create it.
+                path = self._trash_path(case.id)
+                try:
+                    stored = self._read_file(path, case.id)
+                except FileNotFoundError:
+                    # Nothing there to overwrite (removed by hand): (re)create it.
                     recreated = case.copy()
                     recreated.revision = max(base_revision, 0)
                     new = self._next_version(recreated)
-                    self._write_file(path, new)
+                    self._write_file(self._case_path(case.id), new)
                     return SaveResult(case=new)
-                stored = self._read_file(trashed, case.id)
-                if same_content(stored, case):
-                    return SaveResult(case=self._mapped(stored))
-                return SaveResult(case=self._mapped(stored), conflict=self._conflict_copy(case))
-            if same_content(stored, case):
-                return SaveResult(case=self._mapped(stored))
-            if stored.revision != base_revision:
-                conflict = None
-                if not same_content(self._mapped(stored), case):
-                    conflict = self._conflict_copy(case)
-                return SaveResult(case=self._mapped(stored), conflict=conflict)
-            new = self._next_version(case, stored.revision)
-            self._keep_history(path, stored)
-            self._write_file(path, new)
-            return SaveResult(case=new)
+            trashed = path.parent.name == TRASH
+            theirs = self._mapped(stored)
+            if stored.revision == base_revision and base is None:
+                base = theirs
+            elif base is None:
+                base = self._kept_version(case.id, base_revision)
+            if base is None:
+                # The base is not kept: only a whole-case comparison is possible.
+                if same_content(theirs, case):
+                    return SaveResult(case=theirs, trashed=trashed)
+                copy = self._keep_conflict_copy(case, conflict_copy)
+                return SaveResult(case=theirs, conflict=copy, trashed=trashed)
+            outcome = merge(base, case, theirs)
+            copy = self._keep_conflict_copy(case, conflict_copy) if outcome.clashes else None
+            current = theirs
+            if not same_content(outcome.case, theirs):
+                current = self._next_version(outcome.case, stored.revision)
+                self._keep_history(path, stored)
+                self._write_file(path, current)
+            return SaveResult(
+                case=current,
+                conflict=copy,
+                clashes=outcome.clashes,
+                from_theirs=outcome.from_theirs if stored.revision != base_revision else (),
+                trashed=trashed,
+            )
+
+    def _kept_version(self, case_id: str, revision: int) -> Case | None:
+        """Revision ``revision`` from the history, mapped; ``None`` if not kept or unreadable."""
+        snap = self._history.find(case_id, revision)
+        if snap is None:
+            return None
+        try:
+            return self._mapped(self._read_file(snap.path, case_id))
+        except (DamagedFileError, OSError):
+            return None
+
+    def _keep_conflict_copy(self, case: Case, copy_id: str | None) -> Case:
+        """The caller's whole text in a conflict copy: ``copy_id``'s if it still exists."""
+        if copy_id is not None:
+            with self._locked(copy_id):
+                try:
+                    held = self._read_file(self._case_path(copy_id), copy_id)
+                except (FileNotFoundError, DamagedFileError):
+                    held = None
+                if held is not None:
+                    mine = case.copy()
+                    mine.id, mine.title, mine.conflict_of = copy_id, held.title, held.conflict_of
+                    mine.created = held.created
+                    if same_content(held, mine):
+                        return held
+                    new = self._next_version(mine, held.revision)
+                    self._keep_history(self._case_path(copy_id), held)
+                    self._write_file(self._case_path(copy_id), new)
+                    return new
+        return self._conflict_copy(case)
 
     def update(self, case_id: str, change: Callable[[Case], Case]) -> Case:
         """Apply ``change`` to the current version under the case's lock and save it.
@@ -511,12 +577,22 @@ class CaseStore:
             return self._write_new(copy)
 
     def _keep_history(self, path: Path, stored: Case, *, force: bool = False) -> None:
-        """Snapshot the version about to be replaced when the policy says so."""
+        """Keep the version about to be replaced in the history when the policy says so.
+
+        A version this store object wrote itself is kept at least every
+        :data:`SNAPSHOT_EVERY` seconds (and may be thinned later). A version
+        anyone else wrote (another window or process) is always kept, pinned:
+        its writer may not know it is being replaced. ``force`` keeps it
+        pinned whoever wrote it (restore).
+        """
         now = time.time()
-        last = self._snapshotted.get(stored.id)
-        if not force and last is not None and now - last < SNAPSHOT_EVERY:
-            return
-        self._history.keep(stored.id, path, stored.revision, stored.updated)
+        own = self._wrote.get(stored.id) == stored.revision
+        if own and not force:
+            last = self._snapshotted.get(stored.id)
+            if last is not None and now - last < SNAPSHOT_EVERY:
+                return
+        pinned = force or not own
+        self._history.keep(stored.id, path, stored.revision, stored.updated, pinned=pinned)
         self._history.prune(stored.id, now=now)
         self._snapshotted[stored.id] = now
 

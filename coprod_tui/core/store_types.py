@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from coprod_tui.core.case import Case
 from coprod_tui.core.errors import OperationalError, UserInputError
+from coprod_tui.core.merge import Clash
 
 
 class StoreError(OperationalError):
@@ -54,15 +55,21 @@ class CaseSummary:
 class SaveResult:
     """Outcome of a save.
 
-    ``case`` is what is now stored under the caller's id (with its new
-    revision) when the save went through. When the stored case had moved on
-    past ``base_revision``, nothing was overwritten: ``conflict`` is the new
-    conflict-copy case holding the caller's text, and ``case`` is the current
-    stored version (the other writer's).
+    ``case`` is what is now stored under the caller's id, with its revision:
+    the caller's version, or the merge of it with another writer's (see
+    :mod:`coprod_tui.core.merge`). Nothing is ever overwritten: items both
+    sides changed differently are listed in ``clashes``, keep the stored value
+    in ``case``, and the caller's whole text is in ``conflict``, a conflict
+    copy. ``from_theirs`` names the items the other writer changed that the
+    caller has not seen yet. ``trashed``: the case was in the trash (moved
+    there elsewhere) and was saved there.
     """
 
     case: Case
     conflict: Case | None = None
+    clashes: tuple[Clash, ...] = ()
+    from_theirs: tuple[str, ...] = ()
+    trashed: bool = False
 
     @property
     def conflicted(self) -> bool:

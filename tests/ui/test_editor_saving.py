@@ -60,11 +60,11 @@ async def test_flush_while_a_background_save_is_in_flight(
     release = threading.Event()
     calls: list[str] = []
 
-    def slow_save(saved, *, base_revision):
+    def slow_save(saved, *, base_revision, **options):
         calls.append(saved.text("situation"))
         started.set()
         release.wait(5)  # the disk is slow until the test says otherwise
-        return real_save(saved, base_revision=base_revision)
+        return real_save(saved, base_revision=base_revision, **options)
 
     monkeypatch.setattr(store, "save", slow_save)
     app = app_factory()
@@ -89,10 +89,10 @@ async def test_store_failure_keeps_text_and_retries(app_factory, make_case, stor
     real_save = store.save
     failing = {"on": True}
 
-    def flaky_save(saved, *, base_revision):
+    def flaky_save(saved, *, base_revision, **options):
         if failing["on"]:
             raise StoreError("could not save: No space left on device")
-        return real_save(saved, base_revision=base_revision)
+        return real_save(saved, base_revision=base_revision, **options)
 
     monkeypatch.setattr(store, "save", flaky_save)
     app = app_factory()
@@ -115,7 +115,7 @@ async def test_store_failure_keeps_text_and_retries(app_factory, make_case, stor
 async def test_escape_refuses_to_drop_unsaved_text_once(app_factory, make_case, store, monkeypatch):
     case = make_case(sections={})
 
-    def broken_save(saved, *, base_revision):
+    def broken_save(saved, *, base_revision, **options):
         raise StoreError("the store is read-only")
 
     app = app_factory()

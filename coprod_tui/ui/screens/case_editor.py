@@ -88,7 +88,12 @@ class CaseEditorScreen(Screen[None]):
         Binding("f3", "edit_fields", "Details", tooltip="Edit title and case fields"),
         Binding("f4", "history", "History", tooltip="Browse and restore earlier versions"),
         Binding("f5", "orphans", "Orphans", tooltip="Move orphaned text into a section"),
-        Binding("f8", "resolve_conflict", "Conflict", tooltip="Compare and choose"),
+        Binding(
+            "f8",
+            "resolve_conflict",
+            "Decide",
+            tooltip="After a conflict: compare and choose; in the trash: restore the case",
+        ),
         # Not F6/F7: the editor uses them to select a line / everything.
         Binding("f9", "copy_section", "Copy", tooltip="Copy this section to the clipboard"),
     ]
@@ -401,7 +406,10 @@ class CaseEditorScreen(Screen[None]):
         label = clock_label(saved_at, self.app.clock()) if saved_at is not None else ""  # type: ignore[attr-defined]
         self.query_one(SaveStatus).show(state, label)
         # The footer is rebuilt on refresh_bindings: only when a key appears or goes.
-        offered = (self.session.has_orphans, self.session.conflict is not None)
+        offered = (
+            self.session.has_orphans,
+            self.session.conflict is not None or self.session.trashed,
+        )
         if offered != self._offered_keys:
             self._offered_keys = offered
             self.refresh_bindings()
@@ -430,7 +438,7 @@ class CaseEditorScreen(Screen[None]):
             self._handle_outcome(SaveOutcome(error=event.worker.error))
 
     def _handle_outcome(self, outcome: SaveOutcome | None) -> None:
-        """Tell the user what a save did; schedule a retry after a failure."""
+        """Tell the user what a save did; show merged text; schedule a retry after a failure."""
         if outcome is None or self.session is None:
             return
         if outcome.error is not None:
@@ -448,17 +456,53 @@ class CaseEditorScreen(Screen[None]):
         elif outcome.saved and self._error_reported:
             self._error_reported = False
             self.notify("Saved again: your text is safe.", title="Saved")
+        self._show_merged_text()
+        if outcome.merged_sections and self.template is not None:
+            numbers = ", ".join(
+                str(self.template.section_ids().index(sid) + 1)
+                for sid in outcome.merged_sections
+                if sid in self.template.section_ids()
+            )
+            self.notify(
+                f"Another window changed section {numbers}; its text is shown here now.",
+                title="Merged",
+                timeout=6,
+            )
         if outcome.new_conflict is not None:
             self.notify(
-                "Another window saved this case first. Nothing was overwritten: your text "
-                "is kept in a conflict copy. Press F8 to compare and choose.",
+                "You and another window changed the same text. Nothing was overwritten: "
+                "everything else is merged, and your text is kept in a conflict copy. "
+                "Press F8 to compare and choose.",
                 title="Conflict",
                 severity="warning",
                 timeout=15,
             )
-        if outcome.saved and self.session.conflict is None:
+        if outcome.newly_trashed:
+            self.notify(
+                "This case was moved to the trash in another window. Your text is still "
+                "saved, with the case, in the trash. Press F8 to restore the case.",
+                title="In the trash",
+                severity="warning",
+                timeout=15,
+            )
+        if outcome.saved:
             self._show_title()
         self._refresh_status()
+
+    def _show_merged_text(self) -> None:
+        """Show, in their editors, sections another writer changed (see EditSession)."""
+        if self.session is None or not self.session.stale_sections():
+            return
+        self._pull_editors()  # keys typed over the old text make a clash, not a loss
+        nav = self.query_one(SectionNav)
+        for editor in self._editors:
+            if editor.section_id in self.session.stale_sections():
+                text = self.session.text(editor.section_id)
+                editor.load_section(text)
+                nav.set_filled(editor.section_id, is_filled(text))
+                self.session.shown(editor.section_id)
+        if self.template is not None:
+            self.query_one(WordCount).words = word_count(self.editor.text)
 
     def flush(self) -> None:
         """Save any unsaved text now, synchronously (quit, SIGHUP, SIGTERM, exit).
@@ -518,7 +562,7 @@ class CaseEditorScreen(Screen[None]):
         if action == "orphans":
             return self.session.has_orphans
         if action == "resolve_conflict":
-            return self.session.conflict is not None
+            return self.session.conflict is not None or self.session.trashed
         return True
 
     def action_edit_fields(self) -> None:
@@ -530,8 +574,14 @@ class CaseEditorScreen(Screen[None]):
             if result is None or self.session is None:
                 return
             title, fields = result
-            changed = self.session.set_title(title)
-            changed = self.session.set_fields(fields) or changed
+            # Apply only what was changed in the form, so a field another window
+            # changed meanwhile (merged into the session) is not put back.
+            changed = title != case.title and self.session.set_title(title)
+            current = self.session.case.fields
+            for key in set(fields) | set(case.fields):
+                if fields.get(key, "") != case.fields.get(key, ""):
+                    current[key] = fields.get(key, "")
+            changed = self.session.set_fields(current) or changed
             if changed:
                 self._show_title()
                 self._refresh_status()
@@ -615,32 +665,33 @@ class CaseEditorScreen(Screen[None]):
         self._refresh_status()
 
     def action_resolve_conflict(self) -> None:
-        """Compare your text with the other window's and choose."""
+        """Compare your text with the other window's and choose; or restore from the trash."""
         assert self.session is not None and self.template is not None
+        if self.session.conflict is None and self.session.trashed:
+            self._restore_from_trash()
+            return
+        self.flush()  # the copy and the clashes then hold what is on screen
         conflict = self.session.conflict
         if conflict is None:
             self.notify("There is no conflict to resolve.")
             return
-        self._pull_editors()
-        try:
-            theirs = apply_template(self.app.store.load(self.case_id), self.template)  # type: ignore[attr-defined]
-        except CoprodError:
-            theirs = apply_template(conflict.theirs, self.template)
-        self.app.push_screen(
-            ConflictScreen(theirs, self.session.case, self.template, conflict.copy.title),
-            self._conflict_chosen,
-        )
+        self.app.push_screen(ConflictScreen(conflict, self.template), self._conflict_chosen)
 
-    def _conflict_chosen(self, choice: str | None) -> None:
-        if choice is None or self.session is None:
+    def _conflict_chosen(self, choices: dict[str, str] | None) -> None:
+        if choices is None or self.session is None:
             return
-        if choice == "mine":
-            outcome = self.session.take_mine()
-            if outcome.error is None and outcome.new_conflict is None:
-                self.notify("Your text is saved over theirs; theirs stays in the history (F4).")
-        else:
-            outcome = self.session.keep_theirs()
-            if outcome.error is None:
-                self._reload_from_session()
-                self.notify("Continuing with their version; yours stays in the conflict copy.")
+        outcome = self.session.resolve(choices)
+        if outcome.error is None:
+            if "mine" in choices.values():
+                self.notify("Your text is saved; the text it replaced stays in the history (F4).")
+            if "theirs" in choices.values() or "both" in choices.values():
+                self.notify("Their text is in the case; yours stays in the conflict copy.")
+        self._handle_outcome(outcome)
+
+    def _restore_from_trash(self) -> None:
+        assert self.session is not None
+        self._pull_editors()
+        outcome = self.session.restore_from_trash()
+        if outcome.error is None:
+            self.notify("The case is back in the case list.", title="Restored")
         self._handle_outcome(outcome)

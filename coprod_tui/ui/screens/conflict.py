@@ -1,14 +1,22 @@
-"""Compare our text with the other window's, and choose which goes on.
+"""Decide, item by item, what another window's save and yours disagree on.
 
-A conflict means another window (or person) saved this case after we loaded
-it. Nothing was overwritten: the store kept our text as a conflict copy. This
-dialog shows, section by section, only what differs, theirs beside ours, and
-returns the user's choice: ``"theirs"`` (continue with their version),
-``"mine"`` (save ours on top of theirs) or ``None`` (decide later). Either
-way the conflict copy stays in the case list, so neither text is ever lost.
+A conflict means another window (or person, or a CLI command) changed the
+same section — or the title, or a field — that you changed, to something
+else. Everything else was merged already. Nothing was overwritten: the stored
+case keeps their text for those items and your whole text is in a conflict
+copy in the case list.
+
+For each clashing item the screen shows theirs beside yours and three
+choices: *Keep mine* (theirs stays in the history), *Take theirs* (yours stays
+in the conflict copy) and, for text, *Keep both* (yours, then theirs under a
+marker). Once every item is decided the screen returns the choices as
+``{item key: "mine" | "theirs" | "both"}``; ``m`` and ``t`` decide every item
+at once; Escape decides later (the status stays Conflict).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -18,19 +26,22 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Static
 
-from coprod_tui.core.case import Case
-from coprod_tui.core.editing import differing_fields, differing_sections
+from coprod_tui.core.editing import Conflict
+from coprod_tui.core.merge import FIELD, ORPHAN, SECTION, TITLE, Clash
 from coprod_tui.core.template import Template
 from coprod_tui.ui.widgets.button_row import ButtonRow
 from coprod_tui.ui.widgets.safe_text import plain
 
+_CHOICE_LABELS = {"mine": "Keep mine", "theirs": "Take theirs", "both": "Keep both"}
 
-def _body(text: str) -> Text:
+
+def _body(value: Any) -> Text:
+    text = value if isinstance(value, str) else ""
     return plain(text.strip()) if text.strip() else Text("(empty)", style="dim italic")
 
 
-class ConflictScreen(ModalScreen[str | None]):
-    """Theirs vs ours for each differing section; Keep theirs / Take mine."""
+class ConflictScreen(ModalScreen[dict[str, str] | None]):
+    """Theirs vs mine for each clashing item; a choice per item."""
 
     DEFAULT_CSS = """
     ConflictScreen {
@@ -69,93 +80,120 @@ class ConflictScreen(ModalScreen[str | None]):
     ConflictScreen .diff-side.-mine {
         border-title-color: $success;
     }
+    ConflictScreen .choice-row {
+        height: auto;
+    }
+    ConflictScreen .decided {
+        width: 1fr;
+        height: 3;
+        content-align: left middle;
+        color: $success;
+    }
     """
 
     BINDINGS = [
-        Binding("t", "keep_theirs", "Keep theirs"),
-        Binding("m", "take_mine", "Take mine"),
-        Binding("escape", "later", "Decide later"),
+        Binding("m", "take_mine", "All mine", tooltip="Keep your text for every item"),
+        Binding("t", "keep_theirs", "All theirs", tooltip="Take their text for every item"),
+        Binding("escape", "later", "Decide later", tooltip="Close; the status stays Conflict"),
     ]
 
-    def __init__(self, theirs: Case, ours: Case, template: Template, copy_title: str) -> None:
+    def __init__(self, conflict: Conflict, template: Template) -> None:
         super().__init__()
-        self._theirs = theirs
-        self._ours = ours
+        self._clashes: list[Clash] = list(conflict.clashes.values())
+        self._copy_title = conflict.copy.title
         self._template = template
-        self._copy_title = copy_title
+        self._choices: dict[str, str] = {}
 
-    def _section_title(self, section_id: str) -> str:
-        try:
+    def _item_title(self, clash: Clash) -> str:
+        key = clash.key
+        if key == TITLE:
+            return "Title"
+        if key.startswith(FIELD):
+            field_id = key[len(FIELD) :]
+            names = {f.id: f.label for f in self._template.fields}
+            return f"Case detail: {names.get(field_id, field_id)}"
+        if key.startswith(SECTION):
+            section_id = key[len(SECTION) :]
             ids = self._template.section_ids()
-            index = ids.index(section_id)
-            return f"{index + 1}. {self._template.sections[index].title}"
-        except ValueError:
-            return f"Orphaned text: {section_id}"
+            if section_id in ids:
+                index = ids.index(section_id)
+                return f"{index + 1}. {self._template.sections[index].title}"
+            return f"Section {section_id}"
+        if key.startswith(ORPHAN):
+            return f"Orphaned text: {key[len(ORPHAN) :]}"
+        return key
 
     def compose(self) -> ComposeResult:
-        sections = differing_sections(self._ours, self._theirs, self._template.section_ids())
-        fields = differing_fields(self._ours, self._theirs)
         with Vertical() as frame:
-            frame.border_title = "Conflict: this case was saved in another window"
+            frame.border_title = "Conflict: you and another window changed the same text"
             explain = Text(
-                "Another window saved this case after you opened it. Nothing was "
-                "overwritten: your text is kept in the case list as the copy "
+                "Everything else was merged. For the items below, the other window's text is "
+                "saved in the case and yours is kept whole in the conflict copy "
             )
             explain.append_text(plain(f"“{self._copy_title}”", "bold", one_line=True))
             explain.append(
-                ". Choose which text continues here; the copy stays either way.\n"
-                "Keep theirs (t): continue with their version.  "
-                "Take mine (m): save your text over theirs (theirs stays in the history)."
+                ". Choose for each item; the copy stays either way.\n"
+                "m: keep mine for all (theirs stays in the history).  "
+                "t: take theirs for all.  Esc: decide later."
             )
             yield Static(explain, id="conflict-explain")
             with VerticalScroll(id="conflict-diff"):
-                if not sections and not fields:
-                    yield Static(Text("The texts are the same; either choice is safe."))
-                for key in fields:
-                    if key == "title":
-                        yield from self._diff_row("Title", self._theirs.title, self._ours.title)
-                    else:
-                        yield from self._diff_row(
-                            f"Field: {key}",
-                            self._theirs.fields.get(key, ""),
-                            self._ours.fields.get(key, ""),
-                        )
-                for section_id in sections:
-                    yield from self._diff_row(
-                        self._section_title(section_id),
-                        self._theirs.text(section_id) or self._theirs.orphans.get(section_id, ""),
-                        self._ours.text(section_id) or self._ours.orphans.get(section_id, ""),
-                    )
-            with ButtonRow(id="conflict-buttons"):
-                yield Button("Keep theirs (t)", id="theirs", variant="warning")
-                yield Button("Take mine (m)", id="mine", variant="success")
-                yield Button("Decide later (Esc)", id="later")
+                for number, clash in enumerate(self._clashes):
+                    yield from self._clash_row(number, clash)
         yield Footer()
 
-    def _diff_row(self, title: str, theirs: str, ours: str) -> ComposeResult:
-        yield Static(plain(title, one_line=True), classes="diff-title")
+    def _clash_row(self, number: int, clash: Clash) -> ComposeResult:
+        yield Static(plain(self._item_title(clash), one_line=True), classes="diff-title")
         with Horizontal(classes="diff-row"):
-            left = Static(_body(theirs), classes="diff-side -theirs")
+            left = Static(_body(clash.theirs), classes="diff-side -theirs")
             left.border_title = "Theirs (saved)"
-            right = Static(_body(ours), classes="diff-side -mine")
+            right = Static(_body(clash.mine), classes="diff-side -mine")
             right.border_title = "Mine"
             yield left
             yield right
+        is_text = clash.key.startswith((SECTION, ORPHAN))
+        with Horizontal(classes="choice-row"):
+            yield Static("", id=f"decided-{number}", classes="decided")
+            with ButtonRow():
+                yield Button("Keep mine", id=f"mine-{number}", variant="success")
+                yield Button("Take theirs", id=f"theirs-{number}", variant="warning")
+                if is_text:
+                    yield Button("Keep both", id=f"both-{number}", variant="primary")
 
     def on_mount(self) -> None:
-        self.query_one("#later", Button).focus()
+        if self._clashes:
+            self.query_one("#mine-0", Button).focus()
 
-    @on(Button.Pressed, "#theirs")
-    def action_keep_theirs(self) -> None:
-        """Continue with the other window's version (yours stays in the copy)."""
-        self.dismiss("theirs")
+    @on(Button.Pressed)
+    def _chosen(self, event: Button.Pressed) -> None:
+        choice, _, number = (event.button.id or "").partition("-")
+        if choice not in _CHOICE_LABELS or not number.isdigit():
+            return
+        clash = self._clashes[int(number)]
+        self._choices[clash.key] = choice
+        self.query_one(f"#decided-{number}", Static).update(f"✓ {_CHOICE_LABELS[choice]}")
+        if len(self._choices) == len(self._clashes):
+            self.dismiss(dict(self._choices))
+            return
+        self._focus_next_undecided(int(number))
 
-    @on(Button.Pressed, "#mine")
+    def _focus_next_undecided(self, after: int) -> None:
+        order = list(range(after + 1, len(self._clashes))) + list(range(after))
+        for number in order:
+            if self._clashes[number].key not in self._choices:
+                button = self.query_one(f"#mine-{number}", Button)
+                button.focus()
+                button.scroll_visible()
+                return
+
     def action_take_mine(self) -> None:
-        """Save your text over theirs (theirs stays in the history)."""
-        self.dismiss("mine")
+        """Keep your text for every clashing item (theirs stays in the history)."""
+        self.dismiss({clash.key: "mine" for clash in self._clashes})
 
-    @on(Button.Pressed, "#later")
+    def action_keep_theirs(self) -> None:
+        """Take their text for every clashing item (yours stays in the conflict copy)."""
+        self.dismiss({clash.key: "theirs" for clash in self._clashes})
+
     def action_later(self) -> None:
         """Close and keep editing; the status stays Conflict."""
         self.dismiss(None)

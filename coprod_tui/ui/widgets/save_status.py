@@ -2,7 +2,9 @@
 
 It only ever shows what is true at that moment: ``Saved 14:03:12`` once the
 store has the text, ``Saving…`` while a save is running, ``Unsaved`` while
-edits wait (or a save failed), and ``Conflict`` with the key that resolves it.
+edits wait (or a save failed), ``Conflict`` with the key that resolves it,
+and ``In trash`` when another window moved the case to the trash (saves
+still reach it there).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ class SaveStatus(Static):
     SaveStatus.-saving { color: $text-muted; }
     SaveStatus.-unsaved { color: $warning; text-style: bold; }
     SaveStatus.-conflict { background: $error; color: $text; text-style: bold; }
+    SaveStatus.-trashed { background: $warning; color: $text; text-style: bold; }
     """
 
     state: reactive[SaveState] = reactive(SaveState.SAVED, layout=True)
@@ -42,6 +45,8 @@ class SaveStatus(Static):
             return Text("Saving…")
         if self.state is SaveState.UNSAVED:
             return Text("Unsaved")
+        if self.state is SaveState.TRASHED:
+            return Text(f"In trash: {self.conflict_key} restore")
         return Text(f"Conflict: {self.conflict_key} compare")
 
     def watch_state(self, state: SaveState) -> None:
