@@ -171,3 +171,21 @@ def test_pruning_caps_count_and_bytes_without_dropping_the_newest():
     assert len(many) - len(dropped) == 4
     assert many[-1] not in dropped
     assert choose_prunable([], now=now) == []
+
+
+def test_a_linked_history_folder_is_never_written_through(tmp_path):
+    from coprod_tui.core.store import StoreError
+
+    store = open_store(tmp_path / "store")
+    case = store.create(new_case("Fictional", TEMPLATE))
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (store.path / "history" / case.id).symlink_to(outside)
+    other = open_store(tmp_path / "store")  # another writer: the version must be kept
+    latest = other.load(case.id)
+    with pytest.raises(StoreError, match="symbolic link"):
+        other.save(set_section_text(latest, "situation", "new"), base_revision=latest.revision)
+    assert list(outside.iterdir()) == []
+    assert store.load(case.id).text("situation") == ""  # nothing replaced without its history
+    with pytest.raises(StoreError, match="symbolic link"):
+        store.history(case.id)

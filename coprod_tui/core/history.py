@@ -40,8 +40,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from coprod_tui.core.errors import OperationalError
 from coprod_tui.core.storage import atomic_write_bytes
+from coprod_tui.core.store_types import StoreError
 
 MAX_SNAPSHOTS = 100
 MAX_BYTES = 32 * 1024 * 1024
@@ -55,7 +55,7 @@ _O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _O_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 
 
-class UnsafeHistoryError(OperationalError):
+class UnsafeHistoryError(StoreError):
     """A case's history folder is a link or not a folder; nothing is done through it."""
 
     def __init__(self, folder: Path) -> None:
