@@ -309,7 +309,9 @@ def test_resolve_id_by_unique_prefix(store, template):
 def test_resolve_id_errors(store, template):
     first = add(store, template)
     second = new_case("Other", template)
-    second.id = first.id[:6] + second.id[6:]
+    # Shares six characters with the first id and never eight (the 7th differs).
+    seventh = "0" if first.id[6] != "0" else "1"
+    second.id = first.id[:6] + seventh + second.id[7:]
     store.create(second)
     with pytest.raises(AmbiguousCaseId, match="2 cases start with"):
         store.resolve_id(first.id[:6])
