@@ -374,11 +374,23 @@ class EditSession:
         with self._save_lock:
             return self._save_locked()
 
-    def _save_locked(self) -> SaveOutcome:
+    def catch_up(self) -> SaveOutcome:
+        """Take in what other writers saved since our last save (and save ours, if any).
+
+        With nothing of ours unsaved this writes nothing: the merge of an
+        unchanged text with theirs is theirs. The editor calls it when the
+        case file changed on disk, so a second window shows the first one's
+        text without waiting for its own next save.
+        """
+        with self._save_lock:
+            return self._save_locked(force=True)
+
+    def _save_locked(self, *, force: bool = False) -> SaveOutcome:
         with self._lock:
-            if self._state.generation == self._state.saved_generation:
+            if self._state.generation == self._state.saved_generation and not force:
                 return SaveOutcome()
             generation = self._state.generation
+            had_changes = generation != self._state.saved_generation
             snapshot = self._case.copy()
             base = self._base.copy()
             base_revision = self._base_revision
@@ -400,7 +412,8 @@ class EditSession:
             self._state.saving -= 1
             self._state.error = None
             self._state.saved_generation = generation
-            self._state.saved_at = self._clock()
+            if had_changes or self._state.saved_at is None:
+                self._state.saved_at = self._clock()
             return self._take_in(result, snapshot, base)
 
     def _take_in(self, result: Any, snapshot: Case, base: Case) -> SaveOutcome:

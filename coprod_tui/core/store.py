@@ -377,6 +377,21 @@ class CaseStore:
             return self._mapped(case) if mapped else case
         raise CaseNotFound(f"no case with id {case_id!r} (see 'coprod list')")
 
+    def fingerprint(self, case_id: str) -> tuple[int, int, int] | None:
+        """(inode, mtime_ns, size) of the case's file, active or trashed; ``None`` if absent.
+
+        Files are only ever replaced, so a changed fingerprint means a new
+        version: one ``lstat``, for an editor that follows other windows.
+        """
+        self._check_id(case_id)
+        for path in (self._case_path(case_id), self._trash_path(case_id)):
+            try:
+                info = os.lstat(path)
+            except OSError:
+                continue
+            return (info.st_ino, info.st_mtime_ns, info.st_size)
+        return None
+
     # --- writing ---------------------------------------------------------------------
 
     def create(self, case: Case) -> Case:

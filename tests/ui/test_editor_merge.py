@@ -92,3 +92,19 @@ async def test_a_case_trashed_in_another_window_is_said_plainly_and_restorable(e
         await wait_until(pilot, lambda: status_state(screen) is SaveState.SAVED)
         assert [s.id for s in store.list_cases()] == [case.id]
         assert store.load(case.id).text("situation") == "Start. Typed on. More."
+
+
+async def test_the_editor_follows_another_windows_save_without_typing(editing, store, monkeypatch):
+    from coprod_tui.ui.screens.case_editor import CaseEditorScreen
+
+    monkeypatch.setattr(CaseEditorScreen, "FOLLOW_EVERY", 0.1)
+    async with editing(sections={"situation": "Start."}) as (app, pilot, screen, case):
+        before = store.load(case.id).revision
+        other_window_writes(store, case.id, situation="Start. Added elsewhere.")
+        await wait_until(pilot, lambda: screen.editor.text == "Start. Added elsewhere.")
+        assert status_state(screen) is SaveState.SAVED
+        assert store.load(case.id).revision == before + 1  # following writes nothing
+        await pilot.press("end", *" Then here.")
+        await wait_saved(pilot, screen)
+        assert store.load(case.id).text("situation") == "Start. Added elsewhere. Then here."
+        assert not copies_of(store, case.id)

@@ -108,6 +108,8 @@ class CaseEditorScreen(Screen[None]):
     CURSOR_BLINK: ClassVar[bool] = True
     #: Longest wait in :meth:`until_ready` (the app reads no key meanwhile).
     READY_TIMEOUT: ClassVar[float] = 5.0
+    #: How often to look (one ``lstat``) whether another window saved this case.
+    FOLLOW_EVERY: ClassVar[float] = 2.0
 
     #: Index (0-based) of the section being written.
     current: reactive[int] = reactive(0, init=False)
@@ -125,6 +127,7 @@ class CaseEditorScreen(Screen[None]):
         self._leave_anyway = False
         self._offered_keys: tuple[bool, bool] | None = None
         self._ready = asyncio.Event()
+        self._seen_on_disk: tuple[int, int, int] | None = None
         self._autosave = AutosaveScheduler(
             self,
             self._autosave_now,
@@ -203,6 +206,30 @@ class CaseEditorScreen(Screen[None]):
             self._mount_case()
         finally:
             self._ready.set()
+        if self.session is not None:
+            self._seen_on_disk = self._fingerprint()
+            self.set_interval(self.FOLLOW_EVERY, self._follow_other_windows, name="follow")
+
+    def _fingerprint(self) -> tuple[int, int, int] | None:
+        try:
+            return self.app.store.fingerprint(self.case_id)  # type: ignore[attr-defined]
+        except CoprodError:
+            return None
+
+    def _follow_other_windows(self) -> None:
+        """Take in what another window or the CLI saved, so this window shows it too."""
+        if self.session is None or any(w.is_running for w in self.workers):
+            return
+        self._catch_up_in_background()
+
+    @work(thread=True, group="autosave", exit_on_error=False)
+    def _catch_up_in_background(self) -> SaveOutcome | None:
+        assert self.session is not None
+        seen = self._fingerprint()
+        if seen == self._seen_on_disk:
+            return None
+        self._seen_on_disk = seen
+        return self.session.catch_up()
 
     async def until_ready(self) -> None:
         """Wait until the editor is mounted with the cursor in section 1 (or failed to open).
