@@ -329,8 +329,7 @@ def share_with_group(root: Path, group: str | None = None) -> list[str]:
     group_name = group or grp.getgrgid(root.stat().st_gid).gr_name
     changed.append(f"{root} is now shared with the group '{group_name}' (folders 2770, files 0660)")
     changed.extend(
-        f"left alone: {path} is not a plain file or folder (a symbolic link?); "
-        "run 'coprod doctor'"
+        f"left alone: {path} is not a plain file or folder (a symbolic link?); run 'coprod doctor'"
         for path in skipped
     )
     return changed

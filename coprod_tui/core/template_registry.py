@@ -83,6 +83,8 @@ class TemplateEntry:
     template: Template
     path: Path
     overrides: tuple[Path, ...] = ()
+    #: The templates of the files it overrides (lowest first), for titles of old sections.
+    replaced: tuple[Template, ...] = field(default=(), compare=False)
 
 
 @dataclass
@@ -108,13 +110,15 @@ class TemplateRegistry:
         """The title a section id has in the installed templates, or ``None``.
 
         For orphaned text (a section its template no longer has): the case's
-        own template is asked first (``template_id``), then every other one,
-        by id; a section with that id wins over one that lists it in
+        own template is asked first (``template_id``: the file in force, then
+        the files it overrides, newest first), then every other template, by
+        id; a section with that id wins over one that lists it in
         ``renamed_from`` (its title is then the new name of that text).
         """
         order = [self.entries[key].template for key in sorted(self.entries) if key != template_id]
-        if template_id in self.entries:
-            order.insert(0, self.entries[template_id].template)
+        own = self.entries.get(template_id) if template_id is not None else None
+        if own is not None:
+            order[:0] = [own.template, *reversed(own.replaced)]
         for template in order:
             for section in template.sections:
                 if section.id == section_id:
@@ -144,9 +148,11 @@ class TemplateRegistry:
         """Put ``template`` in force, remembering the file it overrides, if any."""
         previous = self.entries.get(template.id)
         overrides: tuple[Path, ...] = ()
+        replaced: tuple[Template, ...] = ()
         if previous is not None:
             overrides = (*previous.overrides, previous.path)
-        self.entries[template.id] = TemplateEntry(template, path, overrides)
+            replaced = (*previous.replaced, previous.template)
+        self.entries[template.id] = TemplateEntry(template, path, overrides, replaced)
 
 
 def discover_templates(
