@@ -284,7 +284,7 @@ class Catalog:
                 rows, snapshot_ok = _empty(), False
         try:
             raw = read_bytes(self.journal)  # never through a link
-        except OSError:
+        except (OSError, DamagedFileError):
             return rows, 0, snapshot_ok
         for item in _journal_items(raw):
             area, case_id, row = item[0], item[1], item[2:]
