@@ -139,7 +139,7 @@ def damaged_revision(path: Path) -> int:
     """
     try:
         found = _REVISION.findall(read_bytes(path))
-    except OSError:  # a link (never followed), gone, unreadable
+    except (OSError, DamagedFileError):  # a link (never followed), gone, unreadable
         return 0
     return max((int(value) for value in found), default=0)
 
