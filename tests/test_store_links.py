@@ -210,3 +210,14 @@ def test_private_folders_are_made_whatever_the_umask(tmp_path):
     for path in (tmp_path / "a", tmp_path / "a" / "b", tmp_path / "a" / "b" / "c"):
         assert stat.S_IMODE(path.stat().st_mode) == 0o700, path
     shutil.rmtree(tmp_path / "a")
+
+
+def test_a_linked_share_marker_is_refused_and_nothing_changes(cli, tmp_path):
+    code, out, _ = cli("new", "Fictional visit")
+    victim = tmp_path / "victim.txt"
+    victim.write_text("x")
+    (cli.store / "shared-with-group").symlink_to(victim)
+    mode = stat.S_IMODE(cli.store.stat().st_mode)
+    code, out, err = cli("list")
+    assert code == 1 and "shared-with-group" in one_line(err) and "nothing was changed" in err
+    assert stat.S_IMODE(cli.store.stat().st_mode) == mode and victim.read_text() == "x"
