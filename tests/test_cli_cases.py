@@ -86,6 +86,9 @@ def test_new_rejects_bad_input(run):
 
 
 def test_list_table_json_and_tags(run):
+    from coprod_tui.core.store import CaseStore
+
+    CaseStore.open(run.store_dir)  # an empty store ('list' itself never creates one)
     code, out, _ = run("list")
     assert code == 0 and "no cases" in out
     first = new(run, "First", "--tag", "home")

@@ -97,17 +97,29 @@ def _revision(text: str) -> int:
 # --- helpers ---------------------------------------------------------------------------
 
 
-def _open_store(args: argparse.Namespace, templates: Any = None) -> CaseStore:
+def _open_store(
+    args: argparse.Namespace, templates: Any = None, *, create: bool = False
+) -> CaseStore:
+    """The store; only commands that add cases (``new``, ``import``) may create one.
+
+    Every other command on a missing or mistyped path says ``no store at PATH``
+    (exit 2) and creates nothing.
+    """
     from coprod_tui.cli import store_path
     from coprod_tui.core.store import CaseStore
 
-    return CaseStore.open(store_path(args), templates=templates)
+    return CaseStore.open(store_path(args), create=create, templates=templates)
 
 
-def _templates() -> Any:
+def _templates(args: argparse.Namespace | None = None) -> Any:
+    """The templates in force, including the store's own (read only if it is a store)."""
     from coprod_tui.core.template_registry import discover_templates
 
-    return discover_templates()
+    if args is None:
+        return discover_templates()
+    from coprod_tui.cli import store_path
+
+    return discover_templates(store_dir=store_path(args))
 
 
 def _template_or_none(templates: Any, template_id: str) -> Template | None:
@@ -158,9 +170,18 @@ def cmd_new(args: argparse.Namespace) -> int:
     title = args.title.strip()
     if not title:
         raise UserInputError("a case needs a title")
-    templates = _templates()
-    template = templates.get(args.template) if args.template else templates.default()
-    store = _open_store(args, templates)
+    from coprod_tui.core.config import load_config
+    from coprod_tui.core.template_registry import default_template_id
+
+    templates = _templates(args)
+    if args.template:
+        template = templates.get(args.template)
+    else:
+        config = load_config()  # the same default as the workbench's new-case dialog
+        if config.problem:
+            print(f"coprod: note: {printable(config.problem)}", file=sys.stderr)
+        template = templates.get(default_template_id(templates, config))
+    store = _open_store(args, templates, create=True)
     case = store.create(new_case(title, template, tags=args.tag))
     _out(case.id)
     return 0
@@ -182,20 +203,24 @@ def cmd_list(args: argparse.Namespace) -> int:
     if not summaries:
         _out("no cases" + (" with that tag" if wanted else "") + " (create one with 'coprod new')")
         return 0
-    templates = _templates()
-    totals: dict[str, str] = {}
+    templates = _templates(args)
+    known: dict[str, Template | None] = {}
     rows = [("ID", "UPDATED", "FILLED", "TITLE", "TAGS")]
     for s in summaries:
-        if s.template_id not in totals:
-            template = _template_or_none(templates, s.template_id)
-            totals[s.template_id] = f"/{len(template.sections)}" if template else ""
-        total = totals[s.template_id]
+        if s.template_id not in known:
+            known[s.template_id] = _template_or_none(templates, s.template_id)
+        template = known[s.template_id]
         title = _line(s.title) or "(untitled)"
         if s.damaged:
             title = f"DAMAGED: {title} (run 'coprod doctor')"
         elif s.conflict_of:
             title = f"{title} [conflict of {s.conflict_of[:8]}]"
-        filled = "?" if s.damaged else f"{len(s.filled)}{total}"
+        if s.damaged:
+            filled = "?"
+        elif template is not None:  # renamed_from counts, as in the editor
+            filled = f"{template.filled_count(s.filled)}/{len(template.sections)}"
+        else:
+            filled = str(len(s.filled))
         rows.append((s.id[:8], _local(s.updated), filled, title, _line(", ".join(s.tags))))
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     for row in rows:
@@ -207,7 +232,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    templates = _templates()
+    templates = _templates(args)
     store = _open_store(args, templates)
     case = store.load(store.resolve_id(args.case))
     if args.json:
@@ -227,7 +252,11 @@ def cmd_show(args: argparse.Namespace) -> int:
         _out(f"{_line(key)}: {_line(value)}")
     sections = [(s.id, s.title) for s in template.sections] if template else []
     known = {sid for sid, _ in sections}
-    sections += [(sid, sid) for sid in case.sections if sid not in known]
+    sections += [
+        (sid, _section_title(templates, sid, case.template_id))
+        for sid in case.sections
+        if sid not in known
+    ]
     for number, (section_id, title) in enumerate(sections, start=1):
         _out()
         _out(f"{number}. {_line(title)} [{section_id}]")
@@ -235,9 +264,20 @@ def cmd_show(args: argparse.Namespace) -> int:
         _out(printable(text).rstrip("\n") if text.strip() else "(empty)")
     for orphan_id, text in case.orphans.items():
         _out()
-        _out(f"Orphaned text from section '{_line(orphan_id)}' (no longer in the template):")
+        title = _section_title(templates, orphan_id, case.template_id)
+        named = (
+            f"'{_line(title)}' [{_line(orphan_id)}]" if title != orphan_id else f"'{_line(title)}'"
+        )
+        _out(f"Orphaned text from section {named} (no longer in the template):")
         _out(printable(text).rstrip("\n"))
     return 0
+
+
+def _section_title(templates: Any, section_id: str, template_id: str) -> str:
+    """A section's title from the installed templates (the case's own first), else its id."""
+    finder = getattr(templates, "section_title", None)
+    title = finder(section_id, template_id) if finder is not None else None
+    return title or section_id
 
 
 def _section_id(case: Case, template: Template | None, given: str) -> str:
@@ -270,7 +310,7 @@ def _read_stdin() -> str:
 
 
 def cmd_write(args: argparse.Namespace) -> int:
-    templates = _templates()
+    templates = _templates(args)
     store = _open_store(args, templates)
     case_id = store.resolve_id(args.case)
     current = store.load(case_id)
@@ -328,10 +368,18 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _write_output(path: str, data: bytes) -> None:
+    import os
     from pathlib import Path
 
     from coprod_tui.core.storage import atomic_write_bytes, describe_os_error
 
+    if os.path.islink(path):
+        # Replacing the link would silently drop it; writing through it would
+        # put case text wherever it points. Neither: say so.
+        raise UserInputError(
+            f"{printable(path)} is a symbolic link; coprod does not write an export through a "
+            "link: give the real file name, or remove the link"
+        )
     try:
         atomic_write_bytes(Path(path), data)
     except OSError as error:
@@ -353,7 +401,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             raise OperationalError(f"cannot read {args.file}: {error.strerror}") from None
         source = args.file
     cases = parse_export(raw, source=printable(source))
-    store = _open_store(args)
+    store = _open_store(args, create=True)
     report = store.import_cases(cases)
     _out(
         f"imported {len(report.added)} new case(s); {len(report.unchanged)} already present; "

@@ -78,10 +78,23 @@ def register(commands: argparse._SubParsersAction) -> None:  # noqa: SLF001
         help="write a copy of a template to customise",
         description=(
             "Write a copy of a template's YAML to FILE to customise. Never overwrites. Put the "
-            "result in your templates folder or a $COPROD_TEMPLATES folder."
+            "result in your templates folder or a $COPROD_TEMPLATES folder, or write it with "
+            "--into-store into the store's own templates/ folder, so everyone using the store "
+            "sees the same sections."
         ),
     )
-    init.add_argument("file", metavar="FILE", type=Path)
+    init.add_argument(
+        "file",
+        metavar="FILE",
+        type=Path,
+        nargs="?",
+        help="file to write; with --into-store a file name in the store (default: ID.yaml)",
+    )
+    init.add_argument(
+        "--into-store",
+        action="store_true",
+        help="write the copy into the store's templates/ folder (the store must exist)",
+    )
     init.add_argument(
         "--from",
         dest="source",
@@ -100,11 +113,17 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 # --------------------------------------------------------------------------- templates
 
 
-def list_templates(args: argparse.Namespace) -> int:
-    """Print the templates in force; broken files are reported on stderr, not fatal."""
+def _registry(args: argparse.Namespace) -> TemplateRegistry:
+    """The templates in force, with the store's own (never creating a store)."""
+    from coprod_tui.cli import store_path
     from coprod_tui.core.template_registry import discover_templates
 
-    registry = discover_templates()
+    return discover_templates(store_dir=store_path(args))
+
+
+def list_templates(args: argparse.Namespace) -> int:
+    """Print the templates in force; broken files are reported on stderr, not fatal."""
+    registry = _registry(args)
     rows = [("ID", "VERSION", "LANGUAGE", "TITLE", "FILE")]
     notes: dict[int, list[str]] = {}
     for template in registry.all():
@@ -119,6 +138,8 @@ def list_templates(args: argparse.Namespace) -> int:
             )
         )
         notes[len(rows) - 1] = [f"overrides {_cell(str(path))}" for path in entry.overrides]
+        if registry.from_store(template.id):
+            notes[len(rows) - 1].insert(0, "from the store: everyone using this store sees it")
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for index, row in enumerate(rows):
         cells = [cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True)]
@@ -157,22 +178,20 @@ def show_template(args: argparse.Namespace) -> int:
     """Print one template readably (via Rich, never interpreting its text as markup)."""
     from rich.console import Console  # imported here: only 'show' needs Rich
 
-    template = _resolve(args.template)
+    template = _resolve(args.template, _registry(args))
     # Wrap to the terminal; when piped, keep each question on one line for grep.
     console = Console(highlight=False, soft_wrap=not sys.stdout.isatty())
     console.print(render_template(template))
     return 0
 
 
-def _resolve(name: str) -> Template:
+def _resolve(name: str, registry: TemplateRegistry) -> Template:
     """A template by id, or straight from a file when ``name`` looks like a path."""
     from coprod_tui.core.template import load_template
-    from coprod_tui.core.template_registry import discover_templates
 
     path = Path(name)
     if name.endswith((".yaml", ".yml")) or os.sep in name:
         return load_template(path)
-    registry = discover_templates()
     try:
         return registry.get(name)
     except UserInputError as error:
@@ -293,26 +312,101 @@ def _expand(paths: list[Path], problems: list[Problem]) -> list[Path]:
 
 def init_template(args: argparse.Namespace) -> int:
     """Write a copy of a template's YAML to a new file (never overwriting)."""
-    target: Path = args.file
+    registry = _registry(args)
+    if args.into_store:
+        target, policy_mode = _store_target(args)
+    else:
+        if args.file is None:
+            raise UserInputError("give the FILE to write, or --into-store")
+        target, policy_mode = args.file, 0o644  # meant to be shared with the team
     if target.exists() or target.is_symlink():
-        raise UserInputError(f"{target} already exists; choose another file name")
-    from coprod_tui.core.template_registry import discover_templates
-
-    registry = discover_templates()
+        raise UserInputError(f"{printable(str(target))} already exists; choose another file name")
     template = registry.get(args.source)
     source = registry.entries[template.id].path
     try:
         text = source.read_text(encoding="utf-8")
     except OSError as error:
         raise OperationalError(f"cannot read {source}: {error.strerror or error}") from None
-    _write_new_file(target, _point_modeline_at_schema(text))
-    print(f"wrote {target} (a copy of '{template.id}' from {source})")
+    _write_new_file(target, _editable_copy(_point_modeline_at_schema(text)), policy_mode)
+    shown = printable(str(target))
+    print(f"wrote {shown} (a copy of '{template.id}' from {printable(str(source))})")
+    if args.into_store:
+        print(
+            "Edit it (keep the section ids of sections you keep) and check it with "
+            f"'coprod template validate {shown}'. Everyone using this store now gets it; "
+            "same id: it replaces that template for them, a new id: it is added."
+        )
+        return 0
     print(
         "Edit it (keep the section ids of sections you keep), check it with "
-        f"'coprod template validate {target}', and put it in your templates folder or a "
-        "$COPROD_TEMPLATES folder. Same id: it replaces that template; a new id: it is added."
+        f"'coprod template validate {shown}', and put it in your templates folder, a "
+        "$COPROD_TEMPLATES folder, or the store's (template init --into-store). Same id: it "
+        "replaces that template; a new id: it is added."
     )
     return 0
+
+
+def _store_target(args: argparse.Namespace) -> tuple[Path, int]:
+    """Where ``init --into-store`` writes (``STORE/templates/NAME``), and the file mode.
+
+    The store must exist (nothing creates one here); its ``templates/`` folder
+    is made with the store's folder mode, and a link in its place is refused.
+    """
+    import stat
+
+    from coprod_tui.cli import store_path
+    from coprod_tui.core.storage import make_private_folders
+    from coprod_tui.core.store_folder import prepare_store_folder
+    from coprod_tui.core.template_registry import TEMPLATE_SUFFIXES, store_templates_dir
+
+    name = args.file.name if args.file is not None else f"{args.source}.yaml"
+    if args.file is not None and (str(args.file) != name or name in (".", "..")):
+        raise UserInputError(
+            "with --into-store, FILE is a file name (no folder): it is written to the "
+            "store's templates/ folder"
+        )
+    if not name.lower().endswith(TEMPLATE_SUFFIXES):
+        raise UserInputError(f"{printable(name)}: a template file name ends in .yaml")
+    root, policy = prepare_store_folder(store_path(args), create=False)
+    folder = store_templates_dir(root)
+    try:
+        info = os.lstat(folder)
+    except FileNotFoundError:
+        try:
+            make_private_folders(folder, policy.dir_mode)
+        except OSError as error:
+            raise OperationalError(f"cannot create {folder}: {error.strerror}") from None
+    else:
+        if not stat.S_ISDIR(info.st_mode):
+            raise OperationalError(
+                f"{folder} is not a plain folder (a symbolic link?); nothing was written — "
+                "run 'coprod doctor'"
+            )
+    return folder / name, policy.file_mode
+
+
+#: The shipped templates' advice "do not edit this file: run template init" ends
+#: at the first comment line that is only "#" (or at the first line of YAML).
+_DONT_EDIT = ("do not edit this file", "anpassa inte den här filen")
+_COPY_NOTE = (
+    "# Your own copy, made by 'coprod template init': edit it freely. Keep the section\n"
+    "# ids of the sections you keep (cases store their text under the section id);\n"
+    "# keep the id to replace that template, or give it a new id to add one.\n"
+)
+
+
+def _editable_copy(text: str) -> str:
+    """The copy without the shipped file's "do not edit this file" advice (it is yours)."""
+    lines = text.splitlines(keepends=True)
+    for index, line in enumerate(lines):
+        if not line.startswith("#"):
+            return text  # past the header: nothing to change
+        if any(phrase in line.lower() for phrase in _DONT_EDIT):
+            end = index
+            while end < len(lines) and lines[end].startswith("#") and lines[end].strip() != "#":
+                end += 1
+            return "".join([*lines[:index], _COPY_NOTE, *lines[end:]])
+    return text
 
 
 def _point_modeline_at_schema(text: str) -> str:
@@ -326,20 +420,21 @@ def _point_modeline_at_schema(text: str) -> str:
     return text
 
 
-def _write_new_file(target: Path, text: str) -> None:
+def _write_new_file(target: Path, text: str, mode: int = 0o644) -> None:
     """Write ``text`` to a new file atomically; refuse (exit 2) if it exists or appears meanwhile.
 
     Goes through the store's one atomic writer (temp file, fsync, hard link into
     place, fsync of the folder), so a crash never leaves a half-written copy and
     no existing file is ever overwritten.
     """
-    from coprod_tui.core.storage import atomic_write_bytes
+    from coprod_tui.core.storage import atomic_write_bytes, make_private_folders
 
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # A template is meant to be shared with the team: readable by others.
-        atomic_write_bytes(target, text.encode("utf-8"), mode=0o644, overwrite=False)
+        make_private_folders(target.parent)  # any folder coprod creates is private
+        atomic_write_bytes(target, text.encode("utf-8"), mode=mode, overwrite=False)
     except FileExistsError:
-        raise UserInputError(f"{target} already exists; choose another file name") from None
+        raise UserInputError(
+            f"{printable(str(target))} already exists; choose another file name"
+        ) from None
     except OSError as error:
         raise OperationalError(f"cannot write {target}: {error.strerror or error}") from None

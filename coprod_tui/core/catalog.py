@@ -39,6 +39,7 @@ from coprod_tui.core.storage import (
     DamagedFileError,
     atomic_write_bytes,
     is_temp_name,
+    read_bytes,
     read_json,
     read_json_with_stat,
 )
@@ -242,8 +243,9 @@ class Catalog:
                     ):
                         fresh_rows[case_id] = old
                         continue
-                    if not stat.S_ISREG(info.st_mode) or not is_case_id(case_id):
-                        continue
+                    plain = stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode)
+                    if not plain or not is_case_id(case_id):
+                        continue  # a link is listed as damaged (never read), not hidden
                     row = _read_row(Path(entry.path), rows.get(case_id) or old)
                     if row is None:
                         continue  # vanished meanwhile (trashed, restored)
@@ -281,9 +283,8 @@ class Catalog:
             except (KeyError, IndexError, TypeError, ValueError):
                 rows, snapshot_ok = _empty(), False
         try:
-            with open(self.journal, "rb") as handle:
-                raw = handle.read()
-        except OSError:
+            raw = read_bytes(self.journal)  # never through a link
+        except (OSError, DamagedFileError):
             return rows, 0, snapshot_ok
         for item in _journal_items(raw):
             area, case_id, row = item[0], item[1], item[2:]
@@ -409,7 +410,7 @@ def _read_row(path: Path, previous: list[Any] | None) -> list[Any] | None:
         # Unreadable or damaged: list it as damaged (never hide it), keeping
         # the last good summary so the user can tell which case broke.
         try:
-            info = path.stat()
+            info = path.lstat()
         except FileNotFoundError:
             return None
         fields = list(previous[4:]) if previous is not None else list(_BLANK)

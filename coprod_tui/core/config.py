@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from coprod_tui.core.errors import OperationalError
-from coprod_tui.core.storage import atomic_write_bytes
+from coprod_tui.core.storage import atomic_write_bytes, make_private_folders
 
 CONFIG_FILENAME = "config.yaml"
 
@@ -134,7 +134,8 @@ def save_config(config: Config, path: Path | None = None) -> Path:
     target = path or config.path or config_path()
     text = _HEADER + yaml.safe_dump(config.to_dict(), allow_unicode=True, sort_keys=True)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        # ~/.config and ~/.config/coprod too, if coprod makes them: 0700 whatever the umask.
+        make_private_folders(target.parent)
         atomic_write_bytes(target, text.encode("utf-8"))
     except OSError as error:
         raise ConfigWriteError(f"cannot save settings to {target}: {_reason(error)}") from None

@@ -15,6 +15,12 @@ goes through :func:`atomic_write_bytes`:
 Reading never creates anything, and a file that fails to parse raises
 :class:`DamagedFileError`; callers must then leave that file alone (it may be
 the only copy of someone's text).
+
+Reading never follows a symbolic link either (``O_NOFOLLOW``) and opens only
+regular files: a case file someone replaced by a link to a file outside the
+store must never be shown, exported or copied into the store, so it raises
+:class:`LinkedFileError` (a :class:`DamagedFileError`, so every caller already
+leaves it alone and ``coprod doctor`` reports it).
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import errno
 import json
 import os
 import secrets
+import stat
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
@@ -42,6 +49,8 @@ TEMP_SUFFIX = ".tmp"
 _O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _O_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+#: Opening a FIFO planted in the store must not hang a read (regular files ignore it).
+_O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 
 
 class DamagedFileError(OperationalError):
@@ -51,6 +60,19 @@ class DamagedFileError(OperationalError):
         self.path = Path(path)
         self.reason = reason
         super().__init__(f"{self.path} is damaged ({reason}); it was left untouched")
+
+
+class LinkedFileError(DamagedFileError):
+    """A store entry is a symbolic link (or not a regular file): never read or written through."""
+
+    def __init__(self, path: Path, reason: str = "a symbolic link") -> None:
+        self.path = Path(path)
+        self.reason = reason
+        OperationalError.__init__(
+            self,
+            f"{self.path} is {reason}, which coprod never follows; it was left untouched — "
+            "run 'coprod doctor'",
+        )
 
 
 def temp_path_for(path: Path) -> Path:
@@ -131,7 +153,7 @@ def _link_into_place(temp: Path, target: Path) -> None:
         raise
     except OSError:
         # No hard links here (some network or FAT file systems): check, then rename.
-        if target.exists():
+        if os.path.lexists(target):
             raise FileExistsError(target) from None
         os.rename(temp, target)
         return
@@ -166,12 +188,63 @@ def decode_json(raw: bytes, path: Path) -> Any:
         raise DamagedFileError(path, "nested too deeply") from None
 
 
-def read_json(path: Path | str) -> Any:
-    """Read and parse a JSON file. ``FileNotFoundError`` if absent; never creates it."""
+def open_nofollow(path: Path | str) -> int:
+    """Open a regular file for reading without following a link; returns the descriptor.
+
+    ``FileNotFoundError`` if absent; :class:`LinkedFileError` if ``path`` is a
+    symbolic link or anything but a regular file (a FIFO, a device, a folder).
+    """
     target = Path(path)
-    with open(target, "rb") as handle:
-        raw = handle.read()
-    return decode_json(raw, target)
+    try:
+        fd = os.open(target, os.O_RDONLY | _O_NOFOLLOW | _O_NONBLOCK | _O_CLOEXEC)
+    except OSError as error:
+        if error.errno == errno.ELOOP or (error.errno == errno.EISDIR):
+            raise _not_plain(target) from None
+        raise
+    try:
+        info = os.fstat(fd)
+    except BaseException:
+        os.close(fd)
+        raise
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise _not_plain(target)
+    return fd
+
+
+def _not_plain(path: Path) -> LinkedFileError:
+    """The error for a store entry that is a link or not a regular file."""
+    try:
+        if stat.S_ISLNK(os.lstat(path).st_mode):
+            return LinkedFileError(path)
+    except OSError:
+        pass
+    return LinkedFileError(path, "not a regular file")
+
+
+def _read_fd(fd: int) -> bytes:
+    chunks = []
+    while chunk := os.read(fd, 1 << 20):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def read_bytes(path: Path | str) -> bytes:
+    """The bytes of a regular file, never through a link (see :func:`open_nofollow`)."""
+    fd = open_nofollow(path)
+    try:
+        return _read_fd(fd)
+    finally:
+        os.close(fd)
+
+
+def read_json(path: Path | str) -> Any:
+    """Read and parse a JSON file. ``FileNotFoundError`` if absent; never creates it.
+
+    Never follows a link: :class:`LinkedFileError` for a link or a non-file.
+    """
+    target = Path(path)
+    return decode_json(read_bytes(target), target)
 
 
 def read_json_with_stat(path: Path | str) -> tuple[Any, os.stat_result]:
@@ -181,10 +254,68 @@ def read_json_with_stat(path: Path | str) -> tuple[Any, os.stat_result]:
     open handle always describes exactly the bytes that were parsed.
     """
     target = Path(path)
-    with open(target, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        raw = handle.read()
+    fd = open_nofollow(target)
+    try:
+        info = os.fstat(fd)
+        raw = _read_fd(fd)
+    finally:
+        os.close(fd)
     return decode_json(raw, target), info
+
+
+def chmod_nofollow(path: Path | str, mode: int, *, gid: int = -1) -> None:
+    """``chmod`` (and with ``gid``, ``chgrp``) a file or folder, never through a link.
+
+    The entry is opened with ``O_NOFOLLOW`` and changed through its descriptor,
+    so a file swapped for a link between a check and the change is refused
+    (:class:`LinkedFileError`), never changed outside the store.
+    """
+    target = Path(path)
+    try:
+        fd = os.open(target, os.O_RDONLY | _O_NOFOLLOW | _O_NONBLOCK | _O_CLOEXEC)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise LinkedFileError(target) from None
+        if error.errno != errno.EACCES:
+            raise
+        # Not readable by its owner (mode 0000 and not root): check, then chmod by name.
+        if stat.S_ISLNK(os.lstat(target).st_mode):
+            raise LinkedFileError(target) from None
+        if gid != -1:
+            os.chown(target, -1, gid, follow_symlinks=False)
+        os.chmod(target, mode)
+        return
+    try:
+        kind = stat.S_IFMT(os.fstat(fd).st_mode)
+        if kind not in (stat.S_IFREG, stat.S_IFDIR):
+            raise LinkedFileError(target, "not a regular file or folder")
+        if gid != -1:
+            os.fchown(fd, -1, gid)
+        os.fchmod(fd, mode)
+    finally:
+        os.close(fd)
+
+
+def make_private_folders(folder: Path | str, mode: int = DIR_MODE) -> None:
+    """Create ``folder`` and any missing parents, each with exactly ``mode``.
+
+    ``mkdir -p`` leaves the modes to the umask (0777 under umask 000); every
+    folder coprod creates (config, data, store) must be private whatever the
+    umask. Folders that already exist are left exactly as they are.
+    """
+    target = Path(os.path.abspath(os.fspath(folder)))
+    missing: list[Path] = []
+    probe = target
+    while not os.path.lexists(probe) and probe.parent != probe:
+        missing.append(probe)
+        probe = probe.parent
+    for path in reversed(missing):
+        try:
+            os.mkdir(path, mode & 0o777)
+        except FileExistsError:
+            continue  # made meanwhile by someone else: theirs, leave it alone
+        os.chmod(path, mode)
+        fsync_dir(path.parent)
 
 
 def describe_os_error(error: OSError) -> str:
@@ -198,6 +329,7 @@ def describe_os_error(error: OSError) -> str:
         errno.EROFS: "the store is on a read-only file system",
         errno.EIO: "an input/output error (failing disk?)",
         errno.ENOENT: "a file or folder is missing",
+        errno.ELOOP: "a symbolic link is in the way (coprod never follows one)",
     }
     reason = reasons.get(error.errno or 0) or (error.strerror or str(error))
     return reason

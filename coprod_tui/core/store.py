@@ -52,6 +52,7 @@ from coprod_tui.core.merge import merge
 from coprod_tui.core.storage import (
     AtomicJSONStorage,
     DamagedFileError,
+    LinkedFileError,
     describe_os_error,
     fsync_dir,
     read_json,
@@ -219,6 +220,11 @@ class CaseStore:
         """Turn low-level failures into one-line store errors."""
         try:
             yield
+        except LinkedFileError as error:
+            raise DamagedCaseError(
+                f"could not {action}: {error.path.name} is {error.reason}, which coprod never "
+                "follows; it was left untouched — run 'coprod doctor'"
+            ) from None
         except DamagedFileError as error:
             raise DamagedCaseError(
                 f"could not {action}: {error.path.name} is damaged ({error.reason}); "
@@ -250,7 +256,7 @@ class CaseStore:
             try:
                 from coprod_tui.core.template_registry import discover_templates
 
-                self._templates = discover_templates()
+                self._templates = discover_templates(store_dir=self.path)
             except Exception:  # noqa: BLE001 - a broken template must not hide cases
                 self._templates = None
         if self._templates is None:
@@ -326,12 +332,14 @@ class CaseStore:
         if not prefix:
             raise CaseNotFound("no case id given")
         if is_case_id(prefix):
-            if self._case_path(prefix).exists() or (
-                include_trashed and self._trash_path(prefix).exists()
+            # lexists: a case file replaced by a link is found (and then refused
+            # when read), never mistaken for a missing case or followed.
+            if os.path.lexists(self._case_path(prefix)) or (
+                include_trashed and os.path.lexists(self._trash_path(prefix))
             ):
                 return prefix
             active: list[str] = []
-            trashed = [prefix] if self._trash_path(prefix).exists() else []
+            trashed = [prefix] if os.path.lexists(self._trash_path(prefix)) else []
         else:
             with self._guard("look up the case"):
                 active, trashed = [], []
@@ -354,10 +362,10 @@ class CaseStore:
 
     def _locate(self, case_id: str) -> Path:
         active = self._case_path(case_id)
-        if active.exists():
+        if os.path.lexists(active):
             return active
         trashed = self._trash_path(case_id)
-        if trashed.exists():
+        if os.path.lexists(trashed):
             return trashed
         raise CaseNotFound(f"no case with id {case_id!r} (see 'coprod list')")
 

@@ -5,6 +5,11 @@ hard-linked (or copied) into ``damaged/`` and only then replaced by the newest
 good version from history; a damaged history file is moved into ``damaged/``.
 Only temp files of writers that died long ago are removed (they never held an
 acknowledged save).
+
+Nothing in a store is followed through a symbolic link: every link found is
+listed (and never read, chmod'ed or chown'ed); ``--repair`` moves each link
+itself (not what it points to) into ``damaged/``, and a case file that was a
+link gets its newest good version from history back.
 """
 
 from __future__ import annotations
@@ -19,7 +24,15 @@ from typing import TYPE_CHECKING
 
 from coprod_tui.core.case import Case, utc_now
 from coprod_tui.core.catalog import STALE_TEMP_SECONDS
-from coprod_tui.core.storage import DamagedFileError, atomic_write_bytes, fsync_dir, is_temp_name
+from coprod_tui.core.storage import (
+    DamagedFileError,
+    LinkedFileError,
+    atomic_write_bytes,
+    chmod_nofollow,
+    fsync_dir,
+    is_temp_name,
+    read_bytes,
+)
 from coprod_tui.core.store_layout import case_file, case_ids, is_case_id, trash_file
 
 _REVISION = re.compile(rb'"revision":\s*(\d{1,12})')
@@ -39,6 +52,7 @@ def run_doctor(store: CaseStore, *, repair: bool) -> DoctorReport:
             _check_case(store, trashed, case_id, report, repair=repair)
     _check_both_places(store, report)
     _check_history(store, report, repair=repair)
+    _check_links(store, report, repair=repair)
     _check_modes(store, report, repair=repair)
     _check_temps(store, report, repair=repair)
     store._catalog.scan(use_cache=False)  # noqa: SLF001 - rebuild the derivable catalog
@@ -58,13 +72,21 @@ def _check_case(
         return
     except FileNotFoundError:
         return
-    except DamagedFileError as error:
-        reason = error.reason
-    except OSError as error:
-        report.problems.append(f"case {case_id[:8]}: cannot read {path} ({error.strerror})")
+    except DamagedFileError as damage:
+        error = damage
+        reason = damage.reason
+    except OSError as failure:
+        report.problems.append(f"case {case_id[:8]}: cannot read {path} ({failure.strerror})")
         return
     where = " (in the trash)" if trashed else ""
     if not repair:
+        if isinstance(error, LinkedFileError):
+            report.problems.append(
+                f"case {case_id[:8]}{where}: {path} is {reason}, which coprod never follows; "
+                "'coprod doctor --repair' moves the link to damaged/ and restores the "
+                "case's newest good version"
+            )
+            return
         report.problems.append(
             f"case {case_id[:8]}{where} is damaged ({reason}); "
             "'coprod doctor --repair' restores its newest good version"
@@ -116,8 +138,8 @@ def damaged_revision(path: Path) -> int:
     overwrite.
     """
     try:
-        found = _REVISION.findall(path.read_bytes())
-    except OSError:
+        found = _REVISION.findall(read_bytes(path))
+    except (OSError, DamagedFileError):  # a link (never followed), gone, unreadable
         return 0
     return max((int(value) for value in found), default=0)
 
@@ -126,11 +148,16 @@ def set_aside(store: CaseStore, path: Path, case_id: str) -> Path:
     """Keep a damaged file in ``damaged/`` (link, else copy) before anything replaces it."""
     aside = store.path / "damaged" / f"{case_id}-{_stamp()}.json"
     try:
-        os.link(path, aside)
+        # follow_symlinks=False: a case file that is a link is kept aside as
+        # that link, never as a hard link to whatever it points to.
+        os.link(path, aside, follow_symlinks=False)
     except FileExistsError:
         return aside
     except OSError:
-        atomic_write_bytes(aside, path.read_bytes(), mode=store.policy.file_mode)
+        if stat.S_ISLNK(os.lstat(path).st_mode):
+            os.symlink(os.readlink(path), aside)
+        else:
+            atomic_write_bytes(aside, read_bytes(path), mode=store.policy.file_mode)
         return aside
     fsync_dir(aside.parent)
     return aside
@@ -152,8 +179,8 @@ def _check_history(store: CaseStore, report: DoctorReport, *, repair: bool) -> N
     except FileNotFoundError:
         return
     for case_id in case_ids:
-        if not is_case_id(case_id):
-            continue
+        if not is_case_id(case_id) or os.path.islink(root / case_id):
+            continue  # a linked history folder is never read (see _check_links)
         for snap in store._history.snapshots(case_id):  # noqa: SLF001
             try:
                 store._read_file(snap.path, case_id)  # noqa: SLF001
@@ -172,6 +199,59 @@ def _check_history(store: CaseStore, report: DoctorReport, *, repair: bool) -> N
                     report.problems.append(
                         f"case {case_id[:8]}: kept revision {snap.revision} is damaged"
                     )
+
+
+def _is_case_file(store: CaseStore, path: str) -> bool:
+    """Whether ``path`` is a case file (checked, and repaired, by :func:`_check_case`)."""
+    folder, name = os.path.split(path)
+    return (
+        folder in (str(store.path / "cases"), str(store.path / "trash"))
+        and name.endswith(".json")
+        and is_case_id(name[:-5])
+    )
+
+
+def store_links(store: CaseStore) -> list[str]:
+    """Every symbolic link (or other non-file, non-folder entry) in the store, never followed."""
+    found: list[str] = []
+    for folder, dirs, files in os.walk(store.path):
+        for name in sorted([*dirs, *files]):
+            path = os.path.join(folder, name)
+            try:
+                mode = os.lstat(path).st_mode
+            except FileNotFoundError:
+                continue
+            if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+                found.append(path)
+        dirs.sort()
+    return found
+
+
+def _check_links(store: CaseStore, report: DoctorReport, *, repair: bool) -> None:
+    """List every link in the store; with ``repair``, move each link into ``damaged/``.
+
+    A link costs no text when moved (it is only a pointer, kept as it was);
+    what it points to is never read, changed or removed.
+    """
+    damaged = str(store.path / "damaged")
+    for path in store_links(store):
+        if _is_case_file(store, path):
+            continue  # reported and repaired with the case itself
+        kind = "a symbolic link" if os.path.islink(path) else "not a plain file or folder"
+        if os.path.dirname(path) == damaged:
+            report.notes.append(f"{path} is {kind} (kept aside; coprod never follows it)")
+            continue
+        if not repair:
+            report.problems.append(
+                f"{path} is {kind}, which coprod never follows; "
+                "'coprod doctor --repair' moves it into damaged/"
+            )
+            continue
+        relative = os.path.relpath(path, store.path).replace(os.sep, "_")
+        aside = store.path / "damaged" / f"{relative}-{_stamp()}.link"
+        os.replace(path, aside)
+        fsync_dir(aside.parent)
+        report.fixed.append(f"{path} was {kind}; moved (the link itself) to {aside}")
 
 
 def _check_modes(store: CaseStore, report: DoctorReport, *, repair: bool) -> None:
@@ -193,7 +273,10 @@ def _check_modes(store: CaseStore, report: DoctorReport, *, repair: bool) -> Non
                 continue
             wanted = policy.dir_mode if is_dir else policy.file_mode
             if repair and info.st_uid == uid:
-                os.chmod(path, wanted)
+                try:
+                    chmod_nofollow(path, wanted)
+                except LinkedFileError:
+                    continue  # swapped for a link meanwhile: reported as a link
                 report.fixed.append(f"{path}: mode {mode:o} tightened to {wanted:o}")
             else:
                 report.problems.append(

@@ -25,8 +25,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coprod_tui.core.case import utc_now
-from coprod_tui.core.storage import DIR_MODE, FILE_MODE, atomic_write_bytes, fsync_dir
-from coprod_tui.core.store_types import StoreError, UnsafeStoreError
+from coprod_tui.core.storage import (
+    DIR_MODE,
+    FILE_MODE,
+    LinkedFileError,
+    atomic_write_bytes,
+    chmod_nofollow,
+    fsync_dir,
+    is_temp_name,
+    make_private_folders,
+    read_bytes,
+)
+from coprod_tui.core.store_types import NoStoreError, StoreError, UnsafeStoreError
 
 #: Marks a folder as a coprod store (so we never take over an unrelated folder).
 STORE_MARKER = "coprod-store.json"
@@ -56,18 +66,24 @@ SHARED = FolderPolicy(shared=True, file_mode=SHARED_FILE_MODE, dir_mode=SHARED_D
 def prepare_store_folder(path: Path, *, create: bool) -> tuple[Path, FolderPolicy]:
     """Check (and if asked, create) a store folder; returns its path and policy.
 
-    Raises :class:`UnsafeStoreError` for a folder others could tamper with and
-    :class:`StoreError` when the folder is missing, not a folder, or not a
-    store.
+    Raises :class:`UnsafeStoreError` for a folder others could tamper with,
+    :class:`NoStoreError` (exit 2) when there is no store there and ``create``
+    is false, and :class:`StoreError` when the folder is not a folder, not a
+    store, or its marker is damaged or from a newer coprod. A refused folder
+    is left exactly as it was: nothing is created, chmod'ed or written until
+    the folder is known to be a store (or an empty folder we may take over).
     """
     root = Path(os.path.abspath(os.path.expanduser(os.fspath(path))))
     try:
         link = root.lstat()
     except FileNotFoundError:
         if not create:
-            raise StoreError(f"no store at {root} (create one with 'coprod new')") from None
-        _make_folder(root, PRIVATE.dir_mode, parents=True)
-        link = root.lstat()
+            raise NoStoreError(f"no store at {root} (create one with 'coprod new')") from None
+        try:
+            make_private_folders(root, PRIVATE.dir_mode)
+            link = root.lstat()
+        except OSError as error:
+            raise StoreError(f"cannot create the store {root}: {error.strerror}") from None
     except OSError as error:
         raise StoreError(f"cannot open the store {root}: {error.strerror}") from None
 
@@ -83,12 +99,111 @@ def prepare_store_folder(path: Path, *, create: bool) -> tuple[Path, FolderPolic
     if not stat.S_ISDIR(info.st_mode):
         raise StoreError(f"the store path {root} is not a folder")
 
-    policy = SHARED if (root / SHARE_MARKER).exists() else PRIVATE
+    is_store = _has_marker(root)
+    if not is_store:
+        _check_can_take_over(root, create=create)
+    policy = SHARED if _is_shared(root) else PRIVATE
     _check_folder(root, info, policy)
-    _ensure_is_store(root, policy)
+    if not is_store:
+        _write_marker(root, policy)
+    _tighten(root, info, policy)
     for name in SUBFOLDERS:
         _ensure_subfolder(root / name, policy)
     return root, policy
+
+
+def store_marker_present(path: Path) -> bool:
+    """Whether ``path`` holds a store marker (a plain file), without changing anything.
+
+    For readers that must not create a store (finding a store's templates).
+    """
+    try:
+        return stat.S_ISREG(os.lstat(Path(path) / STORE_MARKER).st_mode)
+    except OSError:
+        return False
+
+
+def _has_marker(root: Path) -> bool:
+    """Whether ``root`` is a store; refuses a marker that is a link, not a file, or damaged."""
+    marker = root / STORE_MARKER
+    try:
+        raw = read_bytes(marker)
+    except FileNotFoundError:
+        return False
+    except LinkedFileError as error:
+        raise StoreError(
+            f"the store marker {marker} is {error.reason}; nothing was changed — "
+            "replace it with the marker of a real store or choose another folder"
+        ) from None
+    except OSError as error:
+        raise StoreError(f"cannot read the store marker {marker}: {error.strerror}") from None
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        data = None
+    version = data.get("format") if isinstance(data, dict) else None
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise StoreError(
+            f"the store marker {marker} is damaged (it should hold the store format); "
+            "nothing was changed — restore it from a backup or choose another folder"
+        )
+    if version > STORE_FORMAT:
+        raise StoreError(
+            f"the store {root} has store format {version}, made by a newer coprod "
+            f"(this one reads format {STORE_FORMAT}); nothing was changed — upgrade coprod"
+        )
+    return True
+
+
+def _check_can_take_over(root: Path, *, create: bool) -> None:
+    """Refuse a folder that is not a store unless it is empty and we may create one.
+
+    Hidden entries count (a folder holding only ``.git/`` is someone's); only
+    the folders a store itself makes, the share marker and the temp file of an
+    interrupted marker write are tolerated.
+    """
+    try:
+        entries = os.listdir(root)
+    except OSError as error:
+        raise StoreError(f"cannot open the store {root}: {error.strerror}") from None
+    foreign = [name for name in entries if not _store_made(root, name)]
+    if foreign:
+        raise StoreError(
+            f"{root} holds other files and is not a coprod store; it was left unchanged — "
+            "choose an empty or new folder for --store"
+        )
+    if not create:
+        raise NoStoreError(f"no store at {root} (create one with 'coprod new')")
+
+
+def _store_made(root: Path, name: str) -> bool:
+    """Whether a folder entry is one a (half-made) store could hold."""
+    if name.startswith(f".{STORE_MARKER}.") and is_temp_name(name):
+        return True
+    try:
+        info = os.lstat(root / name)
+    except OSError:
+        return False
+    if name in SUBFOLDERS:
+        return stat.S_ISDIR(info.st_mode)
+    return name == SHARE_MARKER and stat.S_ISREG(info.st_mode)
+
+
+def _is_shared(root: Path) -> bool:
+    """Whether the store opted in to group sharing; a linked share marker is refused."""
+    marker = root / SHARE_MARKER
+    try:
+        info = os.lstat(marker)
+    except FileNotFoundError:
+        return False
+    except OSError as error:
+        raise StoreError(f"cannot check {marker}: {error.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise UnsafeStoreError(
+            f"{marker} is not a plain file (a symlink?); nothing was changed — remove it "
+            "and run 'coprod doctor --share-with-group' again if the store is to be shared"
+        )
+    return True
 
 
 def _check_folder(root: Path, info: os.stat_result, policy: FolderPolicy) -> None:
@@ -111,27 +226,23 @@ def _check_folder(root: Path, info: os.stat_result, policy: FolderPolicy) -> Non
                 f"the store {root} is writable by its group; run 'chmod 700 {root}' "
                 "(or share it on purpose with 'coprod doctor --share-with-group')"
             )
-    if mode != policy.dir_mode and info.st_uid == uid:
-        # Readable by others, or missing bits we need: tighten, best effort
-        # (a read-only store can still be read).
+
+
+def _tighten(root: Path, info: os.stat_result, policy: FolderPolicy) -> None:
+    """Give our own store folder its mode (best effort: a read-only store can still be read)."""
+    if stat.S_IMODE(info.st_mode) != policy.dir_mode and info.st_uid == os.geteuid():
         with contextlib.suppress(OSError):
             os.chmod(root, policy.dir_mode)
 
 
-def _ensure_is_store(root: Path, policy: FolderPolicy) -> None:
-    """Refuse to take over a non-empty folder that is not a store."""
+def _write_marker(root: Path, policy: FolderPolicy) -> None:
+    """Make an empty folder a store (the marker first: from then on it is ours)."""
     marker = root / STORE_MARKER
-    if marker.exists():
-        return
-    entries = [name for name in os.listdir(root) if not name.startswith(".")]
-    if any(name not in SUBFOLDERS and name != SHARE_MARKER for name in entries):
-        raise StoreError(
-            f"{root} holds other files and is not a coprod store; "
-            "choose an empty or new folder for --store"
-        )
     body = json.dumps({"format": STORE_FORMAT, "created": utc_now()}).encode()
     try:
-        atomic_write_bytes(marker, body + b"\n", mode=policy.file_mode)
+        atomic_write_bytes(marker, body + b"\n", mode=policy.file_mode, overwrite=False)
+    except FileExistsError:
+        _has_marker(root)  # another process made it meanwhile: check theirs
     except OSError as error:
         raise StoreError(f"cannot create a store in {root}: {error.strerror}") from None
 
@@ -163,10 +274,8 @@ def _ensure_subfolder(folder: Path, policy: FolderPolicy) -> None:
             ) from error
 
 
-def _make_folder(folder: Path, mode: int, *, parents: bool = False) -> None:
+def _make_folder(folder: Path, mode: int) -> None:
     """``mkdir`` with an exact mode (the umask cannot widen or narrow it)."""
-    if parents and not folder.parent.exists():
-        _make_folder(folder.parent, DIR_MODE, parents=True)
     try:
         os.mkdir(folder, mode & 0o777)
     except FileExistsError:
@@ -180,6 +289,8 @@ def share_with_group(root: Path, group: str | None = None) -> list[str]:
 
     Only the store's owner can do this. ``group`` (a group name) also changes
     the group of the whole tree; without it the folder's current group is kept.
+    Nothing is changed through a symbolic link: links found in the store are
+    left alone and named in the returned lines (``coprod doctor`` lists them).
     """
     import grp
 
@@ -193,17 +304,32 @@ def share_with_group(root: Path, group: str | None = None) -> list[str]:
         except KeyError:
             raise StoreError(f"no such group: {group}") from None
     changed: list[str] = []
+    skipped: list[str] = []
+    real_root = os.path.realpath(root)  # --store itself may be the user's own link
     try:
-        for folder, _dirs, files in os.walk(root):
-            os.chown(folder, -1, gid)
-            os.chmod(folder, SHARED_DIR_MODE)
-            for name in files:
+        for folder, dirs, files in os.walk(real_root):
+            chmod_nofollow(folder, SHARED_DIR_MODE, gid=gid)
+            for name in [*dirs, *files]:
                 target = os.path.join(folder, name)
-                os.chown(target, -1, gid)
-                os.chmod(target, SHARED_FILE_MODE)
+                entry = os.lstat(target)
+                if not (stat.S_ISREG(entry.st_mode) or stat.S_ISDIR(entry.st_mode)):
+                    skipped.append(target)
+                    continue
+                if stat.S_ISREG(entry.st_mode):
+                    try:
+                        chmod_nofollow(target, SHARED_FILE_MODE, gid=gid)
+                    except LinkedFileError:  # swapped for a link meanwhile
+                        skipped.append(target)
+            dirs[:] = [d for d in dirs if os.path.join(folder, d) not in skipped]
         atomic_write_bytes(root / SHARE_MARKER, b"shared with the folder's group\n", mode=0o660)
+    except LinkedFileError as error:
+        raise StoreError(f"could not share {root}: {error}") from None
     except OSError as error:
         raise StoreError(f"could not share {root}: {error.strerror}") from None
     group_name = group or grp.getgrgid(root.stat().st_gid).gr_name
     changed.append(f"{root} is now shared with the group '{group_name}' (folders 2770, files 0660)")
+    changed.extend(
+        f"left alone: {path} is not a plain file or folder (a symbolic link?); run 'coprod doctor'"
+        for path in skipped
+    )
     return changed

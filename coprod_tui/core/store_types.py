@@ -17,6 +17,12 @@ class StoreError(OperationalError):
     """The store could not do what was asked (disk full, permissions, ...)."""
 
 
+class NoStoreError(StoreError):
+    """There is no store at the path given and the command does not create one (exit 2)."""
+
+    exit_code = 2
+
+
 class UnsafeStoreError(OperationalError):
     """The store folder is writable by others, or a foreign symlink."""
 

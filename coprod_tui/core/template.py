@@ -115,6 +115,22 @@ class Template:
         """Section ids in template order."""
         return [section.id for section in self.sections]
 
+    def filled_count(self, section_ids: Iterable[str]) -> int:
+        """How many of this template's sections the given filled section ids fill.
+
+        ``section_ids`` are the ids a case holds text under, as stored (the
+        catalog's ``filled``): text under an id a section lists in
+        ``renamed_from`` counts for that section, exactly as the editor maps
+        it, so the list's progress and the editor's always agree. Ids the
+        template does not know (orphans) count for nothing.
+        """
+        given = set(section_ids)
+        return sum(
+            1
+            for section in self.sections
+            if section.id in given or any(old in given for old in section.renamed_from)
+        )
+
     def perspective(self, perspective_id: str | None) -> Perspective | None:
         """The perspective with this id, or ``None``."""
         for perspective in self.perspectives:

@@ -5,7 +5,11 @@ Discovery order is the precedence order, lowest first:
 1. the templates shipped with coprod (``schema/`` in a checkout, installed
    as ``coprod_tui/_schema`` in a wheel);
 2. the user's config folder (``platformdirs``, e.g. ``~/.config/coprod/templates``);
-3. each folder in ``$COPROD_TEMPLATES`` (separated like ``PATH``: ``:`` on
+3. the store's own ``templates/`` folder, so everyone working in one shared
+   store sees the same sections whatever their own settings (read only when
+   the folder is a store: finding templates never creates a store, and links
+   inside the store are never followed);
+4. each folder in ``$COPROD_TEMPLATES`` (separated like ``PATH``: ``:`` on
    POSIX), so a team on a shared server can point everyone at one folder.
 
 A later file with the same template id wins, and the registry remembers which
@@ -17,14 +21,19 @@ member's typo must never stop everyone else's workbench from starting.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coprod_tui.core.errors import UserInputError
 from coprod_tui.core.template import Problem, Template, TemplateError, load_template
 from coprod_tui.core.template_ids import DEFAULT_TEMPLATE_ID
 from coprod_tui.core.template_ids import SWEDISH_TEMPLATE_ID as SWEDISH_TEMPLATE_ID
+
+if TYPE_CHECKING:
+    from coprod_tui.core.config import Config
 
 #: Environment variable naming extra template folders (``os.pathsep``-separated).
 TEMPLATES_ENV = "COPROD_TEMPLATES"
@@ -52,6 +61,15 @@ def user_templates_dir() -> Path:
     return user_config_path("coprod") / "templates"
 
 
+#: The folder inside a store that holds the store's own templates.
+STORE_TEMPLATES = "templates"
+
+
+def store_templates_dir(store: Path) -> Path:
+    """The folder of a store's own templates (may not exist)."""
+    return Path(store) / STORE_TEMPLATES
+
+
 def env_template_dirs(env: Mapping[str, str] | None = None) -> list[Path]:
     """The folders named in ``$COPROD_TEMPLATES``, in order (empty entries ignored)."""
     value = (os.environ if env is None else env).get(TEMPLATES_ENV, "")
@@ -65,6 +83,8 @@ class TemplateEntry:
     template: Template
     path: Path
     overrides: tuple[Path, ...] = ()
+    #: The templates of the files it overrides (lowest first), for titles of old sections.
+    replaced: tuple[Template, ...] = field(default=(), compare=False)
 
 
 @dataclass
@@ -74,6 +94,40 @@ class TemplateRegistry:
     entries: dict[str, TemplateEntry] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     folders: list[Path] = field(default_factory=list)
+    #: The store's own templates folder, when a store's templates were read.
+    store_folder: Path | None = None
+
+    def from_store(self, template_id: str) -> bool:
+        """Whether the template in force for this id comes from the store's folder."""
+        entry = self.entries.get(template_id)
+        return (
+            entry is not None
+            and self.store_folder is not None
+            and entry.path.parent == self.store_folder
+        )
+
+    def section_title(self, section_id: str, template_id: str | None = None) -> str | None:
+        """The title a section id has in the installed templates, or ``None``.
+
+        For orphaned text (a section its template no longer has): the case's
+        own template is asked first (``template_id``: the file in force, then
+        the files it overrides, newest first), then every other template, by
+        id; a section with that id wins over one that lists it in
+        ``renamed_from`` (its title is then the new name of that text).
+        """
+        order = [self.entries[key].template for key in sorted(self.entries) if key != template_id]
+        own = self.entries.get(template_id) if template_id is not None else None
+        if own is not None:
+            order[:0] = [own.template, *reversed(own.replaced)]
+        for template in order:
+            for section in template.sections:
+                if section.id == section_id:
+                    return section.title
+        for template in order:
+            for section in template.sections:
+                if section_id in section.renamed_from:
+                    return section.title
+        return None
 
     def get(self, template_id: str) -> Template:
         """The template in force for ``template_id``; ``UserInputError`` if unknown."""
@@ -94,27 +148,69 @@ class TemplateRegistry:
         """Put ``template`` in force, remembering the file it overrides, if any."""
         previous = self.entries.get(template.id)
         overrides: tuple[Path, ...] = ()
+        replaced: tuple[Template, ...] = ()
         if previous is not None:
             overrides = (*previous.overrides, previous.path)
-        self.entries[template.id] = TemplateEntry(template, path, overrides)
+            replaced = (*previous.replaced, previous.template)
+        self.entries[template.id] = TemplateEntry(template, path, overrides, replaced)
 
 
 def discover_templates(
-    *, user_dir: Path | None = None, env: Mapping[str, str] | None = None
+    *,
+    user_dir: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    store_dir: Path | None = None,
 ) -> TemplateRegistry:
-    """Load the shipped, user and ``$COPROD_TEMPLATES`` templates (later ids win).
+    """Load the shipped, user, store and ``$COPROD_TEMPLATES`` templates (later ids win).
 
-    ``user_dir`` and ``env`` exist so tests (and callers with their own
-    configuration) need not touch the real home folder or environment.
+    ``store_dir`` is the store folder whose ``templates/`` to read; it is read
+    only if that folder already is a store (nothing is created). ``user_dir``
+    and ``env`` exist so tests (and callers with their own configuration) need
+    not touch the real home folder or environment.
     """
+    from coprod_tui.core.store_folder import store_marker_present
+
     folders = [shipped_templates_dir(), user_dir or user_templates_dir()]
     extra = env_template_dirs(env)
-    registry = TemplateRegistry(folders=[*folders, *extra])
+    store_folder = None
+    if store_dir is not None and store_marker_present(Path(store_dir)):
+        store_folder = Path(os.path.abspath(store_templates_dir(Path(store_dir))))
+    shown = [*folders, *([store_folder] if store_folder else []), *extra]
+    registry = TemplateRegistry(folders=shown, store_folder=store_folder)
     for folder in folders:
         _load_folder(registry, folder, must_exist=False)
+    if store_folder is not None:
+        _load_store_folder(registry, store_folder)
     for folder in extra:
         _load_folder(registry, folder, must_exist=True)
     return registry
+
+
+def default_template_id(
+    registry: TemplateRegistry,
+    config: Config | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+) -> str:
+    """The template a new case starts with, the same for ``coprod new`` and the workbench.
+
+    The settings' ``default_template`` when it is installed; else the Swedish
+    template under a Swedish locale; else the English one; else the first
+    installed template. ``UserInputError`` when no template is installed.
+    """
+    from coprod_tui.core.config import load_config, preferred_template_id
+
+    available = sorted(registry.entries)
+    if not available:
+        raise UserInputError("no templates are installed (see 'coprod templates')")
+    chosen = preferred_template_id(
+        load_config() if config is None else config,
+        available,
+        english_id=DEFAULT_TEMPLATE_ID,
+        swedish_id=SWEDISH_TEMPLATE_ID,
+        environ=environ,
+    )
+    return chosen if chosen in registry.entries else available[0]
 
 
 def template_files(folder: Path) -> list[Path]:
@@ -137,6 +233,31 @@ def _load_folder(registry: TemplateRegistry, folder: Path, *, must_exist: bool) 
             registry.problems.append(Problem(str(folder), 1, 1, message))
         return
     for path in template_files(folder):
+        _load_file(registry, path)
+
+
+def _load_store_folder(registry: TemplateRegistry, folder: Path) -> None:
+    """The store's templates: like any folder, but no link inside the store is followed."""
+    try:
+        info = os.lstat(folder)
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        registry.problems.append(Problem(str(folder), 1, 1, f"cannot read: {error.strerror}"))
+        return
+    if not stat.S_ISDIR(info.st_mode):
+        message = "is not a plain folder (a symbolic link?); not read — run 'coprod doctor'"
+        registry.problems.append(Problem(str(folder), 1, 1, message))
+        return
+    for path in template_files(folder):
+        try:
+            plain = stat.S_ISREG(os.lstat(path).st_mode)
+        except FileNotFoundError:
+            continue  # removed meanwhile
+        if not plain:
+            message = "is not a plain file (a symbolic link?); not read — run 'coprod doctor'"
+            registry.problems.append(Problem(str(path), 1, 1, message))
+            continue
         _load_file(registry, path)
 
 

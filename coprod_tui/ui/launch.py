@@ -54,7 +54,10 @@ def run_workbench(args: argparse.Namespace) -> int:
     from coprod_tui.cli import store_path
     from coprod_tui.core.template_registry import discover_templates
 
-    templates = discover_templates()
+    # The store's own templates/ too (everyone on a shared store sees the same
+    # sections); reading them never creates the store. The demo has none.
+    store_dir = None if getattr(args, "demo", False) else store_path(args)
+    templates = discover_templates(store_dir=store_dir)
     notices = template_notices(templates)
     config = load_config()
     if config.problem:
