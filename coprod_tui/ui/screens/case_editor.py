@@ -636,7 +636,14 @@ class CaseEditorScreen(Screen[None]):
             self.current = index
             self.notify(f"The orphaned text is now at the end of section {index + 1}.")
 
-        self.app.push_screen(OrphansScreen(orphans, self.template, self.current), done)
+        templates = self.app.templates  # type: ignore[attr-defined]
+        own_template = self.session.case.template_id
+        titles = {
+            orphan_id: title
+            for orphan_id in orphans
+            if (title := templates.section_title(orphan_id, own_template))
+        }
+        self.app.push_screen(OrphansScreen(orphans, self.template, self.current, titles), done)
 
     @on(SectionNav.OrphansChosen)
     def _orphans_chosen(self) -> None:

@@ -72,11 +72,23 @@ class OrphansScreen(ModalScreen[tuple[str, str] | None]):
         Binding("ctrl+s", "adopt", "Move into section"),
     ]
 
-    def __init__(self, orphans: dict[str, str], template: Template, current: int) -> None:
+    def __init__(
+        self,
+        orphans: dict[str, str],
+        template: Template,
+        current: int,
+        titles: dict[str, str] | None = None,
+    ) -> None:
         super().__init__()
         self._orphans = dict(orphans)
         self._template = template
         self._current = current
+        #: The old section titles of the orphans' ids, where a template still knows them.
+        self._titles = dict(titles or {})
+
+    def _orphan_label(self, orphan_id: str) -> str:
+        title = self._titles.get(orphan_id)
+        return f"{title} ({orphan_id})" if title else orphan_id
 
     def compose(self) -> ComposeResult:
         with Vertical() as frame:
@@ -93,7 +105,7 @@ class OrphansScreen(ModalScreen[tuple[str, str] | None]):
                     *(
                         Option(
                             Text.assemble(
-                                plain(orphan_id, "bold", one_line=True),
+                                plain(self._orphan_label(orphan_id), "bold", one_line=True),
                                 ("\n" + f"{word_count(text)} words", "dim"),
                             ),
                             id=f"orphan-{index}",
