@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from coprod_tui.core.storage import atomic_write_bytes
+from coprod_tui.core.storage import atomic_write_bytes, read_bytes
 from coprod_tui.core.store_types import StoreError
 
 MAX_SNAPSHOTS = 100
@@ -177,7 +177,7 @@ class History:
         except OSError:
             # Hard links refused here (protected_hardlinks, some network or
             # FAT file systems): copy instead.
-            atomic_write_bytes(target, _read_no_follow(source), mode=self.file_mode)
+            atomic_write_bytes(target, read_bytes(source), mode=self.file_mode)
         # No fsync of the history folder here: the save goes on to fsync the
         # case's folder, which on journalling file systems (ext4, XFS) commits
         # this link too; elsewhere a power cut may cost a history entry, never
@@ -266,10 +266,3 @@ def choose_prunable(
         total -= sizes.get(gone.revision, 0)
     keep_ids = {id(snap) for snap in kept}
     return [snap for snap in ordered if id(snap) not in keep_ids]
-
-
-def _read_no_follow(path: Path) -> bytes:
-    """The bytes of ``path``, refusing a symlink (``OSError``)."""
-    fd = os.open(path, os.O_RDONLY | _O_NOFOLLOW | _O_CLOEXEC)
-    with os.fdopen(fd, "rb") as handle:
-        return handle.read()
