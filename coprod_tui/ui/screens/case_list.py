@@ -210,6 +210,27 @@ def _without_language(template_id: str, language: str) -> str:
     return template_id[: -len(suffix)] if language and template_id.endswith(suffix) else template_id
 
 
+def neighbour(selected: str | None, shown: list[str], remaining: set[str]) -> str | None:
+    """The row to highlight once ``selected`` may be gone: itself, else the next, else the previous.
+
+    ``shown`` is the order the rows had, ``remaining`` the ids still there. A
+    deleted case's highlight thus moves to the case that took its row, never
+    back to the first one, so pressing Delete again never hits a stranger.
+    """
+    if selected is None or selected in remaining:
+        return selected
+    if selected not in shown:
+        return None
+    at = shown.index(selected)
+    for case_id in shown[at + 1 :]:
+        if case_id in remaining:
+            return case_id
+    for case_id in reversed(shown[:at]):
+        if case_id in remaining:
+            return case_id
+    return None
+
+
 def matches(summary: CaseSummary, query: str) -> bool:
     """Every word of ``query`` appears in the title or a tag (case-insensitive)."""
     haystack = " ".join([summary.title, *summary.tags]).casefold()
@@ -511,18 +532,7 @@ class CaseListScreen(Screen[None]):
         wanted, self._wanted = self._wanted, None
         if wanted in ids:
             return wanted
-        selected = self.selected_case_id()
-        if selected is None or selected in ids:
-            return selected
-        if selected in self._shown:
-            at = self._shown.index(selected)
-            for case_id in self._shown[at + 1 :]:
-                if case_id in ids:
-                    return case_id
-            for case_id in reversed(self._shown[:at]):
-                if case_id in ids:
-                    return case_id
-        return None
+        return neighbour(self.selected_case_id(), self._shown, ids)
 
     def _rebuild_table(self) -> None:
         """Redraw the table from :attr:`summaries` and the filter.
@@ -966,9 +976,15 @@ class CaseListScreen(Screen[None]):
         )
 
     def action_trash(self) -> None:
-        from coprod_tui.ui.screens.dialogs import TrashScreen
+        from coprod_tui.ui.screens.trash import TrashScreen
 
         self.app.push_screen(TrashScreen())
+
+    def action_empty_trash(self) -> None:
+        """Open the trash and ask whether to delete everything in it for good."""
+        from coprod_tui.ui.screens.trash import TrashScreen
+
+        self.app.push_screen(TrashScreen(ask_to_empty=True))
 
     def action_copy_id(self) -> None:
         case_id = self.selected_case_id()
