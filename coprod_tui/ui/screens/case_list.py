@@ -1069,6 +1069,8 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 #: The title's share of a standard 80-column terminal: a 40-character title
 #: shows whole there; the other columns keep what they need to be read.
 TITLE_AT_80 = 40
+#: Past this the tags may grow again before the title takes the rest.
+TITLE_ROOMY = 56
 #: What each other column needs at least, and the widths they grow to.
 PROGRESS_COMPACT, PROGRESS_FULL = 9, 13
 TAGS_MIN, TAGS_MID, TAGS_MAX = 9, 16, 24
@@ -1085,7 +1087,8 @@ def column_layout(total: int) -> list[tuple[str, str, int]]:
     compact progress bar, the tags and the time; below that it shrinks
     (never under 16); above it the tags grow first, then the template
     column appears (a short name, see :func:`template_labels`), then the full
-    progress bar, then the tags again, and every cell left goes to the title.
+    progress bar, then the title to :data:`TITLE_ROOMY`, then the tags again,
+    and every cell left goes to the title.
     """
     free = total - FRAME  # each column costs its width plus one cell of padding each side
     title = TITLE_AT_80
@@ -1100,6 +1103,8 @@ def column_layout(total: int) -> list[tuple[str, str, int]]:
         template, spare = TEMPLATE_WIDTH, spare - TEMPLATE_WIDTH - 2
     if spare >= PROGRESS_FULL - progress:
         progress, spare = PROGRESS_FULL, spare - (PROGRESS_FULL - progress)
+    grow = min(spare, TITLE_ROOMY - title)
+    title, spare = title + grow, spare - grow
     grow = min(spare, TAGS_MAX - tags)
     tags, spare = tags + grow, spare - grow
     title += spare
