@@ -1073,7 +1073,7 @@ TITLE_AT_80 = 40
 TITLE_ROOMY = 56
 #: What each other column needs at least, and the widths they grow to.
 PROGRESS_COMPACT, PROGRESS_FULL = 9, 13
-TAGS_MIN, TAGS_MID, TAGS_MAX = 9, 16, 24
+TAGS_MIN, TAGS_MID, TAGS_MAX = 9, 20, 24
 TEMPLATE_WIDTH = 14
 UPDATED_WIDTH = 11  # "30 Nov 2023"
 #: Cells around the columns: the table's border, and its scrollbar (1 cell, see tcss).
