@@ -358,6 +358,9 @@ class CaseListScreen(Screen[None]):
         #: What the case folders looked like at the last poll (see :func:`_folder_stamp`).
         self._folder_stamp: object = None
         self._polls_skipped = 0
+        #: :attr:`summaries` by id, and the list it was built from.
+        self._by_id: dict[str, CaseSummary] = {}
+        self._by_id_of: list[CaseSummary] | None = None
         #: The screen the last action pushed, until it has mounted.
         self._pushed: AwaitMount | None = None
 
@@ -503,8 +506,11 @@ class CaseListScreen(Screen[None]):
         now = self.coprod.clock()
         table = self.query_one(CaseTable)
         for summary in fill.rows[: fill.done]:
+            before = fill.times.get(summary.id, "")
+            if not before.endswith(AGING):
+                break  # a date: this row and every older one below it stay as they are
             text = relative_time(summary.updated, now)
-            if fill.times.get(summary.id) != text:
+            if before != text:
                 fill.times[summary.id] = text
                 with contextlib.suppress(Exception):
                     table.update_cell(summary.id, "updated", _time_cell(text))
@@ -701,11 +707,13 @@ class CaseListScreen(Screen[None]):
         return cast("str | None", key.value)
 
     def selected_summary(self) -> CaseSummary | None:
+        """The highlighted case's summary (by id: asked for every binding on every move)."""
         case_id = self.selected_case_id()
-        for summary in self.summaries or []:
-            if summary.id == case_id:
-                return summary
-        return None
+        summaries = self.summaries or []
+        if self._by_id_of is not summaries:
+            self._by_id = {summary.id: summary for summary in summaries}
+            self._by_id_of = summaries
+        return self._by_id.get(case_id) if case_id is not None else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Row actions are shown dimmed when there is no case to act on."""
@@ -1011,6 +1019,9 @@ POLL_SECONDS = 1.5
 FULL_POLL_EVERY = 20
 #: Seconds between re-renderings of the relative times.
 AGE_SECONDS = 15.0
+#: Endings of the relative times that change as time passes; the list is
+#: newest first, so aging stops at the first row showing a date.
+AGING = ("now", "ago", "yesterday")
 
 
 @dataclass
