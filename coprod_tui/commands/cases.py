@@ -71,6 +71,13 @@ def register(commands: argparse._SubParsersAction) -> None:  # noqa: SLF001
     restore.add_argument("revision", metavar="REV", type=_revision, help="revision number")
     restore.set_defaults(func=cmd_restore)
 
+    purge = commands.add_parser(
+        "purge", help="delete cases for good, with their history and conflict copies"
+    )
+    purge.add_argument("cases", metavar="CASE", nargs="+", help="case ids or prefixes (or trashed)")
+    purge.add_argument("--yes", action="store_true", help="do not ask (for scripts)")
+    purge.set_defaults(func=cmd_purge)
+
     doctor = commands.add_parser("doctor", help="check the store (and repair it)")
     doctor.add_argument("--repair", action="store_true", help="fix what can be fixed safely")
     doctor.add_argument(
@@ -449,6 +456,52 @@ def cmd_restore(args: argparse.Namespace) -> int:
         f"restored revision {args.revision} of {case_id[:8]} as revision {restored.revision} "
         "(the previous version is kept in its history)"
     )
+    return 0
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    """Erase cases on request: asks first on a terminal, refuses to guess without one."""
+    store = _open_store(args)
+    ids = list(dict.fromkeys(store.resolve_id(given, include_trashed=True) for given in args.cases))
+    summaries = store.list_cases(include_trashed=True)
+    titles = {s.id: s.title for s in summaries}
+
+    def named(case_id: str) -> str:
+        return f"{case_id[:8]} “{_line(titles.get(case_id, '')) or '(untitled)'}”"
+
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UserInputError(
+                "purge deletes for good and standard input is not a terminal to ask on; "
+                "add --yes to confirm"
+            )
+        copies = [s.id for s in summaries if s.conflict_of in ids and s.id not in ids]
+        print(
+            f"{len(ids)} case(s) will be deleted for good, with their history"
+            + (
+                f" and {len(copies)} conflict cop{'y' if len(copies) == 1 else 'ies'}:"
+                if copies
+                else ":"
+            ),
+            file=sys.stderr,
+        )
+        for case_id in ids:
+            print(f"  {named(case_id)}", file=sys.stderr)
+        for case_id in copies:
+            print(f"  {named(case_id)} (conflict copy)", file=sys.stderr)
+        print("Delete them for good? This cannot be undone. [y/N] ", end="", file=sys.stderr)
+        sys.stderr.flush()
+        if sys.stdin.readline().strip().lower() not in ("y", "yes"):
+            _out("nothing was deleted")
+            return 0
+    done: set[str] = set()
+    for case_id in ids:
+        if case_id in done:
+            continue  # went as a conflict copy of one named before it
+        for removed in store.purge(case_id):
+            done.add(removed)
+            copy = "" if removed == case_id else " (conflict copy)"
+            _out(f"purged {named(removed)}{copy}")
     return 0
 
 

@@ -198,11 +198,12 @@ class Catalog:
 
     # --- the listers' side -------------------------------------------------------------
 
-    def scan(self, *, use_cache: bool = True) -> list[CaseSummary]:
+    def scan(self, *, use_cache: bool = True, compact: bool = False) -> list[CaseSummary]:
         """Every case (active and trashed), checked against the case files.
 
         ``use_cache=False`` re-reads every case file and writes a fresh
-        snapshot (``coprod doctor``).
+        snapshot (``coprod doctor``); ``compact`` writes a fresh snapshot and
+        empties the journal whatever their size (see :meth:`rewrite`).
         """
         started = time.time_ns()
         cached, journal_bytes, snapshot_ok = (
@@ -254,7 +255,7 @@ class Catalog:
                     fresh_rows[case_id] = row
                     learned.append([area, case_id, *row])
         rebuild = not snapshot_ok and any(fresh.values())
-        if rebuild or journal_bytes > COMPACT_BYTES or len(learned) > 1000:
+        if compact or rebuild or journal_bytes > COMPACT_BYTES or len(learned) > 1000:
             self._compact(fresh, started)
         elif learned:
             with contextlib.suppress(OSError):
@@ -267,6 +268,14 @@ class Catalog:
             order += [key for key in rows if key not in cached[area]]
             summaries += [_to_summary(key, rows[key], trashed=trashed) for key in order]
         return summaries
+
+    def rewrite(self) -> None:
+        """Fold everything into a fresh snapshot now, from the files as they are.
+
+        After a purge: the rows of removed cases (their titles) are gone from
+        both ``catalog.json`` and the journal, not just ignored.
+        """
+        self.scan(compact=True)
 
     def _read_cached(self) -> tuple[Rows, int, bool]:
         """Snapshot rows with the journal applied, the journal's size, and whether

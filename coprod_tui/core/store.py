@@ -645,8 +645,89 @@ class CaseStore:
             if not dst.parent.exists():
                 self._make_folder(dst.parent)
             os.replace(src, dst)
+            if to_trash:
+                _stamp_deletion(dst)
             fsync_dir(dst.parent)
             fsync_dir(src.parent)
+
+    def list_trash_by_deletion(self) -> list[tuple[CaseSummary, float]]:
+        """Trashed cases with when they were deleted (epoch seconds), last deleted first.
+
+        The deletion time is the trash file's modification time, which
+        :meth:`trash` sets when it moves the file (a rename keeps the old
+        one). It lives with the file, so it survives a rebuilt catalog, a copied
+        store and a restart; for a file trashed before this was recorded it is
+        the time of its last save, the best there is. One ``lstat`` per case.
+        """
+        found: list[tuple[CaseSummary, float]] = []
+        for summary in self.list_trash():
+            try:
+                deleted = os.lstat(self._trash_path(summary.id)).st_mtime
+            except OSError:
+                continue  # restored or purged meanwhile
+            found.append((summary, deleted))
+        found.sort(key=lambda item: (item[1], item[0].id), reverse=True)
+        return found
+
+    def purge(self, case_id: str) -> list[str]:
+        """Remove a case for good, active or trashed; returns the ids removed.
+
+        Goes with it: its history folder, its copies in ``damaged/``, leftover
+        temp files of its writers, and its conflict copies (cases whose
+        ``conflict_of`` is this id, and theirs, with their histories). Each
+        case's files are removed under its lock, its file last, so a purge
+        cut short leaves the case listed and can simply be run again. The
+        catalog is rewritten at the end, so no row of a removed case (its
+        title) survives in ``catalog.json`` or the journal. Only the lock file
+        stays: it holds nothing, and removing it could let two writers in.
+        What purge cannot reach (backups, exports, snapshots) is in the README.
+        """
+        self._check_id(case_id)
+        removed: list[str] = []
+        with self._guard("delete the case for good"):
+            copies: dict[str, list[str]] = {}
+            for summary in self._catalog.scan():
+                if isinstance(summary.conflict_of, str):
+                    copies.setdefault(summary.conflict_of, []).append(summary.id)
+            self._purge_one(case_id, copies, removed)
+            self._catalog.rewrite()
+        return removed
+
+    def _purge_one(self, case_id: str, copies: dict[str, list[str]], removed: list[str]) -> None:
+        """Purge one case and (first) its conflict copies; ``removed`` collects ids."""
+        removed.append(case_id)
+        with self._locked(case_id):
+            files = [
+                path
+                for path in (self._case_path(case_id), self._trash_path(case_id))
+                if os.path.lexists(path)
+            ]
+            history = self.path / "history" / case_id
+            aside = _entries(self.path / "damaged", lambda name: case_id in name)
+            if len(removed) == 1 and not files and not os.path.lexists(history) and not aside:
+                raise CaseNotFound(f"no case with id {case_id!r} (see 'coprod list')")
+            for copy_id in copies.get(case_id, []):
+                if copy_id not in removed:
+                    self._purge_one(copy_id, copies, removed)
+            if os.path.islink(history) or os.path.isfile(history):
+                os.unlink(history)  # never follow a link out of the store
+            elif os.path.isdir(history):
+                import shutil
+
+                shutil.rmtree(history)  # does not follow links inside either
+            temp_prefix = f".{case_id}.json."
+            for folder, _trashed in folders_to_scan(self.path):
+                for temp in _entries(folder, lambda name: name.startswith(temp_prefix)):
+                    os.unlink(temp)
+            for path in aside:
+                os.unlink(path)
+            for path in files:
+                os.unlink(path)
+            touched = {self.path / "history", self.path / "damaged", *(p.parent for p in files)}
+            for folder in touched:
+                if os.path.isdir(folder):
+                    fsync_dir(folder)
+        self._snapshotted.pop(case_id, None)
 
     # --- history ---------------------------------------------------------------------
 
@@ -822,6 +903,26 @@ class CaseStore:
         self._history.file_mode = self.policy.file_mode
         self._history.dir_mode = self.policy.dir_mode
         return messages
+
+
+def _stamp_deletion(path: Path) -> None:
+    """Set a just-trashed file's modification time to now, durably (the deletion time)."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags)
+    try:
+        os.utime(fd)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _entries(folder: Path, wanted: Callable[[str], bool]) -> list[Path]:
+    """The entries of ``folder`` whose names pass ``wanted`` (none if there is no folder)."""
+    try:
+        names = os.listdir(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return [folder / name for name in names if wanted(name)]
 
 
 def _with_revision(case: Case) -> dict[str, Any]:

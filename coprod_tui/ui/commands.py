@@ -89,6 +89,18 @@ class CoprodCommands(Provider):
         yield from self._case_list_commands()
         yield PaletteCommand("Help", app.action_help, "Keys of this screen and the template (F1)")
         yield PaletteCommand("Trash", app.action_trash, "Deleted cases; restore one")
+        if hasattr(screen, "action_empty_trash"):
+            yield PaletteCommand(
+                "Empty trash",
+                screen.action_empty_trash,
+                "Delete every case in the trash for good (asks first)",
+            )
+        if hasattr(screen, "action_purge"):
+            yield PaletteCommand(
+                "Delete for good",
+                screen.action_purge,
+                "Delete the selected trashed case for good (d, asks first)",
+            )
 
     def _case_list_commands(self) -> Iterator[PaletteCommand]:
         """On the case list: what can be done to the selected case."""

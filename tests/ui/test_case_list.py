@@ -174,7 +174,7 @@ async def test_cases_are_listed_with_progress_and_tags(app_factory, make_case, s
         text = screen_text(app)
         assert "Sven, 81: the pill box" in text
         assert "███░░░░░░ 3/9" in text
-        assert "batalden-primary-care" in text
+        assert "English" in text  # the template's short name (its language)
 
 
 async def test_enter_opens_the_selected_case(app_factory, make_case):

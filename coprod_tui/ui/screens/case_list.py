@@ -21,12 +21,15 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
+import time
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.actions import parse as parse_action
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -42,6 +45,7 @@ from textual.widgets.data_table import RowDoesNotExist
 from coprod_tui.core.case import Case, new_case, new_case_id, normalise_tags
 from coprod_tui.core.errors import CoprodError
 from coprod_tui.core.store import CaseSummary
+from coprod_tui.core.store_layout import folders_to_scan
 from coprod_tui.core.text_safety import printable
 from coprod_tui.ui.typeahead import HoldsTypeAhead, hand_on
 
@@ -59,21 +63,25 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 # -- formatting (pure, so tests can pin them down) ------------------------------------
 
 
-def progress_cell(filled: int, total: int) -> Text:
+def progress_cell(filled: int, total: int, width: int | None = None) -> Text:
     """A compact bar (see :func:`_progress_bar`), a fresh copy for each row."""
-    return _progress_bar(filled, total).copy()
+    return _progress_bar(filled, total, width).copy()
 
 
 @functools.lru_cache(maxsize=256)
-def _progress_bar(filled: int, total: int) -> Text:
+def _progress_bar(filled: int, total: int, width: int | None = None) -> Text:
     """A compact bar, one cell per section: ``█████░░░░ 5/9``.
 
     Block elements render in every common terminal font, and the two glyphs
     differ in shape as well as colour, so the bar still reads in NO_COLOR.
+    Given a ``width`` (a narrow screen), the bar gets fewer cells so that the
+    count, the part that matters, always fits: ``███░░ 5/9``.
     """
     total = max(total, 0)
     filled = max(0, min(filled, total))
     cells = total if total <= 12 else 10
+    if width is not None:
+        cells = max(1, min(cells, width - len(f" {filled}/{total}")))
     done = round(cells * filled / total) if total else 0
     return Text.assemble(
         (FILLED * done, "green"),
@@ -142,6 +150,12 @@ def plain(text: str) -> str:
     return text if text.isprintable() else printable(text, keep_newlines=False)
 
 
+#: The markers at the start of a title cell: first, and short, so that no
+#: column width can cut them (a long title is cut at its end instead).
+DAMAGED_MARKER = " damaged "
+CONFLICT_MARKER = " ⚠ copy "
+
+
 def title_cell(summary: CaseSummary) -> Text:
     """The title, marked when the case is damaged or a conflict copy.
 
@@ -149,12 +163,72 @@ def title_cell(summary: CaseSummary) -> Text:
     """
     title = plain(summary.title) or f"(case {summary.id[:8]})"
     if summary.damaged:
-        marker = (" damaged ", "bold white on red")
+        marker = (DAMAGED_MARKER, "bold white on red")
     elif summary.conflict_of:
-        marker = (" conflict copy ", "bold black on yellow")
+        marker = (CONFLICT_MARKER, "bold black on yellow")
     else:
         return Text(title, no_wrap=True, overflow="ellipsis")
     return Text.assemble(marker, " ", title, no_wrap=True, overflow="ellipsis")
+
+
+#: Language codes shown by name in the template column (others as the code).
+LANGUAGE_NAMES = {"en": "English", "sv": "svenska", "da": "dansk", "nb": "norsk", "fi": "suomi"}
+
+
+def template_labels(templates: list[tuple[str, str]]) -> dict[str, str]:
+    """A short name for each installed template, from ``(id, language)`` pairs.
+
+    The part of the id that every installed template shares says nothing
+    (``batalden-primary-care`` and ``batalden-primary-care-sv``), and neither
+    does a language suffix: what is left, with the language, tells them
+    apart. With only the shipped templates that is the language alone
+    ("English", "svenska"); a team's own ``discharge-planning`` shows as
+    ``discharge-planning`` (with its language when another template has the same name).
+    A template on its own is shown by its language.
+    """
+    parts = {tid: _without_language(tid, language).split("-") for tid, language in templates}
+    common = 0
+    for words in zip(*parts.values(), strict=False):
+        if len(set(words)) != 1:
+            break
+        common += 1
+    bases = {tid: "-".join(words[common:]) for tid, words in parts.items()}
+    labels = {}
+    for tid, language in templates:
+        base = bases[tid]
+        if not base:
+            labels[tid] = LANGUAGE_NAMES.get(language, language) or tid
+        elif sum(1 for other in bases.values() if other == base) > 1:
+            labels[tid] = f"{base}-{language}"  # short_id keeps the language tail
+        else:
+            labels[tid] = base
+    return labels
+
+
+def _without_language(template_id: str, language: str) -> str:
+    suffix = f"-{language}"
+    return template_id[: -len(suffix)] if language and template_id.endswith(suffix) else template_id
+
+
+def neighbour(selected: str | None, shown: list[str], remaining: set[str]) -> str | None:
+    """The row to highlight once ``selected`` may be gone: itself, else the next, else the previous.
+
+    ``shown`` is the order the rows had, ``remaining`` the ids still there. A
+    deleted case's highlight thus moves to the case that took its row, never
+    back to the first one, so pressing Delete again never hits a stranger.
+    """
+    if selected is None or selected in remaining:
+        return selected
+    if selected not in shown:
+        return None
+    at = shown.index(selected)
+    for case_id in shown[at + 1 :]:
+        if case_id in remaining:
+            return case_id
+    for case_id in reversed(shown[:at]):
+        if case_id in remaining:
+            return case_id
+    return None
 
 
 def matches(summary: CaseSummary, query: str) -> bool:
@@ -199,11 +273,24 @@ class CaseTable(HoldsTypeAhead, DataTable[Any]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "screen.typed('open_case')", "Open", tooltip="Open the selected case"),
+        # DataTable's own Home/End scroll sideways, which a row table never needs.
+        Binding("home", "first_row", "First case", show=False),
+        Binding("end", "last_row", "Last case", show=False),
     ]
 
     DEFAULT_CSS = """
-    CaseTable { height: 1fr; }
+    CaseTable { height: 1fr; scrollbar-size-vertical: 1; }
     """
+
+    def action_first_row(self) -> None:
+        self.action_scroll_top()
+
+    def action_last_row(self) -> None:
+        """The last case, even while later rows are still being added."""
+        screen = self.screen
+        if isinstance(screen, CaseListScreen):
+            screen.finish_filling()
+        self.action_scroll_bottom()
 
     def key_opens_something(self, key: str) -> bool:
         screen = self.screen
@@ -258,9 +345,22 @@ class CaseListScreen(Screen[None]):
         super().__init__()
         #: The catalog as last read (``None`` before the first read or after a failure).
         self.summaries: list[CaseSummary] | None = None
-        self._width_class = ""
+        self._layout: list[tuple[str, str, int]] = []
         self._suspended = False
         self._fill_generation = 0
+        self._fill: _Fill | None = None
+        #: Case ids in table order, as last filled (to find a vanished row's neighbour).
+        self._shown: list[str] = []
+        #: The case to highlight at the next fill (a new case, the case just open).
+        self._wanted: str | None = None
+        #: Bumped by every read of the catalog; a poll that started earlier is stale.
+        self._read_generation = 0
+        #: What the case folders looked like at the last poll (see :func:`_folder_stamp`).
+        self._folder_stamp: object = None
+        self._polls_skipped = 0
+        #: :attr:`summaries` by id, and the list it was built from.
+        self._by_id: dict[str, CaseSummary] = {}
+        self._by_id_of: list[CaseSummary] | None = None
         #: The screen the last action pushed, until it has mounted.
         self._pushed: AwaitMount | None = None
 
@@ -288,6 +388,8 @@ class CaseListScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#filter-bar").display = False
         self.refresh_cases()
+        self.set_interval(POLL_SECONDS, self._poll, name="follow the store")
+        self.set_interval(AGE_SECONDS, self.age_times, name="age the times")
 
     def on_screen_suspend(self) -> None:
         self._suspended = True
@@ -305,14 +407,19 @@ class CaseListScreen(Screen[None]):
         # Below 100 columns the palette hint makes room so Quit and Help still fit
         # (Ctrl+P is in the greeting and in help).
         self.query_one(Footer).show_command_palette = event.size.width >= 100
-        width_class = _width_class(event.size.width)
-        if width_class != self._width_class and self.summaries is not None:
+        if column_layout(event.size.width) != self._layout and self.summaries is not None:
             self._rebuild_table()
 
     # -- reading the store ------------------------------------------------------------
 
     def refresh_cases(self) -> None:
-        """Re-read the catalog and redraw, keeping the selection where it was."""
+        """Re-read the catalog and redraw, keeping the highlight on the same case.
+
+        Used right after this window changed the store (a new case, a
+        delete), so the change shows at once. Changes made elsewhere are
+        picked up by :meth:`_poll`, off the event loop.
+        """
+        self._read_generation += 1
         try:
             summaries = self.coprod.store.list_cases()
         except CoprodError as error:
@@ -324,6 +431,92 @@ class CaseListScreen(Screen[None]):
         self._rebuild_table()
         self.post_message(self.CasesChanged(len(self.summaries)))
 
+    # -- following other windows and the CLI -------------------------------------------
+
+    class CatalogRead(Message):
+        """A poll's reading of the catalog (posted from the worker thread)."""
+
+        def __init__(self, generation: int, summaries: list[CaseSummary] | None) -> None:
+            super().__init__()
+            self.generation = generation
+            #: ``None``: nothing changed since the list was last read.
+            self.summaries = summaries
+
+    def _poll(self) -> None:
+        """Every :data:`POLL_SECONDS`: look for changes made by other windows and the CLI.
+
+        Only while the list is on screen (coming back from anywhere re-reads
+        it anyway), and only when a case folder changed since the last look,
+        or every :data:`FULL_POLL_EVERY` polls in case a file was edited in place.
+        """
+        if self.app.screen is not self or self.summaries is None:
+            return
+        stamp = _folder_stamp(getattr(self.coprod.store, "path", None))
+        self._polls_skipped += 1
+        if (
+            stamp is not None
+            and stamp == self._folder_stamp
+            and self._polls_skipped < FULL_POLL_EVERY
+        ):
+            return
+        self._folder_stamp = stamp
+        self._polls_skipped = 0
+        self._read_catalog(self._read_generation, self.summaries)
+
+    @work(thread=True, exclusive=True, group="catalog", exit_on_error=False)
+    def _read_catalog(self, generation: int, known: list[CaseSummary]) -> None:
+        """Read and sort the catalog in a thread; post it only if it changed."""
+        try:
+            summaries = sorted(self.coprod.store.list_cases(), key=_sort_key, reverse=True)
+        except CoprodError:
+            return  # the next poll tries again; an action's refresh reports it
+        self.post_message(self.CatalogRead(generation, None if summaries == known else summaries))
+
+    @on(CatalogRead)
+    def _catalog_read(self, event: CatalogRead) -> None:
+        event.stop()
+        if event.generation != self._read_generation or event.summaries is None:
+            return  # unchanged, or this window re-read it since the poll began
+        old = {summary.id: summary for summary in self.summaries or []}
+        self.summaries = event.summaries
+        visible = self.visible_summaries()
+        if [summary.id for summary in visible] == self._shown and self._fill_complete():
+            self._update_rows([s for s in visible if old.get(s.id) != s])
+        else:
+            self._rebuild_table()
+        self.post_message(self.CasesChanged(len(self.summaries)))
+
+    def _update_rows(self, changed: list[CaseSummary]) -> None:
+        """Redraw the cells of rows whose summary changed (same rows, same order)."""
+        fill = self._fill
+        if fill is None:
+            return
+        table = self.query_one(CaseTable)
+        for summary in changed:
+            cells = self._cells(summary, fill, self.coprod.clock())
+            for (_label, key, _width), cell in zip(fill.layout, cells, strict=True):
+                with contextlib.suppress(Exception):  # the row went meanwhile
+                    table.update_cell(summary.id, key, cell)
+
+    def age_times(self) -> None:
+        """Re-render the "Updated" cells whose text changed: "just now" becomes "3 min ago"."""
+        fill = self._fill
+        if fill is None or self.app.screen is not self:
+            return
+        now = self.coprod.clock()
+        table = self.query_one(CaseTable)
+        for summary in fill.rows[: fill.done]:
+            before = fill.times.get(summary.id, "")
+            if not before.endswith(AGING):
+                break  # a date: this row and every older one below it stay as they are
+            text = relative_time(summary.updated, now)
+            if before != text:
+                fill.times[summary.id] = text
+                with contextlib.suppress(Exception):
+                    table.update_cell(summary.id, "updated", _time_cell(text))
+
+    # -- filling the table ------------------------------------------------------------
+
     def visible_summaries(self) -> list[CaseSummary]:
         """The cases the filter lets through, in table order."""
         summaries = self.summaries or []
@@ -334,32 +527,58 @@ class CaseListScreen(Screen[None]):
     def watch_filter_text(self) -> None:
         self._rebuild_table()
 
+    def _target(self, visible: list[CaseSummary]) -> str | None:
+        """The case to highlight after a rebuild.
+
+        The one asked for (a new case), else the one highlighted now; if that
+        one is gone (deleted here or elsewhere, or filtered out), its
+        neighbour: the next row it had, else the previous one. Never simply row 1.
+        """
+        ids = {summary.id for summary in visible}
+        wanted, self._wanted = self._wanted, None
+        if wanted in ids:
+            return wanted
+        return neighbour(self.selected_case_id(), self._shown, ids)
+
     def _rebuild_table(self) -> None:
         """Redraw the table from :attr:`summaries` and the filter.
 
-        The first screenful of rows is added at once; the rest follow in
-        batches after each paint, so a store with thousands of cases shows
-        its newest cases immediately instead of after every row is built.
+        The first screenful of rows (and every row down to the highlighted
+        case) is added at once; the rest follow in batches after each paint,
+        so a store with thousands of cases shows its newest cases immediately
+        instead of after every row is built.
         """
         table = self.query_one(CaseTable)
-        selected = self.selected_case_id()
-        width = self.app.size.width
-        self._width_class = _width_class(width)
-        widths = column_widths(width)
-        table.clear(columns=True)
-        for (label, key), column_width in zip(COLUMNS, widths, strict=True):
-            table.add_column(label, width=column_width, key=key)
         visible = self.visible_summaries()
+        target = self._target(visible)
+        self._layout = column_layout(self.app.size.width)
+        table.clear(columns=True)
+        for label, key, column_width in self._layout:
+            table.add_column(label, width=column_width, key=key)
         self._fill_generation += 1
-        fill = _Fill(self._fill_generation, visible, self.coprod.clock(), widths, selected)
-        self._add_rows(fill, FIRST_ROWS)
+        fill = _Fill(self._fill_generation, visible, self.coprod.clock(), self._layout, target)
+        self._fill = fill
+        self._shown = [summary.id for summary in visible]
+        first = FIRST_ROWS
+        if target is not None:
+            first = max(first, self._shown.index(target) + 1)
+        self._add_rows(fill, first)
         self._update_placeholders(visible)
         count = len(self.summaries or [])
         shown = f"{len(visible)} of {count}" if self.filter_text.strip() else f"{count}"
         self.sub_title = f"{shown} case{'s' if count != 1 else ''}"
         self.refresh_bindings()
 
-    def _add_rows(self, fill: _Fill, count: int) -> None:
+    def _fill_complete(self) -> bool:
+        return self._fill is not None and self._fill.done >= len(self._fill.rows)
+
+    def finish_filling(self) -> None:
+        """Add every row still waiting for its batch (End goes to the real last case)."""
+        fill = self._fill
+        if fill is not None and fill.generation == self._fill_generation:
+            self._add_rows(fill, len(fill.rows), more=False)
+
+    def _add_rows(self, fill: _Fill, count: int, *, more: bool = True) -> None:
         """Add the next ``count`` rows of ``fill`` unless a newer rebuild replaced it.
 
         Stops while another screen (the editor) is on top: typing must not
@@ -367,51 +586,65 @@ class CaseListScreen(Screen[None]):
         """
         if fill.generation != self._fill_generation:
             return
-        if fill.done and self.app.screen is not self:
+        if fill.done and self.app.screen is not self and more:
             return
         table = self.query_one(CaseTable)
         end = min(len(fill.rows), fill.done + count)
         for summary in fill.rows[fill.done : end]:
-            table.add_row(
-                *self._cells(summary, fill.now, fill.widths, fill.columns), key=summary.id
-            )
+            table.add_row(*self._cells(summary, fill), key=summary.id)
             if summary.id == fill.selected:
                 self._select(summary.id)
         fill.done = end
-        if end < len(fill.rows):
+        if end < len(fill.rows) and more:
             self.call_after_refresh(self._add_rows, fill, MORE_ROWS)
 
-    def _cells(
-        self,
-        summary: CaseSummary,
-        now: datetime,
-        widths: list[int],
-        columns: dict[str, tuple[frozenset[str], int, Text]],
-    ) -> list[Text]:
-        """One row; ``columns`` caches per template id what every row of it shares."""
-        shared = columns.get(summary.template_id)
+    def _template_labels(self) -> dict[str, str]:
+        try:
+            installed = [(t.id, t.language) for t in self.coprod.templates.all()]
+        except Exception:  # noqa: BLE001 - no labels only costs the short names
+            installed = []
+        return template_labels(installed)
+
+    def _cells(self, summary: CaseSummary, fill: _Fill, now: datetime | None = None) -> list[Text]:
+        """One row; ``fill.columns`` caches per template id what every row of it shares."""
+        widths = {key: width for _label, key, width in fill.layout}
+        shared = fill.columns.get(summary.template_id)
         if shared is None:
             template = self.coprod.template_for(summary.template_id)
+            width = widths.get("template", TEMPLATE_WIDTH)
             if template is not None:
-                label = Text(short_id(plain(template.id), widths[1]), no_wrap=True)
+                if fill.labels is None:
+                    fill.labels = self._template_labels()
+                name = fill.labels.get(template.id, template.id)
+                label = Text(short_id(plain(name), width), no_wrap=True)
                 shared = (frozenset(template.section_ids()), len(template.sections), label)
             else:
-                label = Text(short_id(plain(summary.template_id), widths[1]), style="italic")
+                label = Text(short_id(plain(summary.template_id), width), style="italic")
                 shared = (frozenset(), -1, label)
-            columns[summary.template_id] = shared
+            fill.columns[summary.template_id] = shared
         known, total, template_text = shared
+        compact = widths["progress"] if widths["progress"] < PROGRESS_FULL else None
         if total >= 0:
-            progress = progress_cell(sum(1 for s in summary.filled if s in known), total)
+            filled = sum(1 for s in summary.filled if s in known)
+            progress = progress_cell(filled, total, compact)
         else:  # template not installed: count what is there
-            progress = progress_cell(len(summary.filled), len(summary.filled))
+            progress = progress_cell(len(summary.filled), len(summary.filled), compact)
         tags = Text(
             ", ".join(plain(tag) for tag in summary.tags),
             no_wrap=True,
             overflow="ellipsis",
             style="italic",
         )
-        updated = Text(relative_time(summary.updated, now), no_wrap=True)
-        return [title_cell(summary), template_text, progress, tags, updated]
+        time_text = relative_time(summary.updated, fill.now if now is None else now)
+        fill.times[summary.id] = time_text
+        cells = {
+            "title": title_cell(summary),
+            "template": template_text,
+            "progress": progress,
+            "tags": tags,
+            "updated": _time_cell(time_text),
+        }
+        return [cells[key] for _label, key, _width in fill.layout]
 
     def _update_placeholders(self, visible: list[CaseSummary]) -> None:
         table = self.query_one(CaseTable)
@@ -474,11 +707,13 @@ class CaseListScreen(Screen[None]):
         return cast("str | None", key.value)
 
     def selected_summary(self) -> CaseSummary | None:
+        """The highlighted case's summary (by id: asked for every binding on every move)."""
         case_id = self.selected_case_id()
-        for summary in self.summaries or []:
-            if summary.id == case_id:
-                return summary
-        return None
+        summaries = self.summaries or []
+        if self._by_id_of is not summaries:
+            self._by_id = {summary.id: summary for summary in summaries}
+            self._by_id_of = summaries
+        return self._by_id.get(case_id) if case_id is not None else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Row actions are shown dimmed when there is no case to act on."""
@@ -590,6 +825,7 @@ class CaseListScreen(Screen[None]):
         """Open a case in the editor and wait until keys typed now would land there."""
         from coprod_tui.ui.screens.case_editor import CaseEditorScreen
 
+        self._wanted = case_id  # highlighted when the editor closes
         self.coprod.open_case(case_id)
         editor = self.app.screen
         if isinstance(editor, CaseEditorScreen):
@@ -634,6 +870,7 @@ class CaseListScreen(Screen[None]):
         except CoprodError as error:
             self.coprod.notify_error(error, title="Case not created")
             return
+        self._wanted = stored.id
         self.refresh_cases()
         await self._open(stored.id)
 
@@ -711,8 +948,8 @@ class CaseListScreen(Screen[None]):
         except CoprodError as error:
             self.coprod.notify_error(error, title="Duplicate failed")
             return
+        self._wanted = stored.id
         self.refresh_cases()
-        self._select(stored.id)
         self.notify(f"Duplicated as “{plain(stored.title)}”", markup=False, timeout=4)
 
     def action_delete(self) -> None:
@@ -747,9 +984,15 @@ class CaseListScreen(Screen[None]):
         )
 
     def action_trash(self) -> None:
-        from coprod_tui.ui.screens.dialogs import TrashScreen
+        from coprod_tui.ui.screens.trash import TrashScreen
 
         self.app.push_screen(TrashScreen())
+
+    def action_empty_trash(self) -> None:
+        """Open the trash and ask whether to delete everything in it for good."""
+        from coprod_tui.ui.screens.trash import TrashScreen
+
+        self.app.push_screen(TrashScreen(ask_to_empty=True))
 
     def action_copy_id(self) -> None:
         case_id = self.selected_case_id()
@@ -770,6 +1013,17 @@ FIRST_ROWS = 100
 MORE_ROWS = 500
 
 
+#: Seconds between looks for changes made by other windows and the CLI ...
+POLL_SECONDS = 1.5
+#: ... and a full read of the catalog every this many looks, whatever the folders say.
+FULL_POLL_EVERY = 20
+#: Seconds between re-renderings of the relative times.
+AGE_SECONDS = 15.0
+#: Endings of the relative times that change as time passes; the list is
+#: newest first, so aging stops at the first row showing a date.
+AGING = ("now", "ago", "yesterday")
+
+
 @dataclass
 class _Fill:
     """One pass of filling the table: which rows, how far, and what to reselect."""
@@ -777,10 +1031,42 @@ class _Fill:
     generation: int
     rows: list[CaseSummary]
     now: datetime
-    widths: list[int]
+    layout: list[tuple[str, str, int]]
     selected: str | None
     done: int = 0
     columns: dict[str, tuple[frozenset[str], int, Text]] = field(default_factory=dict)
+    #: Template id -> short name (read once per fill, when first needed).
+    labels: dict[str, str] | None = None
+    #: Case id -> the relative time its row shows (to re-render only what aged).
+    times: dict[str, str] = field(default_factory=dict)
+
+
+def _time_cell(text: str) -> Text:
+    return Text(text, no_wrap=True)
+
+
+def _folder_stamp(root: object) -> tuple[tuple[int, int], ...] | None:
+    """The case folders' inode and mtime: a save, create, trash or purge changes them.
+
+    Every change to a case replaces or moves a file (see ``core.storage``), which
+    touches its folder. ``None`` (look anyway) for a store without folders, or
+    one whose folders changed so recently that a second change might share the
+    timestamp.
+    """
+    if not isinstance(root, Path):
+        return None
+    stamps = []
+    now = time.time_ns()
+    for folder, _trashed in folders_to_scan(root):
+        try:
+            info = os.stat(folder)
+        except OSError:
+            stamps.append((0, 0))
+            continue
+        if now - info.st_mtime_ns < 2_500_000_000:
+            return None
+        stamps.append((info.st_ino, info.st_mtime_ns))
+    return tuple(stamps)
 
 
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -791,17 +1077,56 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("Updated", "updated"),
 )
 
+#: The title's share of a standard 80-column terminal: a 40-character title
+#: shows whole there; the other columns keep what they need to be read.
+TITLE_AT_80 = 40
+#: Past this the tags may grow again before the title takes the rest.
+TITLE_ROOMY = 56
+#: What each other column needs at least, and the widths they grow to.
+PROGRESS_COMPACT, PROGRESS_FULL = 9, 13
+TAGS_MIN, TAGS_MID, TAGS_MAX = 9, 20, 24
+TEMPLATE_WIDTH = 14
+UPDATED_WIDTH = 11  # "30 Nov 2023"
+#: Cells around the columns: the table's border, and its scrollbar (1 cell, see tcss).
+FRAME = 3
 
-def _width_class(width: int) -> str:
-    return "narrow" if width < 100 else "wide"
+
+def column_layout(total: int) -> list[tuple[str, str, int]]:
+    """(label, key, width) of each column for a screen ``total`` cells wide.
+
+    The title takes the free width. At 80 columns it gets 40 cells next to a
+    compact progress bar, the tags and the time; below that it shrinks
+    (never under 16); above it the tags grow first, then the template
+    column appears (a short name, see :func:`template_labels`), then the full
+    progress bar, then the title to :data:`TITLE_ROOMY`, then the tags again,
+    and every cell left goes to the title.
+    """
+    free = total - FRAME  # each column costs its width plus one cell of padding each side
+    title = TITLE_AT_80
+    progress, tags, template = PROGRESS_COMPACT, TAGS_MIN, 0
+    spare = free - (title + progress + tags + UPDATED_WIDTH + 2 * 4)
+    if spare < 0:
+        title = max(16, title + spare)
+        spare = 0
+    grow = min(spare, TAGS_MID - tags)
+    tags, spare = tags + grow, spare - grow
+    if spare >= TEMPLATE_WIDTH + 2:
+        template, spare = TEMPLATE_WIDTH, spare - TEMPLATE_WIDTH - 2
+    if spare >= PROGRESS_FULL - progress:
+        progress, spare = PROGRESS_FULL, spare - (PROGRESS_FULL - progress)
+    grow = min(spare, TITLE_ROOMY - title)
+    title, spare = title + grow, spare - grow
+    grow = min(spare, TAGS_MAX - tags)
+    tags, spare = tags + grow, spare - grow
+    title += spare
+    widths = {"title": title, "template": template, "progress": progress, "tags": tags}
+    widths["updated"] = UPDATED_WIDTH
+    return [(label, key, widths[key]) for label, key in COLUMNS if widths[key]]
 
 
 def column_widths(total: int) -> list[int]:
-    """Column widths for a screen ``total`` cells wide (title takes the rest)."""
-    fixed = [12, 13, 12, 11] if total < 100 else [24, 13, 22, 11]
-    # Each column has one cell of padding each side; keep room for a scrollbar.
-    rest = total - sum(fixed) - 2 * (len(fixed) + 1) - 2
-    return [max(rest, 16), *fixed]
+    """The widths of :func:`column_layout` (title first)."""
+    return [width for _label, _key, width in column_layout(total)]
 
 
 def duplicate_case(case: Case, stamp: str) -> Case:

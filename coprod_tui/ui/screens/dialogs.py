@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import events, on
@@ -25,16 +25,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
-from coprod_tui.core.errors import CoprodError
 from coprod_tui.core.text_safety import printable
 from coprod_tui.ui.typeahead import HoldsTypeAhead, hand_on
 
 if TYPE_CHECKING:
-    from coprod_tui.core.store import CaseSummary
     from coprod_tui.core.template import Template
-    from coprod_tui.ui.app import CoprodApp
 
 
 def _plain(text: str) -> str:
@@ -234,75 +231,10 @@ class ConfirmDialog(Dialog):
         self.dismiss(False)
 
 
-class TrashScreen(Dialog):
-    """Deleted cases, newest first; Enter (or r) restores the selected one."""
+def __getattr__(name: str) -> Any:
+    """``TrashScreen`` moved to :mod:`coprod_tui.ui.screens.trash`; still found here."""
+    if name == "TrashScreen":
+        from coprod_tui.ui.screens.trash import TrashScreen
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Close"),
-        Binding("r", "restore", "Restore", tooltip="Put the selected case back in the list"),
-    ]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.trashed: list[CaseSummary] = []
-
-    @property
-    def coprod(self) -> CoprodApp:
-        return cast("CoprodApp", self.app)
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="trash") as box:
-            box.border_title = "Trash"
-            yield DataTable(id="trashed", cursor_type="row")
-            yield Static("The trash is empty.", id="empty")
-            yield Static(
-                Content.from_markup("[b]Enter[/b] or [b]r[/b] restores · [b]Esc[/b] closes"),
-                classes="hint",
-            )
-
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_column("Title", key="title")
-        table.add_column("Last edited", key="updated")
-        self.reload()
-        table.focus()
-
-    def reload(self) -> None:
-        """Re-read the trash from the store."""
-        table = self.query_one(DataTable)
-        table.clear()
-        try:
-            self.trashed = self.coprod.store.list_trash()
-        except CoprodError as error:
-            self.coprod.notify_error(error, title="Trash")
-            self.trashed = []
-        from coprod_tui.ui.screens.case_list import relative_time
-
-        now = self.coprod.clock()
-        for summary in sorted(self.trashed, key=lambda s: s.updated, reverse=True):
-            table.add_row(
-                Text(_plain(summary.title) or "(untitled)", no_wrap=True, overflow="ellipsis"),
-                Text(relative_time(summary.updated, now), no_wrap=True),
-                key=summary.id,
-            )
-        empty = not self.trashed
-        table.display = not empty
-        self.query_one("#empty", Static).display = empty
-
-    @on(DataTable.RowSelected)
-    def _selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        self.action_restore()
-
-    def action_restore(self) -> None:
-        table = self.query_one(DataTable)
-        if table.row_count == 0:
-            return
-        case_id = cast(str, table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
-        try:
-            self.coprod.store.untrash(case_id)
-        except CoprodError as error:
-            self.coprod.notify_error(error, title="Restore failed")
-            return
-        self.notify("Restored.", markup=False, timeout=3)
-        self.reload()
+        return TrashScreen
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

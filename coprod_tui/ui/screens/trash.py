@@ -1,0 +1,250 @@
+"""The trash: deleted cases, last deleted first; restore one, or delete for good.
+
+Deleting a case on the case list only moves it here. A person who asks for
+their data to be erased needs more, so this is where a case goes for good:
+"Delete for good" (``d``) for the highlighted case and "Empty trash" (``e``)
+for all of them, each behind a confirmation that says what goes (how many
+cases, with their history and conflict copies) and that it cannot be undone.
+Both use :meth:`CaseStore.purge <coprod_tui.core.store.CaseStore.purge>`.
+
+The highlight follows the same rule as on the case list: after a restore or
+a purge it moves to the neighbour (the next row, else the previous), never
+back to the first row.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import DataTable, Static
+from textual.widgets.data_table import RowDoesNotExist
+
+from coprod_tui.core.errors import CoprodError
+from coprod_tui.core.text_safety import printable
+from coprod_tui.ui.screens.case_list import neighbour, relative_time
+from coprod_tui.ui.screens.dialogs import ConfirmDialog, Dialog
+
+if TYPE_CHECKING:
+    from coprod_tui.core.store import CaseSummary
+    from coprod_tui.ui.app import CoprodApp
+
+
+def _plain(text: str) -> str:
+    return printable(text, keep_newlines=False)
+
+
+class TrashTable(DataTable[Any]):
+    """The trashed cases; Home and End go to the first and last one."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("home", "scroll_top", "First", show=False),
+        Binding("end", "scroll_bottom", "Last", show=False),
+    ]
+
+
+class TrashScreen(Dialog):
+    """Deleted cases, last deleted first; Enter (or r) restores the selected one."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Close"),
+        Binding("r", "restore", "Restore", tooltip="Put the selected case back in the list"),
+        Binding(
+            "d,delete",
+            "purge",
+            "Delete for good",
+            tooltip="Delete the selected case for good, with its history (asks first)",
+        ),
+        Binding(
+            "e",
+            "empty_trash",
+            "Empty trash",
+            tooltip="Delete every case in the trash for good (asks first)",
+        ),
+    ]
+
+    def __init__(self, *, ask_to_empty: bool = False) -> None:
+        super().__init__()
+        self.trashed: list[CaseSummary] = []
+        #: When each trashed case was deleted (epoch seconds), by id.
+        self.deleted_at: dict[str, float] = {}
+        self._ask_to_empty = ask_to_empty
+
+    @property
+    def coprod(self) -> CoprodApp:
+        return cast("CoprodApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="trash") as box:
+            box.border_title = "Trash"
+            yield TrashTable(id="trashed", cursor_type="row")
+            yield Static("The trash is empty.", id="empty")
+            yield Static(
+                Content.from_markup(
+                    "[b]Enter[/b]/[b]r[/b] restores · [b]d[/b] deletes for good · "
+                    "[b]e[/b] empties the trash · [b]Esc[/b] closes"
+                ),
+                classes="hint",
+            )
+
+    def on_mount(self) -> None:
+        table = self.query_one(TrashTable)
+        table.add_column("Title", key="title")
+        table.add_column("Deleted", key="deleted")
+        table.add_column("Last edited", key="updated")
+        self.reload()
+        table.focus()
+        if self._ask_to_empty:
+            self.action_empty_trash()
+
+    def reload(self) -> None:
+        """Re-read the trash, keeping the highlight on the same case or its neighbour."""
+        table = self.query_one(TrashTable)
+        selected = self.selected_case_id()
+        shown = [summary.id for summary in self.trashed]
+        try:
+            listing = self.coprod.store.list_trash_by_deletion()
+        except CoprodError as error:
+            self.coprod.notify_error(error, title="Trash")
+            listing = []
+        self.trashed = [summary for summary, _when in listing]
+        self.deleted_at = {summary.id: when for summary, when in listing}
+        table.clear()
+        now = self.coprod.clock()
+        for summary, when in listing:
+            deleted = datetime.fromtimestamp(when, UTC).isoformat()
+            table.add_row(
+                Text(_plain(summary.title) or "(untitled)", no_wrap=True, overflow="ellipsis"),
+                Text(relative_time(deleted, now), no_wrap=True),
+                Text(relative_time(summary.updated, now), no_wrap=True, style="dim"),
+                key=summary.id,
+            )
+        target = neighbour(selected, shown, set(self.deleted_at))
+        if target is not None:
+            with contextlib.suppress(RowDoesNotExist):
+                table.move_cursor(row=table.get_row_index(target), animate=False)
+        empty = not self.trashed
+        table.display = not empty
+        self.query_one("#empty", Static).display = empty
+        self.refresh_bindings()
+
+    def selected_case_id(self) -> str | None:
+        table = self.query_one(TrashTable)
+        if table.row_count == 0:
+            return None
+        try:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        except Exception:  # cursor outside the table
+            return None
+        return cast("str | None", key.value)
+
+    def selected_summary(self) -> CaseSummary | None:
+        case_id = self.selected_case_id()
+        return next((s for s in self.trashed if s.id == case_id), None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Restore and purge are dimmed when the trash is empty."""
+        if action in {"restore", "purge", "empty_trash"} and self.is_mounted and not self.trashed:
+            return None
+        return True
+
+    @on(DataTable.RowSelected)
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_restore()
+
+    def action_restore(self) -> None:
+        case_id = self.selected_case_id()
+        if case_id is None:
+            return
+        try:
+            self.coprod.store.untrash(case_id)
+        except CoprodError as error:
+            self.coprod.notify_error(error, title="Restore failed")
+            return
+        self.notify("Restored.", markup=False, timeout=3)
+        self.reload()
+
+    def _copies(self, case_ids: set[str]) -> int:
+        """How many conflict copies go with these cases (from the catalog)."""
+        try:
+            summaries = self.coprod.store.list_cases(include_trashed=True)
+        except CoprodError:
+            return 0
+        return sum(1 for s in summaries if s.conflict_of in case_ids and s.id not in case_ids)
+
+    def action_purge(self) -> None:
+        """Delete the highlighted case for good, after saying so."""
+        summary = self.selected_summary()
+        if summary is None:
+            return
+        copies = self._copies({summary.id})
+        also = f" and {copies} conflict cop{'y' if copies == 1 else 'ies'}" if copies else ""
+
+        def purge(confirmed: bool | None) -> None:
+            if confirmed:
+                self._purge([summary.id])
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "Delete for good?",
+                Content.assemble(
+                    "Delete “",
+                    (_plain(summary.title) or "(untitled)", "bold"),
+                    f"” for good, with its history{also}?\nThis cannot be undone.",
+                ),
+                confirm_label="Delete for good",
+            ),
+            purge,
+        )
+
+    def action_empty_trash(self) -> None:
+        """Delete every trashed case for good, after saying how many."""
+        if not self.trashed:
+            self.notify("The trash is empty.", markup=False, timeout=3)
+            return
+        ids = [summary.id for summary in self.trashed]
+        count = len(ids)
+        copies = self._copies(set(ids))
+        also = f" and {copies} conflict cop{'y' if copies == 1 else 'ies'}" if copies else ""
+        cases = f"{count} case{'s' if count != 1 else ''}"
+
+        def empty(confirmed: bool | None) -> None:
+            if confirmed:
+                self._purge(ids)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "Empty the trash?",
+                Content.assemble(
+                    ("All " if count > 1 else "The ") + f"{cases} in the trash, with their "
+                    f"history{also}, will be deleted for good.\nThis cannot be undone.",
+                ),
+                confirm_label=f"Delete {cases} for good",
+            ),
+            empty,
+        )
+
+    def _purge(self, case_ids: list[str]) -> None:
+        removed: set[str] = set()
+        try:
+            for case_id in case_ids:
+                if case_id not in removed:
+                    removed.update(self.coprod.store.purge(case_id))
+        except CoprodError as error:
+            self.coprod.notify_error(error, title="Delete for good failed")
+        if removed:
+            gone = len(removed)
+            self.notify(
+                f"Deleted {gone} case{'s' if gone != 1 else ''} for good.",
+                markup=False,
+                timeout=4,
+            )
+        self.reload()
