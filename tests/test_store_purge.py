@@ -11,7 +11,7 @@ import os
 import time
 
 import pytest
-from store_helpers import ONE_SECTION, open_store
+from store_helpers import ONE_SECTION, Registry, open_store
 
 from coprod_tui.core.case import new_case, set_section_text
 from coprod_tui.core.store import CaseNotFound, CaseStore
@@ -140,3 +140,19 @@ def test_trash_lists_the_last_deleted_first_with_when(store):
     (store.path / "catalog.journal").unlink(missing_ok=True)
     again = open_store(store.path).list_trash_by_deletion()
     assert [summary.id for summary, _when in again][0] == first
+
+
+def test_an_editor_still_open_on_a_purged_case_cannot_bring_it_back(tmp_path):
+    from coprod_tui.core.editing import EditSession
+    from coprod_tui.core.store import CasePurgedError
+
+    store = CaseStore.open(tmp_path / "store", templates=Registry(ONE_SECTION))
+    case = store.create(new_case("Fictional: to be erased", ONE_SECTION))
+    session = EditSession(store.load(case.id), store)
+    CaseStore.open(tmp_path / "store", templates=Registry(ONE_SECTION)).purge(case.id)
+    session.set_text("situation", "Typed after the purge.")
+    outcome = session.save()
+    assert isinstance(outcome.error, CasePurgedError)
+    assert "deleted for good" in str(outcome.error)
+    assert store.list_cases(include_trashed=True) == []
+    assert not any((tmp_path / "store" / "cases").iterdir())

@@ -53,6 +53,7 @@ from coprod_tui.core.storage import (
     AtomicJSONStorage,
     DamagedFileError,
     LinkedFileError,
+    atomic_write_bytes,
     describe_os_error,
     fsync_dir,
     read_json,
@@ -70,6 +71,7 @@ from coprod_tui.core.store_layout import (
 from coprod_tui.core.store_types import (
     AmbiguousCaseId,
     CaseNotFound,
+    CasePurgedError,
     CaseSummary,
     DamagedCaseError,
     RevisionInfo,
@@ -454,6 +456,11 @@ class CaseStore:
                 try:
                     stored = self._read_file(path, case.id)
                 except FileNotFoundError:
+                    if os.path.lexists(self._purged_mark(case.id)):
+                        raise CasePurgedError(
+                            "this case was deleted for good (purged) in another window or "
+                            "by 'coprod purge'; nothing was saved"
+                        ) from None
                     # Nothing there to overwrite (removed by hand): (re)create it.
                     recreated = case.copy()
                     recreated.revision = max(base_revision, 0)
@@ -693,10 +700,18 @@ class CaseStore:
             self._catalog.rewrite()
         return removed
 
+    def _purged_mark(self, case_id: str) -> Path:
+        """``purged/<id>``: holds nothing but says this id was deleted for good."""
+        return self.path / "purged" / case_id
+
     def _purge_one(self, case_id: str, copies: dict[str, list[str]], removed: list[str]) -> None:
         """Purge one case and (first) its conflict copies; ``removed`` collects ids."""
         removed.append(case_id)
         with self._locked(case_id):
+            # A mark, first: an editor still open on this case must not bring it back.
+            mark = self._purged_mark(case_id)
+            if not os.path.lexists(mark):
+                atomic_write_bytes(mark, b"", mode=self.policy.file_mode)
             files = [
                 path
                 for path in (self._case_path(case_id), self._trash_path(case_id))

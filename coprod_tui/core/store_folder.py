@@ -43,7 +43,7 @@ STORE_MARKER = "coprod-store.json"
 #: Marks a store deliberately shared with its Unix group.
 SHARE_MARKER = "shared-with-group"
 #: Sub-folders of a store.
-SUBFOLDERS = ("cases", "trash", "history", "locks", "damaged")
+SUBFOLDERS = ("cases", "trash", "history", "locks", "damaged", "purged")
 STORE_FORMAT = 1
 
 SHARED_FILE_MODE = 0o660

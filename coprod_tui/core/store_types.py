@@ -31,6 +31,10 @@ class CaseNotFound(UserInputError):
     """No case matches the given id or prefix."""
 
 
+class CasePurgedError(OperationalError):
+    """The case was deleted for good (purged); nothing may bring it back by a save."""
+
+
 class AmbiguousCaseId(UserInputError):
     """More than one case matches the given prefix."""
 

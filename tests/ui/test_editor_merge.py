@@ -108,3 +108,19 @@ async def test_the_editor_follows_another_windows_save_without_typing(editing, s
         await wait_saved(pilot, screen)
         assert store.load(case.id).text("situation") == "Start. Added elsewhere. Then here."
         assert not copies_of(store, case.id)
+
+
+async def test_a_case_purged_elsewhere_is_said_plainly_and_never_comes_back(editing, store):
+    async with editing(sections={"situation": "Start."}) as (app, pilot, screen, case):
+        CaseStore.open(store.path).purge(case.id)
+        await pilot.press(*" Typed on.")
+        await wait_until(
+            pilot, lambda: any(n.title == "Deleted for good" for n in app._notifications)
+        )
+        assert store.list_cases(include_trashed=True) == []
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen  # the unsaved text is not dropped silently
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is not screen)
+        assert store.list_cases(include_trashed=True) == []

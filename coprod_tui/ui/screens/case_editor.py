@@ -36,6 +36,7 @@ from coprod_tui.core.editing import (
     prompt_text,
 )
 from coprod_tui.core.errors import CoprodError
+from coprod_tui.core.store_types import CasePurgedError
 from coprod_tui.core.template import Template
 from coprod_tui.ui.autosave import AutosaveScheduler
 from coprod_tui.ui.screens.conflict import ConflictScreen
@@ -468,7 +469,18 @@ class CaseEditorScreen(Screen[None]):
         """Tell the user what a save did; show merged text; schedule a retry after a failure."""
         if outcome is None or self.session is None:
             return
-        if outcome.error is not None:
+        if isinstance(outcome.error, CasePurgedError):
+            if not self._error_reported:
+                self._error_reported = True
+                self.notify(
+                    "This case was deleted for good in another window (or by 'coprod purge'), "
+                    "so nothing more is saved. F9 copies a section's text; Escape twice "
+                    "leaves the case.",
+                    title="Deleted for good",
+                    severity="error",
+                    timeout=20,
+                )
+        elif outcome.error is not None:
             if not self._error_reported:
                 self._error_reported = True
                 self.notify(

@@ -842,18 +842,10 @@ class CaseListScreen(Screen[None]):
         self._push(NewCaseDialog(templates, self.default_template_id(), create=self._create_case))
 
     def default_template_id(self) -> str:
-        """The user's default: config, then a Swedish locale, then English."""
-        from coprod_tui.core.config import preferred_template_id
-        from coprod_tui.core.template_registry import DEFAULT_TEMPLATE_ID, SWEDISH_TEMPLATE_ID
+        """The user's default: the same rule as ``coprod new`` (see the registry)."""
+        from coprod_tui.core.template_registry import default_template_id
 
-        available = [template.id for template in self.coprod.templates.all()]
-        chosen = preferred_template_id(
-            self.coprod.config,
-            available,
-            english_id=DEFAULT_TEMPLATE_ID,
-            swedish_id=SWEDISH_TEMPLATE_ID,
-        )
-        return chosen if chosen in available else available[0]
+        return default_template_id(self.coprod.templates, self.coprod.config)
 
     async def _create_case(self, request: NewCaseRequest) -> None:
         """Store a new case and open it (the editor replaces the new-case dialog).
