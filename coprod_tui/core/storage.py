@@ -152,18 +152,52 @@ def encode_json(data: Any) -> bytes:
         )
 
 
+#: The largest JSON file coprod parses (a case, a catalog snapshot, an
+#: import). Anything bigger is refused before parsing: no real case comes
+#: near it, and parsing a hostile giant would take the memory of the machine.
+MAX_JSON_BYTES = 64 * 1024 * 1024
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError("a number too large for JSON")
+    return value
+
+
 def decode_json(raw: bytes, path: Path) -> Any:
-    """Parse bytes written by :func:`encode_json`; :class:`DamagedFileError` if they aren't."""
+    """Parse bytes written by :func:`encode_json`; :class:`DamagedFileError` if they aren't.
+
+    Strict where Python's ``json`` is lenient: ``NaN``/``Infinity`` and
+    numbers that overflow to infinity (``1e999``) are refused, as are files
+    over :data:`MAX_JSON_BYTES`; a leading UTF-8 BOM (some editors add one)
+    is skipped. Every failure, including an integer too long for Python to
+    convert and nesting too deep to parse, is a :class:`DamagedFileError`.
+    """
+    if len(raw) > MAX_JSON_BYTES:
+        limit = MAX_JSON_BYTES // (1024 * 1024)
+        raise DamagedFileError(path, f"larger than {limit} MB, too big to be a coprod file")
+    if raw.startswith(_UTF8_BOM):
+        raw = raw[len(_UTF8_BOM) :]
     if not raw.strip():
         raise DamagedFileError(path, "empty file")
     try:
-        return json.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
+        return json.loads(text, parse_constant=_no_constant, parse_float=_finite_float)
     except UnicodeDecodeError:
         raise DamagedFileError(path, "not UTF-8") from None
     except json.JSONDecodeError as error:
         raise DamagedFileError(path, f"bad JSON at line {error.lineno}") from None
     except RecursionError:
         raise DamagedFileError(path, "nested too deeply") from None
+    except ValueError as error:  # NaN, 1e999, an integer of thousands of digits
+        reason = "a number too long" if "digits" in str(error) else str(error)
+        raise DamagedFileError(path, reason) from None
 
 
 def read_json(path: Path | str) -> Any:
