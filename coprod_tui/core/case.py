@@ -179,7 +179,7 @@ _MISSING = object()
 
 def _clean(value: str, key: str) -> str:
     if _SURROGATE.search(value):
-        raise ValueError(f"{key!r} holds a lone surrogate (not text)")
+        raise ValueError(f"{key!r} holds characters that cannot be saved (a lone surrogate)")
     return value
 
 

@@ -135,6 +135,24 @@ class History:
         # the case itself.
         return True
 
+    def add_version(self, case_id: str, data: bytes, revision: int, saved_at: str) -> bool:
+        """Keep ``data`` (a whole case file's bytes) as ``revision``; False if it is kept already.
+
+        For ``coprod import`` of a backup: never replaces a kept version (the
+        store's own copy of a revision wins), never follows a name into place.
+        """
+        if self.find(case_id, revision) is not None:
+            return False
+        folder = self.folder(case_id)
+        if not folder.is_dir():
+            self._make_folder(folder)
+        target = folder / f"{revision:010d}-{_compact(saved_at)}.json"
+        try:
+            atomic_write_bytes(target, data, mode=self.file_mode, overwrite=False)
+        except FileExistsError:
+            return False
+        return True
+
     def _make_folder(self, folder: Path) -> None:
         try:
             os.mkdir(folder, self.dir_mode & 0o777)
