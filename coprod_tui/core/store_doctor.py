@@ -115,7 +115,10 @@ def _check_case(
             )
             return
         restored = good.copy()
-        restored.revision = max(newest_revision, good.revision, damaged_revision(aside)) + 1
+        # The damaged file replaced the newest kept version, so it was at least one
+        # past it even when its own number can no longer be read.
+        claimed = max(newest_revision + 1, good.revision, damaged_revision(aside))
+        restored.revision = claimed + 1
         restored.updated = utc_now()
         restored.saved_by = store._who  # noqa: SLF001
         store._write_file(path, restored)  # noqa: SLF001
