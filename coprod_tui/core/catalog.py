@@ -151,10 +151,21 @@ def good_row(row: Any) -> bool:
     read again, and listing never trips over a wrong type, a huge number or
     a stray escape code in the cache.
     """
-    if type(row) is not list or len(row) != _WIDTH:
-        return False
-    ino, mtime_ns, size, flags, title, template_id, tags = row[:7]
-    updated, created, filled, revision, conflict_of, saved_by = row[7:]
+    return (
+        type(row) is list
+        and len(row) == _WIDTH
+        and _short_text(row[5], MAX_NAME)
+        and _short_text(row[12], MAX_NAME)
+        and _names(row[6])
+        and _names(row[9])
+        and _good_core(row)
+    )
+
+
+def _good_core(row: list[Any]) -> bool:
+    """:func:`good_row` without the interned fields (a snapshot checks its tables once)."""
+    ino, mtime_ns, size, flags, title = row[:5]
+    updated, created, _filled, revision, conflict_of = row[7:12]
     return (
         type(ino) is int
         and 0 <= ino < _U64
@@ -164,16 +175,12 @@ def good_row(row: Any) -> bool:
         and 0 <= size < _U64
         and type(flags) is int
         and 0 <= flags <= _RECHECK | _DAMAGED
-        and _short_text(title, MAX_TITLE)
-        and _short_text(template_id, MAX_NAME)
-        and _names(tags)
-        and _short_text(updated, MAX_STAMP)
-        and _short_text(created, MAX_STAMP)
-        and _names(filled)
         and type(revision) is int
         and 0 <= revision < MAX_REVISION
         and (conflict_of is None or is_case_id(conflict_of))
-        and _short_text(saved_by, MAX_NAME)
+        and _short_text(title, MAX_TITLE)
+        and _short_text(updated, MAX_STAMP)
+        and _short_text(created, MAX_STAMP)
     )
 
 
@@ -412,11 +419,12 @@ def _decode_snapshot(data: dict[str, Any]) -> Rows:
     """The rows of a snapshot; a row that is not exactly right is left out (re-read)."""
     texts = data["texts"]
     sets = data["sets"]
-    if type(texts) is not list or not all(type(text) is str for text in texts):
-        raise ValueError("bad text table")
-    if type(sets) is not list or not all(type(values) is list for values in sets):
-        raise ValueError("bad set table")
-    sets = [tuple(values) for values in sets]
+    if type(texts) is not list or type(sets) is not list:
+        raise ValueError("bad tables")
+    # Check each shared value once, not once per row that uses it.
+    texts = [text if _short_text(text, MAX_NAME) else None for text in texts]
+    sets = [tuple(values) if _names(values) else None for values in sets]
+    n_texts, n_sets = len(texts), len(sets)
     rows = _empty()
     for area in rows:
         stored = data[area]
@@ -426,17 +434,27 @@ def _decode_snapshot(data: dict[str, Any]) -> Rows:
         for case_id, row in stored.items():
             if type(row) is not list or len(row) != _WIDTH or not is_case_id(case_id):
                 continue
-            indexes = (row[5], row[12], row[6], row[9])
-            if not all(type(index) is int and index >= 0 for index in indexes):
+            template, author, tags, filled = row[5], row[12], row[6], row[9]
+            if not (
+                type(template) is int
+                and type(author) is int
+                and type(tags) is int
+                and type(filled) is int
+                and 0 <= template < n_texts
+                and 0 <= author < n_texts
+                and 0 <= tags < n_sets
+                and 0 <= filled < n_sets
+            ):
                 continue
-            if max(row[5], row[12]) >= len(texts) or max(row[6], row[9]) >= len(sets):
+            row[5], row[12], row[6], row[9] = (
+                texts[template],
+                texts[author],
+                sets[tags],
+                sets[filled],
+            )
+            if None in (row[5], row[12], row[6], row[9]) or not _good_core(row):
                 continue
-            row[5] = texts[row[5]]
-            row[12] = texts[row[12]]
-            row[6] = sets[row[6]]
-            row[9] = sets[row[9]]
-            if good_row(row):
-                decoded[case_id] = row
+            decoded[case_id] = row
     return rows
 
 
