@@ -349,9 +349,11 @@ class Catalog:
                 rows, snapshot_ok = _empty(), False
         try:
             with open(self.journal, "rb") as handle:
-                raw = handle.read()
+                raw = handle.read(JOURNAL_MAX_BYTES + 1)
         except OSError:
             return rows, 0, snapshot_ok
+        if len(raw) > JOURNAL_MAX_BYTES:  # not ours (writers drop it sooner): fold it away
+            return rows, len(raw), snapshot_ok
         for item in _journal_items(raw):
             area, case_id, row = item[0], item[1], item[2:]
             if area in (ACTIVE, TRASH) and is_case_id(case_id) and good_row(row):
