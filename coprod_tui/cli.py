@@ -85,8 +85,17 @@ def store_path(args: argparse.Namespace) -> Path:
     return user_data_path("coprod") / "store"
 
 
+def _tolerant_stdout() -> None:
+    """A character the terminal's encoding lacks prints as ``?``, never as a traceback."""
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        with contextlib.suppress(ValueError, OSError, TypeError):
+            reconfigure(errors="replace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``coprod``; returns the process exit code."""
+    _tolerant_stdout()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
