@@ -344,3 +344,15 @@ def test_export_all_includes_the_trash_and_with_history_the_kept_versions(run, t
 
     code, out, _ = run("import", str(backup), store=other)  # idempotent
     assert code == 0 and "0 new" in out and "2 already present" in out
+
+
+def test_an_import_that_would_change_a_newer_format_case_is_refused_for_that_case(run, tmp_path):
+    case_id = new(run, "Fictional Åke")
+    target = tmp_path / "e.json"
+    run("export", case_id, "-o", str(target))
+    set_key(case_path(run, case_id), "format", 2)
+    before = case_path(run, case_id).read_bytes()
+    code, out, err = run("import", str(target))
+    assert code == 1 and f"{case_id[:8]} not imported" in out and "newer coprod" in err
+    assert case_path(run, case_id).read_bytes() == before
+    assert len(json.loads(run("list", "--json")[1])) == 1  # no conflict copy either

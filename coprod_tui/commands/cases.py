@@ -405,6 +405,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         _out(f"  {original[:8]} differs from the stored case: kept as {copy[:8]}")
     for case_id, why in report.skipped:
         _out(f"  {case_id[:8]} not imported: {why}")
+    if report.skipped:
+        raise OperationalError(
+            f"{len(report.skipped)} case(s) were not imported (see above); "
+            "import the file with the newer coprod instead"
+        )
     return 0
 
 
