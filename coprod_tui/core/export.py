@@ -20,7 +20,8 @@ escapes, which JSON reads back as the same characters.
 versions (``--with-history``), is written as version 2. Its case entries may
 carry two export-level keys besides the case's own: ``"trashed": true`` (the
 case is in the trash) and ``"history": [...]`` (kept earlier versions, oldest
-first, each a whole case document). The version is bumped because coprod
+first, each a whole case document). Both names are reserved for the export:
+a case document never holds them. The version is bumped because coprod
 before 2 ignores unknown keys: it would import a trashed case as an active
 one; it refuses version 2 instead ("made by a newer coprod"). An export with
 neither stays version 1, readable by every coprod.
@@ -109,6 +110,9 @@ def export_version(items: Iterable[ExportItem]) -> int:
 
 def _entry(item: ExportItem) -> dict[str, Any]:
     data = item.case.to_dict()
+    # Reserved for the export in every version: a case document never carries them.
+    data.pop(TRASHED_KEY, None)
+    data.pop(HISTORY_KEY, None)
     if item.trashed:
         data[TRASHED_KEY] = True
     if item.history:
@@ -184,19 +188,17 @@ def _shown_id(item: Any) -> str:
     return shown if len(shown) <= 40 else shown[:37] + "..."
 
 
-def _parse_item(item: Any, *, backup: bool) -> ExportItem:
+def _parse_item(item: Any) -> ExportItem:
     """One case entry; ``ValueError`` naming what is wrong."""
     if not isinstance(item, dict):
         raise ValueError("a case must be a JSON object")
     document = dict(item)
-    trashed, history_raw = False, []
-    if backup:
-        trashed = document.pop(TRASHED_KEY, False)
-        if not isinstance(trashed, bool):
-            raise ValueError(f"{TRASHED_KEY!r} must be true or false")
-        history_raw = document.pop(HISTORY_KEY, [])
-        if not isinstance(history_raw, list):
-            raise ValueError(f"{HISTORY_KEY!r} must be a list of kept versions")
+    trashed = document.pop(TRASHED_KEY, False)
+    if not isinstance(trashed, bool):
+        raise ValueError(f"{TRASHED_KEY!r} must be true or false")
+    history_raw = document.pop(HISTORY_KEY, [])
+    if not isinstance(history_raw, list):
+        raise ValueError(f"{HISTORY_KEY!r} must be a list of kept versions")
     case = Case.from_dict(document)
     history: list[Case] = []
     seen: set[int] = set()
@@ -250,7 +252,7 @@ def parse_export_items(raw: bytes, *, source: str = "the import file") -> list[E
         shown = _shown_id(entry)
         where = f"{source}: case {number}" + (f" ({shown})" if shown else "")
         try:
-            item = _parse_item(entry, backup=version >= BACKUP_EXPORT_VERSION)
+            item = _parse_item(entry)
         except ValueError as error:
             problems.append(f"{where}: {error}")
             continue
