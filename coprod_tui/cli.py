@@ -21,13 +21,29 @@ from pathlib import Path
 from coprod_tui import __version__
 from coprod_tui.commands import cases, templates
 from coprod_tui.core.errors import CoprodError
+from coprod_tui.core.text_safety import printable
 
 
 class _OneLineParser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one line and exit 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+        # The message echoes the user's own arguments: never let them reach the terminal raw.
+        shown = printable(_safe_text(message), keep_newlines=False)
+        self.exit(2, f"{self.prog}: error: {shown} (see '{self.prog} --help')\n")
+
+
+def _safe_text(text: str) -> str:
+    """``text`` with anything that cannot be written as UTF-8 (lone surrogates) replaced."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def _print_error(message: str) -> None:
+    """One line on standard error (a list of problems: one per line), terminal-safe."""
+    lines = [printable(_safe_text(line), keep_newlines=False) for line in message.splitlines()]
+    # A list of FILE: problems reads best unprefixed, one per line.
+    text = "\n".join(lines) if len(lines) > 1 else f"coprod: {''.join(lines)}"
+    print(text, file=sys.stderr)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -69,8 +85,17 @@ def store_path(args: argparse.Namespace) -> Path:
     return user_data_path("coprod") / "store"
 
 
+def _tolerant_stdout() -> None:
+    """A character the terminal's encoding lacks prints as ``?``, never as a traceback."""
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        with contextlib.suppress(ValueError, OSError, TypeError):
+            reconfigure(errors="replace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``coprod``; returns the process exit code."""
+    _tolerant_stdout()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -80,9 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_workbench(args)
         return int(args.func(args) or 0)
     except CoprodError as error:
-        message = str(error)
-        # A list of FILE:LINE:COL problems reads best unprefixed, one per line.
-        print(message if "\n" in message else f"coprod: {message}", file=sys.stderr)
+        _print_error(str(error))
         return error.exit_code
     except KeyboardInterrupt:
         print("coprod: interrupted", file=sys.stderr)
@@ -93,3 +116,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         with contextlib.suppress(OSError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except RecursionError:
+        _print_error("the data is nested too deeply to handle; nothing was changed")
+        return 1
+    except MemoryError:
+        _print_error("out of memory; nothing was changed")
+        return 1
+    except Exception as error:
+        # A bug: still one line, never a traceback on the user's terminal
+        # (COPROD_DEBUG=1 shows it for a report).
+        if os.environ.get("COPROD_DEBUG"):
+            raise
+        _print_error(
+            f"unexpected error ({type(error).__name__}); this is a bug, please report it "
+            "(COPROD_DEBUG=1 shows the details)"
+        )
+        return 1

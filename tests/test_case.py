@@ -1,5 +1,7 @@
 """The Case document: pure operations that must never drop a word."""
 
+import json
+
 import pytest
 
 from coprod_tui.core.case import (
@@ -103,3 +105,60 @@ def test_word_count_and_tag_normalising():
     assert word_count("  two words\n and three ") == 4
     assert word_count("") == 0
     assert normalise_tags(["b", " a", "b ", ""]) == ["b", "a"]
+
+
+def _document(**changes):
+    data = new_case("Fictional Nils", TWO_SECTIONS).to_dict()
+    data.update(changes)
+    return data
+
+
+def test_unknown_keys_are_kept_and_written_back_and_format_is_read():
+    data = _document(insights={"themes": ["trust"]}, format=1)
+    case = Case.from_dict(data)
+    assert case.extra == {"insights": {"themes": ["trust"]}} and not case.newer_format
+    assert case.to_dict() == data
+    del data["format"]
+    assert Case.from_dict(data).format == 1  # a missing format is format 1
+    newer = Case.from_dict(_document(format=2))
+    assert newer.newer_format and newer.to_dict()["format"] == 2
+
+
+def test_known_keys_win_over_a_clashing_extra():
+    case = Case.from_dict(_document())
+    case.extra = {"title": "sneaky", "later": 1}
+    assert case.to_dict()["title"] == "Fictional Nils" and case.to_dict()["later"] == 1
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "words"),
+    [
+        ("revision", True, "whole number"),
+        ("revision", 2**53, "out of range"),
+        ("revision", 3.0, "whole number"),
+        ("template_version", -1, "out of range"),
+        ("created", "28/11/2026", "ISO 8601"),
+        ("updated", "0001-01-01T00:00:00Z", "plausible"),
+        ("conflict_of", 7, "case id"),
+        ("conflict_of", "\x1b]0;PWNED\x07", "case id"),
+        ("id", "1D18BF78-0000-4000-8000-000000000000", "case id"),
+        ("id", "../x", "case id"),
+        ("title", "t" * 10_001, "longer than"),
+        ("tags", [1], "list of strings"),
+        ("fields", {"setting": 1}, "object of strings"),
+        ("sections", {"s" * 1001: "x"}, "too long"),
+        ("orphans", {"a": "\ud800"}, "lone surrogate"),
+        ("saved_by", None, "must be a string"),
+        ("format", 0, "out of range"),
+        ("insights", json.loads("[" * 40 + "]" * 40), "deeper"),
+        ("insights", float("nan"), "cannot store"),
+    ],
+)
+def test_every_field_is_checked_for_type_and_range(key, value, words):
+    with pytest.raises(ValueError, match=words) as error:
+        Case.from_dict(_document(**{key: value}))
+    assert "\x1b" not in str(error.value)
+
+
+def test_an_empty_conflict_link_reads_as_none():
+    assert Case.from_dict(_document(conflict_of="")).conflict_of is None

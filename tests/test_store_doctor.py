@@ -56,16 +56,20 @@ def test_doctor_reports_damage_and_repair_restores_the_newest_good_version(tmp_p
     assert store.doctor().healthy
 
 
-def test_damage_without_any_earlier_version_is_left_in_place(tmp_path):
+def test_damage_without_any_earlier_version_is_set_aside_and_said_where(tmp_path):
     store = open_store(tmp_path)
     case = store.create(new_case("Lonely", TEMPLATE))
+    other = store.create(new_case("Untouched", TEMPLATE))
     path = store._case_path(case.id)
     path.write_bytes(GARBAGE)
     report = store.doctor(repair=True)
-    assert not report.healthy
-    assert "no earlier version" in report.problems[0]
-    assert path.read_bytes() == GARBAGE
-    assert [p.read_bytes() for p in (store.path / "damaged").iterdir()] == [GARBAGE]
+    assert report.healthy, report.problems
+    [aside] = (store.path / "damaged").iterdir()
+    assert aside.read_bytes() == GARBAGE  # the only copy of its bytes is kept
+    assert "no earlier version" in report.fixed[0] and str(aside) in report.fixed[0]
+    assert not path.exists()
+    assert [s.id for s in store.list_cases()] == [other.id]
+    assert store.doctor().healthy
 
 
 def test_a_damaged_trashed_case_is_found_too(tmp_path):

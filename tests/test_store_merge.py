@@ -233,3 +233,16 @@ def test_two_processes_editing_different_sections_never_conflict(tmp_path, case_
     assert stored.text("reflections") == "reflections line 24"
     assert stored.text("notes") == "Notes."
     assert [s.id for s in store.list_cases()] == [case_id]
+
+
+def test_a_conflict_copy_of_a_case_with_the_longest_title_is_still_written(tmp_path):
+    from coprod_tui.core.case import MAX_TITLE
+
+    store = open_store(tmp_path)
+    case = store.create(new_case("x" * MAX_TITLE, TEMPLATE))
+    theirs = open_store(tmp_path)
+    theirs.save(set_section_text(case, "situation", "Theirs."), base_revision=1)
+    result = store.save(set_section_text(case, "situation", "Mine."), base_revision=1)
+    assert result.conflicted
+    copy = store.load(result.conflict.id)
+    assert len(copy.title) <= MAX_TITLE and "(conflict copy, " in copy.title

@@ -53,12 +53,19 @@ def register(commands: argparse._SubParsersAction) -> None:  # noqa: SLF001
 
     export = commands.add_parser("export", help="export cases losslessly")
     export.add_argument("cases", metavar="CASE", nargs="*", help="case ids or prefixes")
-    export.add_argument("--all", action="store_true", help="export every case")
+    export.add_argument(
+        "--all", action="store_true", help="export every case, the trash included (marked)"
+    )
+    export.add_argument(
+        "--with-history", action="store_true", help="include each case's kept earlier versions"
+    )
     export.add_argument("--format", choices=["json"], default="json", help="output format")
     export.add_argument("-o", "--output", metavar="FILE", default="-", help="file, or - for stdout")
     export.set_defaults(func=cmd_export)
 
-    imp = commands.add_parser("import", help="import an export file (idempotent by id)")
+    imp = commands.add_parser(
+        "import", help="import an export file (idempotent by id; trash goes back to the trash)"
+    )
     imp.add_argument("file", metavar="FILE", help="export file, or - for standard input")
     imp.set_defaults(func=cmd_import)
 
@@ -148,11 +155,11 @@ def _local(stamp: str) -> str:
     """An ISO UTC time as local ``YYYY-MM-DD HH:MM`` (as stored if unreadable)."""
     try:
         moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    except ValueError:
+        if moment.tzinfo is None:
+            return _line(stamp)
+        local = moment + _utc_offset(moment.replace(minute=0, second=0, microsecond=0))
+    except (ValueError, OverflowError, OSError):  # unreadable, or out of the clock's range
         return _line(stamp)
-    if moment.tzinfo is None:
-        return _line(stamp)
-    local = moment + _utc_offset(moment.replace(minute=0, second=0, microsecond=0))
     return f"{local:%Y-%m-%d %H:%M}"
 
 
@@ -255,6 +262,14 @@ def cmd_show(args: argparse.Namespace) -> int:
         _out(f"tags      {_line(', '.join(case.tags))}")
     if case.conflict_of:
         _out(f"conflict copy of {case.conflict_of}")
+    if case.newer_format:
+        _out(
+            f"read-only   written by a newer coprod (case format {case.format}); "
+            "upgrade coprod to change it"
+        )
+    if case.extra:
+        kept = ", ".join(_line(key)[:40] for key in list(case.extra)[:20])
+        _out(f"also holds  {kept} (kept as written, for a newer coprod)")
     for key, value in case.fields.items():
         _out(f"{_line(key)}: {_line(value)}")
     sections = [(s.id, s.title) for s in template.sections] if template else []
@@ -337,8 +352,8 @@ def cmd_write(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from coprod_tui.core.export import dump_export
-    from coprod_tui.core.store import DamagedCaseError
+    from coprod_tui.core.export import ExportItem, dump_export
+    from coprod_tui.core.store import CaseNotFound, DamagedCaseError
 
     if args.all and args.cases:
         raise UserInputError("give case ids or --all, not both")
@@ -346,18 +361,26 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UserInputError("name the cases to export, or use --all")
     store = _open_store(args)
     if args.all:
-        ids = [s.id for s in reversed(store.list_cases())]
+        wanted = [(s.id, s.trashed) for s in reversed(store.list_cases(include_trashed=True))]
     else:
-        ids = list(dict.fromkeys(store.resolve_id(given) for given in args.cases))
-    cases, damaged = [], []
-    for case_id in ids:
+        ids = dict.fromkeys(store.resolve_id(given, include_trashed=True) for given in args.cases)
+        wanted = [(case_id, store.is_trashed(case_id)) for case_id in ids]
+    items, damaged = [], []
+    for case_id, trashed in wanted:
         try:
-            cases.append(store.load(case_id, mapped=False))
+            case = store.load(case_id, mapped=False)
         except DamagedCaseError:
             if not args.all:
                 raise
             damaged.append(case_id[:8])
-    data = dump_export(cases)
+            continue
+        except CaseNotFound:
+            if not args.all:
+                raise
+            continue  # purged or moved away while exporting
+        history = store.kept_versions(case_id) if args.with_history else []
+        items.append(ExportItem(case, trashed=trashed, history=history))
+    data = dump_export(items)
     if args.output == "-":
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
@@ -366,11 +389,19 @@ def cmd_export(args: argparse.Namespace) -> int:
         _write_output(args.output, data)
     if damaged:
         raise OperationalError(
-            f"exported {len(cases)} case(s) but skipped damaged case(s) {', '.join(damaged)}; "
+            f"exported {len(items)} case(s) but skipped damaged case(s) {', '.join(damaged)}; "
             "run 'coprod doctor --repair'"
         )
     if args.output != "-":
-        print(f"exported {len(cases)} case(s) to {printable(args.output)}", file=sys.stderr)
+        trashed_count = sum(item.trashed for item in items)
+        versions = sum(len(item.history) for item in items)
+        extras = []
+        if trashed_count:
+            extras.append(f"{trashed_count} from the trash")
+        if versions:
+            extras.append(f"{versions} kept version(s)")
+        detail = f" ({', '.join(extras)})" if extras else ""
+        print(f"exported {len(items)} case(s){detail} to {printable(args.output)}", file=sys.stderr)
     return 0
 
 
@@ -393,29 +424,47 @@ def _write_output(path: str, data: bytes) -> None:
         raise OperationalError(f"could not write {path}: {describe_os_error(error)}") from None
 
 
-def cmd_import(args: argparse.Namespace) -> int:
-    from coprod_tui.core.export import parse_export
+def _read_import(path: str) -> tuple[bytes, str]:
+    """The import file's bytes (at most the size coprod parses, plus one) and its shown name."""
+    from coprod_tui.core.storage import MAX_JSON_BYTES
 
-    if args.file == "-":
-        raw, source = sys.stdin.buffer.read(), "standard input"
-    else:
-        try:
-            with open(args.file, "rb") as handle:
-                raw = handle.read()
-        except FileNotFoundError:
-            raise UserInputError(f"no such file: {args.file}") from None
-        except OSError as error:
-            raise OperationalError(f"cannot read {args.file}: {error.strerror}") from None
-        source = args.file
-    cases = parse_export(raw, source=printable(source))
+    if path == "-":
+        return sys.stdin.buffer.read(MAX_JSON_BYTES + 1), "standard input"
+    shown = printable(path, keep_newlines=False)
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(MAX_JSON_BYTES + 1), shown
+    except FileNotFoundError:
+        raise UserInputError(f"no such file: {shown}") from None
+    except IsADirectoryError:
+        raise UserInputError(f"{shown} is a folder, not an export file") from None
+    except OSError as error:
+        raise OperationalError(f"cannot read {shown}: {error.strerror}") from None
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from coprod_tui.core.export import parse_export_items
+
+    raw, source = _read_import(args.file)
+    items = parse_export_items(raw, source=source)
     store = _open_store(args, create=True)
-    report = store.import_cases(cases)
+    report = store.import_cases(items)
+    trashed = f" ({len(report.trashed)} into the trash)" if report.trashed else ""
     _out(
-        f"imported {len(report.added)} new case(s); {len(report.unchanged)} already present; "
+        f"imported {len(report.added)} new case(s){trashed}; "
+        f"{len(report.unchanged)} already present; "
         f"{len(report.conflicts)} conflict cop{'y' if len(report.conflicts) == 1 else 'ies'}"
+        + (f"; {report.versions} kept version(s) added to history" if report.versions else "")
     )
     for original, copy in report.conflicts:
         _out(f"  {original[:8]} differs from the stored case: kept as {copy[:8]}")
+    for case_id, why in report.skipped:
+        _out(f"  {case_id[:8]} not imported: {why}")
+    if report.skipped:
+        raise OperationalError(
+            f"{len(report.skipped)} case(s) were not imported (see above); "
+            "import the file with the newer coprod instead"
+        )
     return 0
 
 

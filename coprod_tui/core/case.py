@@ -12,21 +12,65 @@ persists cases; the UI edits them in memory.
 from __future__ import annotations
 
 import copy
+import math
 import re
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from coprod_tui.core.template import Template
 
-#: Bumped when the on-disk shape of a case changes incompatibly.
+#: Bumped when the on-disk shape of a case changes incompatibly. A case file
+#: carrying a higher ``format`` was written by a newer coprod: it is listed,
+#: shown and exported whole, but never written (see :attr:`Case.newer_format`).
 CASE_FORMAT = 1
+
+#: Bounds of the values a case file or an import may hold. Generous for any
+#: real case, small enough that a hostile file cannot make listing or the
+#: terminal choke. The file as a whole is capped by ``storage.MAX_JSON_BYTES``.
+MAX_TITLE = 10_000
+MAX_NAME = 1_000  # template id, author, tag, field name, section id
+MAX_FIELD_VALUE = 100_000
+MAX_ITEMS = 10_000  # tags, fields, sections, orphans (each)
+MAX_REVISION = 2**53  # exclusive: every revision is exact in any JSON reader
+MAX_TEMPLATE_VERSION = 2**31  # exclusive
+MAX_STAMP = 64
+#: Unknown values (kept for a newer coprod) may nest at most this deep.
+MAX_EXTRA_DEPTH = 32
+
+#: The top-level keys this version knows; every other key is kept in ``extra``.
+KNOWN_KEYS = frozenset(
+    {
+        "id",
+        "title",
+        "template_id",
+        "template_version",
+        "created",
+        "updated",
+        "tags",
+        "fields",
+        "sections",
+        "orphans",
+        "revision",
+        "saved_by",
+        "conflict_of",
+        "format",
+    }
+)
+
+_CASE_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def utc_now() -> str:
     """Now as an ISO 8601 UTC timestamp with seconds precision (``...Z``)."""
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def is_case_id(text: object) -> bool:
+    """Whether ``text`` is a full, canonical (lower-case uuid) case id."""
+    return isinstance(text, str) and bool(_CASE_ID.match(text))
 
 
 @dataclass
@@ -47,66 +91,182 @@ class Case:
     saved_by: str = ""
     #: For a conflict copy: the id of the case it diverged from.
     conflict_of: str | None = None
+    #: The case file's ``format`` (a missing one counts as 1).
+    format: int = CASE_FORMAT
+    #: Top-level keys this version does not know (written by a newer coprod):
+    #: kept as they were and written back, so an older coprod never erases them.
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def newer_format(self) -> bool:
+        """Written by a newer coprod: show and export it, but never write it here."""
+        return self.format > CASE_FORMAT
 
     def text(self, section_id: str) -> str:
         """The text of a section ("" when nothing is written yet)."""
         return self.sections.get(section_id, "")
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict (a deep copy: mutating it never touches the case)."""
-        data = asdict(self)
-        data["format"] = CASE_FORMAT
+        """A JSON-ready dict (a deep copy: mutating it never touches the case).
+
+        Unknown keys read from the file come back too (known keys win), so
+        load-then-save keeps what a newer coprod wrote.
+        """
+        data: dict[str, Any] = copy.deepcopy(self.extra)
+        data.update(
+            id=self.id,
+            title=self.title,
+            template_id=self.template_id,
+            template_version=self.template_version,
+            created=self.created,
+            updated=self.updated,
+            tags=list(self.tags),
+            fields=dict(self.fields),
+            sections=dict(self.sections),
+            orphans=dict(self.orphans),
+            revision=self.revision,
+            saved_by=self.saved_by,
+            conflict_of=self.conflict_of,
+            format=self.format,
+        )
         return data
 
     @classmethod
     def from_dict(cls, data: Any) -> Case:
-        """Build a case from :meth:`to_dict` output; ``ValueError`` on a bad shape."""
+        """Build a case from :meth:`to_dict` output; ``ValueError`` on a bad shape or value.
+
+        Every field is checked for type and range, so a bad value makes this
+        one case *damaged* instead of breaking whatever lists or shows it.
+        Messages name the field, never echo the value (it may be hostile).
+        """
         if not isinstance(data, dict):
             raise ValueError("a case must be a JSON object")
-        try:
-            case = cls(
-                id=_str(data, "id"),
-                title=_str(data, "title"),
-                template_id=_str(data, "template_id"),
-                template_version=int(data.get("template_version", 0)),
-                created=_str(data, "created"),
-                updated=_str(data, "updated"),
-                tags=[str(t) for t in _list(data, "tags")],
-                fields={str(k): str(v) for k, v in _dict(data, "fields").items()},
-                sections={str(k): str(v) for k, v in _dict(data, "sections").items()},
-                orphans={str(k): str(v) for k, v in _dict(data, "orphans").items()},
-                revision=int(data.get("revision", 0)),
-                saved_by=str(data.get("saved_by", "")),
-                conflict_of=data.get("conflict_of") or None,
-            )
-        except (TypeError, ValueError) as error:
-            raise ValueError(f"malformed case: {error}") from None
+        if not is_case_id(data.get("id")):
+            raise ValueError("'id' is not a case id (a lower-case uuid)")
+        case = cls(
+            id=data["id"],
+            title=_text(data, "title", MAX_TITLE),
+            template_id=_text(data, "template_id", MAX_NAME),
+            template_version=_int(data, "template_version", 0, MAX_TEMPLATE_VERSION),
+            created=_stamp(data, "created"),
+            updated=_stamp(data, "updated"),
+            tags=_tags(data),
+            fields=_mapping(data, "fields", MAX_FIELD_VALUE),
+            sections=_mapping(data, "sections", None),
+            orphans=_mapping(data, "orphans", None),
+            revision=_int(data, "revision", 0, MAX_REVISION),
+            saved_by=_text(data, "saved_by", MAX_NAME, default=""),
+            conflict_of=_conflict_of(data),
+            format=_int(data, "format", 1, MAX_TEMPLATE_VERSION, default=1),
+        )
+        extra = {key: value for key, value in data.items() if key not in KNOWN_KEYS}
+        for key, value in extra.items():
+            _check_extra(key, value)
+        case.extra = copy.deepcopy(extra)
         return case
+
+    def check(self) -> None:
+        """``ValueError`` unless this case reads back as itself (call before writing it)."""
+        Case.from_dict(self.to_dict())
 
     def copy(self) -> Case:
         """A deep copy, so callers can edit without aliasing."""
         return copy.deepcopy(self)
 
 
-def _str(data: dict[str, Any], key: str) -> str:
-    value = data.get(key)
+_MISSING = object()
+
+
+def _clean(value: str, key: str) -> str:
+    if _SURROGATE.search(value):
+        raise ValueError(f"{key!r} holds characters that cannot be saved (a lone surrogate)")
+    return value
+
+
+def _text(data: dict[str, Any], key: str, limit: int, default: Any = _MISSING) -> str:
+    value = data.get(key, default)
+    if value is _MISSING:
+        raise ValueError(f"{key!r} is missing")
     if not isinstance(value, str):
         raise ValueError(f"{key!r} must be a string")
+    if len(value) > limit:
+        raise ValueError(f"{key!r} is longer than {limit} characters")
+    return _clean(value, key)
+
+
+def _int(data: dict[str, Any], key: str, low: int, high: int, default: int = 0) -> int:
+    value = data.get(key, default)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValueError(f"{key!r} must be a whole number")
+    if not low <= value < high:
+        raise ValueError(f"{key!r} is out of range ({low} to {high - 1})")
     return value
 
 
-def _list(data: dict[str, Any], key: str) -> list[Any]:
-    value = data.get(key, [])
-    if not isinstance(value, list):
-        raise ValueError(f"{key!r} must be a list")
+def _stamp(data: dict[str, Any], key: str) -> str:
+    value = _text(data, key, MAX_STAMP)
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"{key!r} must be an ISO 8601 time such as 2026-11-28T14:03:12Z") from None
+    if not 1900 <= moment.year <= 9000:
+        raise ValueError(f"{key!r} is not a plausible time (year {moment.year})")
     return value
 
 
-def _dict(data: dict[str, Any], key: str) -> dict[str, Any]:
+def _tags(data: dict[str, Any]) -> list[str]:
+    value = data.get("tags", [])
+    if not isinstance(value, list) or not all(isinstance(tag, str) for tag in value):
+        raise ValueError("'tags' must be a list of strings")
+    if len(value) > MAX_ITEMS or any(len(tag) > MAX_NAME for tag in value):
+        raise ValueError("'tags' has too many or too long tags")
+    return [_clean(tag, "tags") for tag in value]
+
+
+def _mapping(data: dict[str, Any], key: str, limit: int | None) -> dict[str, str]:
     value = data.get(key, {})
-    if not isinstance(value, dict):
-        raise ValueError(f"{key!r} must be an object")
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise ValueError(f"{key!r} must be an object of strings")
+    if len(value) > MAX_ITEMS:
+        raise ValueError(f"{key!r} has more than {MAX_ITEMS} entries")
+    for name, text in value.items():
+        if len(name) > MAX_NAME or (limit is not None and len(text) > limit):
+            raise ValueError(f"{key!r} has a name or value that is too long")
+        _clean(name, key)
+        _clean(text, key)
+    return dict(value)
+
+
+def _conflict_of(data: dict[str, Any]) -> str | None:
+    value = data.get("conflict_of")
+    if value is None or value == "":
+        return None
+    if not is_case_id(value):
+        raise ValueError("'conflict_of' must be empty or a case id")
     return value
+
+
+def _check_extra(key: str, value: Any, depth: int = 0) -> None:
+    """An unknown value must be plain JSON we can write back exactly."""
+    if depth == 0:
+        _clean(key, "an unknown key")
+        key = repr(key[:40])  # named in messages: short, escapes shown as text
+    if depth > MAX_EXTRA_DEPTH:
+        raise ValueError(f"unknown key {key} nests deeper than {MAX_EXTRA_DEPTH} levels")
+    if isinstance(value, str):
+        _clean(value, key)
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"unknown key {key} holds a number JSON cannot store")
+    elif isinstance(value, list):
+        for item in value:
+            _check_extra(key, item, depth + 1)
+    elif isinstance(value, dict):
+        for name, item in value.items():
+            _clean(name, key)
+            _check_extra(key, item, depth + 1)
+    elif value is not None and not isinstance(value, (bool, int)):
+        raise ValueError(f"unknown key {key} holds a value JSON cannot store")
 
 
 def new_case_id() -> str:

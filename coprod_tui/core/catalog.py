@@ -28,13 +28,23 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import secrets
 import stat
 import time
 from pathlib import Path
 from typing import Any
 
-from coprod_tui.core.case import Case, is_filled
+from coprod_tui.core.case import (
+    MAX_ITEMS,
+    MAX_NAME,
+    MAX_REVISION,
+    MAX_STAMP,
+    MAX_TITLE,
+    Case,
+    is_case_id,
+    is_filled,
+)
 from coprod_tui.core.storage import (
     DamagedFileError,
     atomic_write_bytes,
@@ -43,7 +53,7 @@ from coprod_tui.core.storage import (
     read_json,
     read_json_with_stat,
 )
-from coprod_tui.core.store_layout import ACTIVE, TRASH, folders_to_scan, is_case_id
+from coprod_tui.core.store_layout import ACTIVE, TRASH, folders_to_scan
 from coprod_tui.core.store_types import CaseSummary
 
 __all__ = ["CASE_DOC_ID", "CASE_TABLE", "Catalog", "case_document", "is_case_id", "summary_fields"]
@@ -116,6 +126,63 @@ def summary_fields(case: Case) -> list[Any]:
         case.conflict_of,
         case.saved_by,
     ]
+
+
+_U64 = 2**64
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _short_text(value: Any, limit: int) -> bool:
+    return type(value) is str and len(value) <= limit and not _SURROGATE.search(value)
+
+
+def _names(value: Any) -> bool:
+    return (
+        type(value) in (list, tuple)
+        and len(value) <= MAX_ITEMS
+        and all(_short_text(item, MAX_NAME) for item in value)
+    )
+
+
+def good_row(row: Any) -> bool:
+    """Whether a cached row has exactly the shape and types a writer gives it.
+
+    The catalog is a cache anyone with access to the store folder can damage
+    (or craft): a row that fails here is dropped, so its case file is simply
+    read again, and listing never trips over a wrong type, a huge number or
+    a stray escape code in the cache.
+    """
+    return (
+        type(row) is list
+        and len(row) == _WIDTH
+        and _short_text(row[5], MAX_NAME)
+        and _short_text(row[12], MAX_NAME)
+        and _names(row[6])
+        and _names(row[9])
+        and _good_core(row)
+    )
+
+
+def _good_core(row: list[Any]) -> bool:
+    """:func:`good_row` without the interned fields (a snapshot checks its tables once)."""
+    ino, mtime_ns, size, flags, title = row[:5]
+    updated, created, _filled, revision, conflict_of = row[7:12]
+    return (
+        type(ino) is int
+        and 0 <= ino < _U64
+        and type(mtime_ns) is int
+        and 0 <= mtime_ns < _U64
+        and type(size) is int
+        and 0 <= size < _U64
+        and type(flags) is int
+        and 0 <= flags <= _RECHECK | _DAMAGED
+        and type(revision) is int
+        and 0 <= revision < MAX_REVISION
+        and (conflict_of is None or is_case_id(conflict_of))
+        and _short_text(title, MAX_TITLE)
+        and _short_text(updated, MAX_STAMP)
+        and _short_text(created, MAX_STAMP)
+    )
 
 
 def _to_summary(case_id: str, row: list[Any], *, trashed: bool) -> CaseSummary:
@@ -289,15 +356,17 @@ class Catalog:
         if snapshot_ok:
             try:
                 rows = _decode_snapshot(data)
-            except (KeyError, IndexError, TypeError, ValueError):
+            except (KeyError, IndexError, TypeError, ValueError, AttributeError):
                 rows, snapshot_ok = _empty(), False
         try:
-            raw = read_bytes(self.journal)  # never through a link
+            raw = read_bytes(self.journal, limit=JOURNAL_MAX_BYTES + 1)  # never through a link
         except (OSError, DamagedFileError):
             return rows, 0, snapshot_ok
+        if len(raw) > JOURNAL_MAX_BYTES:  # not ours (writers drop it sooner): fold it away
+            return rows, len(raw), snapshot_ok
         for item in _journal_items(raw):
             area, case_id, row = item[0], item[1], item[2:]
-            if area in rows and isinstance(case_id, str) and len(row) == _WIDTH:
+            if area in (ACTIVE, TRASH) and is_case_id(case_id) and good_row(row):
                 rows[area][case_id] = row
                 rows[TRASH if area == ACTIVE else ACTIVE].pop(case_id, None)
         return rows, len(raw), snapshot_ok
@@ -359,21 +428,44 @@ def _encode_snapshot(fresh: Rows, started: int) -> dict[str, Any]:
 
 
 def _decode_snapshot(data: dict[str, Any]) -> Rows:
+    """The rows of a snapshot; a row that is not exactly right is left out (re-read)."""
     texts = data["texts"]
-    sets = [tuple(values) for values in data["sets"]]
-    if not all(isinstance(text, str) for text in texts):
-        raise ValueError("bad text table")
+    sets = data["sets"]
+    if type(texts) is not list or type(sets) is not list:
+        raise ValueError("bad tables")
+    # Check each shared value once, not once per row that uses it.
+    texts = [text if _short_text(text, MAX_NAME) else None for text in texts]
+    sets = [tuple(values) if _names(values) else None for values in sets]
+    n_texts, n_sets = len(texts), len(sets)
     rows = _empty()
     for area in rows:
         stored = data[area]
+        if type(stored) is not dict:
+            raise ValueError("bad area")
         decoded = rows[area]
         for case_id, row in stored.items():
-            if len(row) != _WIDTH:
+            if type(row) is not list or len(row) != _WIDTH or not is_case_id(case_id):
                 continue
-            row[5] = texts[row[5]]
-            row[12] = texts[row[12]]
-            row[6] = sets[row[6]]
-            row[9] = sets[row[9]]
+            template, author, tags, filled = row[5], row[12], row[6], row[9]
+            if not (
+                type(template) is int
+                and type(author) is int
+                and type(tags) is int
+                and type(filled) is int
+                and 0 <= template < n_texts
+                and 0 <= author < n_texts
+                and 0 <= tags < n_sets
+                and 0 <= filled < n_sets
+            ):
+                continue
+            row[5], row[12], row[6], row[9] = (
+                texts[template],
+                texts[author],
+                sets[tags],
+                sets[filled],
+            )
+            if None in (row[5], row[12], row[6], row[9]) or not _good_core(row):
+                continue
             decoded[case_id] = row
     return rows
 
@@ -415,7 +507,7 @@ def _read_row(path: Path, previous: list[Any] | None) -> list[Any] | None:
         fields = summary_fields(Case.from_dict(case_document(data, path)))
     except FileNotFoundError:
         return None
-    except (DamagedFileError, ValueError, TypeError, OSError):
+    except (DamagedFileError, ValueError, TypeError, OSError, RecursionError):
         # Unreadable or damaged: list it as damaged (never hide it), keeping
         # the last good summary so the user can tell which case broke.
         try:

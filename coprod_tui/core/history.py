@@ -49,7 +49,7 @@ MAX_BYTES = 32 * 1024 * 1024
 QUICK_COUNT = 20
 DAY = 86_400.0
 
-_NAME = re.compile(r"^(\d{10})-(\d{8}T\d{6}Z)(-pinned)?\.json$")
+_NAME = re.compile(r"^(\d{10,16})-(\d{8}T\d{6}Z)(-pinned)?\.json$")
 _O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _O_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
@@ -193,6 +193,25 @@ class History:
             return
         if not stat.S_ISDIR(info.st_mode):
             raise UnsafeHistoryError(folder)
+
+    def add_version(self, case_id: str, data: bytes, revision: int, saved_at: str) -> bool:
+        """Keep ``data`` (a whole case file's bytes) as ``revision``; False if it is kept already.
+
+        For ``coprod import`` of a backup: never replaces a kept version (the
+        store's own copy of a revision wins), never follows a name into place.
+        """
+        if self.find(case_id, revision) is not None:
+            return False
+        folder = self.folder(case_id)
+        self._check_folder(folder)
+        if not folder.is_dir():
+            self._make_folder(folder)
+        target = folder / f"{revision:010d}-{_compact(saved_at)}.json"
+        try:
+            atomic_write_bytes(target, data, mode=self.file_mode, overwrite=False)
+        except FileExistsError:
+            return False
+        return True
 
     def _make_folder(self, folder: Path) -> None:
         try:

@@ -117,9 +117,8 @@ def _tables(case: Case) -> Iterator[tuple[str, dict[str, str]]]:
 
 
 def _extra(case: Case) -> dict[str, Any]:
-    """Unknown top-level keys kept from a newer coprod (if this Case carries any)."""
-    extra = getattr(case, "extra", None)
-    return extra if isinstance(extra, dict) else {}
+    """Unknown top-level keys kept from a newer coprod."""
+    return case.extra
 
 
 def merge(base: Case, mine: Case, theirs: Case) -> Merge:

@@ -174,18 +174,52 @@ def encode_json(data: Any) -> bytes:
         )
 
 
+#: The largest JSON file coprod parses (a case, a catalog snapshot, an
+#: import). Anything bigger is refused before parsing: no real case comes
+#: near it, and parsing a hostile giant would take the memory of the machine.
+MAX_JSON_BYTES = 64 * 1024 * 1024
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError("a number too large for JSON")
+    return value
+
+
 def decode_json(raw: bytes, path: Path) -> Any:
-    """Parse bytes written by :func:`encode_json`; :class:`DamagedFileError` if they aren't."""
+    """Parse bytes written by :func:`encode_json`; :class:`DamagedFileError` if they aren't.
+
+    Strict where Python's ``json`` is lenient: ``NaN``/``Infinity`` and
+    numbers that overflow to infinity (``1e999``) are refused, as are files
+    over :data:`MAX_JSON_BYTES`; a leading UTF-8 BOM (some editors add one)
+    is skipped. Every failure, including an integer too long for Python to
+    convert and nesting too deep to parse, is a :class:`DamagedFileError`.
+    """
+    if len(raw) > MAX_JSON_BYTES:
+        limit = MAX_JSON_BYTES // (1024 * 1024)
+        raise DamagedFileError(path, f"larger than {limit} MB, too big to be a coprod file")
+    if raw.startswith(_UTF8_BOM):
+        raw = raw[len(_UTF8_BOM) :]
     if not raw.strip():
         raise DamagedFileError(path, "empty file")
     try:
-        return json.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
+        return json.loads(text, parse_constant=_no_constant, parse_float=_finite_float)
     except UnicodeDecodeError:
         raise DamagedFileError(path, "not UTF-8") from None
     except json.JSONDecodeError as error:
         raise DamagedFileError(path, f"bad JSON at line {error.lineno}") from None
     except RecursionError:
         raise DamagedFileError(path, "nested too deeply") from None
+    except ValueError as error:  # NaN, 1e999, an integer of thousands of digits
+        reason = "a number too long" if "digits" in str(error) else str(error)
+        raise DamagedFileError(path, reason) from None
 
 
 def open_nofollow(path: Path | str) -> int:
@@ -222,18 +256,28 @@ def _not_plain(path: Path) -> LinkedFileError:
     return LinkedFileError(path, "not a regular file")
 
 
-def _read_fd(fd: int) -> bytes:
+def _read_fd(fd: int, limit: int | None = None) -> bytes:
+    """Everything, or the first ``limit`` bytes, of an open file."""
     chunks = []
-    while chunk := os.read(fd, 1 << 20):
+    left = limit
+    while left is None or left > 0:
+        chunk = os.read(fd, 1 << 20 if left is None else min(1 << 20, left))
+        if not chunk:
+            break
         chunks.append(chunk)
+        if left is not None:
+            left -= len(chunk)
     return b"".join(chunks)
 
 
-def read_bytes(path: Path | str) -> bytes:
-    """The bytes of a regular file, never through a link (see :func:`open_nofollow`)."""
+def read_bytes(path: Path | str, *, limit: int | None = None) -> bytes:
+    """The bytes (at most ``limit``) of a regular file, never through a link.
+
+    See :func:`open_nofollow`.
+    """
     fd = open_nofollow(path)
     try:
-        return _read_fd(fd)
+        return _read_fd(fd, limit)
     finally:
         os.close(fd)
 
@@ -244,7 +288,7 @@ def read_json(path: Path | str) -> Any:
     Never follows a link: :class:`LinkedFileError` for a link or a non-file.
     """
     target = Path(path)
-    return decode_json(read_bytes(target), target)
+    return decode_json(read_bytes(target, limit=MAX_JSON_BYTES + 1), target)
 
 
 def read_json_with_stat(path: Path | str) -> tuple[Any, os.stat_result]:
@@ -257,7 +301,7 @@ def read_json_with_stat(path: Path | str) -> tuple[Any, os.stat_result]:
     fd = open_nofollow(target)
     try:
         info = os.fstat(fd)
-        raw = _read_fd(fd)
+        raw = _read_fd(fd, MAX_JSON_BYTES + 1)
     finally:
         os.close(fd)
     return decode_json(raw, target), info

@@ -43,9 +43,18 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from coprod_tui.core.case import Case, apply_template, new_case_id, utc_now, word_count
+from coprod_tui.core.case import (
+    CASE_FORMAT,
+    MAX_TITLE,
+    Case,
+    apply_template,
+    new_case_id,
+    utc_now,
+    word_count,
+)
 from coprod_tui.core.catalog import CASE_DOC_ID, CASE_TABLE, Catalog, case_document
 from coprod_tui.core.errors import CoprodError, UserInputError
+from coprod_tui.core.export import ExportItem
 from coprod_tui.core.history import History
 from coprod_tui.core.locking import LockTimeout, file_lock
 from coprod_tui.core.merge import merge
@@ -55,6 +64,7 @@ from coprod_tui.core.storage import (
     LinkedFileError,
     atomic_write_bytes,
     describe_os_error,
+    encode_json,
     fsync_dir,
     read_json,
 )
@@ -74,6 +84,7 @@ from coprod_tui.core.store_types import (
     CasePurgedError,
     CaseSummary,
     DamagedCaseError,
+    NewerFormatError,
     RevisionInfo,
     SaveResult,
     StoreError,
@@ -89,6 +100,7 @@ __all__ = [
     "DamagedCaseError",
     "DoctorReport",
     "ImportReport",
+    "NewerFormatError",
     "RevisionInfo",
     "SaveResult",
     "StoreError",
@@ -133,6 +145,13 @@ class ImportReport:
     unchanged: list[str] = field(default_factory=list)
     #: (id in the file, id of the conflict copy made for it)
     conflicts: list[tuple[str, str]] = field(default_factory=list)
+    #: Of ``added``: the ones put back in the trash.
+    trashed: list[str] = field(default_factory=list)
+    #: Kept earlier versions written into history.
+    versions: int = 0
+    #: (id, why) of cases left alone: they differ from a stored case that one
+    #: of the two (written by a newer coprod) makes read-only here.
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -289,7 +308,28 @@ class CaseStore:
         case.id = case_id  # the file name is the truth (a hand-copied file keeps working)
         return case
 
+    def _refuse_newer_format(self, case_id: str, *cases: Case) -> None:
+        """:class:`NewerFormatError` if the stored case (or one given) is from a newer coprod.
+
+        Called first thing under the case's lock by every write, so a case in
+        a newer format is never replaced, merged or restored over here.
+        """
+        newer = [case.format for case in cases if case.newer_format]
+        for path in (self._case_path(case_id), self._trash_path(case_id)):
+            try:
+                fmt = case_document(read_json(path), path).get("format", CASE_FORMAT)
+            except (OSError, DamagedFileError):
+                continue
+            if isinstance(fmt, int) and not isinstance(fmt, bool) and fmt > CASE_FORMAT:
+                newer.append(fmt)
+        if newer:
+            raise NewerFormatError(
+                f"case {case_id[:8]} was written by a newer coprod (case format {max(newer)}; "
+                f"this one knows {CASE_FORMAT}) and is read-only here; upgrade coprod to change it"
+            )
+
     def _write_file(self, path: Path, case: Case) -> None:
+        case.check()  # never write what would read back as damaged (ValueError)
         storage = AtomicJSONStorage(path, mode=self.policy.file_mode)
         document = {CASE_TABLE: {CASE_DOC_ID: case.to_dict()}}
         try:
@@ -448,6 +488,7 @@ class CaseStore:
         """
         self._check_id(case.id)
         with self._guard(f"save {case.title!r}"), self._locked(case.id):
+            self._refuse_newer_format(case.id, case)
             path = self._case_path(case.id)
             try:
                 stored = self._read_file(path, case.id)
@@ -533,6 +574,7 @@ class CaseStore:
         """
         self._check_id(case_id)
         with self._guard("update the case"), self._locked(case_id):
+            self._refuse_newer_format(case_id)
             path = self._case_path(case_id)
             try:
                 stored = self._read_file(path, case_id)
@@ -601,7 +643,8 @@ class CaseStore:
         copy.id = new_case_id()
         copy.conflict_of = case.id
         stamp = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
-        copy.title = f"{case.title} (conflict copy, {self._who} {stamp})"
+        suffix = f" (conflict copy, {self._who} {stamp})"
+        copy.title = case.title[: max(0, MAX_TITLE - len(suffix))] + suffix
         copy.created = utc_now()
         with self._locked(copy.id):
             return self._write_new(copy)
@@ -744,7 +787,27 @@ class CaseStore:
                     fsync_dir(folder)
         self._snapshotted.pop(case_id, None)
 
+    def is_trashed(self, case_id: str) -> bool:
+        """Whether the case is in the trash (reads one folder entry)."""
+        self._check_id(case_id)
+        return self._trash_path(case_id).exists() and not self._case_path(case_id).exists()
+
     # --- history ---------------------------------------------------------------------
+
+    def kept_versions(self, case_id: str) -> list[Case]:
+        """Every readable kept version of a case, oldest first, exactly as stored (for backups).
+
+        A damaged kept version is left out (``coprod doctor`` reports it).
+        """
+        self._check_id(case_id)
+        versions = []
+        with self._guard("read the case history"):
+            for snap in self._history.snapshots(case_id):
+                try:
+                    versions.append(self._read_file(snap.path, case_id))
+                except (DamagedFileError, FileNotFoundError):
+                    continue
+        return versions
 
     def history(self, case_id: str) -> list[RevisionInfo]:
         """Kept earlier versions, newest first (the current version is not included)."""
@@ -786,6 +849,7 @@ class CaseStore:
 
         self._check_id(case_id)
         with self._guard(f"restore revision {revision}"), self._locked(case_id):
+            self._refuse_newer_format(case_id)
             path = self._case_path(case_id)
             try:
                 current: Case | None = self._read_file(path, case_id)
@@ -805,7 +869,8 @@ class CaseStore:
             if current is None:
                 aside = set_aside(self, path, case_id)
                 newest = max(s.revision for s in self._history.snapshots(case_id))
-                new = self._next_version(old, max(newest, damaged_revision(aside)))
+                # The damaged file replaced the newest kept version: it was past it.
+                new = self._next_version(old, max(newest + 1, damaged_revision(aside)))
             else:
                 new = self._next_version(old, current.revision)
                 self._keep_history(path, current, force=True)
@@ -814,23 +879,29 @@ class CaseStore:
 
     # --- bulk import -----------------------------------------------------------------
 
-    def import_cases(self, cases: Iterable[Case], *, workers: int = 8) -> ImportReport:
+    def import_cases(self, cases: Iterable[Case | ExportItem], *, workers: int = 8) -> ImportReport:
         """Add cases exactly as given (ids, revisions, times kept); idempotent by id.
 
         A case whose id is already stored with the same content is skipped; one
         whose id is stored with different content becomes a conflict copy
         (once: importing the same file again finds the copy and skips it).
-        Writes run on a few threads so their fsyncs share disk flushes.
+        A trashed case (an :class:`ExportItem` marked so) goes back into the
+        trash, and so does its conflict copy; kept versions go into its history
+        when the case is added or already there unchanged. Writes run on a
+        few threads so their fsyncs share disk flushes.
         """
         from concurrent.futures import ThreadPoolExecutor
 
-        batch = list(cases)
-        for case in batch:
-            self._check_id(case.id)
+        batch = [item if isinstance(item, ExportItem) else ExportItem(item) for item in cases]
+        with self._guard("import the cases"):
+            for item in batch:
+                self._check_id(item.case.id)
+                item.case.check()  # a bad value: refuse before anything is written
         report = ImportReport()
         copies_index: dict[str, list[str]] | None = None
 
-        def one(case: Case) -> tuple[str, str, str | None]:
+        def one(item: ExportItem) -> tuple[str, int]:
+            case = item.case
             with self._locked(case.id):
                 existing = None
                 for path in (self._case_path(case.id), self._trash_path(case.id)):
@@ -848,23 +919,39 @@ class CaseStore:
                 if existing is None and absent:
                     stored = case.copy()
                     stored.revision = max(stored.revision, 1)
-                    self._write_file(self._case_path(case.id), stored)
-                    return ("added", case.id, None)
+                    target = self._trash_path if item.trashed else self._case_path
+                    self._write_file(target(case.id), stored)
+                    return ("added", self._import_versions(item))
                 if existing is not None and existing.to_dict() == _with_revision(case):
-                    return ("unchanged", case.id, None)
-            return ("clash", case.id, None)
+                    return ("unchanged", self._import_versions(item))
+                if existing is not None and (existing.newer_format or case.newer_format):
+                    return ("newer", 0)
+            return ("clash", 0)
 
-        clashes: list[Case] = []
+        clashes: list[ExportItem] = []
         with self._guard("import the cases"):
             with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-                for (outcome, case_id, _), case in zip(pool.map(one, batch), batch, strict=True):
+                for (outcome, versions), item in zip(pool.map(one, batch), batch, strict=True):
+                    case_id = item.case.id
+                    report.versions += versions
                     if outcome == "added":
                         report.added.append(case_id)
+                        if item.trashed:
+                            report.trashed.append(case_id)
                     elif outcome == "unchanged":
                         report.unchanged.append(case_id)
+                    elif outcome == "newer":
+                        report.skipped.append(
+                            (
+                                case_id,
+                                "differs from the stored case, one of them written by a "
+                                "newer coprod (read-only here)",
+                            )
+                        )
                     else:
-                        clashes.append(case)
-            for case in clashes:
+                        clashes.append(item)
+            for item in clashes:
+                case = item.case
                 if copies_index is None:
                     copies_index = {}
                     for summary in self.list_cases(include_trashed=True):
@@ -875,9 +962,20 @@ class CaseStore:
                     report.unchanged.append(case.id)
                     continue
                 copy = self._conflict_copy(case)
+                if item.trashed:
+                    self.trash(copy.id)
                 copies_index.setdefault(case.id, []).append(copy.id)
                 report.conflicts.append((case.id, copy.id))
         return report
+
+    def _import_versions(self, item: ExportItem) -> int:
+        """Write an imported case's kept versions into its history (caller holds the lock)."""
+        added = 0
+        for version in item.history:
+            data = encode_json({CASE_TABLE: {CASE_DOC_ID: version.to_dict()}})
+            if self._history.add_version(item.case.id, data, version.revision, version.updated):
+                added += 1
+        return added
 
     def _find_equal_copy(self, case: Case, copy_ids: list[str]) -> str | None:
         wanted = _content(case)

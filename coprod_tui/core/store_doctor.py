@@ -2,7 +2,11 @@
 
 Repairs never delete what someone may need: a damaged case file is first
 hard-linked (or copied) into ``damaged/`` and only then replaced by the newest
-good version from history; a damaged history file is moved into ``damaged/``.
+good version from history, or, with no good version to go back to, taken out
+of ``cases/`` (its bytes stay in ``damaged/``, and the report says where) so
+the rest of the store lists cleanly; a damaged history file is moved into
+``damaged/``. A case file written by a newer coprod (a higher ``format``) is
+never repaired here, even when this version cannot read it.
 Only temp files of writers that died long ago are removed (they never held an
 acknowledged save).
 
@@ -22,20 +26,23 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from coprod_tui.core.case import Case, utc_now
+from coprod_tui.core.case import CASE_FORMAT, Case, utc_now
 from coprod_tui.core.catalog import STALE_TEMP_SECONDS
 from coprod_tui.core.storage import (
     DamagedFileError,
     LinkedFileError,
     atomic_write_bytes,
     chmod_nofollow,
+    decode_json,
     fsync_dir,
     is_temp_name,
     read_bytes,
 )
 from coprod_tui.core.store_layout import case_file, case_ids, is_case_id, trash_file
 
-_REVISION = re.compile(rb'"revision":\s*(\d{1,12})')
+_REVISION = re.compile(rb'"revision":\s*(\d{1,15})(?![\d.eE])')
+#: A revision made out of a damaged file is believed only below this.
+_MAX_REVISION = 2**53 - 2
 
 if TYPE_CHECKING:
     from coprod_tui.core.store import CaseStore, DoctorReport
@@ -68,7 +75,12 @@ def _check_case(
 ) -> None:
     path = trash_file(store.path, case_id) if trashed else case_file(store.path, case_id)
     try:
-        store._read_file(path, case_id)  # noqa: SLF001
+        case = store._read_file(path, case_id)  # noqa: SLF001
+        if case.newer_format:
+            report.notes.append(
+                f"case {case_id[:8]} was written by a newer coprod (case format {case.format}); "
+                "it is read-only here"
+            )
         return
     except FileNotFoundError:
         return
@@ -79,6 +91,14 @@ def _check_case(
         report.problems.append(f"case {case_id[:8]}: cannot read {path} ({failure.strerror})")
         return
     where = " (in the trash)" if trashed else ""
+    newer = _newer_format(path)
+    if newer:
+        report.problems.append(
+            f"case {case_id[:8]}{where} was written by a newer coprod (case format {newer}) "
+            f"in a shape this version cannot read ({reason}); open it with that coprod; "
+            "it is not repaired here"
+        )
+        return
     if not repair:
         if isinstance(error, LinkedFileError):
             report.problems.append(
@@ -103,13 +123,19 @@ def _check_case(
         good, newest_revision = _newest_good_version(store, case_id)
         aside = set_aside(store, path, case_id)
         if good is None:
-            report.problems.append(
-                f"case {case_id[:8]}{where} is damaged ({reason}) and has no earlier version "
-                f"to restore; the file stays in place and a copy is at {aside}"
+            # Its bytes are safe in damaged/: take it out so everything else lists cleanly.
+            os.unlink(path)
+            fsync_dir(path.parent)
+            report.fixed.append(
+                f"case {case_id[:8]}{where} was damaged ({reason}) and has no earlier version "
+                f"to restore: it was set aside, the file is now {aside}"
             )
             return
         restored = good.copy()
-        restored.revision = max(newest_revision, good.revision, damaged_revision(aside)) + 1
+        # The damaged file replaced the newest kept version, so it was at least one
+        # past it even when its own number can no longer be read.
+        claimed = max(newest_revision + 1, good.revision, damaged_revision(aside))
+        restored.revision = claimed + 1
         restored.updated = utc_now()
         restored.saved_by = store._who  # noqa: SLF001
         store._write_file(path, restored)  # noqa: SLF001
@@ -130,6 +156,18 @@ def _newest_good_version(store: CaseStore, case_id: str) -> tuple[Case | None, i
     return None, newest
 
 
+def _newer_format(path: Path) -> int:
+    """The ``format`` a case file claims when it is newer than this coprod's (else 0)."""
+    try:
+        data = decode_json(path.read_bytes(), path)
+        fmt = data["case"]["1"]["format"]
+    except (OSError, DamagedFileError, KeyError, TypeError):
+        return 0
+    if isinstance(fmt, int) and not isinstance(fmt, bool) and CASE_FORMAT < fmt < 2**31:
+        return fmt
+    return 0
+
+
 def damaged_revision(path: Path) -> int:
     """The revision a damaged file claims, if it can still be made out (else 0).
 
@@ -141,12 +179,15 @@ def damaged_revision(path: Path) -> int:
         found = _REVISION.findall(read_bytes(path))
     except (OSError, DamagedFileError):  # a link (never followed), gone, unreadable
         return 0
-    return max((int(value) for value in found), default=0)
+    return max((int(value) for value in found if int(value) <= _MAX_REVISION), default=0)
 
 
 def set_aside(store: CaseStore, path: Path, case_id: str) -> Path:
     """Keep a damaged file in ``damaged/`` (link, else copy) before anything replaces it."""
-    aside = store.path / "damaged" / f"{case_id}-{_stamp()}.json"
+    folder = store.path / "damaged"
+    if not folder.is_dir():
+        store._make_folder(folder)  # noqa: SLF001 - removed by hand since the store was made
+    aside = folder / f"{case_id}-{_stamp()}.json"
     try:
         # follow_symlinks=False: a case file that is a link is kept aside as
         # that link, never as a hard link to whatever it points to.

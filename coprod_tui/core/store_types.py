@@ -43,6 +43,14 @@ class DamagedCaseError(OperationalError):
     """A case file fails to parse; it is left untouched for ``coprod doctor``."""
 
 
+class NewerFormatError(OperationalError):
+    """The case was written by a newer coprod (a higher ``format``): read-only here.
+
+    Writing it would drop or misread what the newer version stores, so every
+    write is refused; listing, showing and exporting it work.
+    """
+
+
 @dataclass(frozen=True)
 class CaseSummary:
     """What the case list needs, read from the catalog (no case file opened)."""
