@@ -124,3 +124,32 @@ async def test_a_case_purged_elsewhere_is_said_plainly_and_never_comes_back(edit
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.screen is not screen)
         assert store.list_cases(include_trashed=True) == []
+
+
+async def test_a_case_in_a_newer_format_opens_read_only_and_keeps_every_byte(
+    app_factory, make_case, store
+):
+    import json
+
+    from editor_helpers import open_editor
+
+    case = make_case(sections={"situation": "Written by a newer coprod."})
+    path = store.path / "cases" / f"{case.id}.json"
+    data = json.loads(path.read_bytes())
+    document = data["case"]["1"]
+    document["format"] = document.get("format", 1) + 1
+    document["insights"] = [{"id": "i-1", "quote": "newer coprod"}]
+    path.write_text(json.dumps(data), encoding="utf-8")
+    before = path.read_bytes()
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_editor(pilot, case.id)
+        assert screen.read_only and screen.editor.read_only
+        assert any(n.title == "Read-only" for n in app._notifications)
+        await pilot.press(*"typed", "f3", "ctrl+s")
+        await pilot.pause()
+        assert screen.editor.text == "Written by a newer coprod."
+        assert app.screen is screen  # F3 is not offered
+        await pilot.press("escape")
+        await pilot.pause()
+    assert path.read_bytes() == before

@@ -256,7 +256,17 @@ class CaseEditorScreen(Screen[None]):
         self._refresh_status()
         self._apply_layout(self.app.size.width)
         self.set_focus(self._editors[0])
-        if self._template_note:
+        if self.read_only:
+            for editor in self._editors:
+                editor.read_only = True
+            self.notify(
+                "This case was written by a newer version of coprod, so it is read-only here "
+                "(nothing of it can be lost). Upgrade coprod to change it.",
+                title="Read-only",
+                severity="warning",
+                timeout=12,
+            )
+        elif self._template_note:
             self.notify(self._template_note, severity="warning", timeout=12, markup=False)
         elif self.session.case.orphans:
             self.notify(
@@ -304,6 +314,8 @@ class CaseEditorScreen(Screen[None]):
         assert self.session is not None
         # A conflict copy's title already says so (the store writes it).
         title = plain(self.session.title or "(untitled)", "bold", one_line=True)
+        if self.read_only:
+            title.append("  (read-only: made by a newer coprod)", style="italic")
         self.query_one("#case-title", Static).update(title)
 
     def _show_section(self, index: int) -> None:
@@ -324,6 +336,11 @@ class CaseEditorScreen(Screen[None]):
         self._show_section(new)
         if editor_had_focus or self.focused is None:
             self.set_focus(self._editors[new])
+
+    @property
+    def read_only(self) -> bool:
+        """A case in a newer format than this coprod knows: shown, never changed."""
+        return self.session is not None and self.session.case.newer_format
 
     @property
     def editor(self) -> SectionEditor:
@@ -598,6 +615,8 @@ class CaseEditorScreen(Screen[None]):
         """Offer the orphans and conflict keys only when there is something to do."""
         if self.session is None:
             return action == "back"
+        if self.read_only and action in ("edit_fields", "orphans", "save"):
+            return False
         if action == "orphans":
             return self.session.has_orphans
         if action == "resolve_conflict":
