@@ -42,6 +42,8 @@ from coprod_tui.ui.typeahead import TYPED_EVENTS, KeyOrder
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from textual.driver import Driver
+
     from coprod_tui.core.store import CaseStore
     from coprod_tui.core.template import Template
     from coprod_tui.core.template_registry import TemplateRegistry
@@ -111,6 +113,21 @@ class CoprodApp(App[int]):
                 self._notices.append(f"theme {self.config.theme!r} is not installed; using default")
 
     # -- start-up ---------------------------------------------------------------------
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver, on Linux one that reads Escape-then-keys bursts as typed.
+
+        See ``ui/terminal_input.py``: without it, Escape followed at once by
+        other keys (a laggy link) reaches the app as "^" and text.
+        """
+        driver_class = super().get_driver_class()
+        from textual.drivers.linux_driver import LinuxDriver
+
+        if driver_class is LinuxDriver:
+            from coprod_tui.ui.terminal_input import CoprodLinuxDriver
+
+            return CoprodLinuxDriver
+        return driver_class
 
     def get_default_screen(self) -> Screen[Any]:
         """The case list is home."""

@@ -70,3 +70,21 @@ def test_one_write_ending_in_ctrl_q_saves_every_key_before_quitting(tmp_path: Pa
     assert case["title"] == "Karin"
     assert case["sections"]["situation"] == "One."
     assert case["sections"]["lived-reality"] == "Two."
+
+
+def test_one_write_that_leaves_a_case_acts_on_the_list_after_escape(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    first = coprod(store, "new", "Sven, 81").strip()
+    terminal = Terminal(store, tmp_path)
+    try:
+        terminal.wait_for("Sven, 81")
+        # Open, type, leave, then "t" (tags on the list; text in the editor), a tag, Enter.
+        terminal.type("\r" + "ab" + "\x1b" + "t" + "frail" + "\r")
+        terminal.wait_for("frail")
+        code = quit_and_wait(terminal)
+    finally:
+        terminal.close()
+    assert code == 0
+    case = json.loads(coprod(store, "show", first, "--json"))
+    assert case["sections"]["situation"] == "ab"
+    assert case["tags"] == ["frail"]
