@@ -23,7 +23,9 @@ time:
    to the app one by one, so each passes through the same dispatch as a key
    typed slowly: bindings and widgets behave exactly as typed, and a key that
    itself moves the focus (Enter in the new-case title, then Ctrl+PgDn in the
-   new case) holds the keys after it in turn.
+   new case) holds the keys after it in turn. A run of plain text for the
+   focused text field (see :func:`is_plain_text`) goes back together: text
+   cannot move the focus, and a long burst of writing stays quick.
 
 "Landed" is found without guessing what a key does: the screens' widgets are
 swept from the deepest up, level by level, each level asked to run a callback
@@ -44,6 +46,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from textual import events
+from textual.widgets import Input, TextArea
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -52,6 +55,9 @@ if TYPE_CHECKING:
 
 #: Longest wait for one key to land before the next is let through regardless.
 LANDING_TIMEOUT = 5.0
+
+#: Seconds between looks for widgets that stopped before answering a sweep.
+STOPPED_CHECK = 0.1
 
 #: Most sweeps after one key (a key that keeps moving things would be a bug).
 MAX_SWEEPS = 8
@@ -66,18 +72,25 @@ class KeyOrder:
     The app calls :meth:`admit` first thing for every key and paste it reads
     from the terminal (not for those coming back up from a widget), and
     :meth:`dispatched` once Textual's own handling of an admitted one returned.
+
+    Plain text typed into a text field (printable keys and pastes while an
+    ``Input`` or an editable ``TextArea`` has focus, none of them bound with
+    priority) cannot move the focus: a run of it is let through together and
+    lands as one, so a long burst of writing costs one sweep, not one per key.
     """
 
     def __init__(self, app: App[Any]) -> None:
         self._app = app
         self._waiting: deque[events.Event] = deque()
         self._in_flight = False
-        self._replaying: events.Event | None = None
+        self._replaying: deque[events.Event] = deque()
         self._landing: asyncio.Task[None] | None = None
+        #: How many times keys were waited for until they landed (tests count them).
+        self.landings = 0
 
     @property
     def waiting(self) -> int:
-        """How many keys are waiting for the one in flight to land."""
+        """How many keys are waiting for the ones in flight to land."""
         return len(self._waiting)
 
     @property
@@ -87,8 +100,8 @@ class KeyOrder:
 
     def admit(self, event: events.Event) -> bool:
         """Should ``event`` be dispatched now? If not, it is kept and replayed in its turn."""
-        if event is self._replaying:
-            self._replaying = None
+        if self._replaying and event is self._replaying[0]:
+            self._replaying.popleft()
             return True
         if self._in_flight:
             self._waiting.append(event)
@@ -97,38 +110,57 @@ class KeyOrder:
         return True
 
     def dispatched(self, event: events.Event) -> None:
-        """Textual has handed ``event`` on: wait for it to land, then let the next one go."""
+        """Textual has handed ``event`` on: once the last let through lands, the next go."""
+        if self._replaying or self._landing is not None:
+            return  # more of the same run are on their way; the last one starts the wait
+        self.landings += 1
         self._landing = asyncio.get_running_loop().create_task(
             self._land_then_next(), name="coprod-key-landing"
         )
-
-    def drop_all(self) -> None:
-        """Forget every waiting key (the app is closing)."""
-        self._waiting.clear()
-        self._in_flight = False
-        self._replaying = None
-        if self._landing is not None:
-            self._landing.cancel()
-            self._landing = None
 
     async def _land_then_next(self) -> None:
         try:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(until_settled(self._app), LANDING_TIMEOUT)
         finally:
+            self._landing = None
             self._next()
 
     def _next(self) -> None:
-        """Post the oldest waiting key back to the app (it is admitted on arrival)."""
-        self._landing = None
-        while self._waiting:
-            event = self._waiting.popleft()
-            self._replaying = event
-            if self._app.post_message(event):
+        """Post the oldest waiting key (or run of plain text) back to the app."""
+        if not self._waiting:
+            self._in_flight = False
+            return
+        run = [self._waiting.popleft()]
+        if is_plain_text(self._app, run[0]):
+            while self._waiting and is_plain_text(self._app, self._waiting[0]):
+                run.append(self._waiting.popleft())
+        self._replaying.extend(run)
+        for event in run:
+            if not self._app.post_message(event):
+                # The app is closing: nothing will read keys again.
+                self._replaying.clear()
+                self._waiting.clear()
+                self._in_flight = False
                 return
-            self._replaying = None  # the app is closing: nothing will read keys again
-            self._waiting.clear()
-        self._in_flight = False
+
+
+def is_plain_text(app: App[Any], event: events.Event) -> bool:
+    """Is ``event`` text typed into the focused text field, which cannot move the focus?"""
+    focused = app.focused
+    if isinstance(focused, TextArea):
+        if focused.read_only:
+            return False
+    elif not isinstance(focused, Input):
+        return False
+    if isinstance(event, events.Paste):
+        return True
+    if not isinstance(event, events.Key) or not event.is_printable or not event.character:
+        return False
+    if event.key in ("enter", "tab"):
+        return False
+    bound = app.screen.active_bindings.get(event.key)
+    return bound is None or not bound.binding.priority
 
 
 def _state(app: App[Any]) -> tuple[Any, ...]:
@@ -155,13 +187,19 @@ async def sweep(app: App[Any]) -> None:
     """
     loop = asyncio.get_running_loop()
     for level in reversed(_levels(app)):
-        waits: list[asyncio.Future[None]] = []
+        waits: dict[asyncio.Future[None], MessagePump] = {}
         for node in level:
             done: asyncio.Future[None] = loop.create_future()
             if node.call_later(_resolve, done):
-                waits.append(done)
-        if waits:
-            await asyncio.wait(waits)
+                waits[done] = node
+        while waits:
+            finished, _ = await asyncio.wait(waits, timeout=STOPPED_CHECK)
+            for future in finished:
+                del waits[future]
+            # A widget removed meanwhile (the editor left) never runs its callback.
+            for future, node in list(waits.items()):
+                if not node.is_running:
+                    del waits[future]
 
 
 def _resolve(done: asyncio.Future[None]) -> None:

@@ -168,6 +168,18 @@ async def test_burst_of_many_keys_keeps_every_key_in_order(editing):
         assert screen.editor.text == text.strip() + "\nNew line."
 
 
+async def test_a_long_burst_of_text_lands_as_one_run_not_key_by_key(editing):
+    text = "She asked who would ring her on Sundays now. " * 10
+    async with editing(sections={}) as (app, pilot, screen, case):
+        before = app.key_order.landings
+        await burst(pilot, *text, "ctrl+pagedown", *text)
+        await until_typed(pilot)
+        assert screen.session.text("situation") == text
+        assert screen.session.text("lived-reality") == text
+        # First key, the run after it, Ctrl+PgDn, the run after that.
+        assert app.key_order.landings - before <= 5
+
+
 async def test_a_paste_waits_for_the_key_before_it(app_factory, store):
     from textual import events
 
