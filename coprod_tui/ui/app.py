@@ -148,6 +148,7 @@ class CoprodApp(App[int]):
         """Last look: anything still unsaved goes to disk before the loop stops."""
         self.flush_editors()
         self.remove_signal_handlers()
+        self.key_order.close()
 
     # -- keys in typing order ----------------------------------------------------------
 

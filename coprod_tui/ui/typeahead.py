@@ -118,13 +118,25 @@ class KeyOrder:
             self._land_then_next(), name="coprod-key-landing"
         )
 
+    def close(self) -> None:
+        """The app is ending: stop waiting and forget the keys nobody will read."""
+        self._waiting.clear()
+        self._replaying.clear()
+        self._in_flight = False
+        if self._landing is not None:
+            self._landing.cancel()
+            self._landing = None
+
     async def _land_then_next(self) -> None:
         try:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(until_settled(self._app), LANDING_TIMEOUT)
-        finally:
-            self._landing = None
-            self._next()
+        except asyncio.CancelledError:
+            return  # closed: nothing more to let through
+        except Exception as error:  # never leave keys stuck: go on in order
+            self._app.log.error("type-ahead: waiting for a key to land failed", error)
+        self._landing = None
+        self._next()
 
     def _next(self) -> None:
         """Post the oldest waiting key (or run of plain text) back to the app."""
