@@ -160,6 +160,35 @@ async def test_burst_through_a_declined_confirmation(app_factory, make_case, sto
         assert store.load(case.id).tags == ["still here"]
 
 
+async def test_burst_through_the_trash_restores_and_comes_back(app_factory, make_case, store):
+    case = make_case("Sven, 81")
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await burst(pilot, "x", "y", "b", "enter", "escape", "t", *"back", "enter")
+        await until_typed(pilot)
+        assert [s.id for s in store.list_cases()] == [case.id]
+        assert store.load(case.id).tags == ["back"]
+
+
+async def test_enter_on_an_empty_title_keeps_the_keys_after_it_in_the_title(app_factory, store):
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await burst(pilot, "n", "enter", *"Late title", "enter", *"Text.")
+        await until_typed(pilot)
+        await leave_and_flush(pilot)
+        [summary] = store.list_cases()
+        assert summary.title == "Late title"
+        assert store.load(summary.id).text("situation") == "Text."
+
+
+async def test_burst_through_the_history_dialog_comes_back_to_the_editor(editing):
+    async with editing(sections={}) as (app, pilot, screen, case):
+        await burst(pilot, "f4", "escape", *"After history.")
+        await until_typed(pilot)
+        assert app.screen is screen
+        assert screen.session.text("situation") == "After history."
+
+
 async def test_burst_of_many_keys_keeps_every_key_in_order(editing):
     text = "Sven kept the pill box on the kitchen table, next to the radio. " * 4
     async with editing(sections={}) as (app, pilot, screen, case):
