@@ -35,6 +35,9 @@ sweep is repeated until a whole sweep leaves the screen and the focus where
 they were. A key that does not land within :data:`LANDING_TIMEOUT` seconds
 (an action that waits for something else) lets the next one go anyway: keys
 are never dropped, only kept in order.
+
+One step earlier, in the terminal's byte stream, Escape followed at once by
+other keys is made unambiguous before Textual parses it (``ui/terminal_input.py``).
 """
 
 from __future__ import annotations
