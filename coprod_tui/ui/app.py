@@ -29,15 +29,21 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from rich.console import RenderableType
-from textual.app import App
+from textual import events
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from coprod_tui.core.config import Config, ConfigWriteError, save_config
 from coprod_tui.core.errors import CoprodError
 from coprod_tui.ui.commands import CoprodCommands
+from coprod_tui.ui.typeahead import TYPED_EVENTS, KeyOrder
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from textual.driver import Driver
+
     from coprod_tui.core.store import CaseStore
     from coprod_tui.core.template import Template
     from coprod_tui.core.template_registry import TemplateRegistry
@@ -98,6 +104,8 @@ class CoprodApp(App[int]):
         self._editors: weakref.WeakSet[Screen[Any]] = weakref.WeakSet()
         self._quit_failed_at: float | None = None
         self._persist_theme = False
+        #: Keys and pastes in typing order, each after the one before has landed.
+        self.key_order = KeyOrder(self)
         if self.config.theme:
             if self.config.theme in self.available_themes:
                 self.theme = self.config.theme
@@ -105,6 +113,21 @@ class CoprodApp(App[int]):
                 self._notices.append(f"theme {self.config.theme!r} is not installed; using default")
 
     # -- start-up ---------------------------------------------------------------------
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver, on Linux one that reads Escape-then-keys bursts as typed.
+
+        See ``ui/terminal_input.py``: without it, Escape followed at once by
+        other keys (a laggy link) reaches the app as "^" and text.
+        """
+        driver_class = super().get_driver_class()
+        from textual.drivers.linux_driver import LinuxDriver
+
+        if driver_class is LinuxDriver:
+            from coprod_tui.ui.terminal_input import CoprodLinuxDriver
+
+            return CoprodLinuxDriver
+        return driver_class
 
     def get_default_screen(self) -> Screen[Any]:
         """The case list is home."""
@@ -125,6 +148,27 @@ class CoprodApp(App[int]):
         """Last look: anything still unsaved goes to disk before the loop stops."""
         self.flush_editors()
         self.remove_signal_handlers()
+        self.key_order.close()
+
+    # -- keys in typing order ----------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        """Every key and paste read from the terminal waits for the one before it to land.
+
+        See ``ui/typeahead.py``: this is the one place where type-ahead is kept
+        in order, for every screen, dialog and widget. Keys coming back up from
+        a widget (``is_forwarded``) are the same keys on their way to the
+        bindings and pass straight on.
+        """
+        if not isinstance(event, TYPED_EVENTS) or event.is_forwarded:
+            await super().on_event(event)
+            return
+        if not self.key_order.admit(event):
+            return
+        try:
+            await super().on_event(event)
+        finally:
+            self.key_order.dispatched(event)
 
     # -- templates --------------------------------------------------------------------
 
@@ -296,6 +340,32 @@ class CoprodApp(App[int]):
         if loop is None or loop.is_closed():
             raise RuntimeError("the app's event loop is not running")
         return loop
+
+    # -- no case text outside the store ----------------------------------------------
+
+    #: Textual's palette commands that write the screen (case text) to a file.
+    WRITES_THE_SCREEN: frozenset[str] = frozenset({"Screenshot"})
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's palette commands, without the screenshot.
+
+        Textual's "Screenshot" writes an SVG of the screen, case text and all,
+        to ~/Downloads with the umask's permissions, where others may read it.
+        Nothing in coprod writes case text outside the store unasked.
+        """
+        for command in super().get_system_commands(screen):
+            if command.title not in self.WRITES_THE_SCREEN:
+                yield command
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """Refused (the ``app.screenshot`` action): it would write case text outside the store."""
+        self.notify(
+            "Screenshots are off: they would write case text outside the store. "
+            "Use 'coprod export' to write a case to a file.",
+            title="Not saved",
+            severity="warning",
+            markup=False,
+        )
 
     # -- theme ------------------------------------------------------------------------
 

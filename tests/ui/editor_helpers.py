@@ -73,3 +73,16 @@ async def burst(pilot: Pilot[Any], *keys: str) -> None:
         else:
             pilot.app.post_message(events.Key(key, KEY_CHARACTERS.get(key)))
     await pilot.pause()
+
+
+async def until_typed(pilot: Pilot[Any], timeout: float = 10.0) -> None:
+    """Wait until every key of a burst has landed (the app's key order is idle).
+
+    The app reads the callback only after every key posted before it, so from
+    then on ``idle`` says whether a key is still on its way.
+    """
+    app: Any = pilot.app
+    read = asyncio.Event()
+    app.call_later(read.set)
+    await wait_until(pilot, lambda: read.is_set() and app.key_order.idle, timeout)
+    await pilot.pause()

@@ -235,11 +235,10 @@ class CaseEditorScreen(Screen[None]):
     async def until_ready(self) -> None:
         """Wait until the editor is mounted with the cursor in section 1 (or failed to open).
 
-        Whoever opens a case from a key awaits this in that key's action: the app
-        reads no further key until the action returns, so keys typed from then on
-        land in the editor (those typed before are handed on, see
-        ``ui/typeahead.py``). Gives up after :attr:`READY_TIMEOUT` seconds rather
-        than hang.
+        Whoever opens a case from a key may await this in that key's action. Keys
+        typed after that key wait anyway until the editor has focus (the app keeps
+        keys in typing order, see ``ui/typeahead.py``). Gives up after
+        :attr:`READY_TIMEOUT` seconds rather than hang.
         """
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._ready.wait(), self.READY_TIMEOUT)
@@ -329,7 +328,8 @@ class CaseEditorScreen(Screen[None]):
         self._editors[index].arrive()
 
     # Focus changes use Screen.set_focus (immediate), not Widget.focus (deferred):
-    # keys typed right after Ctrl+PgDn must land in the section now shown.
+    # the section shown and the focus change together. Keys typed right after
+    # Ctrl+PgDn wait until both have (ui/typeahead.py).
 
     def watch_current(self, old: int, new: int) -> None:
         editor_had_focus = self.focused is self._editors[old]

@@ -6,10 +6,9 @@ themselves — except the trash, which is a view of the store in its own right.
 Escape always cancels; Enter always confirms.
 
 The new-case dialog is the exception to ``dismiss``: it hands its answer to a
-``create`` coroutine and awaits it from Enter's action, so the new case is open
-before the app reads another key, and the keys typed right after Enter (held by
-the title, see ``ui/typeahead.py``) go on into its editor. A result callback
-would run only after those keys had reached the case list.
+``create`` coroutine that stores the case and opens it, replacing the dialog.
+Keys typed right after Enter wait until the editor has focus (the app keeps
+every key in typing order, see ``ui/typeahead.py``) and go into the new case.
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -28,7 +27,6 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from coprod_tui.core.text_safety import printable
-from coprod_tui.ui.typeahead import HoldsTypeAhead, hand_on
 
 if TYPE_CHECKING:
     from coprod_tui.core.template import Template
@@ -57,17 +55,13 @@ class Dialog(ModalScreen[Any]):
         self.dismiss(None)
 
 
-class TitleInput(HoldsTypeAhead, Input):
-    """The new case's title: Enter creates the case; keys typed right after Enter are held."""
-
-    def key_opens_something(self, key: str) -> bool:
-        return key == "enter"
+class TitleInput(Input):
+    """The new case's title: Enter creates the case."""
 
     async def action_submit(self) -> None:
-        held = await self.type_ahead.take()
         dialog = self.screen
         if isinstance(dialog, NewCaseDialog):
-            await dialog.create(held)
+            await dialog.create()
         else:
             await super().action_submit()
 
@@ -116,8 +110,8 @@ class NewCaseDialog(Dialog):
     async def _create_pressed(self) -> None:
         await self.create()
 
-    async def create(self, typed_after: Sequence[events.Key] = ()) -> None:
-        """Create the case and open it; ``typed_after`` (keys typed after Enter) follow it."""
+    async def create(self) -> None:
+        """Create the case and open it; if it cannot, say why and keep the title."""
         if self._creating:
             return
         title_input = self.query_one("#title", Input)
@@ -132,8 +126,6 @@ class NewCaseDialog(Dialog):
                 await self._create(NewCaseRequest(title, str(template_id)))
             finally:
                 self._creating = False
-        # Into the new case's editor, or, if none was created, on into the title.
-        await hand_on(self.app, typed_after)
 
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:

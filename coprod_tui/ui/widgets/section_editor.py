@@ -15,24 +15,12 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual import events
-from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import TextArea
 
 from coprod_tui.core.editing import visible_controls
 from coprod_tui.core.text_safety import printable
-
-
-def _editing_keys() -> dict[str, str]:
-    """Key → action for the TextArea's own bindings (Backspace, arrows, Ctrl+W, ...)."""
-    keys: dict[str, str] = {}
-    for binding in TextArea.BINDINGS:
-        if isinstance(binding, Binding):
-            for key in binding.key.split(","):
-                keys.setdefault(key.strip(), binding.action)
-    return keys
-
 
 PLACEHOLDER = Content("Write here. A guiding question (right, F2) can be taken in with Enter.")
 
@@ -120,25 +108,6 @@ class SectionEditor(TextArea):
         # Built from the document line itself: rich's Text would silently drop
         # some controls (BEL, BS, CR) and shift every later column.
         return Text(visible_controls(self.document.get_line(line_index)), end="", no_wrap=True)
-
-    #: The editor's own editing keys, handled in the order they were typed.
-    EDITING_KEYS: dict[str, str] = _editing_keys()
-
-    async def on_key(self, event: events.Key) -> None:
-        """Run the editor's own key bindings in typing order.
-
-        Textual runs a non-priority binding only after its key has bubbled up
-        to the app, by which time the characters typed after it have already
-        been inserted. Over a laggy SSH link keys arrive in bursts, so "ab⌫c"
-        would become "ab". Handling these keys here, as they arrive, keeps the
-        text exactly as typed.
-        """
-        action = self.EDITING_KEYS.get(event.key)
-        if action is None or self.read_only:
-            return
-        event.stop()
-        event.prevent_default()
-        await self.run_action(action)
 
     def on_paste(self, event: events.Paste) -> None:
         """Paste without terminal escape sequences (and without the TextArea's raw paste)."""

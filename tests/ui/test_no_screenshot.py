@@ -1,0 +1,49 @@
+"""No command writes case text outside the store unasked: the palette has no screenshot.
+
+Textual's palette offers "Screenshot", which writes an SVG of the screen (the
+case being written) to ~/Downloads with the umask's permissions. coprod takes
+it out of the palette and refuses the ``app.screenshot`` action.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from editor_helpers import open_editor, wait_until
+from textual.command import CommandPalette
+
+
+async def test_the_palette_offers_no_screenshot_but_still_quit_and_theme(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Screenshot" not in titles
+        assert {"Quit", "Theme"} <= set(titles)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"screensh")
+        await pilot.pause(0.5)
+        palette = app.screen
+        assert isinstance(palette, CommandPalette)
+        prompts = [str(o.prompt) for o in palette.query_one("CommandList").options]
+        assert not any("Screenshot" in prompt for prompt in prompts)
+
+
+async def test_the_screenshot_action_writes_nothing(
+    app_factory, make_case, tmp_path: Path, monkeypatch
+):
+    home = tmp_path / "home"
+    (home / "Downloads").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(tmp_path)
+    case = make_case()
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_editor(pilot, case.id)
+        before = sorted(tmp_path.rglob("*.svg"))
+        await app.run_action("app.screenshot")
+        await pilot.pause(0.3)
+        await wait_until(
+            pilot, lambda: any("Screenshots are off" in n.message for n in app._notifications)
+        )
+    assert sorted(tmp_path.rglob("*.svg")) == before
+    assert list((home / "Downloads").iterdir()) == []
