@@ -42,7 +42,7 @@ from pathlib import Path
 
 from coprod_tui.core.case import Case, new_case
 from coprod_tui.core.store import CaseStore
-from coprod_tui.core.template_registry import discover_templates
+from coprod_tui.core.template.registry import discover_templates
 
 SIZE = (120, 40)
 MARKER = re.compile(rb"Bench-\d{4}")

@@ -39,10 +39,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from coprod_tui.core.case import Case, new_case  # noqa: E402
-from coprod_tui.core.catalog import CASE_DOC_ID, CASE_TABLE  # noqa: E402
-from coprod_tui.core.storage import atomic_write_bytes, encode_json  # noqa: E402
 from coprod_tui.core.store import CaseStore  # noqa: E402
-from coprod_tui.core.template_registry import discover_templates  # noqa: E402
+from coprod_tui.core.store.catalog import CASE_DOC_ID, CASE_TABLE  # noqa: E402
+from coprod_tui.core.store.storage import atomic_write_bytes, encode_json  # noqa: E402
+from coprod_tui.core.template.registry import discover_templates  # noqa: E402
 
 FILLER = (
     "the clinic team met Tove Lindqvist (a fictional patient) on a grey Tuesday morning and "

@@ -20,7 +20,7 @@ from coprod_tui.core.case import new_case
 from coprod_tui.core.config import Config
 from coprod_tui.core.demo import DEMO_CASE_ID
 from coprod_tui.core.store import CaseStore
-from coprod_tui.core.template_registry import TemplateRegistry, discover_templates
+from coprod_tui.core.template.registry import TemplateRegistry, discover_templates
 from coprod_tui.ui.launch import create_app, seed_demo
 
 #: Fictional cases in progress, so the list shows what work under way looks like.

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from coprod_tui.cli import main
-from coprod_tui.core import storage
+from coprod_tui.core.store import storage
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -116,7 +116,7 @@ def test_show_by_prefix_and_errors(run):
 def test_ambiguous_prefix_is_exit_2(run, store_dir):
     from coprod_tui.core.case import new_case
     from coprod_tui.core.store import CaseStore
-    from coprod_tui.core.template_registry import discover_templates
+    from coprod_tui.core.template.registry import discover_templates
 
     store = CaseStore.open(store_dir)
     template = discover_templates().default()

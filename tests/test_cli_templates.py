@@ -11,7 +11,7 @@ import pytest
 
 from coprod_tui.cli import main
 from coprod_tui.core.template import load_template
-from coprod_tui.core.template_registry import TEMPLATES_ENV, shipped_templates_dir
+from coprod_tui.core.template.registry import TEMPLATES_ENV, shipped_templates_dir
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED = shipped_templates_dir()

@@ -44,3 +44,10 @@ def test_building_the_cli_loads_no_templates_store_or_yaml():
     code = "from coprod_tui.cli import build_parser\nbuild_parser().format_help()"
     heavy = ("yaml", "rich", "textual", "coprod_tui.core.template", "coprod_tui.core.store")
     assert loaded_after(code, heavy) == []
+
+
+def test_the_cli_spells_the_default_template_id_as_the_core_does():
+    from coprod_tui.commands.templates import _DEFAULT_TEMPLATE_ID
+    from coprod_tui.core.template.ids import DEFAULT_TEMPLATE_ID
+
+    assert _DEFAULT_TEMPLATE_ID == DEFAULT_TEMPLATE_ID

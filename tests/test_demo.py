@@ -5,7 +5,7 @@ from __future__ import annotations
 from coprod_tui.core.case import progress, word_count
 from coprod_tui.core.demo import DEMO_CASE_ID, DEMO_SECTIONS, demo_case
 from coprod_tui.core.store import CaseStore
-from coprod_tui.core.template_registry import SWEDISH_TEMPLATE_ID, discover_templates
+from coprod_tui.core.template.registry import SWEDISH_TEMPLATE_ID, discover_templates
 
 
 def _templates(tmp_path):

@@ -19,7 +19,7 @@ from coprod_tui.core.editing import (
     visible_controls,
 )
 from coprod_tui.core.store import CaseStore, StoreError
-from coprod_tui.core.template_registry import discover_templates
+from coprod_tui.core.template.registry import discover_templates
 
 NOW = datetime(2024, 3, 12, 14, 3, 12, tzinfo=UTC)
 

@@ -12,8 +12,8 @@ import pytest
 from cli_helpers import isolate
 
 from coprod_tui.core.store import CaseStore
-from coprod_tui.core.store_folder import STORE_MARKER
-from coprod_tui.core.template_registry import store_templates_dir
+from coprod_tui.core.store.folder import STORE_MARKER
+from coprod_tui.core.template.registry import store_templates_dir
 from coprod_tui.ui import launch
 
 

@@ -9,8 +9,8 @@ import stat
 
 import pytest
 
-from coprod_tui.core import storage
-from coprod_tui.core.storage import (
+from coprod_tui.core.store import storage
+from coprod_tui.core.store.storage import (
     AtomicJSONStorage,
     DamagedFileError,
     atomic_write_bytes,

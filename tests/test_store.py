@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from coprod_tui.core import storage
 from coprod_tui.core.case import Case, new_case, set_section_text
 from coprod_tui.core.errors import UserInputError
 from coprod_tui.core.store import (
@@ -19,6 +18,7 @@ from coprod_tui.core.store import (
     DamagedCaseError,
     StoreError,
     UnsafeStoreError,
+    storage,
 )
 from coprod_tui.core.template import Section, Template
 
@@ -462,7 +462,7 @@ def test_a_read_only_store_can_still_be_listed_and_read(store, template, monkeyp
         raise OSError(errno.EROFS, os.strerror(errno.EROFS))
 
     monkeypatch.setattr(storage, "atomic_write_bytes", refuse)
-    monkeypatch.setattr("coprod_tui.core.catalog.atomic_write_bytes", refuse)
+    monkeypatch.setattr("coprod_tui.core.store.catalog.atomic_write_bytes", refuse)
     assert [s.title for s in store.list_cases()] == ["Readable"]
     assert store.load(case.id).title == "Readable"
     with pytest.raises(StoreError, match="read-only"):

@@ -7,9 +7,9 @@ import time
 import pytest
 from store_helpers import ONE_SECTION, open_store
 
-from coprod_tui.core import catalog as catalog_module
 from coprod_tui.core.case import new_case, set_section_text
 from coprod_tui.core.store import CaseStore
+from coprod_tui.core.store import catalog as catalog_module
 
 TEMPLATE = ONE_SECTION
 

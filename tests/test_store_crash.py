@@ -14,10 +14,9 @@ from pathlib import Path
 import pytest
 from store_helpers import TWO_SECTIONS, open_store
 
-from coprod_tui.core import storage
 from coprod_tui.core.case import new_case, set_section_text
-from coprod_tui.core.storage import is_temp_name
-from coprod_tui.core.store import StoreError
+from coprod_tui.core.store import StoreError, storage
+from coprod_tui.core.store.storage import is_temp_name
 
 TEMPLATE = TWO_SECTIONS
 

@@ -17,8 +17,8 @@ import pytest
 from store_helpers import ONE_SECTION, open_store
 
 from coprod_tui.core.case import new_case, set_section_text
-from coprod_tui.core.catalog import JOURNAL_NAME, good_row
 from coprod_tui.core.store import CaseStore, DamagedCaseError
+from coprod_tui.core.store.catalog import JOURNAL_NAME, good_row
 
 TEMPLATE = ONE_SECTION
 OTHER_ID = "0f0f0f0f-0000-4000-8000-000000000001"
@@ -173,7 +173,7 @@ def test_a_byte_order_mark_is_not_damage(two):
 
 
 def test_an_oversized_case_file_is_damaged_not_read(two, monkeypatch):
-    from coprod_tui.core import storage
+    from coprod_tui.core.store import storage
 
     store, bad, good = two
     monkeypatch.setattr(storage, "MAX_JSON_BYTES", 200)
@@ -220,7 +220,7 @@ def listed(tmp_path):
 
 def true_row(store: CaseStore, case_id: str) -> list:
     """The row a writer would note for this case file now."""
-    from coprod_tui.core.catalog import summary_fields
+    from coprod_tui.core.store.catalog import summary_fields
 
     info = store._case_path(case_id).stat()
     case = store.load(case_id, mapped=False)

@@ -15,7 +15,7 @@ from store_helpers import open_store
 
 from coprod_tui.core.case import new_case
 from coprod_tui.core.store import StoreError
-from coprod_tui.core.template_registry import discover_templates
+from coprod_tui.core.template.registry import discover_templates
 
 ROOT = Path(__file__).resolve().parents[1]
 # The CLI part needs a template it can find: the shipped default one.

@@ -19,7 +19,7 @@ from cli_helpers import coprod, isolate, one_line, tree
 
 from coprod_tui.core.config import Config, save_config
 from coprod_tui.core.store import CaseStore, StoreError
-from coprod_tui.core.store_folder import STORE_FORMAT, STORE_MARKER
+from coprod_tui.core.store.folder import STORE_FORMAT, STORE_MARKER
 
 FAKE_ID = "0f0f0f0f-0000-4000-8000-000000000000"
 

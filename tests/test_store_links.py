@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from cli_helpers import coprod, isolate, one_line
 
-from coprod_tui.core import storage
-from coprod_tui.core.storage import LinkedFileError, chmod_nofollow, read_bytes, read_json
+from coprod_tui.core.store import storage
+from coprod_tui.core.store.storage import LinkedFileError, chmod_nofollow, read_bytes, read_json
 
 SECRET = "Outside text of a fictional neighbour, Bertil Påhittad"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from coprod_tui.core.errors import UserInputError
-from coprod_tui.core.template_registry import (
+from coprod_tui.core.template.registry import (
     DEFAULT_TEMPLATE_ID,
     SWEDISH_TEMPLATE_ID,
     TEMPLATES_ENV,

@@ -16,7 +16,7 @@ from coprod_tui.core.template import (
     parse_template,
     validate_template_file,
 )
-from coprod_tui.core.template_registry import shipped_templates_dir
+from coprod_tui.core.template.registry import shipped_templates_dir
 
 FAST = 1.0  # seconds; every refusal here must be well under this
 
@@ -240,7 +240,7 @@ FALLBACK_SCRIPT = """
 import sys, time, yaml
 del yaml.CSafeLoader  # as on a system where PyYAML was built without libyaml
 from coprod_tui.core import template
-from coprod_tui.core.template_registry import shipped_templates_dir
+from coprod_tui.core.template.registry import shipped_templates_dir
 assert not template._LIBYAML
 sentinel, bomb = sys.argv[1], sys.argv[2]
 loaded = template.load_template(shipped_templates_dir() / "batalden-primary-care.yaml")

@@ -11,7 +11,7 @@ import yaml
 
 from coprod_tui.core import template as template_module
 from coprod_tui.core.template import parse_template
-from coprod_tui.core.template_registry import shipped_templates_dir
+from coprod_tui.core.template.registry import shipped_templates_dir
 
 SCHEMA_DIR = shipped_templates_dir()
 SCHEMA = json.loads((SCHEMA_DIR / "template.schema.json").read_text(encoding="utf-8"))

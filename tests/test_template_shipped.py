@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from coprod_tui.core.template import Template, load_template
-from coprod_tui.core.template_registry import (
+from coprod_tui.core.template.registry import (
     DEFAULT_TEMPLATE_ID,
     SWEDISH_TEMPLATE_ID,
     shipped_templates_dir,

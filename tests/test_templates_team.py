@@ -20,8 +20,8 @@ from coprod_tui.core.case import apply_template, filled_section_ids, new_case
 from coprod_tui.core.config import Config
 from coprod_tui.core.store import CaseStore
 from coprod_tui.core.template import Section, Template, parse_template
-from coprod_tui.core.template_ids import DEFAULT_TEMPLATE_ID, SWEDISH_TEMPLATE_ID
-from coprod_tui.core.template_registry import (
+from coprod_tui.core.template.ids import DEFAULT_TEMPLATE_ID, SWEDISH_TEMPLATE_ID
+from coprod_tui.core.template.registry import (
     TemplateRegistry,
     default_template_id,
     discover_templates,

@@ -127,7 +127,7 @@ def _open_store(
 
 def _templates(args: argparse.Namespace | None = None) -> Any:
     """The templates in force, including the store's own (read only if it is a store)."""
-    from coprod_tui.core.template_registry import discover_templates
+    from coprod_tui.core.template.registry import discover_templates
 
     if args is None:
         return discover_templates()
@@ -185,7 +185,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     if not title:
         raise UserInputError("a case needs a title")
     from coprod_tui.core.config import load_config
-    from coprod_tui.core.template_registry import default_template_id
+    from coprod_tui.core.template.registry import default_template_id
 
     templates = _templates(args)
     if args.template:
@@ -409,7 +409,7 @@ def _write_output(path: str, data: bytes) -> None:
     import os
     from pathlib import Path
 
-    from coprod_tui.core.storage import atomic_write_bytes, describe_os_error
+    from coprod_tui.core.store.storage import atomic_write_bytes, describe_os_error
 
     if os.path.islink(path):
         # Replacing the link would silently drop it; writing through it would
@@ -426,7 +426,7 @@ def _write_output(path: str, data: bytes) -> None:
 
 def _read_import(path: str) -> tuple[bytes, str]:
     """The import file's bytes (at most the size coprod parses, plus one) and its shown name."""
-    from coprod_tui.core.storage import MAX_JSON_BYTES
+    from coprod_tui.core.store.storage import MAX_JSON_BYTES
 
     if path == "-":
         return sys.stdin.buffer.read(MAX_JSON_BYTES + 1), "standard input"

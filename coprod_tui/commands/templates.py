@@ -20,8 +20,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coprod_tui.core.errors import OperationalError, UserInputError
-from coprod_tui.core.template_ids import DEFAULT_TEMPLATE_ID
 from coprod_tui.core.text_safety import printable
+
+#: Spelled here (tests check it equals ``core.template.ids.DEFAULT_TEMPLATE_ID``): importing
+#: the template package to build the parser would load YAML for ``coprod --help``.
+_DEFAULT_TEMPLATE_ID = "batalden-primary-care"
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -29,7 +32,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from coprod_tui.core.template import Problem, Section, Template
-    from coprod_tui.core.template_registry import TemplateRegistry
+    from coprod_tui.core.template.registry import TemplateRegistry
 
 SCHEMA_FILE = "template.schema.json"
 _MODELINE = "# yaml-language-server: $schema="
@@ -99,8 +102,8 @@ def register(commands: argparse._SubParsersAction) -> None:  # noqa: SLF001
         "--from",
         dest="source",
         metavar="ID",
-        default=DEFAULT_TEMPLATE_ID,
-        help=f"template to copy (default: {DEFAULT_TEMPLATE_ID})",
+        default=_DEFAULT_TEMPLATE_ID,
+        help=f"template to copy (default: {_DEFAULT_TEMPLATE_ID})",
     )
     init.set_defaults(func=init_template)
 
@@ -116,7 +119,7 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 def _registry(args: argparse.Namespace) -> TemplateRegistry:
     """The templates in force, with the store's own (never creating a store)."""
     from coprod_tui.cli import store_path
-    from coprod_tui.core.template_registry import discover_templates
+    from coprod_tui.core.template.registry import discover_templates
 
     return discover_templates(store_dir=store_path(args))
 
@@ -293,7 +296,7 @@ def validate_templates(args: argparse.Namespace) -> int:
 def _expand(paths: list[Path], problems: list[Problem]) -> list[Path]:
     """Files as given; a folder stands for the template files directly inside it."""
     from coprod_tui.core.template import Problem
-    from coprod_tui.core.template_registry import template_files
+    from coprod_tui.core.template.registry import template_files
 
     expanded: list[Path] = []
     for path in paths:
@@ -355,9 +358,9 @@ def _store_target(args: argparse.Namespace) -> tuple[Path, int]:
     import stat
 
     from coprod_tui.cli import store_path
-    from coprod_tui.core.storage import make_private_folders
-    from coprod_tui.core.store_folder import prepare_store_folder
-    from coprod_tui.core.template_registry import TEMPLATE_SUFFIXES, store_templates_dir
+    from coprod_tui.core.store.folder import prepare_store_folder
+    from coprod_tui.core.store.storage import make_private_folders
+    from coprod_tui.core.template.registry import TEMPLATE_SUFFIXES, store_templates_dir
 
     name = args.file.name if args.file is not None else f"{args.source}.yaml"
     if args.file is not None and (str(args.file) != name or name in (".", "..")):
@@ -411,7 +414,7 @@ def _editable_copy(text: str) -> str:
 
 def _point_modeline_at_schema(text: str) -> str:
     """Make the editor's ``$schema`` line work from wherever the copy is written."""
-    from coprod_tui.core.template_registry import shipped_templates_dir
+    from coprod_tui.core.template.registry import shipped_templates_dir
 
     schema = shipped_templates_dir() / SCHEMA_FILE
     first, newline, rest = text.partition("\n")
@@ -427,7 +430,7 @@ def _write_new_file(target: Path, text: str, mode: int = 0o644) -> None:
     place, fsync of the folder), so a crash never leaves a half-written copy and
     no existing file is ever overwritten.
     """
-    from coprod_tui.core.storage import atomic_write_bytes, make_private_folders
+    from coprod_tui.core.store.storage import atomic_write_bytes, make_private_folders
 
     try:
         make_private_folders(target.parent)  # any folder coprod creates is private

@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from coprod_tui.core.errors import OperationalError
-from coprod_tui.core.storage import atomic_write_bytes, make_private_folders
+from coprod_tui.core.store.storage import atomic_write_bytes, make_private_folders
 
 CONFIG_FILENAME = "config.yaml"
 

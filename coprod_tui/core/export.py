@@ -41,7 +41,7 @@ from typing import Any
 
 from coprod_tui.core.case import Case, utc_now
 from coprod_tui.core.errors import UserInputError
-from coprod_tui.core.storage import MAX_JSON_BYTES
+from coprod_tui.core.store.storage import MAX_JSON_BYTES
 from coprod_tui.core.text_safety import printable
 
 EXPORT_FORMAT = "coprod-export"

@@ -4,7 +4,7 @@ Screens reach shared state through these attributes and never touch files
 themselves:
 
 - ``app.store``: the open :class:`~coprod_tui.core.store.CaseStore`
-- ``app.templates``: the :class:`~coprod_tui.core.template_registry.TemplateRegistry`
+- ``app.templates``: the :class:`~coprod_tui.core.template.registry.TemplateRegistry`
 - ``app.config``: the user's :class:`~coprod_tui.core.config.Config`
 - ``app.clock()``: the current time (tests pass a fixed clock)
 
@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 
     from coprod_tui.core.store import CaseStore
     from coprod_tui.core.template import Template
-    from coprod_tui.core.template_registry import TemplateRegistry
+    from coprod_tui.core.template.registry import TemplateRegistry
 
 #: Signals that mean "the session is ending": flush, then exit cleanly.
 EXIT_SIGNALS: tuple[signal.Signals, ...] = tuple(

@@ -23,7 +23,7 @@ from coprod_tui.core.errors import CoprodError, OperationalError
 
 if TYPE_CHECKING:
     from coprod_tui.core.store import CaseStore
-    from coprod_tui.core.template_registry import TemplateRegistry
+    from coprod_tui.core.template.registry import TemplateRegistry
     from coprod_tui.ui.app import CoprodApp
 
 
@@ -52,7 +52,7 @@ def create_app(
 def run_workbench(args: argparse.Namespace) -> int:
     """Open the store and run the app; returns the exit code."""
     from coprod_tui.cli import store_path
-    from coprod_tui.core.template_registry import discover_templates
+    from coprod_tui.core.template.registry import discover_templates
 
     # The store's own templates/ too (everyone on a shared store sees the same
     # sections); reading them never creates the store. The demo has none.

@@ -16,7 +16,7 @@ from editor_helpers import open_editor
 
 from coprod_tui.core.case import Case, new_case
 from coprod_tui.core.store import CaseStore
-from coprod_tui.core.template_registry import TemplateRegistry, discover_templates
+from coprod_tui.core.template.registry import TemplateRegistry, discover_templates
 from coprod_tui.ui.screens.case_editor import CaseEditorScreen
 
 #: The tests' "now": 12 March 2024, 14:03:12 UTC.

@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from coprod_tui.core.case import set_section_text
 from coprod_tui.core.config import Config
-from coprod_tui.core.template_registry import DEFAULT_TEMPLATE_ID, SWEDISH_TEMPLATE_ID
+from coprod_tui.core.template.registry import DEFAULT_TEMPLATE_ID, SWEDISH_TEMPLATE_ID
 from coprod_tui.ui.screens.case_editor import CaseEditorScreen
 from coprod_tui.ui.screens.case_list import (
     CaseListScreen,

@@ -8,7 +8,7 @@ from editor_helpers import open_editor, wait_saved
 from textual import events
 
 from coprod_tui.core.case import new_case
-from coprod_tui.core.template_registry import discover_templates
+from coprod_tui.core.template.registry import discover_templates
 from coprod_tui.ui.screens.case_editor import CaseEditorScreen
 from coprod_tui.ui.widgets.orphans import OrphansScreen
 from coprod_tui.ui.widgets.section_editor import SectionEditor

@@ -36,7 +36,7 @@ from coprod_tui.core.editing import (
     prompt_text,
 )
 from coprod_tui.core.errors import CoprodError
-from coprod_tui.core.store_types import CasePurgedError
+from coprod_tui.core.store.types import CasePurgedError
 from coprod_tui.core.template import Template
 from coprod_tui.ui.autosave import AutosaveScheduler
 from coprod_tui.ui.screens.conflict import ConflictScreen

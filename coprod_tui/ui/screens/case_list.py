@@ -45,7 +45,7 @@ from textual.widgets.data_table import RowDoesNotExist
 from coprod_tui.core.case import Case, new_case, new_case_id, normalise_tags
 from coprod_tui.core.errors import CoprodError
 from coprod_tui.core.store import CaseSummary
-from coprod_tui.core.store_layout import folders_to_scan
+from coprod_tui.core.store.layout import folders_to_scan
 from coprod_tui.core.text_safety import printable
 from coprod_tui.ui.typeahead import HoldsTypeAhead, hand_on
 
@@ -843,7 +843,7 @@ class CaseListScreen(Screen[None]):
 
     def default_template_id(self) -> str:
         """The user's default: the same rule as ``coprod new`` (see the registry)."""
-        from coprod_tui.core.template_registry import default_template_id
+        from coprod_tui.core.template.registry import default_template_id
 
         return default_template_id(self.coprod.templates, self.coprod.config)
 

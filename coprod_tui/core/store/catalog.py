@@ -45,7 +45,8 @@ from coprod_tui.core.case import (
     is_case_id,
     is_filled,
 )
-from coprod_tui.core.storage import (
+from coprod_tui.core.store.layout import ACTIVE, TRASH, folders_to_scan
+from coprod_tui.core.store.storage import (
     DamagedFileError,
     atomic_write_bytes,
     is_temp_name,
@@ -53,8 +54,7 @@ from coprod_tui.core.storage import (
     read_json,
     read_json_with_stat,
 )
-from coprod_tui.core.store_layout import ACTIVE, TRASH, folders_to_scan
-from coprod_tui.core.store_types import CaseSummary
+from coprod_tui.core.store.types import CaseSummary
 
 __all__ = ["CASE_DOC_ID", "CASE_TABLE", "Catalog", "case_document", "is_case_id", "summary_fields"]
 

@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING
 
 from coprod_tui.core.errors import UserInputError
 from coprod_tui.core.template import Problem, Template, TemplateError, load_template
-from coprod_tui.core.template_ids import DEFAULT_TEMPLATE_ID
-from coprod_tui.core.template_ids import SWEDISH_TEMPLATE_ID as SWEDISH_TEMPLATE_ID
+from coprod_tui.core.template.ids import DEFAULT_TEMPLATE_ID
+from coprod_tui.core.template.ids import SWEDISH_TEMPLATE_ID as SWEDISH_TEMPLATE_ID
 
 if TYPE_CHECKING:
     from coprod_tui.core.config import Config
@@ -47,7 +47,7 @@ def shipped_templates_dir() -> Path:
     force-include in ``pyproject.toml``); a source or editable checkout has
     them in the top-level ``schema/`` folder.
     """
-    package = Path(__file__).resolve().parents[1]
+    package = Path(__file__).resolve().parents[2]  # coprod_tui/
     installed = package / "_schema"
     if installed.is_dir():
         return installed
@@ -168,7 +168,7 @@ def discover_templates(
     and ``env`` exist so tests (and callers with their own configuration) need
     not touch the real home folder or environment.
     """
-    from coprod_tui.core.store_folder import store_marker_present
+    from coprod_tui.core.store.folder import store_marker_present
 
     folders = [shipped_templates_dir(), user_dir or user_templates_dir()]
     extra = env_template_dirs(env)

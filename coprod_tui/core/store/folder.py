@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coprod_tui.core.case import utc_now
-from coprod_tui.core.storage import (
+from coprod_tui.core.store.storage import (
     DIR_MODE,
     FILE_MODE,
     LinkedFileError,
@@ -36,7 +36,7 @@ from coprod_tui.core.storage import (
     make_private_folders,
     read_bytes,
 )
-from coprod_tui.core.store_types import NoStoreError, StoreError, UnsafeStoreError
+from coprod_tui.core.store.types import NoStoreError, StoreError, UnsafeStoreError
 
 #: Marks a folder as a coprod store (so we never take over an unrelated folder).
 STORE_MARKER = "coprod-store.json"

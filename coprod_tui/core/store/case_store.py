@@ -14,7 +14,7 @@ Layout of a store folder (0700; files 0600)::
 Why this shape:
 
 * **Size-independent saves.** A save rewrites one small file (atomically, via
-  :mod:`coprod_tui.core.storage`) and appends one line to the catalog journal;
+  :mod:`coprod_tui.core.store.storage`) and appends one line to the catalog journal;
   no store-wide lock, nothing whose size grows with the store. Saves to
   different cases never interfere.
 * **Concurrency.** Every read-modify-write of a case holds that case's lock
@@ -52,13 +52,23 @@ from coprod_tui.core.case import (
     utc_now,
     word_count,
 )
-from coprod_tui.core.catalog import CASE_DOC_ID, CASE_TABLE, Catalog, case_document
 from coprod_tui.core.errors import CoprodError, UserInputError
 from coprod_tui.core.export import ExportItem
-from coprod_tui.core.history import History
-from coprod_tui.core.locking import LockTimeout, file_lock
 from coprod_tui.core.merge import merge
-from coprod_tui.core.storage import (
+from coprod_tui.core.store.catalog import CASE_DOC_ID, CASE_TABLE, Catalog, case_document
+from coprod_tui.core.store.folder import FolderPolicy, prepare_store_folder, share_with_group
+from coprod_tui.core.store.history import History
+from coprod_tui.core.store.layout import (
+    TRASH,
+    case_file,
+    folders_to_scan,
+    ids_in,
+    is_case_id,
+    lock_file,
+    trash_file,
+)
+from coprod_tui.core.store.locking import LockTimeout, file_lock
+from coprod_tui.core.store.storage import (
     AtomicJSONStorage,
     DamagedFileError,
     LinkedFileError,
@@ -68,17 +78,7 @@ from coprod_tui.core.storage import (
     fsync_dir,
     read_json,
 )
-from coprod_tui.core.store_folder import FolderPolicy, prepare_store_folder, share_with_group
-from coprod_tui.core.store_layout import (
-    TRASH,
-    case_file,
-    folders_to_scan,
-    ids_in,
-    is_case_id,
-    lock_file,
-    trash_file,
-)
-from coprod_tui.core.store_types import (
+from coprod_tui.core.store.types import (
     AmbiguousCaseId,
     CaseNotFound,
     CasePurgedError,
@@ -275,7 +275,7 @@ class CaseStore:
         if not self._templates_loaded:
             self._templates_loaded = True
             try:
-                from coprod_tui.core.template_registry import discover_templates
+                from coprod_tui.core.template.registry import discover_templates
 
                 self._templates = discover_templates(store_dir=self.path)
             except Exception:  # noqa: BLE001 - a broken template must not hide cases
@@ -845,7 +845,7 @@ class CaseStore:
         A damaged current file is first kept in ``damaged/`` (never written
         over without a copy), so restoring is also a manual repair.
         """
-        from coprod_tui.core.store_doctor import damaged_revision, set_aside
+        from coprod_tui.core.store.doctor import damaged_revision, set_aside
 
         self._check_id(case_id)
         with self._guard(f"restore revision {revision}"), self._locked(case_id):
@@ -1002,7 +1002,7 @@ class CaseStore:
         damaged file kept in ``damaged/``; loose modes are tightened; temp
         files of long-dead writers are removed; the catalog is rebuilt.
         """
-        from coprod_tui.core.store_doctor import run_doctor
+        from coprod_tui.core.store.doctor import run_doctor
 
         with self._guard("check the store"):
             return run_doctor(self, repair=repair)

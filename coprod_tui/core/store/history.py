@@ -40,8 +40,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from coprod_tui.core.storage import atomic_write_bytes, read_bytes
-from coprod_tui.core.store_types import StoreError
+from coprod_tui.core.store.storage import atomic_write_bytes, read_bytes
+from coprod_tui.core.store.types import StoreError
 
 MAX_SNAPSHOTS = 100
 MAX_BYTES = 32 * 1024 * 1024

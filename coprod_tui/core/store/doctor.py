@@ -27,8 +27,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coprod_tui.core.case import CASE_FORMAT, Case, utc_now
-from coprod_tui.core.catalog import STALE_TEMP_SECONDS
-from coprod_tui.core.storage import (
+from coprod_tui.core.store.catalog import STALE_TEMP_SECONDS
+from coprod_tui.core.store.layout import case_file, case_ids, is_case_id, trash_file
+from coprod_tui.core.store.storage import (
     DamagedFileError,
     LinkedFileError,
     atomic_write_bytes,
@@ -38,19 +39,18 @@ from coprod_tui.core.storage import (
     is_temp_name,
     read_bytes,
 )
-from coprod_tui.core.store_layout import case_file, case_ids, is_case_id, trash_file
 
 _REVISION = re.compile(rb'"revision":\s*(\d{1,15})(?![\d.eE])')
 #: A revision made out of a damaged file is believed only below this.
 _MAX_REVISION = 2**53 - 2
 
 if TYPE_CHECKING:
-    from coprod_tui.core.store import CaseStore, DoctorReport
+    from coprod_tui.core.store.case_store import CaseStore, DoctorReport
 
 
 def run_doctor(store: CaseStore, *, repair: bool) -> DoctorReport:
     """Check (and with ``repair``, fix) a store; see :meth:`CaseStore.doctor`."""
-    from coprod_tui.core.store import DoctorReport
+    from coprod_tui.core.store.case_store import DoctorReport
 
     report = DoctorReport()
     for trashed in (False, True):

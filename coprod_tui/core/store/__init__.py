@@ -1,0 +1,38 @@
+"""The case store: one TinyDB document per case, with locks, revisions, history and a catalog.
+
+Callers use the :class:`CaseStore` facade and the errors and result types
+re-exported here; the modules of this package are its parts (see each one's
+docstring): ``storage`` (the one atomic writer), ``folder`` and ``layout``
+(where things live and who may use them), ``locking``, ``history``,
+``catalog`` (the derived listing cache) and ``doctor``.
+"""
+
+from coprod_tui.core.store.case_store import CaseStore, DoctorReport, ImportReport
+from coprod_tui.core.store.types import (
+    AmbiguousCaseId,
+    CaseNotFound,
+    CasePurgedError,
+    CaseSummary,
+    DamagedCaseError,
+    NewerFormatError,
+    RevisionInfo,
+    SaveResult,
+    StoreError,
+    UnsafeStoreError,
+)
+
+__all__ = [
+    "AmbiguousCaseId",
+    "CaseNotFound",
+    "CasePurgedError",
+    "CaseStore",
+    "CaseSummary",
+    "DamagedCaseError",
+    "DoctorReport",
+    "ImportReport",
+    "NewerFormatError",
+    "RevisionInfo",
+    "SaveResult",
+    "StoreError",
+    "UnsafeStoreError",
+]
