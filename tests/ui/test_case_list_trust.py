@@ -377,3 +377,33 @@ class _Provider:
 
     def _editor_template(self):
         return None
+
+
+async def test_progress_counts_text_under_a_renamed_sections_old_id(tmp_path):
+    """A team renamed a section's id; the list counts it as the editor shows it."""
+    from coprod_tui.core.case import new_case
+    from coprod_tui.core.store import CaseStore
+    from coprod_tui.core.template.registry import discover_templates
+    from coprod_tui.ui.launch import create_app
+
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "renamed.yaml").write_text(
+        "id: renamed-team\nversion: 2\ntitle: Renamed (fictional)\nlanguage: en\n"
+        "source: invented\nsections:\n"
+        "  - id: situation\n    title: Situation\n    questions: [What happened?]\n"
+        "  - id: whole-picture\n    title: The whole picture\n    renamed_from: [old-picture]\n"
+        "    questions: [What do we see?]\n",
+        encoding="utf-8",
+    )
+    templates = discover_templates(user_dir=folder, env={})
+    store = CaseStore.open(tmp_path / "store", templates=templates)
+    case = new_case("Fictional: renamed section", templates.get("renamed-team"))
+    case.sections = {"situation": "Seen.", "old-picture": "Written under the old id."}
+    store.create(case)
+    app = create_app(store, templates, handle_signals=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("CaseTable")
+        row = [str(cell) for cell in table.get_row_at(0)]
+        assert any("2/2" in cell for cell in row)

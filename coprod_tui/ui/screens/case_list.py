@@ -52,6 +52,7 @@ from coprod_tui.ui.typeahead import HoldsTypeAhead, hand_on
 if TYPE_CHECKING:
     from textual.widget import AwaitMount
 
+    from coprod_tui.core.template import Template
     from coprod_tui.ui.app import CoprodApp
     from coprod_tui.ui.screens.dialogs import NewCaseRequest
 
@@ -617,16 +618,16 @@ class CaseListScreen(Screen[None]):
                     fill.labels = self._template_labels()
                 name = fill.labels.get(template.id, template.id)
                 label = Text(short_id(plain(name), width), no_wrap=True)
-                shared = (frozenset(template.section_ids()), len(template.sections), label)
+                shared = (template, len(template.sections), label)
             else:
                 label = Text(short_id(plain(summary.template_id), width), style="italic")
-                shared = (frozenset(), -1, label)
+                shared = (None, -1, label)
             fill.columns[summary.template_id] = shared
         known, total, template_text = shared
         compact = widths["progress"] if widths["progress"] < PROGRESS_FULL else None
-        if total >= 0:
-            filled = sum(1 for s in summary.filled if s in known)
-            progress = progress_cell(filled, total, compact)
+        if known is not None:
+            # Text under a renamed section's old id counts, as the editor maps it.
+            progress = progress_cell(known.filled_count(summary.filled), total, compact)
         else:  # template not installed: count what is there
             progress = progress_cell(len(summary.filled), len(summary.filled), compact)
         tags = Text(
@@ -1026,7 +1027,7 @@ class _Fill:
     layout: list[tuple[str, str, int]]
     selected: str | None
     done: int = 0
-    columns: dict[str, tuple[frozenset[str], int, Text]] = field(default_factory=dict)
+    columns: dict[str, tuple[Template | None, int, Text]] = field(default_factory=dict)
     #: Template id -> short name (read once per fill, when first needed).
     labels: dict[str, str] | None = None
     #: Case id -> the relative time its row shows (to re-render only what aged).
