@@ -11,13 +11,12 @@ them. Heavy imports happen inside handlers so ``coprod --help`` stays fast.
 from __future__ import annotations
 
 import argparse
-import functools
 import sys
-from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from coprod_tui.core.errors import OperationalError, UserInputError
 from coprod_tui.core.text_safety import printable
+from coprod_tui.core.timefmt import local_minutes
 
 if TYPE_CHECKING:
     from coprod_tui.core.case import Case
@@ -119,7 +118,7 @@ def _open_store(
     Every other command on a missing or mistyped path says ``no store at PATH``
     (exit 2) and creates nothing.
     """
-    from coprod_tui.cli import store_path
+    from coprod_tui.core.locations import store_path
     from coprod_tui.core.store import CaseStore
 
     return CaseStore.open(store_path(args), create=create, templates=templates)
@@ -131,7 +130,7 @@ def _templates(args: argparse.Namespace | None = None) -> Any:
 
     if args is None:
         return discover_templates()
-    from coprod_tui.cli import store_path
+    from coprod_tui.core.locations import store_path
 
     return discover_templates(store_dir=store_path(args))
 
@@ -153,20 +152,7 @@ def _out(text: str = "") -> None:
 
 def _local(stamp: str) -> str:
     """An ISO UTC time as local ``YYYY-MM-DD HH:MM`` (as stored if unreadable)."""
-    try:
-        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-        if moment.tzinfo is None:
-            return _line(stamp)
-        local = moment + _utc_offset(moment.replace(minute=0, second=0, microsecond=0))
-    except (ValueError, OverflowError, OSError):  # unreadable, or out of the clock's range
-        return _line(stamp)
-    return f"{local:%Y-%m-%d %H:%M}"
-
-
-@functools.lru_cache(maxsize=4096)
-def _utc_offset(hour: datetime) -> timedelta:
-    """The local UTC offset at a given hour (cached: listing 10,000 cases stays quick)."""
-    return hour.astimezone().utcoffset() or timedelta(0)
+    return local_minutes(stamp) or _line(stamp)
 
 
 def _print_json(data: Any) -> None:

@@ -118,7 +118,7 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 def _registry(args: argparse.Namespace) -> TemplateRegistry:
     """The templates in force, with the store's own (never creating a store)."""
-    from coprod_tui.cli import store_path
+    from coprod_tui.core.locations import store_path
     from coprod_tui.core.template.registry import discover_templates
 
     return discover_templates(store_dir=store_path(args))
@@ -357,7 +357,7 @@ def _store_target(args: argparse.Namespace) -> tuple[Path, int]:
     """
     import stat
 
-    from coprod_tui.cli import store_path
+    from coprod_tui.core.locations import store_path
     from coprod_tui.core.store.folder import prepare_store_folder
     from coprod_tui.core.store.storage import make_private_folders
     from coprod_tui.core.template.registry import TEMPLATE_SUFFIXES, store_templates_dir

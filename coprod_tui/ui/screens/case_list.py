@@ -47,6 +47,9 @@ from coprod_tui.core.errors import CoprodError
 from coprod_tui.core.store import CaseSummary
 from coprod_tui.core.store.layout import folders_to_scan
 from coprod_tui.core.text_safety import printable
+from coprod_tui.core.timefmt import parse as parse_timestamp
+from coprod_tui.core.timefmt import relative_time as relative_time  # trash.py imports it here
+from coprod_tui.core.timefmt import to_stamp as _stamp
 from coprod_tui.ui.typeahead import HoldsTypeAhead, hand_on
 
 if TYPE_CHECKING:
@@ -57,7 +60,6 @@ if TYPE_CHECKING:
 
 FILLED = "█"
 EMPTY = "░"
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 # -- formatting (pure, so tests can pin them down) ------------------------------------
@@ -89,45 +91,6 @@ def _progress_bar(filled: int, total: int, width: int | None = None) -> Text:
         f" {filled}/{total}",
         no_wrap=True,
     )
-
-
-def parse_timestamp(stamp: str) -> datetime | None:
-    """A stored ISO 8601 time as an aware datetime; ``None`` if unreadable."""
-    try:
-        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    except (ValueError, AttributeError):
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def relative_time(stamp: str, now: datetime) -> str:
-    """'just now', '5 min ago', '3 h ago', 'yesterday', '4 days ago', '12 Mar', '12 Mar 2023'.
-
-    Month names are fixed English abbreviations, not the C locale's, so the
-    column is the same on every machine (and in snapshot tests).
-    """
-    moment = parse_timestamp(stamp)
-    if moment is None:
-        return "?"
-    if now.tzinfo is None:
-        now = now.astimezone()
-    local = moment.astimezone(now.tzinfo)
-    seconds = (now - local).total_seconds()
-    if seconds < 60:
-        return "just now"
-    if seconds < 3600:
-        return f"{int(seconds // 60)} min ago"
-    days = (now.date() - local.date()).days
-    if days == 0:
-        return f"{int(seconds // 3600)} h ago"
-    if days == 1:
-        return "yesterday"
-    if days < 7:
-        return f"{days} days ago"
-    month = MONTHS[local.month - 1]
-    if local.year == now.year:
-        return f"{local.day} {month}"
-    return f"{local.day} {month} {local.year}"
 
 
 def short_id(text: str, width: int) -> str:
@@ -1133,13 +1096,6 @@ def duplicate_case(case: Case, stamp: str) -> Case:
         saved_by="",
         conflict_of=None,
     )
-
-
-def _stamp(moment: datetime) -> str:
-    """An aware or naive datetime as the store's UTC ``...Z`` stamp."""
-    if moment.tzinfo is None:
-        moment = moment.astimezone()
-    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def _sort_key(summary: CaseSummary) -> tuple[datetime, str]:
