@@ -238,54 +238,12 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(case.to_dict())
         return 0
+    from coprod_tui.core.render import build_document, render_plain
+
     template = _template_or_none(templates, case.template_id)
-    _out(_line(case.title))
-    _out(f"id        {case.id}")
-    _out(f"template  {_line(case.template_id)} (version {case.template_version})")
-    _out(f"created   {_local(case.created)}")
-    _out(f"updated   {_local(case.updated)} by {_line(case.saved_by)} (revision {case.revision})")
-    if case.tags:
-        _out(f"tags      {_line(', '.join(case.tags))}")
-    if case.conflict_of:
-        _out(f"conflict copy of {case.conflict_of}")
-    if case.newer_format:
-        _out(
-            f"read-only   written by a newer coprod (case format {case.format}); "
-            "upgrade coprod to change it"
-        )
-    if case.extra:
-        kept = ", ".join(_line(key)[:40] for key in list(case.extra)[:20])
-        _out(f"also holds  {kept} (kept as written, for a newer coprod)")
-    for key, value in case.fields.items():
-        _out(f"{_line(key)}: {_line(value)}")
-    sections = [(s.id, s.title) for s in template.sections] if template else []
-    known = {sid for sid, _ in sections}
-    sections += [
-        (sid, _section_title(templates, sid, case.template_id))
-        for sid in case.sections
-        if sid not in known
-    ]
-    for number, (section_id, title) in enumerate(sections, start=1):
-        _out()
-        _out(f"{number}. {_line(title)} [{section_id}]")
-        text = case.text(section_id)
-        _out(printable(text).rstrip("\n") if text.strip() else "(empty)")
-    for orphan_id, text in case.orphans.items():
-        _out()
-        title = _section_title(templates, orphan_id, case.template_id)
-        named = (
-            f"'{_line(title)}' [{_line(orphan_id)}]" if title != orphan_id else f"'{_line(title)}'"
-        )
-        _out(f"Orphaned text from section {named} (no longer in the template):")
-        _out(printable(text).rstrip("\n"))
+    for line in render_plain(build_document(case, template, templates)):
+        _out(line)
     return 0
-
-
-def _section_title(templates: Any, section_id: str, template_id: str) -> str:
-    """A section's title from the installed templates (the case's own first), else its id."""
-    finder = getattr(templates, "section_title", None)
-    title = finder(section_id, template_id) if finder is not None else None
-    return title or section_id
 
 
 def _section_id(case: Case, template: Template | None, given: str) -> str:
