@@ -50,6 +50,7 @@ from coprod_tui.core.text_safety import printable
 from coprod_tui.core.timefmt import parse as parse_timestamp
 from coprod_tui.core.timefmt import relative_time as relative_time  # trash.py imports it here
 from coprod_tui.core.timefmt import to_stamp as _stamp
+from coprod_tui.ui.selection import neighbour as neighbour  # moved; the trash uses it too
 from coprod_tui.ui.typeahead import HoldsTypeAhead, hand_on
 
 if TYPE_CHECKING:
@@ -171,27 +172,6 @@ def template_labels(templates: list[tuple[str, str]]) -> dict[str, str]:
 def _without_language(template_id: str, language: str) -> str:
     suffix = f"-{language}"
     return template_id[: -len(suffix)] if language and template_id.endswith(suffix) else template_id
-
-
-def neighbour(selected: str | None, shown: list[str], remaining: set[str]) -> str | None:
-    """The row to highlight once ``selected`` may be gone: itself, else the next, else the previous.
-
-    ``shown`` is the order the rows had, ``remaining`` the ids still there. A
-    deleted case's highlight thus moves to the case that took its row, never
-    back to the first one, so pressing Delete again never hits a stranger.
-    """
-    if selected is None or selected in remaining:
-        return selected
-    if selected not in shown:
-        return None
-    at = shown.index(selected)
-    for case_id in shown[at + 1 :]:
-        if case_id in remaining:
-            return case_id
-    for case_id in reversed(shown[:at]):
-        if case_id in remaining:
-            return case_id
-    return None
 
 
 def matches(summary: CaseSummary, query: str) -> bool:
