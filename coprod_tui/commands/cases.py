@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from coprod_tui.core.template import Template
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # noqa: SLF001
+def register(commands: argparse._SubParsersAction[Any]) -> None:
     """Add the case commands to the CLI."""
     new = commands.add_parser("new", help="create a case; prints its id")
     new.add_argument("title", metavar="TITLE")
@@ -137,7 +137,8 @@ def _templates(args: argparse.Namespace | None = None) -> Any:
 
 def _template_or_none(templates: Any, template_id: str) -> Template | None:
     try:
-        return templates.get(template_id)
+        template: Template = templates.get(template_id)
+        return template
     except Exception:  # noqa: BLE001 - an unknown template only costs section names
         return None
 

@@ -17,7 +17,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from coprod_tui.core.errors import OperationalError, UserInputError
 from coprod_tui.core.text_safety import printable
@@ -38,7 +38,7 @@ SCHEMA_FILE = "template.schema.json"
 _MODELINE = "# yaml-language-server: $schema="
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # noqa: SLF001
+def register(commands: argparse._SubParsersAction[Any]) -> None:
     """Add the template commands to the CLI."""
     listing = commands.add_parser(
         "templates",

@@ -243,7 +243,7 @@ def _conflict_of(data: dict[str, Any]) -> str | None:
         return None
     if not is_case_id(value):
         raise ValueError("'conflict_of' must be empty or a case id")
-    return value
+    return str(value)
 
 
 def _check_extra(key: str, value: Any, depth: int = 0) -> None:

@@ -36,11 +36,15 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from coprod_tui.core import timefmt as _timefmt
 from coprod_tui.core.case import Case, adopt_orphan, is_filled
 from coprod_tui.core.merge import ABSENT, SECTION, Clash, item, join_both, merge_tags, set_item
+
+if TYPE_CHECKING:
+    from coprod_tui.core.store.types import SaveResult
+
 
 # --- display helpers -----------------------------------------------------------------------
 
@@ -112,16 +116,16 @@ class SaveState(enum.Enum):
 class CaseSaver(Protocol):
     """The part of :class:`~coprod_tui.core.store.CaseStore` a session uses."""
 
-    def load(self, case_id: str): ...  # noqa: ANN201 - returns Case
+    def load(self, case_id: str) -> Case: ...
 
-    def save(  # noqa: ANN201 - returns SaveResult
+    def save(
         self,
         case: Case,
         *,
         base_revision: int,
         base: Case | None = None,
         conflict_copy: str | None = None,
-    ): ...
+    ) -> SaveResult: ...
 
     def untrash(self, case_id: str) -> None: ...
 
