@@ -52,3 +52,12 @@ def test_clock_labels_follow_the_clock_zone():
     assert timefmt.clock_label(NOW - timedelta(hours=1), NOW) == "13:03:12"
     assert timefmt.stamp_clock_label("2024-03-10T14:03:12Z", NOW) == "2024-03-10 14:03"
     assert timefmt.stamp_clock_label("broken", NOW) == "broken"
+
+
+def test_epoch_and_compact_forms_round_trip():
+    assert timefmt.from_epoch(NOW.timestamp()) == "2024-03-12T14:03:12Z"
+    assert timefmt.to_epoch("2024-03-12T14:03:12Z") == NOW.timestamp()
+    assert timefmt.to_epoch("broken") == 0.0
+    assert timefmt.to_compact(NOW) == "20240312T140312Z"
+    assert timefmt.from_compact("20240312T140312Z") == "2024-03-12T14:03:12Z"
+    assert timefmt.from_compact("2024-03-12") is None

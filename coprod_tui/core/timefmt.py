@@ -39,6 +39,37 @@ def to_stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+def to_epoch(stamp: str) -> float:
+    """Seconds since the epoch of a stored stamp; ``0.0`` if it cannot be read."""
+    moment = parse(stamp)
+    return moment.timestamp() if moment is not None else 0.0
+
+
+def from_epoch(seconds: float) -> str:
+    """Seconds since the epoch (a file's mtime, say) as the store's ``...Z`` stamp."""
+    return to_stamp(datetime.fromtimestamp(seconds, UTC))
+
+
+#: The compact UTC form used in file names (``20240312T140312Z``): sorts, has no colons.
+COMPACT = "%Y%m%dT%H%M%SZ"
+
+
+def to_compact(moment: datetime) -> str:
+    """A moment as the compact UTC file-name form (naive means local)."""
+    if moment.tzinfo is None:
+        moment = moment.astimezone()
+    return moment.astimezone(UTC).strftime(COMPACT)
+
+
+def from_compact(compact: str) -> str | None:
+    """A compact file-name stamp back as the store's ``...Z`` stamp; ``None`` if unreadable."""
+    try:
+        moment = datetime.strptime(compact, COMPACT).replace(tzinfo=UTC)
+    except ValueError:
+        return None
+    return to_stamp(moment)
+
+
 def utc_now_stamp() -> str:
     """Now as the store's UTC ``...Z`` stamp."""
     return to_stamp(datetime.now(UTC))
