@@ -21,6 +21,7 @@ from pathlib import Path
 from coprod_tui import __version__
 from coprod_tui.commands import cases, templates
 from coprod_tui.core.errors import CoprodError
+from coprod_tui.core.locations import store_path  # noqa: F401 - the CLI's name for it
 from coprod_tui.core.text_safety import printable
 
 
@@ -71,18 +72,6 @@ def build_parser() -> argparse.ArgumentParser:
     templates.register(commands)
     cases.register(commands)
     return parser
-
-
-def store_path(args: argparse.Namespace) -> Path:
-    """The store folder: ``--store``, then ``$COPROD_STORE``, then the platform default."""
-    if args.store is not None:
-        return args.store
-    env = os.environ.get("COPROD_STORE")
-    if env:
-        return Path(env)
-    from platformdirs import user_data_path
-
-    return user_data_path("coprod") / "store"
 
 
 def _tolerant_stdout() -> None:

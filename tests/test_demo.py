@@ -60,3 +60,15 @@ def test_demo_case_goes_into_a_store(tmp_path):
     [summary] = store.list_cases()
     assert summary.id == DEMO_CASE_ID
     assert len(summary.filled) == 9
+
+
+def test_the_demo_store_is_made_and_removed_by_core_even_after_an_error(tmp_path):
+    import pytest
+
+    from coprod_tui.core.demo import demo_store
+
+    with pytest.raises(RuntimeError), demo_store(_templates(tmp_path)) as store:
+        folder = store.path
+        assert [s.id for s in store.list_cases()] == [DEMO_CASE_ID]
+        raise RuntimeError("the app crashed")
+    assert not folder.exists() and not folder.parent.exists()

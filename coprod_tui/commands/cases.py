@@ -11,13 +11,12 @@ them. Heavy imports happen inside handlers so ``coprod --help`` stays fast.
 from __future__ import annotations
 
 import argparse
-import functools
 import sys
-from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from coprod_tui.core.errors import OperationalError, UserInputError
 from coprod_tui.core.text_safety import printable
+from coprod_tui.core.timefmt import local_minutes
 
 if TYPE_CHECKING:
     from coprod_tui.core.case import Case
@@ -25,7 +24,7 @@ if TYPE_CHECKING:
     from coprod_tui.core.template import Template
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # noqa: SLF001
+def register(commands: argparse._SubParsersAction[Any]) -> None:
     """Add the case commands to the CLI."""
     new = commands.add_parser("new", help="create a case; prints its id")
     new.add_argument("title", metavar="TITLE")
@@ -119,7 +118,7 @@ def _open_store(
     Every other command on a missing or mistyped path says ``no store at PATH``
     (exit 2) and creates nothing.
     """
-    from coprod_tui.cli import store_path
+    from coprod_tui.core.locations import store_path
     from coprod_tui.core.store import CaseStore
 
     return CaseStore.open(store_path(args), create=create, templates=templates)
@@ -131,14 +130,15 @@ def _templates(args: argparse.Namespace | None = None) -> Any:
 
     if args is None:
         return discover_templates()
-    from coprod_tui.cli import store_path
+    from coprod_tui.core.locations import store_path
 
     return discover_templates(store_dir=store_path(args))
 
 
 def _template_or_none(templates: Any, template_id: str) -> Template | None:
     try:
-        return templates.get(template_id)
+        template: Template = templates.get(template_id)
+        return template
     except Exception:  # noqa: BLE001 - an unknown template only costs section names
         return None
 
@@ -153,20 +153,7 @@ def _out(text: str = "") -> None:
 
 def _local(stamp: str) -> str:
     """An ISO UTC time as local ``YYYY-MM-DD HH:MM`` (as stored if unreadable)."""
-    try:
-        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-        if moment.tzinfo is None:
-            return _line(stamp)
-        local = moment + _utc_offset(moment.replace(minute=0, second=0, microsecond=0))
-    except (ValueError, OverflowError, OSError):  # unreadable, or out of the clock's range
-        return _line(stamp)
-    return f"{local:%Y-%m-%d %H:%M}"
-
-
-@functools.lru_cache(maxsize=4096)
-def _utc_offset(hour: datetime) -> timedelta:
-    """The local UTC offset at a given hour (cached: listing 10,000 cases stays quick)."""
-    return hour.astimezone().utcoffset() or timedelta(0)
+    return local_minutes(stamp) or _line(stamp)
 
 
 def _print_json(data: Any) -> None:
@@ -252,54 +239,12 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(case.to_dict())
         return 0
+    from coprod_tui.core.render import build_document, render_plain
+
     template = _template_or_none(templates, case.template_id)
-    _out(_line(case.title))
-    _out(f"id        {case.id}")
-    _out(f"template  {_line(case.template_id)} (version {case.template_version})")
-    _out(f"created   {_local(case.created)}")
-    _out(f"updated   {_local(case.updated)} by {_line(case.saved_by)} (revision {case.revision})")
-    if case.tags:
-        _out(f"tags      {_line(', '.join(case.tags))}")
-    if case.conflict_of:
-        _out(f"conflict copy of {case.conflict_of}")
-    if case.newer_format:
-        _out(
-            f"read-only   written by a newer coprod (case format {case.format}); "
-            "upgrade coprod to change it"
-        )
-    if case.extra:
-        kept = ", ".join(_line(key)[:40] for key in list(case.extra)[:20])
-        _out(f"also holds  {kept} (kept as written, for a newer coprod)")
-    for key, value in case.fields.items():
-        _out(f"{_line(key)}: {_line(value)}")
-    sections = [(s.id, s.title) for s in template.sections] if template else []
-    known = {sid for sid, _ in sections}
-    sections += [
-        (sid, _section_title(templates, sid, case.template_id))
-        for sid in case.sections
-        if sid not in known
-    ]
-    for number, (section_id, title) in enumerate(sections, start=1):
-        _out()
-        _out(f"{number}. {_line(title)} [{section_id}]")
-        text = case.text(section_id)
-        _out(printable(text).rstrip("\n") if text.strip() else "(empty)")
-    for orphan_id, text in case.orphans.items():
-        _out()
-        title = _section_title(templates, orphan_id, case.template_id)
-        named = (
-            f"'{_line(title)}' [{_line(orphan_id)}]" if title != orphan_id else f"'{_line(title)}'"
-        )
-        _out(f"Orphaned text from section {named} (no longer in the template):")
-        _out(printable(text).rstrip("\n"))
+    for line in render_plain(build_document(case, template, templates)):
+        _out(line)
     return 0
-
-
-def _section_title(templates: Any, section_id: str, template_id: str) -> str:
-    """A section's title from the installed templates (the case's own first), else its id."""
-    finder = getattr(templates, "section_title", None)
-    title = finder(section_id, template_id) if finder is not None else None
-    return title or section_id
 
 
 def _section_id(case: Case, template: Template | None, given: str) -> str:

@@ -17,7 +17,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from coprod_tui.core.errors import OperationalError, UserInputError
 from coprod_tui.core.text_safety import printable
@@ -38,7 +38,7 @@ SCHEMA_FILE = "template.schema.json"
 _MODELINE = "# yaml-language-server: $schema="
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # noqa: SLF001
+def register(commands: argparse._SubParsersAction[Any]) -> None:
     """Add the template commands to the CLI."""
     listing = commands.add_parser(
         "templates",
@@ -118,7 +118,7 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 def _registry(args: argparse.Namespace) -> TemplateRegistry:
     """The templates in force, with the store's own (never creating a store)."""
-    from coprod_tui.cli import store_path
+    from coprod_tui.core.locations import store_path
     from coprod_tui.core.template.registry import discover_templates
 
     return discover_templates(store_dir=store_path(args))
@@ -357,7 +357,7 @@ def _store_target(args: argparse.Namespace) -> tuple[Path, int]:
     """
     import stat
 
-    from coprod_tui.cli import store_path
+    from coprod_tui.core.locations import store_path
     from coprod_tui.core.store.folder import prepare_store_folder
     from coprod_tui.core.store.storage import make_private_folders
     from coprod_tui.core.template.registry import TEMPLATE_SUFFIXES, store_templates_dir

@@ -16,10 +16,11 @@ import math
 import re
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from coprod_tui.core.template import Template
+from coprod_tui.core.timefmt import parse as parse_stamp
+from coprod_tui.core.timefmt import utc_now_stamp
 
 #: Bumped when the on-disk shape of a case changes incompatibly. A case file
 #: carrying a higher ``format`` was written by a newer coprod: it is listed,
@@ -65,7 +66,7 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 def utc_now() -> str:
     """Now as an ISO 8601 UTC timestamp with seconds precision (``...Z``)."""
-    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return utc_now_stamp()
 
 
 def is_case_id(text: object) -> bool:
@@ -205,10 +206,9 @@ def _int(data: dict[str, Any], key: str, low: int, high: int, default: int = 0) 
 
 def _stamp(data: dict[str, Any], key: str) -> str:
     value = _text(data, key, MAX_STAMP)
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise ValueError(f"{key!r} must be an ISO 8601 time such as 2026-11-28T14:03:12Z") from None
+    moment = parse_stamp(value)
+    if moment is None:
+        raise ValueError(f"{key!r} must be an ISO 8601 time such as 2026-11-28T14:03:12Z")
     if not 1900 <= moment.year <= 9000:
         raise ValueError(f"{key!r} is not a plausible time (year {moment.year})")
     return value
@@ -243,7 +243,7 @@ def _conflict_of(data: dict[str, Any]) -> str | None:
         return None
     if not is_case_id(value):
         raise ValueError("'conflict_of' must be empty or a case id")
-    return value
+    return str(value)
 
 
 def _check_extra(key: str, value: Any, depth: int = 0) -> None:

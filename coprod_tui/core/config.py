@@ -20,9 +20,8 @@ from typing import Any
 import yaml
 
 from coprod_tui.core.errors import OperationalError
+from coprod_tui.core.locations import config_file
 from coprod_tui.core.store.storage import atomic_write_bytes, make_private_folders
-
-CONFIG_FILENAME = "config.yaml"
 
 #: Keys the file may hold, with what each must be (for the one-line problem).
 _KNOWN_KEYS = {"theme": "a theme name", "default_template": "a template id"}
@@ -64,10 +63,8 @@ class Config:
 
 
 def config_path() -> Path:
-    """Where the settings file lives for this user."""
-    from platformdirs import user_config_path
-
-    return user_config_path("coprod") / CONFIG_FILENAME
+    """Where the settings file lives for this user (see :mod:`coprod_tui.core.locations`)."""
+    return config_file()
 
 
 def load_config(path: Path | None = None) -> Config:

@@ -1,15 +1,27 @@
 """One fully worked, fictional case that shows what a good case looks like.
 
 ``coprod --demo`` opens a throwaway store holding this case, so a newcomer can
-see all nine sections written out before facing a blank page. Everyone in it is
+see all nine sections written out before facing a blank page. The store is made
+and removed here (:func:`demo_store`), not by the UI, so every front end gets
+the same demo and the same clean-up. Everyone in it is
 invented: Margit, her daughter Annika, Björkdalen vårdcentral and its staff do
 not exist. The clinical detail is kept plausible so the example teaches.
 """
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
 from coprod_tui.core.case import Case, normalise_tags
+from coprod_tui.core.errors import CoprodError, OperationalError
 from coprod_tui.core.template import Template
+
+if TYPE_CHECKING:
+    from coprod_tui.core.store import CaseStore
+    from coprod_tui.core.template.registry import TemplateRegistry
 
 #: Fixed so screenshots and tests of the demo are reproducible.
 DEMO_CASE_ID = "7d3f2c1e-5b8a-4e6f-9c0d-1a2b3c4d5e6f"
@@ -267,3 +279,35 @@ def demo_case(template: Template, *, now: str = "2024-03-12T15:40:00Z") -> Case:
         fields=fields,
         sections=sections,
     )
+
+
+def seed_demo(store: CaseStore, templates: TemplateRegistry) -> str:
+    """Put the worked demo case into ``store``; returns its id."""
+    try:
+        template = templates.default()
+    except CoprodError:
+        raise OperationalError("the demo needs the shipped template, which is missing") from None
+    return store.create(demo_case(template)).id
+
+
+@contextmanager
+def demo_store(templates: TemplateRegistry) -> Iterator[CaseStore]:
+    """A throwaway store holding the demo case, removed (folder and all) afterwards.
+
+    It lives in a private (0700) temporary folder from
+    :func:`~coprod_tui.core.locations.make_demo_folder`; removal happens on
+    every exit, errors included, so a demo never leaves case files behind.
+    """
+    from coprod_tui.core.locations import make_demo_folder
+    from coprod_tui.core.store import CaseStore
+
+    folder = make_demo_folder()
+    try:
+        store = CaseStore.open(folder / "store", templates=templates)
+        try:
+            seed_demo(store, templates)
+            yield store
+        finally:
+            store.close()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -35,11 +35,16 @@ import enum
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any, Protocol
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
 
+from coprod_tui.core import timefmt as _timefmt
 from coprod_tui.core.case import Case, adopt_orphan, is_filled
 from coprod_tui.core.merge import ABSENT, SECTION, Clash, item, join_both, merge_tags, set_item
+
+if TYPE_CHECKING:
+    from coprod_tui.core.store.types import SaveResult
+
 
 # --- display helpers -----------------------------------------------------------------------
 
@@ -89,28 +94,10 @@ def differing_fields(ours: Case, theirs: Case) -> list[str]:
     return changed
 
 
-def parse_stamp(stamp: str) -> datetime | None:
-    """An ISO 8601 stamp from the store (``...Z``) as an aware datetime, or None."""
-    try:
-        parsed = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def clock_label(moment: datetime, now: datetime) -> str:
-    """``14:03:12`` for a moment today, ``2024-03-01 14:03`` for an older one.
-
-    Both are shown in the zone of ``now`` (the app clock), so a fixed test
-    clock gives fixed labels.
-    """
-    if moment.tzinfo is not None and now.tzinfo is not None:
-        moment = moment.astimezone(now.tzinfo)
-    elif moment.tzinfo is not None:
-        moment = moment.astimezone().replace(tzinfo=None)
-    if moment.date() == now.date():
-        return moment.strftime("%H:%M:%S")
-    return moment.strftime("%Y-%m-%d %H:%M")
+# ``parse_stamp`` and ``clock_label`` live in :mod:`coprod_tui.core.timefmt`; the
+# names stay importable from here for older callers.
+parse_stamp = _timefmt.parse
+clock_label = _timefmt.clock_label
 
 
 # --- save state ----------------------------------------------------------------------------
@@ -129,16 +116,16 @@ class SaveState(enum.Enum):
 class CaseSaver(Protocol):
     """The part of :class:`~coprod_tui.core.store.CaseStore` a session uses."""
 
-    def load(self, case_id: str): ...  # noqa: ANN201 - returns Case
+    def load(self, case_id: str) -> Case: ...
 
-    def save(  # noqa: ANN201 - returns SaveResult
+    def save(
         self,
         case: Case,
         *,
         base_revision: int,
         base: Case | None = None,
         conflict_copy: str | None = None,
-    ): ...
+    ) -> SaveResult: ...
 
     def untrash(self, case_id: str) -> None: ...
 

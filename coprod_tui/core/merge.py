@@ -100,9 +100,10 @@ def set_item(case: Case, key: str, value: Any) -> None:
     if key.startswith(EXTRA):
         table = _extra(case)
     else:
-        table = next((t for prefix, t in _tables(case) if key.startswith(prefix)), None)
-        if table is None:
+        found = next((t for prefix, t in _tables(case) if key.startswith(prefix)), None)
+        if found is None:
             raise KeyError(key)
+        table = found
     name = key.split(":", 1)[1]
     if value is ABSENT:
         table.pop(name, None)

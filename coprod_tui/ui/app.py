@@ -36,6 +36,7 @@ from textual.screen import Screen
 
 from coprod_tui.core.config import Config, ConfigWriteError, save_config
 from coprod_tui.core.errors import CoprodError
+from coprod_tui.core.timefmt import local_now
 from coprod_tui.ui.commands import CoprodCommands
 from coprod_tui.ui.typeahead import TYPED_EVENTS, KeyOrder
 
@@ -94,7 +95,7 @@ class CoprodApp(App[int]):
         self.store = store
         self.templates = templates
         self.config: Config = config if config is not None else Config()
-        self.clock: Callable[[], datetime] = clock or _local_now
+        self.clock: Callable[[], datetime] = clock or local_now
         self._notices = list(notices)
         self._handle_signals = handle_signals
         self._installed_signals: list[signal.Signals] = []
@@ -417,8 +418,3 @@ def _start_exit_watchdog(exit_code: int, seconds: float) -> None:
         os._exit(exit_code)
 
     threading.Thread(target=end_process, name="coprod-exit-watchdog", daemon=True).start()
-
-
-def _local_now() -> datetime:
-    """Now, as an aware local time (so comparisons with stored UTC times work)."""
-    return datetime.now().astimezone()

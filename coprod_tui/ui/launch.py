@@ -10,8 +10,6 @@ CLI prints as one line.
 from __future__ import annotations
 
 import argparse
-import shutil
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -19,7 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coprod_tui.core.config import Config, load_config
-from coprod_tui.core.errors import CoprodError, OperationalError
+from coprod_tui.core.demo import demo_store
+from coprod_tui.core.demo import seed_demo as seed_demo  # re-exported for scripts and tests
+from coprod_tui.core.locations import store_path
 
 if TYPE_CHECKING:
     from coprod_tui.core.store import CaseStore
@@ -51,7 +51,6 @@ def create_app(
 
 def run_workbench(args: argparse.Namespace) -> int:
     """Open the store and run the app; returns the exit code."""
-    from coprod_tui.cli import store_path
     from coprod_tui.core.template.registry import discover_templates
 
     # The store's own templates/ too (everyone on a shared store sees the same
@@ -74,37 +73,18 @@ def _store_for(
     store_path: Callable[[argparse.Namespace], Path],
     templates: TemplateRegistry,
 ) -> Iterator[CaseStore]:
-    """The user's store, or with ``--demo`` a throwaway one removed afterwards."""
+    """The user's store, or with ``--demo`` a throwaway one (made and removed by core)."""
     from coprod_tui.core.store import CaseStore
 
-    if not getattr(args, "demo", False):
-        store = CaseStore.open(store_path(args), templates=templates)
-        try:
-            yield store
-        finally:
-            store.close()
+    if getattr(args, "demo", False):
+        with demo_store(templates) as demo:
+            yield demo
         return
-    folder = Path(tempfile.mkdtemp(prefix="coprod-demo-"))
+    store = CaseStore.open(store_path(args), templates=templates)
     try:
-        store = CaseStore.open(folder / "store", templates=templates)
-        seed_demo(store, templates)
-        try:
-            yield store
-        finally:
-            store.close()
+        yield store
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def seed_demo(store: CaseStore, templates: TemplateRegistry) -> str:
-    """Put the worked demo case into ``store``; returns its id."""
-    from coprod_tui.core.demo import demo_case
-
-    try:
-        template = templates.default()
-    except CoprodError:
-        raise OperationalError("the demo needs the shipped template, which is missing") from None
-    return store.create(demo_case(template)).id
+        store.close()
 
 
 def template_notices(templates: TemplateRegistry) -> list[str]:

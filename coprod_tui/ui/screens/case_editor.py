@@ -32,12 +32,12 @@ from coprod_tui.core.editing import (
     EditSession,
     SaveOutcome,
     SaveState,
-    clock_label,
     prompt_text,
 )
 from coprod_tui.core.errors import CoprodError
 from coprod_tui.core.store.types import CasePurgedError
 from coprod_tui.core.template import Template
+from coprod_tui.core.timefmt import clock_label
 from coprod_tui.ui.autosave import AutosaveScheduler
 from coprod_tui.ui.screens.conflict import ConflictScreen
 from coprod_tui.ui.screens.history import HistoryScreen

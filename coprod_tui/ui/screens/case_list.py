@@ -47,6 +47,10 @@ from coprod_tui.core.errors import CoprodError
 from coprod_tui.core.store import CaseSummary
 from coprod_tui.core.store.layout import folders_to_scan
 from coprod_tui.core.text_safety import printable
+from coprod_tui.core.timefmt import parse as parse_timestamp
+from coprod_tui.core.timefmt import relative_time as relative_time  # trash.py imports it here
+from coprod_tui.core.timefmt import to_stamp as _stamp
+from coprod_tui.ui.selection import neighbour as neighbour  # moved; the trash uses it too
 from coprod_tui.ui.typeahead import HoldsTypeAhead, hand_on
 
 if TYPE_CHECKING:
@@ -58,7 +62,6 @@ if TYPE_CHECKING:
 
 FILLED = "█"
 EMPTY = "░"
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 # -- formatting (pure, so tests can pin them down) ------------------------------------
@@ -90,45 +93,6 @@ def _progress_bar(filled: int, total: int, width: int | None = None) -> Text:
         f" {filled}/{total}",
         no_wrap=True,
     )
-
-
-def parse_timestamp(stamp: str) -> datetime | None:
-    """A stored ISO 8601 time as an aware datetime; ``None`` if unreadable."""
-    try:
-        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    except (ValueError, AttributeError):
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def relative_time(stamp: str, now: datetime) -> str:
-    """'just now', '5 min ago', '3 h ago', 'yesterday', '4 days ago', '12 Mar', '12 Mar 2023'.
-
-    Month names are fixed English abbreviations, not the C locale's, so the
-    column is the same on every machine (and in snapshot tests).
-    """
-    moment = parse_timestamp(stamp)
-    if moment is None:
-        return "?"
-    if now.tzinfo is None:
-        now = now.astimezone()
-    local = moment.astimezone(now.tzinfo)
-    seconds = (now - local).total_seconds()
-    if seconds < 60:
-        return "just now"
-    if seconds < 3600:
-        return f"{int(seconds // 60)} min ago"
-    days = (now.date() - local.date()).days
-    if days == 0:
-        return f"{int(seconds // 3600)} h ago"
-    if days == 1:
-        return "yesterday"
-    if days < 7:
-        return f"{days} days ago"
-    month = MONTHS[local.month - 1]
-    if local.year == now.year:
-        return f"{local.day} {month}"
-    return f"{local.day} {month} {local.year}"
 
 
 def short_id(text: str, width: int) -> str:
@@ -209,27 +173,6 @@ def template_labels(templates: list[tuple[str, str]]) -> dict[str, str]:
 def _without_language(template_id: str, language: str) -> str:
     suffix = f"-{language}"
     return template_id[: -len(suffix)] if language and template_id.endswith(suffix) else template_id
-
-
-def neighbour(selected: str | None, shown: list[str], remaining: set[str]) -> str | None:
-    """The row to highlight once ``selected`` may be gone: itself, else the next, else the previous.
-
-    ``shown`` is the order the rows had, ``remaining`` the ids still there. A
-    deleted case's highlight thus moves to the case that took its row, never
-    back to the first one, so pressing Delete again never hits a stranger.
-    """
-    if selected is None or selected in remaining:
-        return selected
-    if selected not in shown:
-        return None
-    at = shown.index(selected)
-    for case_id in shown[at + 1 :]:
-        if case_id in remaining:
-            return case_id
-    for case_id in reversed(shown[:at]):
-        if case_id in remaining:
-            return case_id
-    return None
 
 
 def matches(summary: CaseSummary, query: str) -> bool:
@@ -1134,13 +1077,6 @@ def duplicate_case(case: Case, stamp: str) -> Case:
         saved_by="",
         conflict_of=None,
     )
-
-
-def _stamp(moment: datetime) -> str:
-    """An aware or naive datetime as the store's UTC ``...Z`` stamp."""
-    if moment.tzinfo is None:
-        moment = moment.astimezone()
-    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def _sort_key(summary: CaseSummary) -> tuple[datetime, str]:

@@ -221,12 +221,3 @@ class ConfirmDialog(Dialog):
     @on(Button.Pressed, "#cancel")
     def _no(self) -> None:
         self.dismiss(False)
-
-
-def __getattr__(name: str) -> Any:
-    """``TrashScreen`` moved to :mod:`coprod_tui.ui.screens.trash`; still found here."""
-    if name == "TrashScreen":
-        from coprod_tui.ui.screens.trash import TrashScreen
-
-        return TrashScreen
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -21,10 +21,10 @@ from textual.widgets import Button, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coprod_tui.core.case import Case
-from coprod_tui.core.editing import clock_label, parse_stamp
 from coprod_tui.core.errors import CoprodError
 from coprod_tui.core.store import RevisionInfo
 from coprod_tui.core.template import Template
+from coprod_tui.core.timefmt import stamp_clock_label
 from coprod_tui.ui.widgets.button_row import ButtonRow
 from coprod_tui.ui.widgets.safe_text import plain
 
@@ -98,8 +98,7 @@ class HistoryScreen(ModalScreen[int | None]):
         self._current_revision = current_revision
 
     def _label(self, info: RevisionInfo) -> Text:
-        moment = parse_stamp(info.saved_at)
-        when = clock_label(moment, self._now()) if moment else info.saved_at
+        when = stamp_clock_label(info.saved_at, self._now())
         words = "1 word" if info.words == 1 else f"{info.words} words"
         label = Text.assemble(
             (f"Version {info.revision}", "bold"), " · ", plain(when, one_line=True)

@@ -15,7 +15,6 @@ back to the first row.
 from __future__ import annotations
 
 import contextlib
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.text import Text
@@ -29,8 +28,9 @@ from textual.widgets.data_table import RowDoesNotExist
 
 from coprod_tui.core.errors import CoprodError
 from coprod_tui.core.text_safety import printable
-from coprod_tui.ui.screens.case_list import neighbour, relative_time
+from coprod_tui.core.timefmt import from_epoch, relative_time
 from coprod_tui.ui.screens.dialogs import ConfirmDialog, Dialog
+from coprod_tui.ui.selection import neighbour
 
 if TYPE_CHECKING:
     from coprod_tui.core.store import CaseSummary
@@ -119,7 +119,7 @@ class TrashScreen(Dialog):
         table.clear()
         now = self.coprod.clock()
         for summary, when in listing:
-            deleted = datetime.fromtimestamp(when, UTC).isoformat()
+            deleted = from_epoch(when)
             table.add_row(
                 Text(_plain(summary.title) or "(untitled)", no_wrap=True, overflow="ellipsis"),
                 Text(relative_time(deleted, now), no_wrap=True),

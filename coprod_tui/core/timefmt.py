@@ -1,0 +1,152 @@
+"""Times: the one place the store's stamps are parsed and shown to people.
+
+The store writes UTC ISO 8601 stamps with seconds (``2024-03-12T14:03:12Z``).
+Everything that reads one back (the CLI's tables, the case list's "3 min ago",
+the editor's "Saved 14:03:12", the history list) goes through :func:`parse`,
+so an odd stamp (a naive one, one from an older coprod, an unreadable one) is
+handled the same way everywhere: naive means UTC, unreadable means ``None``
+and the caller shows the raw text or ``?``.
+
+Every function that depends on "now" takes it as an argument (the app's
+injectable clock), so tests and snapshot screenshots are fixed. Month names
+are fixed English abbreviations, never the C locale's, so output is the same on
+every machine.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import UTC, datetime, timedelta
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def parse(stamp: object) -> datetime | None:
+    """A stored ISO 8601 stamp as an aware datetime (naive means UTC); ``None`` if unreadable."""
+    if not isinstance(stamp, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def to_stamp(moment: datetime) -> str:
+    """An aware or naive (local) datetime as the store's UTC ``...Z`` stamp, to the second."""
+    if moment.tzinfo is None:
+        moment = moment.astimezone()
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def to_epoch(stamp: str) -> float:
+    """Seconds since the epoch of a stored stamp; ``0.0`` if it cannot be read."""
+    moment = parse(stamp)
+    return moment.timestamp() if moment is not None else 0.0
+
+
+def from_epoch(seconds: float) -> str:
+    """Seconds since the epoch (a file's mtime, say) as the store's ``...Z`` stamp."""
+    return to_stamp(datetime.fromtimestamp(seconds, UTC))
+
+
+#: The compact UTC form used in file names (``20240312T140312Z``): sorts, has no colons.
+COMPACT = "%Y%m%dT%H%M%SZ"
+
+
+def to_compact(moment: datetime) -> str:
+    """A moment as the compact UTC file-name form (naive means local)."""
+    if moment.tzinfo is None:
+        moment = moment.astimezone()
+    return moment.astimezone(UTC).strftime(COMPACT)
+
+
+def from_compact(compact: str) -> str | None:
+    """A compact file-name stamp back as the store's ``...Z`` stamp; ``None`` if unreadable."""
+    try:
+        moment = datetime.strptime(compact, COMPACT).replace(tzinfo=UTC)
+    except ValueError:
+        return None
+    return to_stamp(moment)
+
+
+def utc_now_stamp() -> str:
+    """Now as the store's UTC ``...Z`` stamp."""
+    return to_stamp(datetime.now(UTC))
+
+
+def local_now() -> datetime:
+    """Now, as an aware local time (so comparisons with stored UTC times work)."""
+    return datetime.now().astimezone()
+
+
+def local_minutes(stamp: str) -> str | None:
+    """A stored stamp as local ``YYYY-MM-DD HH:MM``; ``None`` if unreadable or out of range.
+
+    A stamp without a zone is refused here (``None``) rather than guessed: the
+    CLI then prints it as stored, which is what it always did.
+    """
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+        if moment.tzinfo is None:
+            return None
+        local = moment + _utc_offset(moment.replace(minute=0, second=0, microsecond=0))
+    except (ValueError, OverflowError, OSError):  # unreadable, or out of the clock's range
+        return None
+    return f"{local:%Y-%m-%d %H:%M}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _utc_offset(hour: datetime) -> timedelta:
+    """The local UTC offset at a given hour (cached: listing 10,000 cases stays quick)."""
+    return hour.astimezone().utcoffset() or timedelta(0)
+
+
+def clock_label(moment: datetime, now: datetime) -> str:
+    """``14:03:12`` for a moment today, ``2024-03-01 14:03`` for an older one.
+
+    Both are shown in the zone of ``now`` (the app clock), so a fixed test
+    clock gives fixed labels.
+    """
+    if moment.tzinfo is not None and now.tzinfo is not None:
+        moment = moment.astimezone(now.tzinfo)
+    elif moment.tzinfo is not None:
+        moment = moment.astimezone().replace(tzinfo=None)
+    if moment.date() == now.date():
+        return moment.strftime("%H:%M:%S")
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def stamp_clock_label(stamp: str, now: datetime) -> str:
+    """:func:`clock_label` of a stored stamp; the stamp as stored if unreadable."""
+    moment = parse(stamp)
+    return clock_label(moment, now) if moment is not None else stamp
+
+
+def relative_time(stamp: str, now: datetime) -> str:
+    """'just now', '5 min ago', '3 h ago', 'yesterday', '4 days ago', '12 Mar', '12 Mar 2023'.
+
+    ``?`` when the stamp is unreadable. ``now`` may be naive (then it is local).
+    """
+    moment = parse(stamp)
+    if moment is None:
+        return "?"
+    if now.tzinfo is None:
+        now = now.astimezone()
+    local = moment.astimezone(now.tzinfo)
+    seconds = (now - local).total_seconds()
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min ago"
+    days = (now.date() - local.date()).days
+    if days == 0:
+        return f"{int(seconds // 3600)} h ago"
+    if days == 1:
+        return "yesterday"
+    if days < 7:
+        return f"{days} days ago"
+    month = MONTHS[local.month - 1]
+    if local.year == now.year:
+        return f"{local.day} {month}"
+    return f"{local.day} {month} {local.year}"
