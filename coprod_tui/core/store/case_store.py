@@ -1,14 +1,20 @@
-"""CaseStore: one TinyDB document per case, a derivable catalog, locks, revisions, history.
+"""CaseStore: the facade over the store's parts, for cases.
+
+The generic work (atomic write, lock, revision, merge, conflict copy,
+history, trash, purge, observers, write checks) is done by a
+:class:`~coprod_tui.core.store.documents.DocumentFolder` for the case kind
+(:data:`CASE_KIND`); this module adds what only cases have: templates,
+listing through the catalog, id prefixes, restore, import and the doctor.
 
 Layout of a store folder (0700; files 0600)::
 
     coprod-store.json          marks the folder as a store
-    cases/<id>.json            one case: a one-document TinyDB database (table "case")
+    cases/<id>.json            one case: a one-document TinyDB database (see case_file)
     trash/<id>.json            trashed cases (ids are kept, never reused)
-    history/<id>/<rev>-<t>.json  kept earlier versions (hard links; see core.history)
+    history/<id>/<rev>-<t>.json  kept earlier versions (hard links; see history)
     locks/<id>.lock            per-case lock files, never deleted
     damaged/                   damaged files kept aside by ``coprod doctor --repair``
-    catalog.json               cached summaries for listing (see core.catalog) ...
+    catalog.json               cached summaries for listing (see catalog) ...
     catalog.journal            ... plus one line appended per write since
 
 Why this shape:
@@ -29,6 +35,9 @@ Why this shape:
 * **Failures.** Any ``OSError`` (disk full, permission denied, read-only file
   system) becomes a one-line :class:`StoreError`; the previous file is intact
   and the caller still holds its text, so it can simply retry.
+* **Seams.** Observers (:meth:`CaseStore.add_observer`; the catalog is the
+  first) hear of every write, move and purge; write checks
+  (:meth:`CaseStore.add_write_check`) see every case before it is written.
 """
 
 from __future__ import annotations
