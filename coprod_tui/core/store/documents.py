@@ -572,7 +572,9 @@ class DocumentFolder(Generic[D]):
                 raise UserInputError(
                     f"the {self.kind.name} is in the trash; restore it first"
                 ) from None
-            changed = change(view(stored))
+            # A copy: ``change`` may edit in place, and ``view`` may hand back ``stored``
+            # itself (a case whose template is unknown), which would hide the change.
+            changed = change(view(stored.copy()))
             changed.id = doc_id
             if same_content(stored, changed):
                 return view(stored)
