@@ -271,6 +271,12 @@ class DocumentFolder(Generic[D]):
         self.history.file_mode = file_mode
         self.history.dir_mode = dir_mode
 
+    def make_folders(self) -> None:
+        """Create this kind's folders that are missing (a store made before the kind was)."""
+        kind = self.kind
+        for name in (kind.active, kind.trash, kind.history, kind.locks, kind.purged):
+            self.make_folder(self.root / name)
+
     # --- paths, ids, locks -----------------------------------------------------------
 
     def path_of(self, doc_id: str) -> Path:
