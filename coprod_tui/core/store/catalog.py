@@ -45,12 +45,7 @@ from coprod_tui.core.case import (
     is_case_id,
     is_filled,
 )
-from coprod_tui.core.store.case_file import (
-    CASE_DOC_ID,
-    CASE_TABLE,
-    case_document,
-    decode_case,
-)
+from coprod_tui.core.store.case_file import decode_case
 from coprod_tui.core.store.layout import ACTIVE, TRASH, folders_to_scan
 from coprod_tui.core.store.scan import (
     COARSE_RACY_NS,
@@ -69,13 +64,10 @@ from coprod_tui.core.store.storage import (
 from coprod_tui.core.store.types import CaseSummary
 
 __all__ = [
-    "CASE_DOC_ID",
-    "CASE_TABLE",
     "COARSE_RACY_NS",
     "RACY_NS",
     "STALE_TEMP_SECONDS",
     "Catalog",
-    "case_document",
     "is_case_id",
     "summary_fields",
 ]
