@@ -10,7 +10,7 @@ import pytest
 from store_helpers import TWO_SECTIONS, open_store
 from tinydb import TinyDB
 
-from coprod_tui.core.case import Case, new_case, set_section_text
+from coprod_tui.core.case import KNOWN_KEYS, Case, new_case, set_section_text
 from coprod_tui.core.store import CaseStore
 from coprod_tui.core.store.case_file import CASE_FILE, encode_case, read_case
 
@@ -78,9 +78,14 @@ def test_two_saves_differ_only_in_the_changed_section(store):
     keys = {line[1:].split('"')[1] for line in changed}
     assert "notes" in keys and "revision" in keys
     assert keys <= {"notes", "revision", "updated"}  # bookkeeping moves on, nothing else
-    assert [
-        line for line in changed if '"notes"' in line
-    ] == ['-        "notes": "first"', '+        "notes": "second"']
+    assert [line for line in changed if '"notes"' in line] == [
+        '-        "notes": "first"',
+        '+        "notes": "second"',
+    ]
+
+
+def test_the_written_key_order_names_every_known_key():
+    assert sorted(CASE_FILE.key_order) == sorted(KNOWN_KEYS)
 
 
 def test_unknown_keys_go_after_the_known_ones_sorted(store):

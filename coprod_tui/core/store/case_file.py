@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from coprod_tui.core.case import CASE_FORMAT, KNOWN_KEYS, Case
+from coprod_tui.core.case import CASE_FORMAT, Case
 from coprod_tui.core.store.storage import (
     DamagedFileError,
     decode_json,
@@ -68,7 +68,6 @@ CASE_KEY_ORDER = (
     "conflict_of",
     "format",
 )
-assert frozenset(CASE_KEY_ORDER) == KNOWN_KEYS
 
 
 def _compact(value: Any) -> str:

@@ -20,7 +20,11 @@ catalog is simply rebuilt; it is never the only copy of anything.
 
 Like git's index, a file changed within :data:`RACY_NS` of the scan is always
 re-read (and its row is kept only flagged for re-checking), so a file replaced
-twice within one timestamp tick can never be mistaken for the cached one.
+twice within one timestamp tick can never be mistaken for the cached one. The
+folder scan and the racy rule live in :mod:`coprod_tui.core.store.scan`
+(shared with the search index); the case-file format in
+:mod:`coprod_tui.core.store.case_file`. The catalog is the store's first
+observer (:meth:`Catalog.written`, :meth:`Catalog.purged`).
 """
 
 from __future__ import annotations

@@ -414,4 +414,3 @@ class AtomicJSONStorage(Storage):
 
     def close(self) -> None:
         """Nothing to close: no handle is kept between calls."""
-

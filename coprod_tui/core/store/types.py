@@ -1,7 +1,7 @@
 """The store's errors and result types (re-exported by :mod:`coprod_tui.core.store`).
 
-They live in their own module so the store's helpers (catalog, history, folder
-checks) can use them without importing the store itself.
+They live in their own module so the store's parts (catalog, history, folder,
+documents, doctor) can use them without importing the store itself.
 """
 
 from __future__ import annotations
