@@ -233,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     peak = measure_list_memory(bench.dirs[large])
 
     print(
-        f"floor (JSON-encode one case + atomic durable write), sampled between the saves: "
+        f"floor (encode one case file + atomic durable write), sampled between the saves: "
         f"median {floor * 1000:.2f} ms, p95 {floor_p95 * 1000:.2f} ms "
         f"(between first-of-session saves: {first_floor * 1000:.2f} ms)"
     )
