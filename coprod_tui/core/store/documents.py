@@ -466,7 +466,9 @@ class DocumentFolder(Generic[D]):
         with self.locked(copy.id):
             return self.write_new(copy)
 
-    def keep_conflict_copy(self, doc: D, copy_id: str | None, *, adopt: Any = None) -> D:
+    def keep_conflict_copy(
+        self, doc: D, copy_id: str | None, *, adopt: Callable[[D, D], None] | None = None
+    ) -> D:
         """The caller's whole text in a conflict copy: ``copy_id``'s if it still exists.
 
         ``adopt(mine, held)`` gives ``mine`` what it keeps of the held copy
@@ -501,7 +503,7 @@ class DocumentFolder(Generic[D]):
         base: D | None = None,
         conflict_copy: str | None = None,
         view: Callable[[D], D] = lambda doc: doc,
-        adopt: Any = None,
+        adopt: Callable[[D, D], None] | None = None,
     ) -> SaveResult:
         """Save ``doc``, edited from revision ``base_revision`` (see ``CaseStore.save``).
 
@@ -600,9 +602,7 @@ class DocumentFolder(Generic[D]):
             if not src.exists():
                 if dst.exists():
                     return  # already there
-                where = "among the active ones" if to_trash else "in the trash"
-                if self.kind.name == "case":
-                    where = "among the active cases" if to_trash else "in the trash"
+                where = f"among the active {self.kind.name}s" if to_trash else "in the trash"
                 raise CaseNotFound(f"no {self.kind.name} with id {doc_id!r} {where}")
             if dst.exists():
                 raise StoreError(f"both {src} and {dst} exist; run 'coprod doctor'")
