@@ -12,9 +12,9 @@ measures, in this run and on this disk:
   first save of a case in a session (which also keeps a history version);
 * a whole ``coprod write CASE SECTION`` process (what a script pays);
 
-and prints each beside a *floor* measured in the same run — JSON-encode one
-case document + atomic write (temp file, fsync, rename, fsync of the folder) —
-as a ratio. Sizes and floor samples are measured round-robin, so a busy disk
+and prints each beside a *floor* measured in the same run — encode one case
+file (``case_file.encode_case``) + atomic write (temp file, fsync, rename,
+fsync of the folder) — as a ratio. Sizes and floor samples are measured round-robin, so a busy disk
 slows them all alike and the ratios stay meaningful. Peak memory of listing
 the largest store is measured with tracemalloc. Targets: save at 10,000 ≤ 1.3×
 save at 10 and ≤ 3× the floor; open+list of 10,000 < 0.5 s; import of 10,000
@@ -40,8 +40,8 @@ sys.path.insert(0, str(ROOT))
 
 from coprod_tui.core.case import Case, new_case  # noqa: E402
 from coprod_tui.core.store import CaseStore  # noqa: E402
-from coprod_tui.core.store.catalog import CASE_DOC_ID, CASE_TABLE  # noqa: E402
-from coprod_tui.core.store.storage import atomic_write_bytes, encode_json  # noqa: E402
+from coprod_tui.core.store.case_file import encode_case  # noqa: E402
+from coprod_tui.core.store.storage import atomic_write_bytes  # noqa: E402
 from coprod_tui.core.template.registry import discover_templates  # noqa: E402
 
 FILLER = (
@@ -131,7 +131,7 @@ class Bench:
         self.cases = cases
         self.dirs = {size: base / f"store-{size}" for size in sizes}
         self.ids = {size: [case.id for case in cases[:size]] for size in sizes}
-        self.floor_doc = {CASE_TABLE: {CASE_DOC_ID: cases[0].to_dict()}}
+        self.floor_case = cases[0]
         (base / "floor").mkdir(mode=0o700)
         #: phase -> floor samples taken between that phase's saves
         self.floor_samples: dict[str, list[float]] = {}
@@ -139,7 +139,7 @@ class Bench:
     def floor_sample(self, phase: str) -> None:
         target = self.base / "floor" / "floor.json"
         start = time.perf_counter()
-        atomic_write_bytes(target, encode_json(self.floor_doc))
+        atomic_write_bytes(target, encode_case(self.floor_case))
         self.floor_samples.setdefault(phase, []).append(time.perf_counter() - start)
 
     def floor(self, phase: str) -> float:
@@ -218,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     base = Path(tempfile.mkdtemp(prefix="coprod-bench-", dir=os.environ.get("BENCH_DIR")))
     print(f"coprod store benchmark ({'quick' if args.quick else 'full'}), stores in {base}")
     cases = make_cases(max(sizes))
-    kb = len(encode_json({CASE_TABLE: {CASE_DOC_ID: cases[0].to_dict()}})) / 1024
+    kb = len(encode_case(cases[0])) / 1024
     print(f"{len(cases)} fictional cases of {kb:.1f} KB each")
     bench = Bench(base, sizes, cases)
 
@@ -233,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     peak = measure_list_memory(bench.dirs[large])
 
     print(
-        f"floor (JSON-encode one case + atomic durable write), sampled between the saves: "
+        f"floor (encode one case file + atomic durable write), sampled between the saves: "
         f"median {floor * 1000:.2f} ms, p95 {floor_p95 * 1000:.2f} ms "
         f"(between first-of-session saves: {first_floor * 1000:.2f} ms)"
     )

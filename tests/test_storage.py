@@ -8,6 +8,7 @@ import os
 import stat
 
 import pytest
+from tinydb import TinyDB
 
 from coprod_tui.core.store import storage
 from coprod_tui.core.store.storage import (
@@ -15,7 +16,6 @@ from coprod_tui.core.store.storage import (
     DamagedFileError,
     atomic_write_bytes,
     encode_json,
-    open_tinydb,
     read_json,
 )
 
@@ -140,13 +140,13 @@ def test_tinydb_storage_refuses_a_damaged_database(tmp_path):
 def test_tinydb_works_through_the_storage(tmp_path):
     old = os.umask(0)
     try:
-        db = open_tinydb(tmp_path / "db.json")
+        db = TinyDB(tmp_path / "db.json", storage=AtomicJSONStorage)
         db.insert({"name": "Fictional Person"})
         db.insert({"name": "Another One"})
     finally:
         os.umask(old)
     assert mode_of(tmp_path / "db.json") == 0o600
-    again = open_tinydb(tmp_path / "db.json")
+    again = TinyDB(tmp_path / "db.json", storage=AtomicJSONStorage)
     assert sorted(doc["name"] for doc in again.all()) == ["Another One", "Fictional Person"]
     assert [p.name for p in tmp_path.iterdir()] == ["db.json"]
 

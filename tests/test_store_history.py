@@ -11,7 +11,7 @@ from store_helpers import ONE_SECTION, open_store
 from coprod_tui.core.case import new_case, set_section_text
 from coprod_tui.core.errors import UserInputError
 from coprod_tui.core.store import CaseStore
-from coprod_tui.core.store import case_store as store_module
+from coprod_tui.core.store import documents as store_module
 from coprod_tui.core.store import history as history_module
 from coprod_tui.core.store.history import DAY, Snapshot, choose_prunable
 

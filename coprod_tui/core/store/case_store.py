@@ -1,14 +1,20 @@
-"""CaseStore: one TinyDB document per case, a derivable catalog, locks, revisions, history.
+"""CaseStore: the facade over the store's parts, for cases.
+
+The generic work (atomic write, lock, revision, merge, conflict copy,
+history, trash, purge, observers, write checks) is done by a
+:class:`~coprod_tui.core.store.documents.DocumentFolder` for the case kind
+(:data:`CASE_KIND`); this module adds what only cases have: templates,
+listing through the catalog, id prefixes, restore, import and the doctor.
 
 Layout of a store folder (0700; files 0600)::
 
     coprod-store.json          marks the folder as a store
-    cases/<id>.json            one case: a one-document TinyDB database (table "case")
+    cases/<id>.json            one case: a one-document TinyDB database (see case_file)
     trash/<id>.json            trashed cases (ids are kept, never reused)
-    history/<id>/<rev>-<t>.json  kept earlier versions (hard links; see core.history)
+    history/<id>/<rev>-<t>.json  kept earlier versions (hard links; see history)
     locks/<id>.lock            per-case lock files, never deleted
     damaged/                   damaged files kept aside by ``coprod doctor --repair``
-    catalog.json               cached summaries for listing (see core.catalog) ...
+    catalog.json               cached summaries for listing (see catalog) ...
     catalog.journal            ... plus one line appended per write since
 
 Why this shape:
@@ -29,16 +35,16 @@ Why this shape:
 * **Failures.** Any ``OSError`` (disk full, permission denied, read-only file
   system) becomes a one-line :class:`StoreError`; the previous file is intact
   and the caller still holds its text, so it can simply retry.
+* **Seams.** Observers (:meth:`CaseStore.add_observer`; the catalog is the
+  first) hear of every write, move and purge; write checks
+  (:meth:`CaseStore.add_write_check`) see every case before it is written.
 """
 
 from __future__ import annotations
 
 import os
-import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import datetime
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -55,35 +61,33 @@ from coprod_tui.core.case import (
 from coprod_tui.core.errors import CoprodError, UserInputError
 from coprod_tui.core.export import ExportItem
 from coprod_tui.core.merge import merge
-from coprod_tui.core.store.catalog import CASE_DOC_ID, CASE_TABLE, Catalog, case_document
+from coprod_tui.core.store.case_file import CASE_FILE
+from coprod_tui.core.store.catalog import Catalog
+from coprod_tui.core.store.documents import (
+    DocumentFolder,
+    DocumentKind,
+    StoreObserver,
+    WriteCheck,
+    entries,
+    same_content,
+    store_guard,
+)
+from coprod_tui.core.store.documents import content as _content
 from coprod_tui.core.store.folder import FolderPolicy, prepare_store_folder, share_with_group
-from coprod_tui.core.store.history import History
+from coprod_tui.core.store.history import Snapshot
 from coprod_tui.core.store.layout import (
-    TRASH,
-    case_file,
     folders_to_scan,
     ids_in,
     is_case_id,
-    lock_file,
-    trash_file,
 )
-from coprod_tui.core.store.locking import LockTimeout, file_lock
-from coprod_tui.core.store.storage import (
-    AtomicJSONStorage,
-    DamagedFileError,
-    LinkedFileError,
-    atomic_write_bytes,
-    describe_os_error,
-    encode_json,
-    fsync_dir,
-    read_json,
-)
+from coprod_tui.core.store.storage import DamagedFileError
 from coprod_tui.core.store.types import (
     AmbiguousCaseId,
     CaseNotFound,
-    CasePurgedError,
     CaseSummary,
     DamagedCaseError,
+    DoctorReport,
+    ImportReport,
     NewerFormatError,
     RevisionInfo,
     SaveResult,
@@ -107,10 +111,7 @@ __all__ = [
     "UnsafeStoreError",
 ]
 
-#: Keep an earlier version at least this often while a case is being edited.
-SNAPSHOT_EVERY = 5 * 60.0
-#: Fields that change on every save and do not count as "content".
-_BOOKKEEPING = ("revision", "updated", "saved_by")
+__all__ += ["CASE_KIND", "same_content", "whoami"]
 
 
 def whoami() -> str:
@@ -125,48 +126,34 @@ def whoami() -> str:
     return f"{user}@{socket.gethostname()}"
 
 
-def _content(case: Case) -> dict[str, Any]:
-    data = case.to_dict()
-    for key in _BOOKKEEPING:
-        data.pop(key, None)
-    return data
+def _titled_copy(case: Case, new_id: str, who: str, stamp: str) -> Case:
+    """A case's conflict copy: a new case linked to it, titled so the user sees why."""
+    copy = case.copy()
+    copy.id = new_id
+    copy.conflict_of = case.id
+    suffix = f" (conflict copy, {who} {stamp})"
+    copy.title = case.title[: max(0, MAX_TITLE - len(suffix))] + suffix
+    copy.created = utc_now()
+    return copy
 
 
-def same_content(a: Case, b: Case) -> bool:
-    """Whether two versions differ only in revision, time and author."""
-    return _content(a) == _content(b)
+def _adopt_copy(mine: Case, held: Case) -> None:
+    """An updated conflict copy keeps the title, link and creation time it was made with."""
+    mine.title, mine.conflict_of, mine.created = held.title, held.conflict_of, held.created
 
 
-@dataclass
-class ImportReport:
-    """What :meth:`CaseStore.import_cases` did."""
-
-    added: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    #: (id in the file, id of the conflict copy made for it)
-    conflicts: list[tuple[str, str]] = field(default_factory=list)
-    #: Of ``added``: the ones put back in the trash.
-    trashed: list[str] = field(default_factory=list)
-    #: Kept earlier versions written into history.
-    versions: int = 0
-    #: (id, why) of cases left alone: they differ from a stored case that one
-    #: of the two (written by a newer coprod) makes read-only here.
-    skipped: list[tuple[str, str]] = field(default_factory=list)
-
-
-@dataclass
-class DoctorReport:
-    """What :meth:`CaseStore.doctor` found and fixed."""
-
-    checked: int = 0
-    problems: list[str] = field(default_factory=list)
-    fixed: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def healthy(self) -> bool:
-        """No problem is left (all found ones were fixed)."""
-        return not self.problems
+#: Cases as a kind of document (see :mod:`coprod_tui.core.store.documents`).
+CASE_KIND: DocumentKind[Case] = DocumentKind(
+    name="case",
+    file=CASE_FILE,
+    from_dict=Case.from_dict,
+    is_id=is_case_id,
+    new_id=new_case_id,
+    merge=merge,
+    conflict_copy=_titled_copy,
+    current_format=CASE_FORMAT,
+    hint=" (see 'coprod list')",
+)
 
 
 class CaseStore:
@@ -174,36 +161,58 @@ class CaseStore:
 
     path: Path
 
-    def __init__(self, path: Path, policy: FolderPolicy, templates: Any = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        policy: FolderPolicy,
+        templates: Any = None,
+        *,
+        observers: Sequence[StoreObserver] = (),
+        checks: Sequence[WriteCheck] = (),
+    ) -> None:
         self.path = path
         self.policy = policy
         self._templates = templates
         self._templates_loaded = templates is not None
         self._catalog = Catalog(path, file_mode=policy.file_mode)
-        self._history = History(
-            path / "history", file_mode=policy.file_mode, dir_mode=policy.dir_mode
+        self._docs: DocumentFolder[Case] = DocumentFolder(
+            path,
+            CASE_KIND,
+            file_mode=policy.file_mode,
+            dir_mode=policy.dir_mode,
+            who=whoami(),
+            observers=[self._catalog, *observers],  # the catalog is the first observer
+            checks=checks,
         )
+        self._history = self._docs.history
         #: case id -> time.time() of this session's last snapshot of it
-        self._snapshotted: dict[str, float] = {}
-        #: case id -> the revision this store object (one window, one command) last
-        #: wrote: only a version in here may be thinned from history when replaced.
-        self._wrote: dict[str, int] = {}
-        self._who = whoami()
+        self._snapshotted = self._docs.snapshotted
 
     # --- opening ---------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path, *, create: bool = True, templates: Any = None) -> CaseStore:
+    def open(
+        cls,
+        path: Path,
+        *,
+        create: bool = True,
+        templates: Any = None,
+        observers: Sequence[StoreObserver] = (),
+        checks: Sequence[WriteCheck] = (),
+    ) -> CaseStore:
         """Open (and with ``create``, make) the store at ``path``.
 
         ``templates`` is anything with ``get(template_id) -> Template`` (the
         template registry); loaded cases are mapped onto their template's
         current sections. Without it the shipped and user templates are
         discovered on first need. Raises :class:`UnsafeStoreError` for a
-        folder others could tamper with.
+        folder others could tamper with. ``observers`` are told of every
+        write, move and purge after the catalog; ``checks`` run on every case
+        before it is written, after the case's own value checks (see
+        :meth:`add_observer`, :meth:`add_write_check`).
         """
         root, policy = prepare_store_folder(Path(path), create=create)
-        return cls(root, policy, templates)
+        return cls(root, policy, templates, observers=observers, checks=checks)
 
     @property
     def shared(self) -> bool:
@@ -219,54 +228,75 @@ class CaseStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    # --- seams ----------------------------------------------------------------------
+
+    def add_observer(self, observer: StoreObserver) -> None:
+        """Tell ``observer`` after every durable write, move and purge (see ``StoreObserver``).
+
+        An observer that raises never fails or undoes the write (it is logged).
+        """
+        self._docs.add_observer(observer)
+
+    def add_write_check(self, check: WriteCheck) -> None:
+        """Run ``check(case)`` before every write of a case, by every path text enters by.
+
+        Create, save (the merged result too), update and ``write_section``,
+        restore, import (cases and their kept versions) and conflict copies
+        all pass the checks; the case's own value checks run first. A check
+        refuses with a :class:`~coprod_tui.core.store.types.WriteRefused`
+        (one line); nothing is written then.
+        """
+        self._docs.add_write_check(check)
+
+    # --- the parts the doctor uses (public, so it needs no private name) ------------
+
+    @property
+    def who(self) -> str:
+        """``user@host`` recorded as the author of what this store object writes."""
+        return self._docs.who
+
+    def read_file(self, path: Path, case_id: str) -> Case:
+        """Parse one case file as stored; ``FileNotFoundError`` / ``DamagedFileError``."""
+        return self._docs.read(path, case_id)
+
+    def locked(self, case_id: str) -> Any:
+        """A context manager holding the case's cross-process lock."""
+        return self._docs.locked(case_id)
+
+    def write_repaired(self, path: Path, case: Case) -> None:
+        """Put back an earlier stored version (a repair: no write check, it was stored before)."""
+        self._docs.write(path, case, checked=False)
+
+    def snapshots(self, case_id: str) -> list[Snapshot]:
+        """The kept versions of a case on disk, oldest first."""
+        return self._docs.history.snapshots(case_id)
+
+    def make_folder(self, folder: Path) -> None:
+        """Create a missing store folder with the store's mode."""
+        self._docs.make_folder(folder)
+
+    def rebuild_catalog(self) -> None:
+        """Re-read every case file and write a fresh catalog."""
+        self._catalog.scan(use_cache=False)
+
     # --- paths and guards --------------------------------------------------------------
 
     def _case_path(self, case_id: str) -> Path:
-        return case_file(self.path, case_id)
+        return self._docs.path_of(case_id)
 
     def _trash_path(self, case_id: str) -> Path:
-        return trash_file(self.path, case_id)
+        return self._docs.trash_path(case_id)
 
-    def _lock_path(self, case_id: str) -> Path:
-        return lock_file(self.path, case_id)
+    def _check_id(self, case_id: str) -> str:
+        return self._docs.check_id(case_id)
 
-    @staticmethod
-    def _check_id(case_id: str) -> str:
-        if not isinstance(case_id, str) or not is_case_id(case_id):
-            raise CaseNotFound(f"no case with id {case_id!r}")
-        return case_id
-
-    @contextmanager
-    def _guard(self, action: str) -> Iterator[None]:
+    def _guard(self, action: str) -> Any:
         """Turn low-level failures into one-line store errors."""
-        try:
-            yield
-        except LinkedFileError as error:
-            raise DamagedCaseError(
-                f"could not {action}: {error.path.name} is {error.reason}, which coprod never "
-                "follows; it was left untouched — run 'coprod doctor'"
-            ) from None
-        except DamagedFileError as error:
-            raise DamagedCaseError(
-                f"could not {action}: {error.path.name} is damaged ({error.reason}); "
-                "it was left untouched — run 'coprod doctor --repair'"
-            ) from None
-        except CoprodError:
-            raise
-        except LockTimeout:
-            raise StoreError(
-                f"could not {action}: another coprod process is holding the case; try again"
-            ) from None
-        except OSError as error:
-            raise StoreError(
-                f"could not {action}: {describe_os_error(error)} ({self.path})"
-            ) from None
-        except ValueError as error:  # e.g. text that cannot be encoded
-            raise UserInputError(f"could not {action}: {error}") from None
+        return store_guard(action, self.path)
 
     @contextmanager
     def _locked(self, case_id: str) -> Iterator[None]:
-        with file_lock(self._lock_path(case_id), mode=self.policy.file_mode):
+        with self._docs.locked(case_id):
             yield
 
     # --- templates -------------------------------------------------------------------
@@ -297,57 +327,9 @@ class CaseStore:
 
     # --- reading files ---------------------------------------------------------------
 
-    @staticmethod
-    def _read_file(path: Path, case_id: str) -> Case:
+    def _read_file(self, path: Path, case_id: str) -> Case:
         """Parse one case file; ``FileNotFoundError`` / :class:`DamagedFileError`."""
-        data = read_json(path)
-        try:
-            case = Case.from_dict(case_document(data, path))
-        except ValueError as error:
-            raise DamagedFileError(path, str(error)) from None
-        case.id = case_id  # the file name is the truth (a hand-copied file keeps working)
-        return case
-
-    def _refuse_newer_format(self, case_id: str, *cases: Case) -> None:
-        """:class:`NewerFormatError` if the stored case (or one given) is from a newer coprod.
-
-        Called first thing under the case's lock by every write, so a case in
-        a newer format is never replaced, merged or restored over here.
-        """
-        newer = [case.format for case in cases if case.newer_format]
-        for path in (self._case_path(case_id), self._trash_path(case_id)):
-            try:
-                fmt = case_document(read_json(path), path).get("format", CASE_FORMAT)
-            except (OSError, DamagedFileError):
-                continue
-            if isinstance(fmt, int) and not isinstance(fmt, bool) and fmt > CASE_FORMAT:
-                newer.append(fmt)
-        if newer:
-            raise NewerFormatError(
-                f"case {case_id[:8]} was written by a newer coprod (case format {max(newer)}; "
-                f"this one knows {CASE_FORMAT}) and is read-only here; upgrade coprod to change it"
-            )
-
-    def _write_file(self, path: Path, case: Case) -> None:
-        case.check()  # never write what would read back as damaged (ValueError)
-        storage = AtomicJSONStorage(path, mode=self.policy.file_mode)
-        document = {CASE_TABLE: {CASE_DOC_ID: case.to_dict()}}
-        try:
-            storage.write(document)
-        except FileNotFoundError:
-            self._make_folder(path.parent)  # removed by hand since the store was opened
-            storage.write(document)
-        self._wrote[case.id] = case.revision
-        self._catalog.note(case, path, trashed=path.parent.name == TRASH)
-
-    def _make_folder(self, folder: Path) -> None:
-        """Create a missing store folder (private, durable)."""
-        try:
-            os.mkdir(folder, self.policy.dir_mode & 0o777)
-        except FileExistsError:
-            return
-        os.chmod(folder, self.policy.dir_mode)
-        fsync_dir(folder.parent)
+        return self._docs.read(path, case_id)
 
     # --- listing and ids -------------------------------------------------------------
 
@@ -403,13 +385,7 @@ class CaseStore:
     # --- loading ---------------------------------------------------------------------
 
     def _locate(self, case_id: str) -> Path:
-        active = self._case_path(case_id)
-        if os.path.lexists(active):
-            return active
-        trashed = self._trash_path(case_id)
-        if os.path.lexists(trashed):
-            return trashed
-        raise CaseNotFound(f"no case with id {case_id!r} (see 'coprod list')")
+        return self._docs.locate(case_id)
 
     def load(self, case_id: str, *, mapped: bool = True) -> Case:
         """The stored case (active or trashed), mapped onto its current template.
@@ -450,16 +426,7 @@ class CaseStore:
         with self._guard(f"create the case {case.title!r}"), self._locked(case.id):
             if self._case_path(case.id).exists() or self._trash_path(case.id).exists():
                 raise UserInputError(f"a case with id {case.id} already exists")
-            return self._write_new(case)
-
-    def _write_new(self, case: Case) -> Case:
-        """Write a brand-new case at revision 1 (caller holds its lock)."""
-        stored = case.copy()
-        stored.revision = 1
-        stored.updated = utc_now()
-        stored.saved_by = self._who
-        self._write_file(self._case_path(stored.id), stored)
-        return stored
+            return self._docs.write_new(case)
 
     def save(
         self,
@@ -486,84 +453,15 @@ class CaseStore:
         elsewhere is saved where it is, in the trash (``SaveResult.trashed``),
         never copied. Saving a case identical to the stored one writes nothing.
         """
-        self._check_id(case.id)
-        with self._guard(f"save {case.title!r}"), self._locked(case.id):
-            self._refuse_newer_format(case.id, case)
-            path = self._case_path(case.id)
-            try:
-                stored = self._read_file(path, case.id)
-            except FileNotFoundError:
-                path = self._trash_path(case.id)
-                try:
-                    stored = self._read_file(path, case.id)
-                except FileNotFoundError:
-                    if os.path.lexists(self._purged_mark(case.id)):
-                        raise CasePurgedError(
-                            "this case was deleted for good (purged) in another window or "
-                            "by 'coprod purge'; nothing was saved"
-                        ) from None
-                    # Nothing there to overwrite (removed by hand): (re)create it.
-                    recreated = case.copy()
-                    recreated.revision = max(base_revision, 0)
-                    new = self._next_version(recreated)
-                    self._write_file(self._case_path(case.id), new)
-                    return SaveResult(case=new)
-            trashed = path.parent.name == TRASH
-            theirs = self._mapped(stored)
-            if stored.revision == base_revision and base is None:
-                base = theirs
-            elif base is None:
-                base = self._kept_version(case.id, base_revision)
-            if base is None:
-                # The base is not kept: only a whole-case comparison is possible.
-                if same_content(theirs, case):
-                    return SaveResult(case=theirs, trashed=trashed)
-                copy = self._keep_conflict_copy(case, conflict_copy)
-                return SaveResult(case=theirs, conflict=copy, trashed=trashed)
-            outcome = merge(base, case, theirs)
-            copy = self._keep_conflict_copy(case, conflict_copy) if outcome.clashes else None
-            current = theirs
-            if not same_content(outcome.case, theirs):
-                current = self._next_version(outcome.case, stored.revision)
-                self._keep_history(path, stored)
-                self._write_file(path, current)
-            return SaveResult(
-                case=current,
-                conflict=copy,
-                clashes=outcome.clashes,
-                from_theirs=outcome.from_theirs if stored.revision != base_revision else (),
-                trashed=trashed,
+        with self._guard(f"save {case.title!r}"):
+            return self._docs.save(
+                case,
+                base_revision=base_revision,
+                base=base,
+                conflict_copy=conflict_copy,
+                view=self._mapped,
+                adopt=_adopt_copy,
             )
-
-    def _kept_version(self, case_id: str, revision: int) -> Case | None:
-        """Revision ``revision`` from the history, mapped; ``None`` if not kept or unreadable."""
-        snap = self._history.find(case_id, revision)
-        if snap is None:
-            return None
-        try:
-            return self._mapped(self._read_file(snap.path, case_id))
-        except (DamagedFileError, OSError):
-            return None
-
-    def _keep_conflict_copy(self, case: Case, copy_id: str | None) -> Case:
-        """The caller's whole text in a conflict copy: ``copy_id``'s if it still exists."""
-        if copy_id is not None:
-            with self._locked(copy_id):
-                try:
-                    held = self._read_file(self._case_path(copy_id), copy_id)
-                except (FileNotFoundError, DamagedFileError):
-                    held = None
-                if held is not None:
-                    mine = case.copy()
-                    mine.id, mine.title, mine.conflict_of = copy_id, held.title, held.conflict_of
-                    mine.created = held.created
-                    if same_content(held, mine):
-                        return held
-                    new = self._next_version(mine, held.revision)
-                    self._keep_history(self._case_path(copy_id), held)
-                    self._write_file(self._case_path(copy_id), new)
-                    return new
-        return self._conflict_copy(case)
 
     def update(self, case_id: str, change: Callable[[Case], Case]) -> Case:
         """Apply ``change`` to the current version under the case's lock and save it.
@@ -572,23 +470,8 @@ class CaseStore:
         from many processes at once: the read, the change and the write happen
         while holding the lock, so no concurrent update is lost.
         """
-        self._check_id(case_id)
-        with self._guard("update the case"), self._locked(case_id):
-            self._refuse_newer_format(case_id)
-            path = self._case_path(case_id)
-            try:
-                stored = self._read_file(path, case_id)
-            except FileNotFoundError:
-                self._locate(case_id)  # CaseNotFound, or:
-                raise UserInputError("the case is in the trash; restore it first") from None
-            changed = change(self._mapped(stored))
-            changed.id = case_id
-            if same_content(stored, changed):
-                return self._mapped(stored)
-            new = self._next_version(changed, stored.revision)
-            self._keep_history(path, stored)
-            self._write_file(path, new)
-            return new
+        with self._guard("update the case"):
+            return self._docs.update(case_id, change, view=self._mapped)
 
     def write_section(
         self,
@@ -627,47 +510,11 @@ class CaseStore:
         saved = self.update(case_id, change)
         if mine:
             with self._guard("keep your text as a conflict copy"):
-                return SaveResult(case=saved, conflict=self._conflict_copy(mine[0]))
+                return SaveResult(case=saved, conflict=self._docs.conflict_copy(mine[0]))
         return SaveResult(case=saved)
 
     def _next_version(self, case: Case, stored_revision: int | None = None) -> Case:
-        new = case.copy()
-        new.revision = (case.revision if stored_revision is None else stored_revision) + 1
-        new.updated = utc_now()
-        new.saved_by = self._who
-        return new
-
-    def _conflict_copy(self, case: Case) -> Case:
-        """Keep the caller's text as a new, clearly titled case linked to the original."""
-        copy = case.copy()
-        copy.id = new_case_id()
-        copy.conflict_of = case.id
-        stamp = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
-        suffix = f" (conflict copy, {self._who} {stamp})"
-        copy.title = case.title[: max(0, MAX_TITLE - len(suffix))] + suffix
-        copy.created = utc_now()
-        with self._locked(copy.id):
-            return self._write_new(copy)
-
-    def _keep_history(self, path: Path, stored: Case, *, force: bool = False) -> None:
-        """Keep the version about to be replaced in the history when the policy says so.
-
-        A version this store object wrote itself is kept at least every
-        :data:`SNAPSHOT_EVERY` seconds (and may be thinned later). A version
-        anyone else wrote (another window or process) is always kept, pinned:
-        its writer may not know it is being replaced. ``force`` keeps it
-        pinned whoever wrote it (restore).
-        """
-        now = time.time()
-        own = self._wrote.get(stored.id) == stored.revision
-        if own and not force:
-            last = self._snapshotted.get(stored.id)
-            if last is not None and now - last < SNAPSHOT_EVERY:
-                return
-        pinned = force or not own
-        self._history.keep(stored.id, path, stored.revision, stored.updated, pinned=pinned)
-        self._history.prune(stored.id, now=now)
-        self._snapshotted[stored.id] = now
+        return self._docs.next_version(case, stored_revision)
 
     # --- trash -----------------------------------------------------------------------
 
@@ -680,25 +527,9 @@ class CaseStore:
         self._move(case_id, to_trash=False)
 
     def _move(self, case_id: str, *, to_trash: bool) -> None:
-        self._check_id(case_id)
-        active, trashed = self._case_path(case_id), self._trash_path(case_id)
-        src, dst = (active, trashed) if to_trash else (trashed, active)
         action = "move the case to the trash" if to_trash else "take the case out of the trash"
-        with self._guard(action), self._locked(case_id):
-            if not src.exists():
-                if dst.exists():
-                    return  # already there
-                where = "among the active cases" if to_trash else "in the trash"
-                raise CaseNotFound(f"no case with id {case_id!r} {where}")
-            if dst.exists():
-                raise StoreError(f"both {src} and {dst} exist; run 'coprod doctor'")
-            if not dst.parent.exists():
-                self._make_folder(dst.parent)
-            os.replace(src, dst)
-            if to_trash:
-                _stamp_deletion(dst)
-            fsync_dir(dst.parent)
-            fsync_dir(src.parent)
+        with self._guard(action):
+            self._docs.move(case_id, to_trash=to_trash)
 
     def list_trash_by_deletion(self) -> list[tuple[CaseSummary, float]]:
         """Trashed cases with when they were deleted (epoch seconds), last deleted first.
@@ -733,59 +564,16 @@ class CaseStore:
         What purge cannot reach (backups, exports, snapshots) is in the README.
         """
         self._check_id(case_id)
-        removed: list[str] = []
         with self._guard("delete the case for good"):
             copies: dict[str, list[str]] = {}
             for summary in self._catalog.scan():
                 if isinstance(summary.conflict_of, str):
                     copies.setdefault(summary.conflict_of, []).append(summary.id)
-            self._purge_one(case_id, copies, removed)
-            self._catalog.rewrite()
-        return removed
-
-    def _purged_mark(self, case_id: str) -> Path:
-        """``purged/<id>``: holds nothing but says this id was deleted for good."""
-        return self.path / "purged" / case_id
-
-    def _purge_one(self, case_id: str, copies: dict[str, list[str]], removed: list[str]) -> None:
-        """Purge one case and (first) its conflict copies; ``removed`` collects ids."""
-        removed.append(case_id)
-        with self._locked(case_id):
-            # A mark, first: an editor still open on this case must not bring it back.
-            mark = self._purged_mark(case_id)
-            if not os.path.lexists(mark):
-                atomic_write_bytes(mark, b"", mode=self.policy.file_mode)
-            files = [
-                path
-                for path in (self._case_path(case_id), self._trash_path(case_id))
-                if os.path.lexists(path)
-            ]
-            history = self.path / "history" / case_id
-            aside = _entries(self.path / "damaged", lambda name: case_id in name)
-            if len(removed) == 1 and not files and not os.path.lexists(history) and not aside:
-                raise CaseNotFound(f"no case with id {case_id!r} (see 'coprod list')")
-            for copy_id in copies.get(case_id, []):
-                if copy_id not in removed:
-                    self._purge_one(copy_id, copies, removed)
-            if os.path.islink(history) or os.path.isfile(history):
-                os.unlink(history)  # never follow a link out of the store
-            elif os.path.isdir(history):
-                import shutil
-
-                shutil.rmtree(history)  # does not follow links inside either
-            temp_prefix = f".{case_id}.json."
-            for folder, _trashed in folders_to_scan(self.path):
-                for temp in _entries(folder, lambda name: name.startswith(temp_prefix)):
-                    os.unlink(temp)
-            for path in aside:
-                os.unlink(path)
-            for path in files:
-                os.unlink(path)
-            touched = {self.path / "history", self.path / "damaged", *(p.parent for p in files)}
-            for folder in touched:
-                if os.path.isdir(folder):
-                    fsync_dir(folder)
-        self._snapshotted.pop(case_id, None)
+            damaged = self.path / "damaged"
+            # The catalog, an observer, folds itself into a fresh snapshot afterwards.
+            return self._docs.purge(
+                case_id, copies, extra=lambda doc_id: entries(damaged, lambda name: doc_id in name)
+            )
 
     def is_trashed(self, case_id: str) -> bool:
         """Whether the case is in the trash (reads one folder entry)."""
@@ -800,14 +588,8 @@ class CaseStore:
         A damaged kept version is left out (``coprod doctor`` reports it).
         """
         self._check_id(case_id)
-        versions = []
         with self._guard("read the case history"):
-            for snap in self._history.snapshots(case_id):
-                try:
-                    versions.append(self._read_file(snap.path, case_id))
-                except (DamagedFileError, FileNotFoundError):
-                    continue
-        return versions
+            return self._docs.versions(case_id)
 
     def history(self, case_id: str) -> list[RevisionInfo]:
         """Kept earlier versions, newest first (the current version is not included)."""
@@ -849,7 +631,7 @@ class CaseStore:
 
         self._check_id(case_id)
         with self._guard(f"restore revision {revision}"), self._locked(case_id):
-            self._refuse_newer_format(case_id)
+            self._docs.refuse_newer_format(case_id)
             path = self._case_path(case_id)
             try:
                 current: Case | None = self._read_file(path, case_id)
@@ -873,8 +655,8 @@ class CaseStore:
                 new = self._next_version(old, max(newest + 1, damaged_revision(aside)))
             else:
                 new = self._next_version(old, current.revision)
-                self._keep_history(path, current, force=True)
-            self._write_file(path, new)
+                self._docs.keep_history(path, current, force=True)
+            self._docs.write(path, new)
             return new
 
     # --- bulk import -----------------------------------------------------------------
@@ -896,7 +678,9 @@ class CaseStore:
         with self._guard("import the cases"):
             for item in batch:
                 self._check_id(item.case.id)
-                item.case.check()  # a bad value: refuse before anything is written
+                # Every write check, before anything is written.
+                for version in (item.case, *item.history):
+                    self._docs.check(version)
         report = ImportReport()
         copies_index: dict[str, list[str]] | None = None
 
@@ -920,7 +704,7 @@ class CaseStore:
                     stored = case.copy()
                     stored.revision = max(stored.revision, 1)
                     target = self._trash_path if item.trashed else self._case_path
-                    self._write_file(target(case.id), stored)
+                    self._docs.write(target(case.id), stored)
                     return ("added", self._import_versions(item))
                 if existing is not None and existing.to_dict() == _with_revision(case):
                     return ("unchanged", self._import_versions(item))
@@ -961,7 +745,7 @@ class CaseStore:
                 if existing_copy is not None:
                     report.unchanged.append(case.id)
                     continue
-                copy = self._conflict_copy(case)
+                copy = self._docs.conflict_copy(case)
                 if item.trashed:
                     self.trash(copy.id)
                 copies_index.setdefault(case.id, []).append(copy.id)
@@ -972,7 +756,7 @@ class CaseStore:
         """Write an imported case's kept versions into its history (caller holds the lock)."""
         added = 0
         for version in item.history:
-            data = encode_json({CASE_TABLE: {CASE_DOC_ID: version.to_dict()}})
+            data = CASE_FILE.encode(version.to_dict())
             if self._history.add_version(item.case.id, data, version.revision, version.updated):
                 added += 1
         return added
@@ -1008,34 +792,13 @@ class CaseStore:
             return run_doctor(self, repair=repair)
 
     def share_with_group(self, group: str | None = None) -> list[str]:
-        """Opt in to a team store shared by a Unix group (see core.store_folder)."""
+        """Opt in to a team store shared by a Unix group (see :mod:`.folder`)."""
         with self._guard("share the store"):
             messages = share_with_group(self.path, group)
         root, self.policy = prepare_store_folder(self.path, create=False)
         self._catalog.file_mode = self.policy.file_mode
-        self._history.file_mode = self.policy.file_mode
-        self._history.dir_mode = self.policy.dir_mode
+        self._docs.set_modes(file_mode=self.policy.file_mode, dir_mode=self.policy.dir_mode)
         return messages
-
-
-def _stamp_deletion(path: Path) -> None:
-    """Set a just-trashed file's modification time to now, durably (the deletion time)."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
-    fd = os.open(path, flags)
-    try:
-        os.utime(fd)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _entries(folder: Path, wanted: Callable[[str], bool]) -> list[Path]:
-    """The entries of ``folder`` whose names pass ``wanted`` (none if there is no folder)."""
-    try:
-        names = os.listdir(folder)
-    except (FileNotFoundError, NotADirectoryError):
-        return []
-    return [folder / name for name in names if wanted(name)]
 
 
 def _with_revision(case: Case) -> dict[str, Any]:

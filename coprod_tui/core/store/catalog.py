@@ -20,7 +20,11 @@ catalog is simply rebuilt; it is never the only copy of anything.
 
 Like git's index, a file changed within :data:`RACY_NS` of the scan is always
 re-read (and its row is kept only flagged for re-checking), so a file replaced
-twice within one timestamp tick can never be mistaken for the cached one.
+twice within one timestamp tick can never be mistaken for the cached one. The
+folder scan and the racy rule live in :mod:`coprod_tui.core.store.scan`
+(shared with the search index); the case-file format in
+:mod:`coprod_tui.core.store.case_file`. The catalog is the store's first
+observer (:meth:`Catalog.written`, :meth:`Catalog.purged`).
 """
 
 from __future__ import annotations
@@ -45,18 +49,32 @@ from coprod_tui.core.case import (
     is_case_id,
     is_filled,
 )
+from coprod_tui.core.store.case_file import decode_case
 from coprod_tui.core.store.layout import ACTIVE, TRASH, folders_to_scan
+from coprod_tui.core.store.scan import (
+    COARSE_RACY_NS,
+    RACY_NS,
+    STALE_TEMP_SECONDS,
+    is_racy,
+    scan_entries,
+)
 from coprod_tui.core.store.storage import (
     DamagedFileError,
     atomic_write_bytes,
-    is_temp_name,
     read_bytes,
     read_json,
     read_json_with_stat,
 )
 from coprod_tui.core.store.types import CaseSummary
 
-__all__ = ["CASE_DOC_ID", "CASE_TABLE", "Catalog", "case_document", "is_case_id", "summary_fields"]
+__all__ = [
+    "COARSE_RACY_NS",
+    "RACY_NS",
+    "STALE_TEMP_SECONDS",
+    "Catalog",
+    "is_case_id",
+    "summary_fields",
+]
 
 CATALOG_NAME = "catalog.json"
 JOURNAL_NAME = "catalog.journal"
@@ -66,16 +84,6 @@ COMPACT_BYTES = 512 * 1024
 #: A journal this big (no lister for a very long time) is dropped by the next
 #: writer: its rows are only a cache, the next listing re-reads instead.
 JOURNAL_MAX_BYTES = 64 * 1024 * 1024
-#: Files changed this close to the scan are re-read: covers the timestamp
-#: granularity of ext4/XFS/btrfs/APFS (a jiffy or finer) ...
-RACY_NS = 100_000_000
-#: ... and of file systems that keep whole seconds only (FAT keeps 2 s).
-COARSE_RACY_NS = 2_500_000_000
-#: Temp files older than this were left by a crashed writer and are removed.
-STALE_TEMP_SECONDS = 3600
-#: TinyDB layout of a case file: table "case", document 1.
-CASE_TABLE = "case"
-CASE_DOC_ID = "1"
 
 #: The summary fields of a row, after ``ino, mtime_ns, size, flags``.
 FIELDS = (
@@ -100,17 +108,6 @@ _O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 Rows = dict[str, dict[str, list[Any]]]
-
-
-def case_document(data: Any, path: Path) -> dict[str, Any]:
-    """The case dict inside a parsed case file (a one-document TinyDB database)."""
-    try:
-        doc = data[CASE_TABLE][CASE_DOC_ID]
-    except (KeyError, TypeError):
-        raise DamagedFileError(path, "no case document in it") from None
-    if not isinstance(doc, dict):
-        raise DamagedFileError(path, "the case document is not an object")
-    return doc
 
 
 def summary_fields(case: Case) -> list[Any]:
@@ -210,10 +207,7 @@ def _to_summary(case_id: str, row: list[Any], *, trashed: bool) -> CaseSummary:
     return summary
 
 
-def _racy_limit(mtime_ns: int, started: int) -> bool:
-    """Whether a file with this mtime changed too close to ``started`` to trust its row."""
-    margin = COARSE_RACY_NS if mtime_ns % 1_000_000_000 == 0 else RACY_NS
-    return mtime_ns >= started - margin
+_racy_limit = is_racy
 
 
 def _empty() -> Rows:
@@ -243,6 +237,23 @@ class Catalog:
             self._append([[TRASH if trashed else ACTIVE, case.id, *row]])
         except (OSError, ValueError, TypeError):
             pass
+
+    # The catalog is the store's first observer (see ``documents.StoreObserver``).
+
+    def written(self, doc: Case, path: Path, trashed: bool) -> None:
+        """A case file was written: record it (see :meth:`note`)."""
+        self.note(doc, path, trashed=trashed)
+
+    def moved(self, doc_id: str, trashed: bool) -> None:
+        """Nothing to do: a move keeps the inode, so the next scan carries its row over."""
+
+    def purged(self, doc_id: str) -> None:
+        """A case was deleted for good: fold everything into a fresh snapshot now.
+
+        The rows of the removed case (its title) are then gone from both
+        ``catalog.json`` and the journal, not just ignored.
+        """
+        self.rewrite()
 
     def _append(self, items: list[list[Any]]) -> None:
         text = "".join(
@@ -279,48 +290,32 @@ class Catalog:
         fresh = _empty()
         learned: list[list[Any]] = []  # rows worth keeping for the next lister
         now = time.time()
-        for folder, trashed in folders_to_scan(self.root):
+        for trashed, case_id, entry, info in scan_entries(folders_to_scan(self.root), now=now):
             area, other = (TRASH, ACTIVE) if trashed else (ACTIVE, TRASH)
-            rows, moved_rows, fresh_rows = cached[area], cached[other], fresh[area]
-            try:
-                iterator = os.scandir(folder)
-            except (FileNotFoundError, NotADirectoryError):
+            rows, fresh_rows = cached[area], fresh[area]
+            old = rows.get(case_id)
+            if old is None or old[0] != info.st_ino:
+                old = cached[other].get(case_id)  # trashed or untrashed: same inode
+            if (
+                old is not None
+                and old[0] == info.st_ino
+                and old[1] == info.st_mtime_ns
+                and old[2] == info.st_size
+                and not old[3] & _RECHECK
+                and not _racy_limit(info.st_mtime_ns, started)
+            ):
+                fresh_rows[case_id] = old
                 continue
-            with iterator:
-                for entry in iterator:
-                    name = entry.name
-                    if len(name) != 41 or not name.endswith(".json"):
-                        if is_temp_name(name):
-                            _remove_if_stale(entry, now)
-                        continue
-                    try:
-                        info = entry.stat(follow_symlinks=False)
-                    except FileNotFoundError:
-                        continue
-                    case_id = name[:-5]
-                    old = rows.get(case_id)
-                    if old is None or old[0] != info.st_ino:
-                        old = moved_rows.get(case_id)  # trashed or untrashed: same inode
-                    if (
-                        old is not None
-                        and old[0] == info.st_ino
-                        and old[1] == info.st_mtime_ns
-                        and old[2] == info.st_size
-                        and not old[3] & _RECHECK
-                        and not _racy_limit(info.st_mtime_ns, started)
-                    ):
-                        fresh_rows[case_id] = old
-                        continue
-                    plain = stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode)
-                    if not plain or not is_case_id(case_id):
-                        continue  # a link is listed as damaged (never read), not hidden
-                    row = _read_row(Path(entry.path), rows.get(case_id) or old)
-                    if row is None:
-                        continue  # vanished meanwhile (trashed, restored)
-                    if _racy_limit(row[1], started):
-                        row[3] |= _RECHECK  # keep it for its title, but check it next time
-                    fresh_rows[case_id] = row
-                    learned.append([area, case_id, *row])
+            plain = stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode)
+            if not plain or not is_case_id(case_id):
+                continue  # a link is listed as damaged (never read), not hidden
+            row = _read_row(Path(entry.path), rows.get(case_id) or old)
+            if row is None:
+                continue  # vanished meanwhile (trashed, restored)
+            if _racy_limit(row[1], started):
+                row[3] |= _RECHECK  # keep it for its title, but check it next time
+            fresh_rows[case_id] = row
+            learned.append([area, case_id, *row])
         rebuild = not snapshot_ok and any(fresh.values())
         if compact or rebuild or journal_bytes > COMPACT_BYTES or len(learned) > 1000:
             self._compact(fresh, started)
@@ -490,21 +485,12 @@ def _journal_items(raw: bytes) -> list[list[Any]]:
     return good
 
 
-def _remove_if_stale(entry: os.DirEntry[str], now: float) -> None:
-    """Temp files of writers that died long ago hold nothing acknowledged."""
-    try:
-        if now - entry.stat(follow_symlinks=False).st_mtime > STALE_TEMP_SECONDS:
-            os.unlink(entry.path)
-    except OSError:
-        pass
-
-
 def _read_row(path: Path, previous: list[Any] | None) -> list[Any] | None:
     """A fresh row for one case file (flagged damaged if it fails to parse)."""
     flags = 0
     try:
         data, info = read_json_with_stat(path)
-        fields = summary_fields(Case.from_dict(case_document(data, path)))
+        fields = summary_fields(decode_case(data, path))
     except FileNotFoundError:
         return None
     except (DamagedFileError, ValueError, TypeError, OSError, RecursionError):

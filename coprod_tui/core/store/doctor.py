@@ -24,34 +24,58 @@ import stat
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
-from coprod_tui.core.case import CASE_FORMAT, Case, utc_now
-from coprod_tui.core.store.catalog import STALE_TEMP_SECONDS
+from coprod_tui.core.case import Case, utc_now
+from coprod_tui.core.store.case_file import newer_format_of
+from coprod_tui.core.store.folder import FolderPolicy
+from coprod_tui.core.store.history import Snapshot
 from coprod_tui.core.store.layout import case_file, case_ids, is_case_id, trash_file
+from coprod_tui.core.store.scan import STALE_TEMP_SECONDS
 from coprod_tui.core.store.storage import (
     DamagedFileError,
     LinkedFileError,
     atomic_write_bytes,
     chmod_nofollow,
-    decode_json,
     fsync_dir,
     is_temp_name,
     read_bytes,
 )
+from coprod_tui.core.store.types import DoctorReport
 
 _REVISION = re.compile(rb'"revision":\s*(\d{1,15})(?![\d.eE])')
 #: A revision made out of a damaged file is believed only below this.
 _MAX_REVISION = 2**53 - 2
 
-if TYPE_CHECKING:
-    from coprod_tui.core.store.case_store import CaseStore, DoctorReport
+
+class CaseStore(Protocol):
+    """The public parts of :class:`coprod_tui.core.store.CaseStore` the doctor uses.
+
+    The doctor takes the store through this surface only, so neither module
+    imports the other (the store imports the doctor lazily, when asked).
+    """
+
+    path: Path
+    policy: FolderPolicy
+
+    @property
+    def who(self) -> str: ...
+
+    def read_file(self, path: Path, case_id: str) -> Case: ...
+
+    def locked(self, case_id: str) -> Any: ...
+
+    def write_repaired(self, path: Path, case: Case) -> None: ...
+
+    def snapshots(self, case_id: str) -> list[Snapshot]: ...
+
+    def make_folder(self, folder: Path) -> None: ...
+
+    def rebuild_catalog(self) -> None: ...
 
 
 def run_doctor(store: CaseStore, *, repair: bool) -> DoctorReport:
-    """Check (and with ``repair``, fix) a store; see :meth:`CaseStore.doctor`."""
-    from coprod_tui.core.store.case_store import DoctorReport
-
+    """Check (and with ``repair``, fix) a store; see ``CaseStore.doctor``."""
     report = DoctorReport()
     for trashed in (False, True):
         for case_id in case_ids(store.path, trashed=trashed):
@@ -62,7 +86,7 @@ def run_doctor(store: CaseStore, *, repair: bool) -> DoctorReport:
     _check_links(store, report, repair=repair)
     _check_modes(store, report, repair=repair)
     _check_temps(store, report, repair=repair)
-    store._catalog.scan(use_cache=False)  # noqa: SLF001 - rebuild the derivable catalog
+    store.rebuild_catalog()
     return report
 
 
@@ -75,7 +99,7 @@ def _check_case(
 ) -> None:
     path = trash_file(store.path, case_id) if trashed else case_file(store.path, case_id)
     try:
-        case = store._read_file(path, case_id)  # noqa: SLF001
+        case = store.read_file(path, case_id)
         if case.newer_format:
             report.notes.append(
                 f"case {case_id[:8]} was written by a newer coprod (case format {case.format}); "
@@ -112,9 +136,9 @@ def _check_case(
             "'coprod doctor --repair' restores its newest good version"
         )
         return
-    with store._locked(case_id):  # noqa: SLF001
+    with store.locked(case_id):
         try:
-            store._read_file(path, case_id)  # noqa: SLF001
+            store.read_file(path, case_id)
             return  # repaired meanwhile by someone else
         except DamagedFileError:
             pass
@@ -137,8 +161,8 @@ def _check_case(
         claimed = max(newest_revision + 1, good.revision, damaged_revision(aside))
         restored.revision = claimed + 1
         restored.updated = utc_now()
-        restored.saved_by = store._who  # noqa: SLF001
-        store._write_file(path, restored)  # noqa: SLF001
+        restored.saved_by = store.who
+        store.write_repaired(path, restored)
         report.fixed.append(
             f"case {case_id[:8]}{where} was damaged ({reason}): restored revision "
             f"{good.revision} as revision {restored.revision}; the damaged file is kept at {aside}"
@@ -146,11 +170,11 @@ def _check_case(
 
 
 def _newest_good_version(store: CaseStore, case_id: str) -> tuple[Case | None, int]:
-    snaps = store._history.snapshots(case_id)  # noqa: SLF001
+    snaps = store.snapshots(case_id)
     newest = max((snap.revision for snap in snaps), default=0)
     for snap in reversed(snaps):
         try:
-            return store._read_file(snap.path, case_id), newest  # noqa: SLF001
+            return store.read_file(snap.path, case_id), newest
         except (DamagedFileError, OSError):
             continue
     return None, newest
@@ -159,13 +183,10 @@ def _newest_good_version(store: CaseStore, case_id: str) -> tuple[Case | None, i
 def _newer_format(path: Path) -> int:
     """The ``format`` a case file claims when it is newer than this coprod's (else 0)."""
     try:
-        data = decode_json(path.read_bytes(), path)
-        fmt = data["case"]["1"]["format"]
-    except (OSError, DamagedFileError, KeyError, TypeError):
+        raw = path.read_bytes()
+    except OSError:
         return 0
-    if isinstance(fmt, int) and not isinstance(fmt, bool) and CASE_FORMAT < fmt < 2**31:
-        return fmt
-    return 0
+    return newer_format_of(raw, path)
 
 
 def damaged_revision(path: Path) -> int:
@@ -186,7 +207,7 @@ def set_aside(store: CaseStore, path: Path, case_id: str) -> Path:
     """Keep a damaged file in ``damaged/`` (link, else copy) before anything replaces it."""
     folder = store.path / "damaged"
     if not folder.is_dir():
-        store._make_folder(folder)  # noqa: SLF001 - removed by hand since the store was made
+        store.make_folder(folder)
     aside = folder / f"{case_id}-{_stamp()}.json"
     try:
         # follow_symlinks=False: a case file that is a link is kept aside as
@@ -222,9 +243,9 @@ def _check_history(store: CaseStore, report: DoctorReport, *, repair: bool) -> N
     for case_id in case_ids:
         if not is_case_id(case_id) or os.path.islink(root / case_id):
             continue  # a linked history folder is never read (see _check_links)
-        for snap in store._history.snapshots(case_id):  # noqa: SLF001
+        for snap in store.snapshots(case_id):
             try:
-                store._read_file(snap.path, case_id)  # noqa: SLF001
+                store.read_file(snap.path, case_id)
             except FileNotFoundError:
                 continue
             except (DamagedFileError, OSError):

@@ -1,4 +1,4 @@
-"""Kept earlier versions of each case: ``STORE/history/<case id>/<revision>-<time>.json``.
+"""Kept earlier versions of each document: ``STORE/history/<id>/<revision>-<time>.json``.
 
 A snapshot is a *hard link* to the case file being replaced. Case files are
 never modified in place (every save writes a new file and renames it over the
@@ -6,10 +6,11 @@ old one), so the link keeps the old version's bytes for free: no copy, no
 extra write, and the save's cost does not grow with the case's history. Where
 links are not allowed (some shared or network folders) the file is copied.
 
-Which versions are kept (the store decides *when* to snapshot; see
-``CaseStore.save``): at least one per five minutes of editing and one per
-session. :func:`prune` then thins them with age and bounds them in count and
-bytes, never dropping the newest:
+Which versions are kept (the document folder decides *when* to snapshot;
+see ``DocumentFolder.keep_history`` in :mod:`coprod_tui.core.store.documents`):
+at least one per five minutes of editing and one per session. :func:`prune`
+then thins them with age and bounds them in count and bytes, never dropping
+the newest:
 
 * younger than a day: all kept;
 * up to 30 days: the newest of each day;

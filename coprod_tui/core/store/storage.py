@@ -1,4 +1,4 @@
-"""Crash-safe, private JSON files, and the TinyDB storage built on them.
+"""Crash-safe, private JSON files (the one atomic writer), and a TinyDB storage built on them.
 
 Stock TinyDB writes its file in place (a crash tears it), creates it with the
 umask's permissions (often world-readable) and creates a missing file on read.
@@ -34,7 +34,6 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
-from tinydb import TinyDB
 from tinydb.storages import Storage
 
 from coprod_tui.core.errors import OperationalError
@@ -161,7 +160,9 @@ def _link_into_place(temp: Path, target: Path) -> None:
 
 
 def encode_json(data: Any) -> bytes:
-    """The one JSON encoding every store file uses (UTF-8, one line: the C encoder).
+    """Compact JSON (UTF-8, one line: the C encoder), for the catalog and other caches.
+
+    Case files use the diff-friendly layout of :mod:`coprod_tui.core.store.case_file`.
 
     ``ValueError`` if the data holds text that cannot be stored as UTF-8 (a
     lone surrogate), so a caller never writes something it cannot read back.
@@ -413,8 +414,3 @@ class AtomicJSONStorage(Storage):
 
     def close(self) -> None:
         """Nothing to close: no handle is kept between calls."""
-
-
-def open_tinydb(path: Path | str, *, mode: int = FILE_MODE) -> TinyDB:
-    """A TinyDB database on ``path`` through :class:`AtomicJSONStorage`."""
-    return TinyDB(path, storage=AtomicJSONStorage, mode=mode)

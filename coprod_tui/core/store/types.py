@@ -1,12 +1,12 @@
 """The store's errors and result types (re-exported by :mod:`coprod_tui.core.store`).
 
-They live in their own module so the store's helpers (catalog, history, folder
-checks) can use them without importing the store itself.
+They live in their own module so the store's parts (catalog, history, folder,
+documents, doctor) can use them without importing the store itself.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from coprod_tui.core.case import Case
 from coprod_tui.core.errors import OperationalError, UserInputError
@@ -37,6 +37,17 @@ class CasePurgedError(OperationalError):
 
 class AmbiguousCaseId(UserInputError):
     """More than one case matches the given prefix."""
+
+
+class WriteRefused(UserInputError):
+    """A write check refused a document; nothing was written (exit 2).
+
+    Raise it (or a subclass) from a write check with one line saying what is
+    wrong and what to do; the store prefixes "could not <action>: ".
+    """
+
+    #: Set once the store has prefixed the message with what it was doing.
+    explained: bool = False
 
 
 class DamagedCaseError(OperationalError):
@@ -92,6 +103,38 @@ class SaveResult:
     @property
     def conflicted(self) -> bool:
         return self.conflict is not None
+
+
+@dataclass
+class ImportReport:
+    """What :meth:`CaseStore.import_cases` did."""
+
+    added: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    #: (id in the file, id of the conflict copy made for it)
+    conflicts: list[tuple[str, str]] = field(default_factory=list)
+    #: Of ``added``: the ones put back in the trash.
+    trashed: list[str] = field(default_factory=list)
+    #: Kept earlier versions written into history.
+    versions: int = 0
+    #: (id, why) of cases left alone: they differ from a stored case that one
+    #: of the two (written by a newer coprod) makes read-only here.
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class DoctorReport:
+    """What :meth:`CaseStore.doctor` found and fixed."""
+
+    checked: int = 0
+    problems: list[str] = field(default_factory=list)
+    fixed: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def healthy(self) -> bool:
+        """No problem is left (all found ones were fixed)."""
+        return not self.problems
 
 
 @dataclass(frozen=True)
