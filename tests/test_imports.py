@@ -163,14 +163,8 @@ def test_the_cycle_finder_finds_a_planted_cycle():
     assert find_cycles(planted) == [["a", "b", "c"]]
 
 
-#: Cycles being removed on another branch right now (the store package's rewrite
-#: puts the doctor on a public surface). Tolerated while present, never required:
-#: delete the entry once that branch is merged.
-BEING_REMOVED = [["coprod_tui.core.store.case_store", "coprod_tui.core.store.doctor"]]
-
-
 def test_no_import_cycle_anywhere_in_the_package():
-    assert [group for group in find_cycles(GRAPH) if group not in BEING_REMOVED] == []
+    assert find_cycles(GRAPH) == []
 
 
 @pytest.mark.parametrize(("importer", "forbidden", "why"), RULES, ids=[r[0] for r in RULES])
