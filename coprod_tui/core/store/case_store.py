@@ -435,7 +435,7 @@ class CaseStore:
         base_revision: int,
         base: Case | None = None,
         conflict_copy: str | None = None,
-    ) -> SaveResult:
+    ) -> SaveResult[Case]:
         """Save ``case``, which was edited from revision ``base_revision``.
 
         If nobody else saved since, ``case`` becomes revision ``base_revision
@@ -481,7 +481,7 @@ class CaseStore:
         *,
         append: bool = False,
         expected: str | None = None,
-    ) -> SaveResult:
+    ) -> SaveResult[Case]:
         """Set, or append to, one section's text (what ``coprod write`` does).
 
         Appending never conflicts: the text goes after whatever is there at

@@ -373,9 +373,9 @@ class Catalog:
         new journal; rows that slip into the renamed one are lost, which only
         means their files are re-read by the next lister.
         """
-        folded = self.root / f".{JOURNAL_NAME}.{secrets.token_hex(6)}.tmp"
+        folded: Path | None = self.root / f".{JOURNAL_NAME}.{secrets.token_hex(6)}.tmp"
         try:
-            os.rename(self.journal, folded)
+            os.rename(self.journal, folded)  # type: ignore[arg-type]
         except OSError:
             folded = None
         body = json.dumps(
@@ -471,7 +471,7 @@ def _journal_items(raw: bytes) -> list[list[Any]]:
     try:
         items = json.loads(b"[" + b",".join(line for line in lines if line.strip()) + b"]")
         if all(isinstance(item, list) and len(item) >= 2 for item in items):
-            return items
+            return list(items)
     except (ValueError, RecursionError):
         pass
     good = []

@@ -77,6 +77,9 @@ SNAPSHOT_EVERY = 5 * 60.0
 BOOKKEEPING = ("revision", "updated", "saved_by")
 
 
+_Self = TypeVar("_Self")
+
+
 class Document(Protocol):
     """What the folder needs of a document (``Case`` is one)."""
 
@@ -87,7 +90,7 @@ class Document(Protocol):
 
     def to_dict(self) -> dict[str, Any]: ...
 
-    def copy(self) -> Any: ...
+    def copy(self: _Self) -> _Self: ...
 
     def check(self) -> None: ...
 
@@ -128,9 +131,15 @@ def check_values(doc: Document) -> None:
 class MergeOutcome(Protocol):
     """What a kind's merge function returns (:class:`coprod_tui.core.merge.Merge` is one)."""
 
-    case: Any  # the merged document
-    clashes: tuple[Any, ...]
-    from_theirs: tuple[str, ...]
+    @property
+    def case(self) -> Any:  # the merged document
+        ...
+
+    @property
+    def clashes(self) -> tuple[Any, ...]: ...
+
+    @property
+    def from_theirs(self) -> tuple[str, ...]: ...
 
 
 def _today_stamp() -> str:
@@ -504,7 +513,7 @@ class DocumentFolder(Generic[D]):
         conflict_copy: str | None = None,
         view: Callable[[D], D] = lambda doc: doc,
         adopt: Callable[[D, D], None] | None = None,
-    ) -> SaveResult:
+    ) -> SaveResult[D]:
         """Save ``doc``, edited from revision ``base_revision`` (see ``CaseStore.save``).
 
         ``view`` turns a stored document into what the caller edits (cases
@@ -544,14 +553,16 @@ class DocumentFolder(Generic[D]):
                 if same_content(theirs, doc):
                     return SaveResult(case=theirs, trashed=trashed)
                 if base is not None and same_content(base, theirs):
-                    merged, clashes, from_theirs = doc, (), ()
+                    merged: D = doc
+                    clashes: tuple[Any, ...] = ()
+                    from_theirs: tuple[str, ...] = ()
                 else:
                     copy = self.keep_conflict_copy(doc, conflict_copy, adopt=adopt)
                     return SaveResult(case=theirs, conflict=copy, trashed=trashed)
             else:
                 outcome = self.kind.merge(base, doc, theirs)
                 merged, clashes, from_theirs = outcome.case, outcome.clashes, outcome.from_theirs
-            copy = self.keep_conflict_copy(doc, conflict_copy, adopt=adopt) if clashes else None
+            kept = self.keep_conflict_copy(doc, conflict_copy, adopt=adopt) if clashes else None
             current = theirs
             if not same_content(merged, theirs):
                 current = self.next_version(merged, stored.revision)
@@ -559,7 +570,7 @@ class DocumentFolder(Generic[D]):
                 self.write(path, current)
             return SaveResult(
                 case=current,
-                conflict=copy,
+                conflict=kept,
                 clashes=tuple(clashes),
                 from_theirs=tuple(from_theirs) if stored.revision != base_revision else (),
                 trashed=trashed,

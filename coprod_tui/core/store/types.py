@@ -7,6 +7,7 @@ documents, doctor) can use them without importing the store itself.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from coprod_tui.core.case import Case
 from coprod_tui.core.errors import OperationalError, UserInputError
@@ -80,8 +81,12 @@ class CaseSummary:
     trashed: bool = False
 
 
+#: The document a save was about (a Case, or another kind's document).
+DocT = TypeVar("DocT")
+
+
 @dataclass(frozen=True)
-class SaveResult:
+class SaveResult(Generic[DocT]):
     """Outcome of a save.
 
     ``case`` is what is now stored under the caller's id, with its revision:
@@ -94,8 +99,8 @@ class SaveResult:
     there elsewhere) and was saved there.
     """
 
-    case: Case
-    conflict: Case | None = None
+    case: DocT
+    conflict: DocT | None = None
     clashes: tuple[Clash, ...] = ()
     from_theirs: tuple[str, ...] = ()
     trashed: bool = False
