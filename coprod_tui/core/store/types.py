@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from coprod_tui.core.case import Case
 from coprod_tui.core.errors import OperationalError, UserInputError
 from coprod_tui.core.merge import Clash
 
