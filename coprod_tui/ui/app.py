@@ -73,7 +73,7 @@ class CoprodApp(App[int]):
     """The coprod workbench: the case list, the editor, help and the palette."""
 
     TITLE = "coprod"
-    CSS_PATH = ["app.tcss", "case_list.tcss", "dialogs.tcss", "help.tcss"]
+    CSS_PATH = ["app.tcss", "case_list.tcss", "help.tcss"]
     COMMANDS = App.COMMANDS | {CoprodCommands}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", tooltip="Save everything and quit.", priority=True),

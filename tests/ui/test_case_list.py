@@ -28,7 +28,9 @@ from coprod_tui.ui.screens.case_list import (
     relative_time,
     short_id,
 )
-from coprod_tui.ui.screens.dialogs import ConfirmDialog, NewCaseDialog, TrashScreen
+from coprod_tui.ui.dialogs.confirm import ConfirmDialog
+from coprod_tui.ui.dialogs.new_case import NewCaseDialog
+from coprod_tui.ui.screens.trash import TrashScreen
 
 
 def table_lines(app) -> list[str]:

@@ -14,7 +14,7 @@ from textual.widgets import Input
 
 from coprod_tui.ui.screens.case_editor import CaseEditorScreen
 from coprod_tui.ui.screens.case_list import CaseListScreen
-from coprod_tui.ui.widgets.fields_form import FieldsFormScreen
+from coprod_tui.ui.dialogs.fields_form import FieldsFormScreen
 
 SIZE = (80, 24)
 

@@ -39,10 +39,10 @@ from coprod_tui.core.errors import CoprodError
 from coprod_tui.core.store.types import CasePurgedError
 from coprod_tui.core.template import Template
 from coprod_tui.ui.autosave import AutosaveScheduler
-from coprod_tui.ui.screens.conflict import ConflictScreen
-from coprod_tui.ui.screens.history import HistoryScreen
-from coprod_tui.ui.widgets.fields_form import FieldsFormScreen
-from coprod_tui.ui.widgets.orphans import OrphansScreen
+from coprod_tui.ui.dialogs.conflict import ConflictScreen
+from coprod_tui.ui.dialogs.fields_form import FieldsFormScreen
+from coprod_tui.ui.dialogs.history import HistoryScreen
+from coprod_tui.ui.dialogs.orphans import OrphansScreen
 from coprod_tui.ui.widgets.question_hints import QuestionHints, QuestionList
 from coprod_tui.ui.widgets.safe_text import plain
 from coprod_tui.ui.widgets.save_status import SaveStatus

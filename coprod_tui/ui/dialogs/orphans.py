@@ -12,16 +12,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from coprod_tui.core.case import word_count
 from coprod_tui.core.template import Template
+from coprod_tui.ui.dialogs.base import ModalDialog, PreviewList
 from coprod_tui.ui.widgets.safe_text import plain
 
 
-class OrphansScreen(ModalScreen[tuple[str, str] | None]):
+class OrphansScreen(ModalDialog[tuple[str, str] | None]):
     """Show orphaned text and move a piece of it into a section."""
 
     DEFAULT_CSS = """
@@ -68,9 +68,19 @@ class OrphansScreen(ModalScreen[tuple[str, str] | None]):
     """
 
     BINDINGS = [
-        Binding("escape", "cancel", "Close"),
-        Binding("ctrl+s", "adopt", "Move into section"),
+        Binding(
+            "escape", "cancel", "Close", tooltip="Close without moving anything", id="orphans.close"
+        ),
+        Binding(
+            "ctrl+s",
+            "adopt",
+            "Move into section",
+            tooltip="Move the highlighted text into the chosen section",
+            id="orphans.adopt",
+        ),
     ]
+
+    SCROLLS = "#orphan-preview"
 
     def __init__(
         self,
@@ -101,7 +111,7 @@ class OrphansScreen(ModalScreen[tuple[str, str] | None]):
                 id="orphans-explain",
             )
             with Horizontal(id="orphans-body"):
-                yield OptionList(
+                yield PreviewList(
                     *(
                         Option(
                             Text.assemble(

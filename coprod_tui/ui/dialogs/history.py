@@ -16,7 +16,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -25,7 +24,7 @@ from coprod_tui.core.editing import clock_label, parse_stamp
 from coprod_tui.core.errors import CoprodError
 from coprod_tui.core.store import RevisionInfo
 from coprod_tui.core.template import Template
-from coprod_tui.ui.widgets.button_row import ButtonRow
+from coprod_tui.ui.dialogs.base import ButtonRow, ModalDialog, PreviewList
 from coprod_tui.ui.widgets.safe_text import plain
 
 
@@ -47,7 +46,7 @@ def case_as_text(case: Case, template: Template) -> Text:
     return result
 
 
-class HistoryScreen(ModalScreen[int | None]):
+class HistoryScreen(ModalDialog[int | None]):
     """Pick an earlier version to restore (dismisses with its revision, or None)."""
 
     DEFAULT_CSS = """
@@ -77,9 +76,17 @@ class HistoryScreen(ModalScreen[int | None]):
     """
 
     BINDINGS = [
-        Binding("escape", "cancel", "Close"),
-        Binding("r", "restore", "Restore this version"),
+        Binding("escape", "cancel", "Close", tooltip="Close without restoring", id="history.close"),
+        Binding(
+            "r",
+            "restore",
+            "Restore this version",
+            tooltip="Restore the highlighted version (the current text stays in the history)",
+            id="history.restore",
+        ),
     ]
+
+    SCROLLS = "#revision-preview"
 
     def __init__(
         self,
@@ -115,7 +122,7 @@ class HistoryScreen(ModalScreen[int | None]):
             if self._current_revision is not None:
                 frame.border_subtitle = f"Current version: {self._current_revision}"
             with Horizontal(id="history-body"):
-                yield OptionList(
+                yield PreviewList(
                     *(
                         Option(self._label(info), id=f"rev-{info.revision}")
                         for info in self._revisions
