@@ -24,7 +24,7 @@ import os
 import signal
 import threading
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -40,8 +40,6 @@ from coprod_tui.ui.commands import CoprodCommands
 from coprod_tui.ui.typeahead import TYPED_EVENTS, KeyOrder
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
     from textual.driver import Driver
 
     from coprod_tui.core.store import CaseStore
@@ -76,8 +74,17 @@ class CoprodApp(App[int]):
     CSS_PATH = ["app.tcss", "case_list.tcss", "help.tcss"]
     COMMANDS = App.COMMANDS | {CoprodCommands}
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", tooltip="Save everything and quit.", priority=True),
-        Binding("f1", "help", "Help", tooltip="Keys of this screen and the template."),
+        Binding(
+            "ctrl+q",
+            "quit",
+            "Quit",
+            tooltip="Save everything and quit.",
+            priority=True,
+            id="app.quit",
+        ),
+        Binding(
+            "f1", "help", "Help", tooltip="Keys of this screen and the template.", id="app.help"
+        ),
     ]
 
     def __init__(
@@ -106,6 +113,7 @@ class CoprodApp(App[int]):
         self._persist_theme = False
         #: Keys and pastes in typing order, each after the one before has landed.
         self.key_order = KeyOrder(self)
+        self.apply_keymap(self.config.keymap)
         if self.config.theme:
             if self.config.theme in self.available_themes:
                 self.theme = self.config.theme
@@ -113,6 +121,20 @@ class CoprodApp(App[int]):
                 self._notices.append(f"theme {self.config.theme!r} is not installed; using default")
 
     # -- start-up ---------------------------------------------------------------------
+
+    def apply_keymap(self, entries: Iterable[tuple[str, str]]) -> None:
+        """Rebind keys by binding id (``keymap:`` in the settings file).
+
+        Entries with an unknown id or a key name Textual does not know are
+        left out (those bindings keep their default keys) and reported in
+        one line when the app starts.
+        """
+        from coprod_tui.ui.keymap import check_keymap
+
+        usable, problem = check_keymap(entries)
+        self.set_keymap(usable)
+        if problem:
+            self._notices.append(problem)
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's driver, on Linux one that reads Escape-then-keys bursts as typed.

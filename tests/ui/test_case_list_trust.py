@@ -17,9 +17,9 @@ from editor_helpers import wait_until
 import coprod_tui.ui.screens.case_list as case_list
 from coprod_tui.core.case import new_case, set_section_text
 from coprod_tui.core.store import CaseStore
+from coprod_tui.ui.dialogs.confirm import ConfirmDialog
 from coprod_tui.ui.screens.case_editor import CaseEditorScreen
 from coprod_tui.ui.screens.case_list import CONFLICT_MARKER, CaseListScreen, CaseTable
-from coprod_tui.ui.dialogs.confirm import ConfirmDialog
 from coprod_tui.ui.screens.trash import TrashScreen
 
 TITLE_40 = "Margit, 78: breathless at home at night"  # 39 ...

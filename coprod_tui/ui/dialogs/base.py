@@ -64,10 +64,19 @@ class PreviewList(OptionList):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("pageup", "screen.scroll_view('page_up')", "Page up", show=False),
-        Binding("pagedown", "screen.scroll_view('page_down')", "Page down", show=False),
-        Binding("home", "screen.scroll_view('home')", "To the top", show=False),
-        Binding("end", "screen.scroll_view('end')", "To the end", show=False),
+        # The dialog's ids: one keymap line rebinds both.
+        Binding(
+            "pageup", "screen.scroll_view('page_up')", "Page up", show=False, id="dialog.page_up"
+        ),
+        Binding(
+            "pagedown",
+            "screen.scroll_view('page_down')",
+            "Page down",
+            show=False,
+            id="dialog.page_down",
+        ),
+        Binding("home", "screen.scroll_view('home')", "To the top", show=False, id="dialog.home"),
+        Binding("end", "screen.scroll_view('end')", "To the end", show=False, id="dialog.end"),
     ]
 
 

@@ -77,26 +77,80 @@ class CaseEditorScreen(Screen[None]):
 
     BINDINGS = [
         # The app's F1, repeated here so the footer shows it first even at 80 columns.
-        Binding("f1", "app.help", "Help", tooltip="Keys of this screen and the template"),
-        Binding("escape", "back", "Back", tooltip="Save and return to the case list"),
-        Binding("ctrl+s", "save", "Save", tooltip="Save now"),
+        Binding(
+            "f1",
+            "app.help",
+            "All keys",
+            tooltip="Keys of this screen and the template",
+            id="editor.help",
+        ),
+        Binding(
+            "escape", "back", "Back", tooltip="Save and return to the case list", id="editor.back"
+        ),
+        Binding("ctrl+s", "save", "Save", tooltip="Save now", id="editor.save"),
         # Priority: scrolling widgets (the editor too) bind these keys to horizontal paging.
         Binding(
-            "ctrl+pageup", "previous_section", "Prev", tooltip="Previous section", priority=True
+            "ctrl+pageup",
+            "previous_section",
+            "Prev",
+            tooltip="Previous section",
+            priority=True,
+            id="editor.previous_section",
         ),
-        Binding("ctrl+pagedown", "next_section", "Next", tooltip="Next section", priority=True),
-        Binding("f2", "toggle_questions", "Questions", tooltip="Show/hide guiding questions"),
-        Binding("f3", "edit_fields", "Details", tooltip="Edit title and case fields"),
-        Binding("f4", "history", "History", tooltip="Browse and restore earlier versions"),
-        Binding("f5", "orphans", "Orphans", tooltip="Move orphaned text into a section"),
+        Binding(
+            "ctrl+pagedown",
+            "next_section",
+            "Next",
+            tooltip="Next section",
+            priority=True,
+            id="editor.next_section",
+        ),
+        Binding(
+            "f2",
+            "toggle_questions",
+            "Questions",
+            tooltip="Show/hide guiding questions",
+            id="editor.questions",
+        ),
+        Binding(
+            "f3",
+            "edit_fields",
+            "Details",
+            tooltip="Edit title and case fields",
+            show=False,
+            id="editor.details",
+        ),
+        Binding(
+            "f4",
+            "history",
+            "History",
+            tooltip="Browse and restore earlier versions",
+            show=False,
+            id="editor.history",
+        ),
+        Binding(
+            "f5",
+            "orphans",
+            "Orphans",
+            tooltip="Move orphaned text into a section",
+            id="editor.orphans",
+        ),
         Binding(
             "f8",
             "resolve_conflict",
             "Decide",
             tooltip="After a conflict: compare and choose; in the trash: restore the case",
+            id="editor.decide",
         ),
         # Not F6/F7: the editor uses them to select a line / everything.
-        Binding("f9", "copy_section", "Copy", tooltip="Copy this section to the clipboard"),
+        Binding(
+            "f9",
+            "copy_section",
+            "Copy",
+            tooltip="Copy this section to the clipboard",
+            show=False,
+            id="editor.copy_section",
+        ),
     ]
 
     #: Seconds of quiet after typing before the autosave (tests shorten it).

@@ -244,8 +244,14 @@ class QuickFilter(Input):
     """The ``/`` filter: narrows the table as you type; Escape clears and closes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Clear filter", tooltip="Clear the filter and close it"),
-        Binding("down", "leave", "To the table", show=False),
+        Binding(
+            "escape",
+            "close",
+            "Clear filter",
+            tooltip="Clear the filter and close it",
+            id="filter.clear",
+        ),
+        Binding("down", "leave", "To the table", show=False, id="filter.to_table"),
     ]
 
     class Closed(Message):
@@ -272,10 +278,16 @@ class CaseTable(HoldsTypeAhead, DataTable[Any]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "screen.typed('open_case')", "Open", tooltip="Open the selected case"),
+        Binding(
+            "enter",
+            "screen.typed('open_case')",
+            "Open",
+            tooltip="Open the selected case",
+            id="case_table.open",
+        ),
         # DataTable's own Home/End scroll sideways, which a row table never needs.
-        Binding("home", "first_row", "First case", show=False),
-        Binding("end", "last_row", "Last case", show=False),
+        Binding("home", "first_row", "First case", show=False, id="case_table.first"),
+        Binding("end", "last_row", "Last case", show=False, id="case_table.last"),
     ]
 
     DEFAULT_CSS = """
@@ -307,24 +319,75 @@ class CaseListScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # typed(...): keys typed right after these follow them (module docstring).
-        Binding("n", "typed('new_case')", "New", tooltip="Start a new case"),
+        Binding("n", "typed('new_case')", "New", tooltip="Start a new case", id="case_list.new"),
         Binding(
-            "enter", "typed('open_case')", "Open", tooltip="Open the selected case in the editor"
+            "enter",
+            "typed('open_case')",
+            "Open",
+            tooltip="Open the selected case in the editor",
+            id="case_list.open",
         ),
         Binding(
-            "slash", "typed('filter')", "Filter", key_display="/", tooltip="Filter by title or tag"
+            "slash",
+            "typed('filter')",
+            "Filter",
+            key_display="/",
+            tooltip="Filter by title or tag",
+            id="case_list.filter",
         ),
-        Binding("r", "typed('rename')", "Rename", tooltip="Rename the selected case"),
-        Binding("t", "typed('tags')", "Tags", tooltip="Edit the tags of the selected case"),
         Binding(
-            "c", "duplicate", "Duplicate", show=False, tooltip="Make a copy of the selected case"
+            "r",
+            "typed('rename')",
+            "Rename",
+            tooltip="Rename the selected case",
+            id="case_list.rename",
         ),
-        Binding("delete,x", "delete", "Delete", tooltip="Move the selected case to the trash"),
         Binding(
-            "b", "trash", "Trash", show=False, tooltip="Deleted cases (the trash bin): restore one"
+            "t",
+            "typed('tags')",
+            "Tags",
+            tooltip="Edit the tags of the selected case",
+            id="case_list.tags",
         ),
-        Binding("y", "copy_id", "Copy id", show=False, tooltip="Copy the case id to the clipboard"),
-        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding(
+            "c",
+            "duplicate",
+            "Duplicate",
+            show=False,
+            tooltip="Make a copy of the selected case",
+            id="case_list.duplicate",
+        ),
+        Binding(
+            "delete,x",
+            "delete",
+            "Delete",
+            tooltip="Move the selected case to the trash",
+            id="case_list.delete",
+        ),
+        Binding(
+            "b",
+            "trash",
+            "Trash",
+            show=False,
+            tooltip="Deleted cases (the trash bin): restore one",
+            id="case_list.trash",
+        ),
+        Binding(
+            "y",
+            "copy_id",
+            "Copy id",
+            show=False,
+            tooltip="Copy the case id to the clipboard",
+            id="case_list.copy_id",
+        ),
+        Binding(
+            "escape",
+            "clear_filter",
+            "Clear filter",
+            show=False,
+            tooltip="Clear the filter",
+            id="case_list.clear_filter",
+        ),
     ]
 
     ROW_ACTIONS: ClassVar[frozenset[str]] = frozenset(

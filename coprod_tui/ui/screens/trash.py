@@ -29,9 +29,9 @@ from textual.widgets.data_table import RowDoesNotExist
 
 from coprod_tui.core.errors import CoprodError
 from coprod_tui.core.text_safety import printable
-from coprod_tui.ui.screens.case_list import neighbour, relative_time
 from coprod_tui.ui.dialogs.base import ModalDialog
 from coprod_tui.ui.dialogs.confirm import ConfirmDialog
+from coprod_tui.ui.screens.case_list import neighbour, relative_time
 
 if TYPE_CHECKING:
     from coprod_tui.core.store import CaseSummary

@@ -52,7 +52,14 @@ class SectionNav(OptionList):
     """
 
     BINDINGS = [
-        Binding("right", "open_highlighted", "Open section", show=False),
+        Binding(
+            "right",
+            "open_highlighted",
+            "Open section",
+            show=False,
+            tooltip="Open the highlighted section",
+            id="sections.open",
+        ),
     ]
 
     #: Numbers and markers only, for narrow terminals.

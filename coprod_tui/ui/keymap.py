@@ -1,0 +1,142 @@
+"""Every binding of the workbench by id, and the user's ``keymap:`` checked against them.
+
+Each binding coprod defines has an id, ``<group>.<name>`` (``editor.save``,
+``case_list.new``); the group is what help files the key under. A user
+rebinds a key in the settings file::
+
+    keymap:
+      editor.save: ctrl+w
+      editor.questions: f2,ctrl+g
+
+and the app hands the entries that make sense to Textual
+(``App.set_keymap``). An unknown id or a key name no terminal sends is
+reported in one line at start-up, and that binding keeps its default key.
+The README lists the ids (made from :func:`keymap_table`; a test keeps it true).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from functools import cache
+
+from textual.binding import Binding
+from textual.dom import DOMNode
+from textual.keys import KEY_NAME_REPLACEMENTS, Keys
+
+#: Modifiers a key may carry (``ctrl+alt+up``).
+MODIFIERS = frozenset({"ctrl", "alt", "shift", "meta", "super", "hyper"})
+
+
+def binding_classes() -> list[type[DOMNode]]:
+    """Every class of coprod's that declares bindings (imported here, not at start-up)."""
+    from coprod_tui.ui.app import CoprodApp
+    from coprod_tui.ui.dialogs.base import ModalDialog
+    from coprod_tui.ui.dialogs.confirm import ConfirmDialog
+    from coprod_tui.ui.dialogs.conflict import ConflictScreen
+    from coprod_tui.ui.dialogs.fields_form import FieldsFormScreen
+    from coprod_tui.ui.dialogs.history import HistoryScreen
+    from coprod_tui.ui.dialogs.orphans import OrphansScreen
+    from coprod_tui.ui.screens.case_editor import CaseEditorScreen
+    from coprod_tui.ui.screens.case_list import CaseListScreen, CaseTable, QuickFilter
+    from coprod_tui.ui.screens.help import HelpScreen
+    from coprod_tui.ui.screens.trash import TrashScreen, TrashTable
+    from coprod_tui.ui.widgets.section_nav import SectionNav
+
+    return [
+        CoprodApp,
+        CaseListScreen,
+        CaseTable,
+        QuickFilter,
+        CaseEditorScreen,
+        SectionNav,
+        TrashScreen,
+        TrashTable,
+        ModalDialog,
+        ConfirmDialog,
+        ConflictScreen,
+        HistoryScreen,
+        FieldsFormScreen,
+        OrphansScreen,
+        HelpScreen,
+    ]
+
+
+def own_bindings(node_class: type[DOMNode]) -> list[Binding]:
+    """The bindings a class declares itself (not those it inherits)."""
+    declared = node_class.__dict__.get("BINDINGS", [])
+    return [binding for binding in declared if isinstance(binding, Binding)]
+
+
+@cache
+def known_bindings() -> dict[str, Binding]:
+    """Every coprod binding by id (the first declaration of an id wins)."""
+    found: dict[str, Binding] = {}
+    for node_class in binding_classes():
+        for binding in own_bindings(node_class):
+            if binding.id and binding.id not in found:
+                found[binding.id] = binding
+    return found
+
+
+@cache
+def _named_keys() -> frozenset[str]:
+    names = {key.value.rsplit("+", 1)[-1] for key in Keys}
+    names |= {f"f{number}" for number in range(1, 25)}
+    names |= set(KEY_NAME_REPLACEMENTS.values())
+    return frozenset(names)
+
+
+def key_is_valid(key: str) -> bool:
+    """Whether ``key`` (``ctrl+s``, ``f2``, ``question_mark``, ``?``) is a key Textual knows."""
+    *modifiers, name = key.split("+") if key != "+" else ["+"]
+    if any(modifier not in MODIFIERS for modifier in modifiers):
+        return False
+    if len(name) == 1:
+        return name.isprintable() and not name.isspace()
+    if name in _named_keys():
+        return True
+    try:
+        unicodedata.lookup(name.replace("_", " "))
+    except KeyError:
+        return False
+    return True
+
+
+def check_keymap(
+    entries: Iterable[tuple[str, str]], known: Iterable[str] | None = None
+) -> tuple[dict[str, str], str | None]:
+    """The usable entries of a keymap, and one line about those that are not.
+
+    An entry is usable when its id is a coprod binding and every key in its
+    comma-separated list is a key name. Unusable ones are left out, so the
+    binding keeps its default key.
+    """
+    ids = set(known) if known is not None else set(known_bindings())
+    usable: dict[str, str] = {}
+    problems: list[str] = []
+    for binding_id, keys in entries:
+        if binding_id not in ids:
+            problems.append(f"unknown binding id {binding_id!r}")
+            continue
+        parts = [part.strip() for part in keys.split(",")]
+        bad = [part for part in parts if not key_is_valid(part)]
+        if bad or not parts:
+            problems.append(f"{binding_id}: {bad[0] if bad else keys!r} is not a key name")
+            continue
+        usable[binding_id] = ",".join(parts)
+    if not problems:
+        return usable, None
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return usable, (
+        f"keymap: {problems[0]}{more}; those keep their default keys (the README lists the ids)"
+    )
+
+
+def keymap_table() -> list[tuple[str, str, str]]:
+    """(id, default keys, what it does) for every binding, for ``coprod keys`` and the README."""
+    rows = []
+    for binding_id, binding in sorted(known_bindings().items()):
+        does = (binding.tooltip or binding.description).rstrip(".")
+        rows.append((binding_id, binding.key, does))
+    return rows
