@@ -226,6 +226,15 @@ class CoprodApp(App[int]):
         if isinstance(home, CaseListScreen):
             home.action_new_case()
 
+    def cached_summaries(self) -> list[Any] | None:
+        """The case list's last reading of the catalog (``None`` before the first)."""
+        from coprod_tui.ui.screens.case_list import CaseListScreen
+
+        home = self.screen_stack[0] if self.screen_stack else None
+        if isinstance(home, CaseListScreen) and home.summaries is not None:
+            return list(home.summaries)
+        return None
+
     def action_help(self) -> None:
         """Help built from the bindings that are live on the current screen."""
         from coprod_tui.ui.screens.help import HelpScreen

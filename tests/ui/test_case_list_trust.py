@@ -357,23 +357,7 @@ async def test_empty_trash_from_the_palette(app_factory, make_case, store):
         assert "1 case" in str(app.screen.query_one("#question").render())
         await pilot.press("y")
         await wait_until(pilot, lambda: store.list_trash() == [])
-        from coprod_tui.ui.commands import CoprodCommands
+        from coprod_tui.ui.commands import palette_commands
 
-        names = [c.name for c in CoprodCommands.commands.__get__(_Provider(app))()]
+        names = [c.name for c in palette_commands(app.screen)]
         assert "Empty trash" in names
-
-
-class _Provider:
-    """Just enough of a palette provider to list its commands for a screen."""
-
-    def __init__(self, app) -> None:
-        self.app = app
-        self.coprod = app
-        self.screen = app.screen
-        self._cases = []
-
-    def _case_list_commands(self):
-        return iter(())
-
-    def _editor_template(self):
-        return None

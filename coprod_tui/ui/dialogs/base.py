@@ -18,7 +18,7 @@ deciding to whoever opened them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -26,6 +26,8 @@ from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import OptionList
+
+from coprod_tui.ui.commands import DialogCommands
 
 if TYPE_CHECKING:
     from coprod_tui.ui.app import CoprodApp
@@ -120,6 +122,9 @@ class ModalDialog(ModalScreen[ResultType]):
     """
 
     BINDING_GROUP_TITLE = "This dialog"
+
+    #: A dialog's keys are its palette commands (``ui/commands.py``).
+    COMMANDS: ClassVar[set[Any]] = {DialogCommands}
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -39,6 +39,7 @@ from coprod_tui.core.errors import CoprodError
 from coprod_tui.core.store.types import CasePurgedError
 from coprod_tui.core.template import Template
 from coprod_tui.ui.autosave import AutosaveScheduler
+from coprod_tui.ui.commands import EditorCommands
 from coprod_tui.ui.dialogs.conflict import ConflictScreen
 from coprod_tui.ui.dialogs.fields_form import FieldsFormScreen
 from coprod_tui.ui.dialogs.history import HistoryScreen
@@ -68,6 +69,9 @@ class CaseEditorScreen(Screen[None]):
     """Edit one case. The app pushes it with the case id; Escape returns."""
 
     CSS_PATH = Path(__file__).parent.parent / "editor.tcss"
+
+    #: Its keys are its palette commands, plus "Go to section N" (``ui/commands.py``).
+    COMMANDS: ClassVar[set[Any]] = {EditorCommands}
 
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
         (0, "-narrow"),

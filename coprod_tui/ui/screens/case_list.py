@@ -47,6 +47,7 @@ from coprod_tui.core.errors import CoprodError
 from coprod_tui.core.store import CaseSummary
 from coprod_tui.core.store.layout import folders_to_scan
 from coprod_tui.core.text_safety import printable
+from coprod_tui.ui.commands import CaseListCommands
 from coprod_tui.ui.typeahead import HoldsTypeAhead, hand_on
 
 if TYPE_CHECKING:
@@ -316,6 +317,9 @@ class CaseListScreen(Screen[None]):
     """Home: every case in the store, newest first."""
 
     AUTO_FOCUS = "CaseTable"
+
+    #: Its keys are its palette commands (``ui/commands.py``).
+    COMMANDS: ClassVar[set[Any]] = {CaseListCommands}
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # typed(...): keys typed right after these follow them (module docstring).

@@ -29,6 +29,7 @@ from textual.widgets.data_table import RowDoesNotExist
 
 from coprod_tui.core.errors import CoprodError
 from coprod_tui.core.text_safety import printable
+from coprod_tui.ui.commands import TrashCommands
 from coprod_tui.ui.dialogs.base import ModalDialog
 from coprod_tui.ui.dialogs.confirm import ConfirmDialog
 from coprod_tui.ui.screens.case_list import neighbour, relative_time
@@ -75,6 +76,9 @@ class TrashScreen(ModalDialog[None]):
     """
 
     BINDING_GROUP_TITLE = "Trash"
+
+    COMMANDS: ClassVar[set[Any]] = {TrashCommands}
+    SCROLLS = "#trashed"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Close", tooltip="Close the trash", id="trash.close"),
