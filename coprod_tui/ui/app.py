@@ -83,7 +83,7 @@ class CoprodApp(App[int]):
             id="app.quit",
         ),
         Binding(
-            "f1", "help", "Help", tooltip="Keys of this screen and the template.", id="app.help"
+            "f1", "help", "All keys", tooltip="Keys of this screen and the template.", id="app.help"
         ),
     ]
 

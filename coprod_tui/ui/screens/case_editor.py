@@ -347,6 +347,9 @@ class CaseEditorScreen(Screen[None]):
     # --- layout ----------------------------------------------------------------------------
 
     def on_resize(self, event: Resize) -> None:
+        # Below 100 columns the palette hint makes room for the keys that matter
+        # most; "F1 All keys" says where the rest are (help and Ctrl+P).
+        self.query_one(Footer).show_command_palette = event.size.width >= 100
         self._apply_layout(event.size.width)
 
     def on_screen_resume(self) -> None:

@@ -278,6 +278,9 @@ class CaseTable(HoldsTypeAhead, DataTable[Any]):
     right after a key that opens something are held (:attr:`type_ahead`).
     """
 
+    #: Where help lists this widget's keys.
+    BINDING_GROUP_TITLE = "Case table"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "enter",

@@ -34,6 +34,9 @@ def section_option_id(index: int) -> str:
 class SectionNav(OptionList):
     """The case's sections as a list to choose from."""
 
+    #: Where help lists this widget's keys.
+    BINDING_GROUP_TITLE = "Sections"
+
     DEFAULT_CSS = """
     SectionNav {
         width: 32;
