@@ -23,6 +23,7 @@ from functools import cache
 from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.keys import KEY_NAME_REPLACEMENTS, Keys
+from textual.screen import Screen
 
 #: Modifiers a key may carry (``ctrl+alt+up``).
 MODIFIERS = frozenset({"ctrl", "alt", "shift", "meta", "super", "hyper"})
@@ -131,6 +132,31 @@ def check_keymap(
     return usable, (
         f"keymap: {problems[0]}{more}; those keep their default keys (the README lists the ids)"
     )
+
+
+def key_label(keys: str) -> str:
+    """Keys as prose writes them: ``ctrl+q`` → ``Ctrl+Q``, ``f1`` → ``F1``, ``n`` stays ``n``."""
+    labels = []
+    for key in keys.split(","):
+        *modifiers, name = key.strip().split("+")
+        if modifiers or (len(name) > 1 and name[1:].isdigit()):
+            name = name.upper() if len(name) == 1 or name[1:].isdigit() else name.title()
+        elif len(name) > 1:
+            name = name.title()
+        labels.append("+".join([*(m.title() for m in modifiers), name]))
+    return " / ".join(labels)
+
+
+def bound_keys(node: DOMNode, binding_id: str) -> str:
+    """The keys ``binding_id`` has now (after the user's keymap), for prose; ``""`` if unbound.
+
+    ``node`` is a mounted screen or widget whose bindings include the id.
+    """
+    screen = node.screen if not isinstance(node, Screen) else node
+    keys = [
+        key for key, active in screen.active_bindings.items() if active.binding.id == binding_id
+    ]
+    return key_label(",".join(keys)) if keys else ""
 
 
 def keymap_table() -> list[tuple[str, str, str]]:

@@ -324,3 +324,15 @@ async def test_conflict_view_scrolls_without_tab(app_factory, make_case, store):
         await pilot.press("home")
         await wait_until(pilot, lambda: diff.scroll_y == 0)
         assert isinstance(app.screen, ConflictScreen)  # nothing was decided by scrolling
+
+
+async def test_the_greeting_names_the_keys_as_bound(app_factory):
+    app = app_factory(config=Config(keymap=(("case_list.new", "a"), ("app.help", "f12"))))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, CaseListScreen))
+        greeting = app.screen.query_one("#greeting")
+        await wait_until(pilot, lambda: "write your first case" in str(greeting.render()))
+        text = str(greeting.render())
+        assert "  a       write your first case" in text
+        assert "  F12     help" in text
+        assert "  Ctrl+Q  quit" in text

@@ -80,7 +80,7 @@ class CaseEditorScreen(Screen[None]):
     ]
 
     BINDINGS = [
-        # The app's F1, repeated here so the footer shows it first even at 80 columns.
+        # The app's F1, repeated here so it is not the first key cut off at 80 columns.
         Binding(
             "f1",
             "app.help",

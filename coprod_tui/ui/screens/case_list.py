@@ -737,19 +737,26 @@ class CaseListScreen(Screen[None]):
 
     def _greeting(self) -> Content:
         """What a newcomer sees in an empty store: what a case is and what to do next."""
+        from coprod_tui.ui.keymap import bound_keys, key_label
+
         store_path = plain(str(getattr(self.coprod.store, "path", "")))
+
+        def keys(binding_id: str, default: str) -> str:
+            # The keys as bound now: a keymap that moved them is told the truth.
+            return bound_keys(self, binding_id) or default
+
         return Content.assemble(
             ("Welcome to coprod\n\n", "bold"),
             "A case is one real situation from your practice, written up section by "
             "section with Batalden's coproduction template, with the guiding "
             "questions beside the editor.\n\n",
-            ("  n       ", "bold"),
+            (f"  {keys('case_list.new', 'n'):<8}", "bold"),
             "write your first case\n",
-            ("  F1      ", "bold"),
+            (f"  {keys('app.help', 'F1'):<8}", "bold"),
             "help: the keys, and what the template is about\n",
-            ("  Ctrl+P  ", "bold"),
+            (f"  {key_label(self.app.COMMAND_PALETTE_BINDING):<8}", "bold"),
             "every command\n",
-            ("  Ctrl+Q  ", "bold"),
+            (f"  {keys('app.quit', 'Ctrl+Q'):<8}", "bold"),
             "quit (everything is saved as you type)\n\n",
             "To see a finished example first, quit and run ",
             ("coprod --demo", "bold"),
