@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from editor_helpers import open_editor, wait_until
+from editor_helpers import burst, open_editor, until_typed, wait_until
 from test_app import record_notifications
 from textual.actions import parse as parse_action
 from textual.command import CommandPalette
@@ -23,6 +23,7 @@ from coprod_tui.ui.dialogs.conflict import ConflictScreen
 from coprod_tui.ui.dialogs.history import HistoryScreen
 from coprod_tui.ui.dialogs.orphans import OrphansScreen
 from coprod_tui.ui.keymap import binding_classes, check_keymap, keymap_table, own_bindings
+from coprod_tui.ui.screens.case_editor import CaseEditorScreen
 from coprod_tui.ui.screens.case_list import CaseListScreen
 from coprod_tui.ui.screens.help import HelpScreen
 from coprod_tui.ui.screens.trash import TrashScreen
@@ -336,3 +337,14 @@ async def test_the_greeting_names_the_keys_as_bound(app_factory):
         assert "  a       write your first case" in text
         assert "  F12     help" in text
         assert "  Ctrl+Q  quit" in text
+
+
+async def test_a_rebound_key_keeps_the_keys_typed_after_it(app_factory, store):
+    app = app_factory(config=Config(keymap=(("case_list.new", "a"),)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, CaseListScreen))
+        await burst(pilot, "a", *"Ingrid, 84", "enter", *"Alpha.")
+        await until_typed(pilot)
+        assert isinstance(app.screen, CaseEditorScreen)
+        assert app.screen.session.case.title == "Ingrid, 84"
+        assert app.screen.editor.text == "Alpha."

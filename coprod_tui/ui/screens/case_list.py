@@ -824,12 +824,13 @@ class CaseListScreen(Screen[None]):
 
     def key_opens_something(self, key: str) -> bool:
         """Will ``key``, pressed in the table now, open something (so hold what follows)?"""
-        for binding in (*CaseTable.BINDINGS, *self.BINDINGS):
-            if isinstance(binding, Binding) and key in binding.key.split(","):
-                _namespace, name, parameters = parse_action(binding.action)
-                action = str(parameters[0]) if name == "typed" and parameters else name
-                return action in self.OPENING_ACTIONS and bool(self.check_action(action, ()))
-        return False
+        # The live bindings, so a key moved by the user's keymap is held too.
+        active = self.active_bindings.get(key)
+        if active is None:
+            return False
+        _namespace, name, parameters = parse_action(active.binding.action)
+        action = str(parameters[0]) if name == "typed" and parameters else name
+        return action in self.OPENING_ACTIONS and bool(self.check_action(action, ()))
 
     async def action_typed(self, action: str) -> None:
         """A key that opens something; the keys typed right after it go there too.
