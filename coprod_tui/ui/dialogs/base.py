@@ -4,8 +4,11 @@ A dialog is a bordered box in the middle of the screen over the screen it
 was opened from. :class:`ModalDialog` gives every dialog the same things, so
 each dialog module only says what is particular to it:
 
-- the frame's look (``DEFAULT_CSS`` below: the ``.dialog`` box, field labels,
-  the error line, the button row), in this one place;
+- the frame's look, in this one place (``DEFAULT_CSS`` below): ``.dialog``,
+  a small box (field labels, the error line, the button row), or ``.panel``,
+  a large one for side-by-side views (``-large``, ``-form``; ``-warning`` and
+  ``-error`` colour its border); the dialog sets the frame's
+  ``border_title``;
 - Escape cancels (``dismiss(None)``, or what :meth:`ModalDialog.action_cancel`
   of the dialog says);
 - PageUp/PageDown/Home/End scroll the dialog's long view (``SCROLLS``, a
@@ -118,6 +121,29 @@ class ModalDialog(ModalScreen[ResultType]):
     }
     ModalDialog .dialog Button:focus {
         text-style: bold reverse;
+    }
+    ModalDialog > .panel {
+        width: 90%;
+        height: 90%;
+        border: thick $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+    ModalDialog > .panel.-large {
+        width: 95%;
+        height: 95%;
+    }
+    ModalDialog > .panel.-form {
+        width: 70;
+        max-width: 95%;
+        height: auto;
+        max-height: 90%;
+    }
+    ModalDialog > .panel.-warning {
+        border: thick $warning;
+    }
+    ModalDialog > .panel.-error {
+        border: thick $error;
     }
     """
 

@@ -43,16 +43,6 @@ class ConflictScreen(ModalDialog[dict[str, str] | None]):
     """Theirs vs mine for each clashing item; a choice per item."""
 
     DEFAULT_CSS = """
-    ConflictScreen {
-        align: center middle;
-    }
-    ConflictScreen > Vertical {
-        width: 95%;
-        height: 95%;
-        border: thick $error;
-        background: $surface;
-        padding: 0 1;
-    }
     ConflictScreen #conflict-explain {
         height: auto;
         margin-bottom: 1;
@@ -143,7 +133,7 @@ class ConflictScreen(ModalDialog[dict[str, str] | None]):
         return key
 
     def compose(self) -> ComposeResult:
-        with Vertical() as frame:
+        with Vertical(classes="panel -large -error") as frame:
             frame.border_title = "Conflict: you and another window changed the same text"
             explain = Text(
                 "Everything else was merged. For the items below, the other window's text is "

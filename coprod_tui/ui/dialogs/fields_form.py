@@ -58,18 +58,6 @@ class FieldsFormScreen(ModalDialog[tuple[str, dict[str, str]] | None]):
     """Edit the case's title and fields."""
 
     DEFAULT_CSS = """
-    FieldsFormScreen {
-        align: center middle;
-    }
-    FieldsFormScreen > Vertical {
-        width: 70;
-        max-width: 95%;
-        height: auto;
-        max-height: 90%;
-        border: thick $accent;
-        background: $surface;
-        padding: 0 1;
-    }
     FieldsFormScreen VerticalScroll {
         height: auto;
         max-height: 16;
@@ -114,7 +102,7 @@ class FieldsFormScreen(ModalDialog[tuple[str, dict[str, str]] | None]):
         self._values = dict(values)
 
     def compose(self) -> ComposeResult:
-        with Vertical() as frame:
+        with Vertical(classes="panel -form") as frame:
             frame.border_title = "Case details"
             frame.border_subtitle = "Ctrl+S save · Esc cancel"
             with VerticalScroll(id="fields-scroll"):

@@ -50,16 +50,6 @@ class HistoryScreen(ModalDialog[int | None]):
     """Pick an earlier version to restore (dismisses with its revision, or None)."""
 
     DEFAULT_CSS = """
-    HistoryScreen {
-        align: center middle;
-    }
-    HistoryScreen > Vertical {
-        width: 90%;
-        height: 90%;
-        border: thick $accent;
-        background: $surface;
-        padding: 0 1;
-    }
     HistoryScreen #history-body {
         height: 1fr;
     }
@@ -117,7 +107,7 @@ class HistoryScreen(ModalDialog[int | None]):
         return label
 
     def compose(self) -> ComposeResult:
-        with Vertical() as frame:
+        with Vertical(classes="panel") as frame:
             frame.border_title = "History: earlier versions of this case"
             if self._current_revision is not None:
                 frame.border_subtitle = f"Current version: {self._current_revision}"

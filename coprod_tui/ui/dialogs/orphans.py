@@ -25,16 +25,6 @@ class OrphansScreen(ModalDialog[tuple[str, str] | None]):
     """Show orphaned text and move a piece of it into a section."""
 
     DEFAULT_CSS = """
-    OrphansScreen {
-        align: center middle;
-    }
-    OrphansScreen > Vertical {
-        width: 90%;
-        height: 90%;
-        border: thick $warning;
-        background: $surface;
-        padding: 0 1;
-    }
     OrphansScreen #orphans-explain {
         height: auto;
         margin-bottom: 1;
@@ -101,7 +91,7 @@ class OrphansScreen(ModalDialog[tuple[str, str] | None]):
         return f"{title} ({orphan_id})" if title else orphan_id
 
     def compose(self) -> ComposeResult:
-        with Vertical() as frame:
+        with Vertical(classes="panel -warning") as frame:
             frame.border_title = "Orphaned text"
             yield Static(
                 Text(
