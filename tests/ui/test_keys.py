@@ -16,7 +16,7 @@ from textual.command import CommandPalette
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-from coprod_tui.core.config import Config, load_config, save_config
+from coprod_tui.core.config import Config
 from coprod_tui.core.store import CaseStore, RevisionInfo
 from coprod_tui.ui.commands import CoprodCommands, palette_commands, screen_bindings
 from coprod_tui.ui.dialogs.conflict import ConflictScreen
@@ -54,28 +54,6 @@ def test_readme_lists_every_binding_id():
 
 
 # -- keymap ------------------------------------------------------------------------------
-
-
-def test_keymap_is_read_kept_and_written_back(tmp_path):
-    path = tmp_path / "config.yaml"
-    path.write_text("theme: nord\nkeymap:\n  editor.save: ctrl+w\n  no.such: x\n", encoding="utf-8")
-    config = load_config(path)
-    assert config.problem is None
-    assert config.keymap == (("editor.save", "ctrl+w"), ("no.such", "x"))
-    save_config(config.with_theme("dracula"))
-    again = load_config(path)
-    # The theme is saved without dropping a line the user wrote, even a bad one.
-    assert again.theme == "dracula"
-    assert again.keymap == config.keymap
-
-
-def test_a_keymap_that_is_not_a_mapping_is_one_problem(tmp_path):
-    path = tmp_path / "config.yaml"
-    path.write_text("keymap: ctrl+w\n", encoding="utf-8")
-    config = load_config(path)
-    assert config.keymap == ()
-    assert config.problem is not None and "keymap" in config.problem
-    assert "\n" not in config.problem
 
 
 def test_check_keymap_keeps_the_good_entries_and_reports_the_rest_in_one_line():
