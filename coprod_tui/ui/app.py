@@ -26,7 +26,7 @@ import threading
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 from rich.console import RenderableType
 from textual import events
@@ -155,11 +155,11 @@ class CoprodApp(App[int]):
             return CoprodLinuxDriver
         return driver_class
 
-    def get_default_screen(self) -> Screen[Any]:
-        """The case list is home."""
-        from coprod_tui.ui.screens.case_list import CaseListScreen
-
-        return CaseListScreen()
+    #: The app's modes: each is a screen stack of its own, reached by name
+    #: (``switch_mode``). The case list is the first and home; search, section
+    #: review, coverage and insights are added here as modes of their own.
+    MODES: ClassVar[dict[str, Any]] = {"cases": lambda: _case_list()}
+    DEFAULT_MODE: ClassVar[str] = "cases"
 
     def on_mount(self) -> None:
         self.screen_change_signal.subscribe(self, self._remember_editor)
@@ -434,6 +434,13 @@ class CoprodApp(App[int]):
         """Put a case id on the clipboard (OSC 52, so it works over SSH)."""
         self.copy_to_clipboard(case_id)
         self.notify(f"Copied case id {case_id}", markup=False, timeout=3)
+
+
+def _case_list() -> Screen[Any]:
+    """The case list (imported when the app starts, not when this module loads)."""
+    from coprod_tui.ui.screens.case_list import CaseListScreen
+
+    return CaseListScreen()
 
 
 def _start_exit_watchdog(exit_code: int, seconds: float) -> None:

@@ -326,3 +326,16 @@ async def test_a_rebound_key_keeps_the_keys_typed_after_it(app_factory, store):
         assert isinstance(app.screen, CaseEditorScreen)
         assert app.screen.session.case.title == "Ingrid, 84"
         assert app.screen.editor.text == "Alpha."
+
+
+async def test_the_case_list_is_the_home_mode(app_factory, make_case):
+    case = make_case("Sven, 81")
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.current_mode == "cases"
+        assert isinstance(app.screen_stack[0], CaseListScreen)
+        app.open_case(case.id)
+        await wait_until(pilot, lambda: isinstance(app.screen, CaseEditorScreen))
+        assert app.current_mode == "cases"  # the editor opens in the case list's stack
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, CaseListScreen))
