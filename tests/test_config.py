@@ -140,3 +140,25 @@ def test_preferred_template_ignores_missing_choices():
     config = Config(default_template="gone")
     env = {"LANG": "sv_SE.UTF-8"}
     assert preferred_template_id(config, {EN}, english_id=EN, swedish_id=SV, environ=env) == EN
+
+
+def test_keymap_is_read_kept_and_written_back(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text("theme: nord\nkeymap:\n  editor.save: ctrl+w\n  no.such: x\n", encoding="utf-8")
+    config = load_config(path)
+    assert config.problem is None
+    assert config.keymap == (("editor.save", "ctrl+w"), ("no.such", "x"))
+    save_config(config.with_theme("dracula"))
+    again = load_config(path)
+    # The theme is saved without dropping a line the user wrote, even a bad one.
+    assert again.theme == "dracula"
+    assert again.keymap == config.keymap
+
+
+def test_a_keymap_that_is_not_a_mapping_is_one_problem(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text("keymap: ctrl+w\n", encoding="utf-8")
+    config = load_config(path)
+    assert config.keymap == ()
+    assert config.problem is not None and "keymap" in config.problem
+    assert "\n" not in config.problem

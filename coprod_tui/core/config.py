@@ -1,4 +1,4 @@
-"""The user's settings: theme and default template.
+"""The user's settings: theme, default template and keymap.
 
 Settings live in one small YAML file in the platform's config folder
 (``~/.config/coprod/config.yaml`` on Linux). A setting is a preference, never a
@@ -7,6 +7,13 @@ a one-line ``problem`` the workbench shows, and the workbench still starts.
 The file is written through the store's one atomic writer (private temp file,
 fsync, ``os.replace``, fsync of the folder) so a crash or a full disk can never
 leave half a config behind.
+
+``keymap`` rebinds keys of the workbench: binding ids (``editor.save``) to
+keys (``"ctrl+s"`` or several, ``"f2,ctrl+g"``). This module reads its shape
+only (a mapping of text to text); which ids exist and which key names a
+terminal can send is the workbench's to check (``ui/keymap.py``), since the
+core knows nothing of screens. Every entry is kept as written, so saving the
+theme never drops a line the user wrote.
 """
 
 from __future__ import annotations
@@ -24,7 +31,11 @@ from coprod_tui.core.locations import config_file
 from coprod_tui.core.store.storage import atomic_write_bytes, make_private_folders
 
 #: Keys the file may hold, with what each must be (for the one-line problem).
-_KNOWN_KEYS = {"theme": "a theme name", "default_template": "a template id"}
+_KNOWN_KEYS = {
+    "theme": "a theme name",
+    "default_template": "a template id",
+    "keymap": "binding id: keys pairs",
+}
 
 _HEADER = "# coprod settings. Written by coprod; safe to edit by hand.\n"
 
@@ -45,6 +56,8 @@ class Config:
 
     theme: str | None = None
     default_template: str | None = None
+    #: (binding id, keys) pairs as written, in file order.
+    keymap: tuple[tuple[str, str], ...] = ()
     path: Path | None = None
     problem: str | None = None
 
@@ -52,13 +65,15 @@ class Config:
         """A copy with ``theme`` chosen (the file itself is written by :func:`save_config`)."""
         return replace(self, theme=theme)
 
-    def to_dict(self) -> dict[str, str]:
+    def to_dict(self) -> dict[str, Any]:
         """The settings as they are written to disk (unset ones left out)."""
-        data: dict[str, str] = {}
+        data: dict[str, Any] = {}
         if self.theme:
             data["theme"] = self.theme
         if self.default_template:
             data["default_template"] = self.default_template
+        if self.keymap:
+            data["keymap"] = dict(self.keymap)
         return data
 
 
@@ -102,9 +117,14 @@ def _from_data(data: Any, path: Path) -> Config:
         )
     problems: list[str] = []
     values: dict[str, str | None] = {}
+    keymap: tuple[tuple[str, str], ...] = ()
     for key, value in data.items():
         if key not in _KNOWN_KEYS:
             problems.append(f"unknown setting {key!r}")
+        elif key == "keymap":
+            keymap, problem = _read_keymap(value)
+            if problem:
+                problems.append(problem)
         elif value is None:
             values[str(key)] = None
         elif not isinstance(value, str) or not value.strip():
@@ -118,9 +138,26 @@ def _from_data(data: Any, path: Path) -> Config:
     return Config(
         theme=values.get("theme"),
         default_template=values.get("default_template"),
+        keymap=keymap,
         path=path,
         problem=problem,
     )
+
+
+def _read_keymap(value: Any) -> tuple[tuple[tuple[str, str], ...], str]:
+    """``keymap:`` as (id, keys) pairs, and the first problem with its shape (or "")."""
+    if value is None:
+        return (), ""
+    if not isinstance(value, dict):
+        return (), "'keymap' must be binding id: keys pairs"
+    pairs: list[tuple[str, str]] = []
+    problem = ""
+    for binding_id, keys in value.items():
+        if isinstance(binding_id, str) and isinstance(keys, str) and keys.strip():
+            pairs.append((binding_id.strip(), keys.strip()))
+        elif not problem:
+            problem = f'keymap: {str(binding_id)!r} must be given keys as text, e.g. "ctrl+s"'
+    return tuple(pairs), problem
 
 
 def save_config(config: Config, path: Path | None = None) -> Path:

@@ -24,9 +24,9 @@ import os
 import signal
 import threading
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 from rich.console import RenderableType
 from textual import events
@@ -41,8 +41,6 @@ from coprod_tui.ui.commands import CoprodCommands
 from coprod_tui.ui.typeahead import TYPED_EVENTS, KeyOrder
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
     from textual.driver import Driver
 
     from coprod_tui.core.store import CaseStore
@@ -74,11 +72,20 @@ class CoprodApp(App[int]):
     """The coprod workbench: the case list, the editor, help and the palette."""
 
     TITLE = "coprod"
-    CSS_PATH = ["app.tcss", "case_list.tcss", "dialogs.tcss", "help.tcss"]
+    CSS_PATH = ["app.tcss", "case_list.tcss", "help.tcss"]
     COMMANDS = App.COMMANDS | {CoprodCommands}
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", tooltip="Save everything and quit.", priority=True),
-        Binding("f1", "help", "Help", tooltip="Keys of this screen and the template."),
+        Binding(
+            "ctrl+q",
+            "quit",
+            "Quit",
+            tooltip="Save everything and quit.",
+            priority=True,
+            id="app.quit",
+        ),
+        Binding(
+            "f1", "help", "All keys", tooltip="Keys of this screen and the template.", id="app.help"
+        ),
     ]
 
     def __init__(
@@ -115,6 +122,21 @@ class CoprodApp(App[int]):
 
     # -- start-up ---------------------------------------------------------------------
 
+    def apply_keymap(self, entries: Iterable[tuple[str, str]], known: Iterable[str]) -> None:
+        """Rebind keys by binding id (``keymap:`` in the settings file).
+
+        ``known`` is every binding id (``ui/bindings.py``; ``create_app``
+        passes it). Entries with an unknown id or a key name Textual does not know are
+        left out (those bindings keep their default keys) and reported in
+        one line when the app starts.
+        """
+        from coprod_tui.ui.keymap import check_keymap
+
+        usable, problem = check_keymap(entries, known)
+        self.set_keymap(usable)
+        if problem:
+            self._notices.append(problem)
+
     def get_driver_class(self) -> type[Driver]:
         """Textual's driver, on Linux one that reads Escape-then-keys bursts as typed.
 
@@ -134,11 +156,11 @@ class CoprodApp(App[int]):
             return CoprodLinuxDriver
         return driver_class
 
-    def get_default_screen(self) -> Screen[Any]:
-        """The case list is home."""
-        from coprod_tui.ui.screens.case_list import CaseListScreen
-
-        return CaseListScreen()
+    #: The app's modes: each is a screen stack of its own, reached by name
+    #: (``switch_mode``). The case list is the first and home; search, section
+    #: review, coverage and insights are added here as modes of their own.
+    MODES: ClassVar[dict[str, Any]] = {"cases": lambda: _case_list()}
+    DEFAULT_MODE: ClassVar[str] = "cases"
 
     def on_mount(self) -> None:
         self.screen_change_signal.subscribe(self, self._remember_editor)
@@ -204,6 +226,15 @@ class CoprodApp(App[int]):
         home = self.screen_stack[0] if self.screen_stack else None
         if isinstance(home, CaseListScreen):
             home.action_new_case()
+
+    def cached_summaries(self) -> list[Any] | None:
+        """The case list's last reading of the catalog (``None`` before the first)."""
+        from coprod_tui.ui.screens.case_list import CaseListScreen
+
+        home = self.screen_stack[0] if self.screen_stack else None
+        if isinstance(home, CaseListScreen) and home.summaries is not None:
+            return list(home.summaries)
+        return None
 
     def action_help(self) -> None:
         """Help built from the bindings that are live on the current screen."""
@@ -404,6 +435,13 @@ class CoprodApp(App[int]):
         """Put a case id on the clipboard (OSC 52, so it works over SSH)."""
         self.copy_to_clipboard(case_id)
         self.notify(f"Copied case id {case_id}", markup=False, timeout=3)
+
+
+def _case_list() -> Screen[Any]:
+    """The case list (imported when the app starts, not when this module loads)."""
+    from coprod_tui.ui.screens.case_list import CaseListScreen
+
+    return CaseListScreen()
 
 
 def _start_exit_watchdog(exit_code: int, seconds: float) -> None:

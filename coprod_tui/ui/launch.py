@@ -38,8 +38,9 @@ def create_app(
 ) -> CoprodApp:
     """The app, wired to a store, templates and settings (tests call this too)."""
     from coprod_tui.ui.app import CoprodApp
+    from coprod_tui.ui.bindings import known_bindings
 
-    return CoprodApp(
+    app = CoprodApp(
         store,
         templates,
         config,
@@ -47,6 +48,8 @@ def create_app(
         notices=notices,
         handle_signals=handle_signals,
     )
+    app.apply_keymap(app.config.keymap, known_bindings())
+    return app
 
 
 def run_workbench(args: argparse.Namespace) -> int:

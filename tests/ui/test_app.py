@@ -19,10 +19,10 @@ from coprod_tui.core.config import Config, load_config
 from coprod_tui.core.demo import DEMO_CASE_ID
 from coprod_tui.core.errors import CoprodError
 from coprod_tui.ui.app import CoprodApp
+from coprod_tui.ui.dialogs.new_case import NewCaseDialog
 from coprod_tui.ui.launch import _store_for, create_app, seed_demo, template_notices
 from coprod_tui.ui.screens.case_editor import CaseEditorScreen
 from coprod_tui.ui.screens.case_list import CaseListScreen
-from coprod_tui.ui.screens.dialogs import NewCaseDialog
 
 
 def record_notifications(app: CoprodApp) -> list[str]:

@@ -18,6 +18,8 @@ from textual.widgets import DataTable, Input, Select, Static
 from coprod_tui.core.case import set_section_text
 from coprod_tui.core.config import Config
 from coprod_tui.core.template.registry import DEFAULT_TEMPLATE_ID, SWEDISH_TEMPLATE_ID
+from coprod_tui.ui.dialogs.confirm import ConfirmDialog
+from coprod_tui.ui.dialogs.new_case import NewCaseDialog
 from coprod_tui.ui.screens.case_editor import CaseEditorScreen
 from coprod_tui.ui.screens.case_list import (
     CaseListScreen,
@@ -28,7 +30,6 @@ from coprod_tui.ui.screens.case_list import (
     relative_time,
     short_id,
 )
-from coprod_tui.ui.screens.dialogs import ConfirmDialog, NewCaseDialog
 from coprod_tui.ui.screens.trash import TrashScreen
 
 

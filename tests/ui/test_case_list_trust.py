@@ -17,9 +17,9 @@ from editor_helpers import wait_until
 import coprod_tui.ui.screens.case_list as case_list
 from coprod_tui.core.case import new_case, set_section_text
 from coprod_tui.core.store import CaseStore
+from coprod_tui.ui.dialogs.confirm import ConfirmDialog
 from coprod_tui.ui.screens.case_editor import CaseEditorScreen
 from coprod_tui.ui.screens.case_list import CONFLICT_MARKER, CaseListScreen, CaseTable
-from coprod_tui.ui.screens.dialogs import ConfirmDialog
 from coprod_tui.ui.screens.trash import TrashScreen
 
 TITLE_40 = "Margit, 78: breathless at home at night"  # 39 ...
@@ -357,26 +357,10 @@ async def test_empty_trash_from_the_palette(app_factory, make_case, store):
         assert "1 case" in str(app.screen.query_one("#question").render())
         await pilot.press("y")
         await wait_until(pilot, lambda: store.list_trash() == [])
-        from coprod_tui.ui.commands import CoprodCommands
+        from coprod_tui.ui.commands import palette_commands
 
-        names = [c.name for c in CoprodCommands.commands.__get__(_Provider(app))()]
+        names = [c.name for c in palette_commands(app.screen)]
         assert "Empty trash" in names
-
-
-class _Provider:
-    """Just enough of a palette provider to list its commands for a screen."""
-
-    def __init__(self, app) -> None:
-        self.app = app
-        self.coprod = app
-        self.screen = app.screen
-        self._cases = []
-
-    def _case_list_commands(self):
-        return iter(())
-
-    def _editor_template(self):
-        return None
 
 
 async def test_progress_counts_text_under_a_renamed_sections_old_id(tmp_path):

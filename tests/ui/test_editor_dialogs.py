@@ -5,8 +5,8 @@ from __future__ import annotations
 from editor_helpers import open_editor, wait_saved
 from textual.widgets import Input
 
-from coprod_tui.ui.widgets.fields_form import FieldsFormScreen
-from coprod_tui.ui.widgets.orphans import OrphansScreen
+from coprod_tui.ui.dialogs.fields_form import FieldsFormScreen
+from coprod_tui.ui.dialogs.orphans import OrphansScreen
 from coprod_tui.ui.widgets.section_nav import ORPHANS_ID, SectionNav
 
 

@@ -6,7 +6,7 @@ from editor_helpers import status_state, status_text, wait_saved, wait_until
 
 from coprod_tui.core.editing import SaveState
 from coprod_tui.core.store import CaseStore
-from coprod_tui.ui.screens.conflict import ConflictScreen
+from coprod_tui.ui.dialogs.conflict import ConflictScreen
 
 
 def other_window_writes(store: CaseStore, case_id: str, **texts: str) -> None:

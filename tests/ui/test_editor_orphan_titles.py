@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from coprod_tui.core.template.registry import TemplateRegistry, discover_templates
-from coprod_tui.ui.widgets.orphans import OrphansScreen
+from coprod_tui.ui.dialogs.orphans import OrphansScreen
 
 #: A team's older template (invented): it had a section the shipped one has not.
 OLD_TEMPLATE = """\

@@ -9,8 +9,8 @@ from textual import events
 
 from coprod_tui.core.case import new_case
 from coprod_tui.core.template.registry import discover_templates
+from coprod_tui.ui.dialogs.orphans import OrphansScreen
 from coprod_tui.ui.screens.case_editor import CaseEditorScreen
-from coprod_tui.ui.widgets.orphans import OrphansScreen
 from coprod_tui.ui.widgets.section_editor import SectionEditor
 
 MARKUP_TITLE = "[@click=app.quit]Quit[/] [red]x[/red]"

@@ -8,9 +8,9 @@ from editor_helpers import open_editor, status_state, status_text, wait_saved, w
 
 from coprod_tui.core.editing import SaveState
 from coprod_tui.core.store import CaseStore, StoreError
+from coprod_tui.ui.dialogs.conflict import ConflictScreen
+from coprod_tui.ui.dialogs.history import HistoryScreen
 from coprod_tui.ui.screens.case_editor import CaseEditorScreen
-from coprod_tui.ui.screens.conflict import ConflictScreen
-from coprod_tui.ui.screens.history import HistoryScreen
 
 
 def conflict_copies(store: CaseStore, case_id: str):

@@ -12,9 +12,9 @@ import pytest
 from editor_helpers import burst, open_editor, until_typed, wait_saved, wait_until
 from textual.widgets import Input
 
+from coprod_tui.ui.dialogs.fields_form import FieldsFormScreen
 from coprod_tui.ui.screens.case_editor import CaseEditorScreen
 from coprod_tui.ui.screens.case_list import CaseListScreen
-from coprod_tui.ui.widgets.fields_form import FieldsFormScreen
 
 SIZE = (80, 24)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -39,10 +39,11 @@ from coprod_tui.core.store.types import CasePurgedError
 from coprod_tui.core.template import Template
 from coprod_tui.core.timefmt import clock_label
 from coprod_tui.ui.autosave import AutosaveScheduler
-from coprod_tui.ui.screens.conflict import ConflictScreen
-from coprod_tui.ui.screens.history import HistoryScreen
-from coprod_tui.ui.widgets.fields_form import FieldsFormScreen
-from coprod_tui.ui.widgets.orphans import OrphansScreen
+from coprod_tui.ui.commands import EditorCommands
+from coprod_tui.ui.dialogs.conflict import ConflictScreen
+from coprod_tui.ui.dialogs.fields_form import FieldsFormScreen
+from coprod_tui.ui.dialogs.history import HistoryScreen
+from coprod_tui.ui.dialogs.orphans import OrphansScreen
 from coprod_tui.ui.widgets.question_hints import QuestionHints, QuestionList
 from coprod_tui.ui.widgets.safe_text import plain
 from coprod_tui.ui.widgets.save_status import SaveStatus
@@ -69,6 +70,9 @@ class CaseEditorScreen(Screen[None]):
 
     CSS_PATH = Path(__file__).parent.parent / "editor.tcss"
 
+    #: Its keys are its palette commands, plus "Go to section N" (``ui/commands.py``).
+    COMMANDS: ClassVar[set[Any]] = {EditorCommands}
+
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
         (0, "-narrow"),
         (COMPACT_NAV_WIDTH, "-medium"),
@@ -76,27 +80,81 @@ class CaseEditorScreen(Screen[None]):
     ]
 
     BINDINGS = [
-        # The app's F1, repeated here so the footer shows it first even at 80 columns.
-        Binding("f1", "app.help", "Help", tooltip="Keys of this screen and the template"),
-        Binding("escape", "back", "Back", tooltip="Save and return to the case list"),
-        Binding("ctrl+s", "save", "Save", tooltip="Save now"),
+        # The app's F1, repeated here so it is not the first key cut off at 80 columns.
+        Binding(
+            "f1",
+            "app.help",
+            "All keys",
+            tooltip="Keys of this screen and the template",
+            id="editor.help",
+        ),
+        Binding(
+            "escape", "back", "Back", tooltip="Save and return to the case list", id="editor.back"
+        ),
+        Binding("ctrl+s", "save", "Save", tooltip="Save now", id="editor.save"),
         # Priority: scrolling widgets (the editor too) bind these keys to horizontal paging.
         Binding(
-            "ctrl+pageup", "previous_section", "Prev", tooltip="Previous section", priority=True
+            "ctrl+pageup",
+            "previous_section",
+            "Prev",
+            tooltip="Previous section",
+            priority=True,
+            id="editor.previous_section",
         ),
-        Binding("ctrl+pagedown", "next_section", "Next", tooltip="Next section", priority=True),
-        Binding("f2", "toggle_questions", "Questions", tooltip="Show/hide guiding questions"),
-        Binding("f3", "edit_fields", "Details", tooltip="Edit title and case fields"),
-        Binding("f4", "history", "History", tooltip="Browse and restore earlier versions"),
-        Binding("f5", "orphans", "Orphans", tooltip="Move orphaned text into a section"),
+        Binding(
+            "ctrl+pagedown",
+            "next_section",
+            "Next",
+            tooltip="Next section",
+            priority=True,
+            id="editor.next_section",
+        ),
+        Binding(
+            "f2",
+            "toggle_questions",
+            "Questions",
+            tooltip="Show/hide guiding questions",
+            id="editor.questions",
+        ),
+        Binding(
+            "f3",
+            "edit_fields",
+            "Details",
+            tooltip="Edit title and case fields",
+            show=False,
+            id="editor.details",
+        ),
+        Binding(
+            "f4",
+            "history",
+            "History",
+            tooltip="Browse and restore earlier versions",
+            show=False,
+            id="editor.history",
+        ),
+        Binding(
+            "f5",
+            "orphans",
+            "Orphans",
+            tooltip="Move orphaned text into a section",
+            id="editor.orphans",
+        ),
         Binding(
             "f8",
             "resolve_conflict",
             "Decide",
             tooltip="After a conflict: compare and choose; in the trash: restore the case",
+            id="editor.decide",
         ),
         # Not F6/F7: the editor uses them to select a line / everything.
-        Binding("f9", "copy_section", "Copy", tooltip="Copy this section to the clipboard"),
+        Binding(
+            "f9",
+            "copy_section",
+            "Copy",
+            tooltip="Copy this section to the clipboard",
+            show=False,
+            id="editor.copy_section",
+        ),
     ]
 
     #: Seconds of quiet after typing before the autosave (tests shorten it).
@@ -289,6 +347,9 @@ class CaseEditorScreen(Screen[None]):
     # --- layout ----------------------------------------------------------------------------
 
     def on_resize(self, event: Resize) -> None:
+        # Below 100 columns the palette hint makes room for the keys that matter
+        # most; "F1 All keys" says where the rest are (help and Ctrl+P).
+        self.query_one(Footer).show_command_palette = event.size.width >= 100
         self._apply_layout(event.size.width)
 
     def on_screen_resume(self) -> None:

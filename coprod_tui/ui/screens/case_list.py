@@ -50,6 +50,7 @@ from coprod_tui.core.text_safety import printable
 from coprod_tui.core.timefmt import parse as parse_timestamp
 from coprod_tui.core.timefmt import relative_time as relative_time  # trash.py imports it here
 from coprod_tui.core.timefmt import to_stamp as _stamp
+from coprod_tui.ui.commands import CaseListCommands
 from coprod_tui.ui.selection import neighbour as neighbour  # moved; the trash uses it too
 from coprod_tui.ui.typeahead import HoldsTypeAhead, hand_on
 
@@ -188,8 +189,14 @@ class QuickFilter(Input):
     """The ``/`` filter: narrows the table as you type; Escape clears and closes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Clear filter", tooltip="Clear the filter and close it"),
-        Binding("down", "leave", "To the table", show=False),
+        Binding(
+            "escape",
+            "close",
+            "Clear filter",
+            tooltip="Clear the filter and close it",
+            id="filter.clear",
+        ),
+        Binding("down", "leave", "To the table", show=False, id="filter.to_table"),
     ]
 
     class Closed(Message):
@@ -215,11 +222,20 @@ class CaseTable(HoldsTypeAhead, DataTable[Any]):
     right after a key that opens something are held (:attr:`type_ahead`).
     """
 
+    #: Where help lists this widget's keys.
+    BINDING_GROUP_TITLE = "Case table"
+
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "screen.typed('open_case')", "Open", tooltip="Open the selected case"),
+        Binding(
+            "enter",
+            "screen.typed('open_case')",
+            "Open",
+            tooltip="Open the selected case",
+            id="case_table.open",
+        ),
         # DataTable's own Home/End scroll sideways, which a row table never needs.
-        Binding("home", "first_row", "First case", show=False),
-        Binding("end", "last_row", "Last case", show=False),
+        Binding("home", "first_row", "First case", show=False, id="case_table.first"),
+        Binding("end", "last_row", "Last case", show=False, id="case_table.last"),
     ]
 
     DEFAULT_CSS = """
@@ -249,26 +265,80 @@ class CaseListScreen(Screen[None]):
 
     AUTO_FOCUS = "CaseTable"
 
+    #: Its keys are its palette commands (``ui/commands.py``).
+    COMMANDS: ClassVar[set[Any]] = {CaseListCommands}
+
     BINDINGS: ClassVar[list[BindingType]] = [
         # typed(...): keys typed right after these follow them (module docstring).
-        Binding("n", "typed('new_case')", "New", tooltip="Start a new case"),
+        Binding("n", "typed('new_case')", "New", tooltip="Start a new case", id="case_list.new"),
         Binding(
-            "enter", "typed('open_case')", "Open", tooltip="Open the selected case in the editor"
+            "enter",
+            "typed('open_case')",
+            "Open",
+            tooltip="Open the selected case in the editor",
+            id="case_list.open",
         ),
         Binding(
-            "slash", "typed('filter')", "Filter", key_display="/", tooltip="Filter by title or tag"
+            "slash",
+            "typed('filter')",
+            "Filter",
+            key_display="/",
+            tooltip="Filter by title or tag",
+            id="case_list.filter",
         ),
-        Binding("r", "typed('rename')", "Rename", tooltip="Rename the selected case"),
-        Binding("t", "typed('tags')", "Tags", tooltip="Edit the tags of the selected case"),
         Binding(
-            "c", "duplicate", "Duplicate", show=False, tooltip="Make a copy of the selected case"
+            "r",
+            "typed('rename')",
+            "Rename",
+            tooltip="Rename the selected case",
+            id="case_list.rename",
         ),
-        Binding("delete,x", "delete", "Delete", tooltip="Move the selected case to the trash"),
         Binding(
-            "b", "trash", "Trash", show=False, tooltip="Deleted cases (the trash bin): restore one"
+            "t",
+            "typed('tags')",
+            "Tags",
+            tooltip="Edit the tags of the selected case",
+            id="case_list.tags",
         ),
-        Binding("y", "copy_id", "Copy id", show=False, tooltip="Copy the case id to the clipboard"),
-        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding(
+            "c",
+            "duplicate",
+            "Duplicate",
+            show=False,
+            tooltip="Make a copy of the selected case",
+            id="case_list.duplicate",
+        ),
+        Binding(
+            "delete,x",
+            "delete",
+            "Delete",
+            tooltip="Move the selected case to the trash",
+            id="case_list.delete",
+        ),
+        Binding(
+            "b",
+            "trash",
+            "Trash",
+            show=False,
+            tooltip="Deleted cases (the trash bin): restore one",
+            id="case_list.trash",
+        ),
+        Binding(
+            "y",
+            "copy_id",
+            "Copy id",
+            show=False,
+            tooltip="Copy the case id to the clipboard",
+            id="case_list.copy_id",
+        ),
+        Binding(
+            "escape",
+            "clear_filter",
+            "Clear filter",
+            show=False,
+            tooltip="Clear the filter",
+            id="case_list.clear_filter",
+        ),
     ]
 
     ROW_ACTIONS: ClassVar[frozenset[str]] = frozenset(
@@ -611,19 +681,26 @@ class CaseListScreen(Screen[None]):
 
     def _greeting(self) -> Content:
         """What a newcomer sees in an empty store: what a case is and what to do next."""
+        from coprod_tui.ui.keymap import bound_keys, key_label
+
         store_path = plain(str(getattr(self.coprod.store, "path", "")))
+
+        def keys(binding_id: str, default: str) -> str:
+            # The keys as bound now: a keymap that moved them is told the truth.
+            return bound_keys(self, binding_id) or default
+
         return Content.assemble(
             ("Welcome to coprod\n\n", "bold"),
             "A case is one real situation from your practice, written up section by "
             "section with Batalden's coproduction template, with the guiding "
             "questions beside the editor.\n\n",
-            ("  n       ", "bold"),
+            (f"  {keys('case_list.new', 'n'):<8}", "bold"),
             "write your first case\n",
-            ("  F1      ", "bold"),
+            (f"  {keys('app.help', 'F1'):<8}", "bold"),
             "help: the keys, and what the template is about\n",
-            ("  Ctrl+P  ", "bold"),
+            (f"  {key_label(self.app.COMMAND_PALETTE_BINDING):<8}", "bold"),
             "every command\n",
-            ("  Ctrl+Q  ", "bold"),
+            (f"  {keys('app.quit', 'Ctrl+Q'):<8}", "bold"),
             "quit (everything is saved as you type)\n\n",
             "To see a finished example first, quit and run ",
             ("coprod --demo", "bold"),
@@ -691,12 +768,13 @@ class CaseListScreen(Screen[None]):
 
     def key_opens_something(self, key: str) -> bool:
         """Will ``key``, pressed in the table now, open something (so hold what follows)?"""
-        for binding in (*CaseTable.BINDINGS, *self.BINDINGS):
-            if isinstance(binding, Binding) and key in binding.key.split(","):
-                _namespace, name, parameters = parse_action(binding.action)
-                action = str(parameters[0]) if name == "typed" and parameters else name
-                return action in self.OPENING_ACTIONS and bool(self.check_action(action, ()))
-        return False
+        # The live bindings, so a key moved by the user's keymap is held too.
+        active = self.active_bindings.get(key)
+        if active is None:
+            return False
+        _namespace, name, parameters = parse_action(active.binding.action)
+        action = str(parameters[0]) if name == "typed" and parameters else name
+        return action in self.OPENING_ACTIONS and bool(self.check_action(action, ()))
 
     async def action_typed(self, action: str) -> None:
         """A key that opens something; the keys typed right after it go there too.

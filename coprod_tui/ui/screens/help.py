@@ -1,8 +1,12 @@
 """F1 help: the keys that are live right now, and what the template is about.
 
 The keys page is built from ``Screen.active_bindings`` of the screen the user
-was on when they pressed F1 — the same source the footer uses — so help can
-never drift from the real bindings. The "About the template" page shows the
+was on when they pressed F1 — the same source the footer uses, after the
+user's keymap — so help can never drift from the real bindings. Keys are
+grouped by their binding group: the part of the binding id before the dot
+(``editor.save`` is in "Editor"), titled by :data:`GROUP_TITLES`; Textual's
+own widget keys, which have no id, are "Moving around" (or the widget's
+``BINDING_GROUP_TITLE``). The "About the template" page shows the
 coproduction model (the template's perspectives and description, which carry
 Batalden's definitions of coproduction and the microsystem) and the sections.
 """
@@ -17,10 +21,11 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import ActiveBinding, Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import DataTable, Markdown, Static, TabbedContent, TabPane
 
 from coprod_tui.core.text_safety import printable
+from coprod_tui.ui.dialogs.base import ModalDialog
 
 if TYPE_CHECKING:
     from coprod_tui.core.template import Template
@@ -55,11 +60,11 @@ def key_rows(app: App[Any], bindings: dict[str, ActiveBinding]) -> list[KeyHelp]
         keys = " / ".join(dict.fromkeys(app.get_key_display(a.binding) for a in actives))
         rows.append(
             (
-                _rank(first.node, first.binding.action),
+                _rank(first.node, first.binding),
                 KeyHelp(
                     keys=keys,
                     description=first.binding.description,
-                    where=_where(first.node),
+                    where=_where(first.node, first.binding),
                     enabled=all(a.enabled for a in actives),
                     tooltip=first.tooltip or first.binding.tooltip,
                 ),
@@ -68,14 +73,36 @@ def key_rows(app: App[Any], bindings: dict[str, ActiveBinding]) -> list[KeyHelp]
     return [row for _rank_, row in sorted(rows, key=lambda item: item[0])]
 
 
-#: Textual's own generic screen/app keys (Tab, copy text, ...): listed after ours.
-_FRAMEWORK_ACTIONS = frozenset(
-    binding.action for binding in (*Screen.BINDINGS, *App.BINDINGS) if isinstance(binding, Binding)
-)
+#: The title of each binding group (the part of a binding id before the dot).
+GROUP_TITLES: dict[str, str] = {
+    "case_list": "Case list",
+    "case_table": "Case table",
+    "filter": "Filter",
+    "editor": "Editor",
+    "sections": "Sections",
+    "trash": "Trash",
+    "dialog": "This dialog",
+    "confirm": "This dialog",
+    "conflict": "Conflict",
+    "history": "History",
+    "orphans": "Orphaned text",
+    "details": "Case details",
+    "help": "Help",
+    "app": "Everywhere",
+}
+
+#: Where a binding without a group (Textual's own widget keys) is listed.
+GENERIC_GROUP = "Moving around"
 
 
-def _rank(node: Any, action: str) -> tuple[int, int]:
-    generic = int(action in _FRAMEWORK_ACTIONS)
+def binding_group(binding: Binding) -> str:
+    """The group a binding belongs to: its id's prefix (``"editor"``), else ``""``."""
+    return (binding.id or "").partition(".")[0]
+
+
+def _rank(node: Any, binding: Binding) -> tuple[int, int]:
+    """Screen keys first (what this screen is for), then its widgets', then the app's."""
+    generic = int(binding.id is None)
     if isinstance(node, App):
         return (2, generic)
     if isinstance(node, Screen):
@@ -83,23 +110,13 @@ def _rank(node: Any, action: str) -> tuple[int, int]:
     return (1, generic)
 
 
-def _where(node: Any) -> str:
-    title = getattr(node, "BINDING_GROUP_TITLE", None)
-    if title:
-        return str(title)
+def _where(node: Any, binding: Binding) -> str:
+    group = binding_group(binding)
+    if group in GROUP_TITLES:
+        return GROUP_TITLES[group]
     if isinstance(node, App):
-        return "Everywhere"
-    if isinstance(node, Screen):
-        return "This screen"
-    name = type(node).__name__
-    return {
-        "CaseTable": "Case table",
-        "DataTable": "Table",
-        "TextArea": "Text",
-        "SectionEditor": "Text",
-        "SectionNav": "Sections",
-        "QuestionHints": "Questions",
-    }.get(name, name)
+        return GROUP_TITLES["app"]
+    return str(getattr(node, "BINDING_GROUP_TITLE", None) or GENERIC_GROUP)
 
 
 def about_markdown(template: Template | None, fallback: Template | None = None) -> str:
@@ -139,14 +156,17 @@ def _md(text: str, *, block: bool = False) -> str:
     return printable(text, keep_newlines=block).strip()
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(ModalDialog[None]):
     """Keys of the screen underneath, plus the template's background."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f1", "close", "Close help"),
-        Binding("k", "show_tab('keys')", "Keys", show=False),
-        Binding("a", "show_tab('about')", "About the template", show=False),
+        Binding("escape,f1", "close", "Close help", id="help.close"),
+        Binding("k", "show_tab('keys')", "Keys", show=False, id="help.keys"),
+        Binding("a", "show_tab('about')", "About the template", show=False, id="help.about"),
     ]
+
+    #: On the About page the scroll keys move the text, whatever has the focus.
+    SCROLLS = "#about-scroll"
 
     def __init__(self, rows: Iterable[KeyHelp], about: str, screen_title: str = "") -> None:
         super().__init__()
@@ -178,7 +198,7 @@ class HelpScreen(ModalScreen[None]):
                         "Dimmed keys need a selected case. Ctrl+P lists every command.",
                         classes="hint",
                     )
-                with TabPane("About the template", id="about"), VerticalScroll():
+                with TabPane("About the template", id="about"), VerticalScroll(id="about-scroll"):
                     yield Markdown(self.about, id="about-text")
 
     def on_mount(self) -> None:
@@ -200,8 +220,21 @@ class HelpScreen(ModalScreen[None]):
     def action_close(self) -> None:
         self.dismiss(None)
 
+    def scroll_target(self) -> Any:
+        """The About text, while it is the page showing (the key table scrolls itself)."""
+        if self.query_one(TabbedContent).active != "about":
+            return None
+        return super().scroll_target()
+
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        """The page shown takes the keys: arrows and PageUp/PageDown work at once."""
+        if event.pane.id == "about":
+            self.query_one("#about-scroll", VerticalScroll).focus()
+        else:
+            self.query_one("#key-table", DataTable).focus()
 
 
 def _default_template(templates: Any) -> Template | None:

@@ -29,7 +29,9 @@ from textual.widgets.data_table import RowDoesNotExist
 from coprod_tui.core.errors import CoprodError
 from coprod_tui.core.text_safety import printable
 from coprod_tui.core.timefmt import from_epoch, relative_time
-from coprod_tui.ui.screens.dialogs import ConfirmDialog, Dialog
+from coprod_tui.ui.commands import TrashCommands
+from coprod_tui.ui.dialogs.base import ModalDialog
+from coprod_tui.ui.dialogs.confirm import ConfirmDialog
 from coprod_tui.ui.selection import neighbour
 
 if TYPE_CHECKING:
@@ -44,29 +46,62 @@ def _plain(text: str) -> str:
 class TrashTable(DataTable[Any]):
     """The trashed cases; Home and End go to the first and last one."""
 
+    BINDING_GROUP_TITLE = "Trash table"
+
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("home", "scroll_top", "First", show=False),
-        Binding("end", "scroll_bottom", "Last", show=False),
+        Binding("home", "scroll_top", "First", show=False, id="trash.first"),
+        Binding("end", "scroll_bottom", "Last", show=False, id="trash.last"),
     ]
 
 
-class TrashScreen(Dialog):
+class TrashScreen(ModalDialog[None]):
     """Deleted cases, last deleted first; Enter (or r) restores the selected one."""
 
+    DEFAULT_CSS = """
+    TrashScreen #trash {
+        width: 90;
+        height: 80%;
+    }
+    TrashScreen #trashed {
+        height: 1fr;
+    }
+    TrashScreen #empty {
+        height: 1fr;
+        content-align: center middle;
+        color: $text-muted;
+    }
+    TrashScreen .hint {
+        color: $text-muted;
+    }
+    """
+
+    BINDING_GROUP_TITLE = "Trash"
+
+    COMMANDS: ClassVar[set[Any]] = {TrashCommands}
+    SCROLLS = "#trashed"
+
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Close"),
-        Binding("r", "restore", "Restore", tooltip="Put the selected case back in the list"),
+        Binding("escape", "cancel", "Close", tooltip="Close the trash", id="trash.close"),
+        Binding(
+            "r",
+            "restore",
+            "Restore",
+            tooltip="Put the selected case back in the list",
+            id="trash.restore",
+        ),
         Binding(
             "d,delete",
             "purge",
             "Delete for good",
             tooltip="Delete the selected case for good, with its history (asks first)",
+            id="trash.purge",
         ),
         Binding(
             "e",
             "empty_trash",
             "Empty trash",
             tooltip="Delete every case in the trash for good (asks first)",
+            id="trash.empty",
         ),
     ]
 

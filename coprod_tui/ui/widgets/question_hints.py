@@ -30,6 +30,9 @@ def _bulleted(question: str) -> Table:
 class QuestionList(OptionList):
     """The questions themselves (focusable; Enter takes one in)."""
 
+    #: Where help lists this widget's keys.
+    BINDING_GROUP_TITLE = "Questions"
+
     DEFAULT_CSS = """
     QuestionList, QuestionList:focus {
         height: 1fr;

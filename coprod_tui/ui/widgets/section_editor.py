@@ -28,6 +28,9 @@ PLACEHOLDER = Content("Write here. A guiding question (right, F2) can be taken i
 class SectionEditor(TextArea):
     """A soft-wrapped editor for one section's text (undo/redo included)."""
 
+    #: Where help lists this widget's keys.
+    BINDING_GROUP_TITLE = "Text"
+
     DEFAULT_CSS = """
     SectionEditor {
         height: 1fr;

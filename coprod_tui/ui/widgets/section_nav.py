@@ -34,6 +34,9 @@ def section_option_id(index: int) -> str:
 class SectionNav(OptionList):
     """The case's sections as a list to choose from."""
 
+    #: Where help lists this widget's keys.
+    BINDING_GROUP_TITLE = "Sections"
+
     DEFAULT_CSS = """
     SectionNav {
         width: 32;
@@ -52,7 +55,14 @@ class SectionNav(OptionList):
     """
 
     BINDINGS = [
-        Binding("right", "open_highlighted", "Open section", show=False),
+        Binding(
+            "right",
+            "open_highlighted",
+            "Open section",
+            show=False,
+            tooltip="Open the highlighted section",
+            id="sections.open",
+        ),
     ]
 
     #: Numbers and markers only, for narrow terminals.

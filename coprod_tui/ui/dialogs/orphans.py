@@ -12,29 +12,19 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from coprod_tui.core.case import word_count
 from coprod_tui.core.template import Template
+from coprod_tui.ui.dialogs.base import ModalDialog, PreviewList
 from coprod_tui.ui.widgets.safe_text import plain
 
 
-class OrphansScreen(ModalScreen[tuple[str, str] | None]):
+class OrphansScreen(ModalDialog[tuple[str, str] | None]):
     """Show orphaned text and move a piece of it into a section."""
 
     DEFAULT_CSS = """
-    OrphansScreen {
-        align: center middle;
-    }
-    OrphansScreen > Vertical {
-        width: 90%;
-        height: 90%;
-        border: thick $warning;
-        background: $surface;
-        padding: 0 1;
-    }
     OrphansScreen #orphans-explain {
         height: auto;
         margin-bottom: 1;
@@ -68,9 +58,19 @@ class OrphansScreen(ModalScreen[tuple[str, str] | None]):
     """
 
     BINDINGS = [
-        Binding("escape", "cancel", "Close"),
-        Binding("ctrl+s", "adopt", "Move into section"),
+        Binding(
+            "escape", "cancel", "Close", tooltip="Close without moving anything", id="orphans.close"
+        ),
+        Binding(
+            "ctrl+s",
+            "adopt",
+            "Move into section",
+            tooltip="Move the highlighted text into the chosen section",
+            id="orphans.adopt",
+        ),
     ]
+
+    SCROLLS = "#orphan-preview"
 
     def __init__(
         self,
@@ -91,7 +91,7 @@ class OrphansScreen(ModalScreen[tuple[str, str] | None]):
         return f"{title} ({orphan_id})" if title else orphan_id
 
     def compose(self) -> ComposeResult:
-        with Vertical() as frame:
+        with Vertical(classes="panel -warning") as frame:
             frame.border_title = "Orphaned text"
             yield Static(
                 Text(
@@ -101,7 +101,7 @@ class OrphansScreen(ModalScreen[tuple[str, str] | None]):
                 id="orphans-explain",
             )
             with Horizontal(id="orphans-body"):
-                yield OptionList(
+                yield PreviewList(
                     *(
                         Option(
                             Text.assemble(

@@ -23,13 +23,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Static
 
 from coprod_tui.core.editing import Conflict
 from coprod_tui.core.merge import FIELD, ORPHAN, SECTION, TITLE, Clash
 from coprod_tui.core.template import Template
-from coprod_tui.ui.widgets.button_row import ButtonRow
+from coprod_tui.ui.dialogs.base import ButtonRow, ModalDialog
 from coprod_tui.ui.widgets.safe_text import plain
 
 _CHOICE_LABELS = {"mine": "Keep mine", "theirs": "Take theirs", "both": "Keep both"}
@@ -40,20 +39,10 @@ def _body(value: Any) -> Text:
     return plain(text.strip()) if text.strip() else Text("(empty)", style="dim italic")
 
 
-class ConflictScreen(ModalScreen[dict[str, str] | None]):
+class ConflictScreen(ModalDialog[dict[str, str] | None]):
     """Theirs vs mine for each clashing item; a choice per item."""
 
     DEFAULT_CSS = """
-    ConflictScreen {
-        align: center middle;
-    }
-    ConflictScreen > Vertical {
-        width: 95%;
-        height: 95%;
-        border: thick $error;
-        background: $surface;
-        padding: 0 1;
-    }
     ConflictScreen #conflict-explain {
         height: auto;
         margin-bottom: 1;
@@ -92,10 +81,30 @@ class ConflictScreen(ModalScreen[dict[str, str] | None]):
     """
 
     BINDINGS = [
-        Binding("m", "take_mine", "All mine", tooltip="Keep your text for every item"),
-        Binding("t", "keep_theirs", "All theirs", tooltip="Take their text for every item"),
-        Binding("escape", "later", "Decide later", tooltip="Close; the status stays Conflict"),
+        Binding(
+            "m",
+            "take_mine",
+            "All mine",
+            tooltip="Keep your text for every item",
+            id="conflict.mine",
+        ),
+        Binding(
+            "t",
+            "keep_theirs",
+            "All theirs",
+            tooltip="Take their text for every item",
+            id="conflict.theirs",
+        ),
+        Binding(
+            "escape",
+            "later",
+            "Decide later",
+            tooltip="Close; the status stays Conflict",
+            id="conflict.later",
+        ),
     ]
+
+    SCROLLS = "#conflict-diff"
 
     def __init__(self, conflict: Conflict, template: Template) -> None:
         super().__init__()
@@ -124,7 +133,7 @@ class ConflictScreen(ModalScreen[dict[str, str] | None]):
         return key
 
     def compose(self) -> ComposeResult:
-        with Vertical() as frame:
+        with Vertical(classes="panel -large -error") as frame:
             frame.border_title = "Conflict: you and another window changed the same text"
             explain = Text(
                 "Everything else was merged. For the items below, the other window's text is "

@@ -16,7 +16,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -25,7 +24,7 @@ from coprod_tui.core.errors import CoprodError
 from coprod_tui.core.store import RevisionInfo
 from coprod_tui.core.template import Template
 from coprod_tui.core.timefmt import stamp_clock_label
-from coprod_tui.ui.widgets.button_row import ButtonRow
+from coprod_tui.ui.dialogs.base import ButtonRow, ModalDialog, PreviewList
 from coprod_tui.ui.widgets.safe_text import plain
 
 
@@ -47,20 +46,10 @@ def case_as_text(case: Case, template: Template) -> Text:
     return result
 
 
-class HistoryScreen(ModalScreen[int | None]):
+class HistoryScreen(ModalDialog[int | None]):
     """Pick an earlier version to restore (dismisses with its revision, or None)."""
 
     DEFAULT_CSS = """
-    HistoryScreen {
-        align: center middle;
-    }
-    HistoryScreen > Vertical {
-        width: 90%;
-        height: 90%;
-        border: thick $accent;
-        background: $surface;
-        padding: 0 1;
-    }
     HistoryScreen #history-body {
         height: 1fr;
     }
@@ -77,9 +66,17 @@ class HistoryScreen(ModalScreen[int | None]):
     """
 
     BINDINGS = [
-        Binding("escape", "cancel", "Close"),
-        Binding("r", "restore", "Restore this version"),
+        Binding("escape", "cancel", "Close", tooltip="Close without restoring", id="history.close"),
+        Binding(
+            "r",
+            "restore",
+            "Restore this version",
+            tooltip="Restore the highlighted version (the current text stays in the history)",
+            id="history.restore",
+        ),
     ]
+
+    SCROLLS = "#revision-preview"
 
     def __init__(
         self,
@@ -109,12 +106,12 @@ class HistoryScreen(ModalScreen[int | None]):
         return label
 
     def compose(self) -> ComposeResult:
-        with Vertical() as frame:
+        with Vertical(classes="panel") as frame:
             frame.border_title = "History: earlier versions of this case"
             if self._current_revision is not None:
                 frame.border_subtitle = f"Current version: {self._current_revision}"
             with Horizontal(id="history-body"):
-                yield OptionList(
+                yield PreviewList(
                     *(
                         Option(self._label(info), id=f"rev-{info.revision}")
                         for info in self._revisions

@@ -14,13 +14,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Footer, Input, Label, Select
 
 from coprod_tui.core.template import FieldSpec
 from coprod_tui.core.text_safety import printable
-from coprod_tui.ui.widgets.button_row import ButtonRow
+from coprod_tui.ui.dialogs.base import ButtonRow, ModalDialog
 from coprod_tui.ui.widgets.safe_text import plain
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -55,22 +54,10 @@ def _input_id(field_id: str) -> str:
     return "field-" + "".join(ch if ch.isalnum() else "_" for ch in field_id)
 
 
-class FieldsFormScreen(ModalScreen[tuple[str, dict[str, str]] | None]):
+class FieldsFormScreen(ModalDialog[tuple[str, dict[str, str]] | None]):
     """Edit the case's title and fields."""
 
     DEFAULT_CSS = """
-    FieldsFormScreen {
-        align: center middle;
-    }
-    FieldsFormScreen > Vertical {
-        width: 70;
-        max-width: 95%;
-        height: auto;
-        max-height: 90%;
-        border: thick $accent;
-        background: $surface;
-        padding: 0 1;
-    }
     FieldsFormScreen VerticalScroll {
         height: auto;
         max-height: 16;
@@ -91,9 +78,19 @@ class FieldsFormScreen(ModalScreen[tuple[str, dict[str, str]] | None]):
     """
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "save", "Save fields"),
+        Binding(
+            "escape",
+            "cancel",
+            "Cancel",
+            tooltip="Close without changing anything",
+            id="details.cancel",
+        ),
+        Binding(
+            "ctrl+s", "save", "Save fields", tooltip="Save the title and fields", id="details.save"
+        ),
     ]
+
+    SCROLLS = "#fields-scroll"
 
     def __init__(self, title: str, specs: tuple[FieldSpec, ...], values: dict[str, str]) -> None:
         super().__init__()
@@ -105,10 +102,10 @@ class FieldsFormScreen(ModalScreen[tuple[str, dict[str, str]] | None]):
         self._values = dict(values)
 
     def compose(self) -> ComposeResult:
-        with Vertical() as frame:
+        with Vertical(classes="panel -form") as frame:
             frame.border_title = "Case details"
             frame.border_subtitle = "Ctrl+S save · Esc cancel"
-            with VerticalScroll():
+            with VerticalScroll(id="fields-scroll"):
                 with Horizontal(classes="field-row"):
                     yield Label("Title", classes="field-label")
                     yield Input(
