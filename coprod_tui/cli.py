@@ -67,7 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="open a throwaway store holding one worked, fictional example case",
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_OneLineParser)
+    # ``prog`` given: argparse would otherwise build a help formatter (and import shutil) to work
+    # out the same "coprod" for every command's usage line.
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=_OneLineParser, prog=parser.prog
+    )
     templates.register(commands)
     cases.register(commands)
     return parser

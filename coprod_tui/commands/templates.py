@@ -53,8 +53,8 @@ def register(commands: argparse._SubParsersAction) -> None:  # noqa: SLF001
         description="Show, validate or start a template (YAML; see schema/README.md).",
     )
     template.set_defaults(func=lambda args: _usage(template))
-    actions = template.add_subparsers(
-        dest="template_command", metavar="ACTION", parser_class=type(template)
+    actions = template.add_subparsers(  # prog given: no help formatter built for every run
+        dest="template_command", metavar="ACTION", parser_class=type(template), prog=template.prog
     )
 
     show = actions.add_parser(

@@ -26,7 +26,9 @@ from __future__ import annotations
 
 import json
 import os
+import posixpath
 import stat
+import sys
 import time
 from contextlib import suppress
 from pathlib import Path
@@ -61,9 +63,36 @@ def template_cache_dir() -> Path:
     env = os.environ.get(CACHE_ENV)
     if env:
         return Path(env).expanduser()
+    fast = xdg_user_dir("XDG_CACHE_HOME", ".cache")
+    if fast is not None:
+        return fast
     from platformdirs import user_cache_path
 
     return user_cache_path("coprod")
+
+
+def xdg_user_dir(variable: str, home_folder: str, app: str = "coprod") -> Path | None:
+    """What ``platformdirs`` answers on plain Linux, without importing it; else ``None``.
+
+    Importing platformdirs costs a CLI command about as much as starting
+    Python itself (it pulls in ``tempfile``, ``shutil``, ``random``), yet on
+    Linux its answer for a user folder is simply ``$XDG_..._HOME/app`` when
+    that is an absolute path, else ``$HOME/.config/app`` (or ``.cache``).
+    Only that common case is answered here (a test holds it to platformdirs'
+    own answer); Android, macOS, Windows, a relative ``HOME`` and anything
+    unusual return ``None``, and the caller asks platformdirs.
+    """
+    if not sys.platform.startswith("linux") or hasattr(sys, "getandroidapilevel"):
+        return None
+    if os.environ.get("ANDROID_DATA") or os.environ.get("ANDROID_ROOT"):
+        return None
+    base = os.environ.get(variable, "")
+    if posixpath.isabs(base):
+        return Path(base, app)
+    home = os.environ.get("HOME", "")
+    if posixpath.isabs(home):
+        return Path(home.rstrip("/") + "/" + home_folder, app)
+    return None
 
 
 def template_cache_path() -> Path:

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coprod_tui.core.errors import UserInputError
-from coprod_tui.core.template.cache import TemplateCache, load_cached
+from coprod_tui.core.template.cache import TemplateCache, load_cached, xdg_user_dir
 from coprod_tui.core.template.ids import DEFAULT_TEMPLATE_ID
 from coprod_tui.core.template.ids import SWEDISH_TEMPLATE_ID as SWEDISH_TEMPLATE_ID
 from coprod_tui.core.template.model import Problem, Template, TemplateError
@@ -57,6 +57,9 @@ def shipped_templates_dir() -> Path:
 
 def user_templates_dir() -> Path:
     """The user's own template folder (may not exist)."""
+    fast = xdg_user_dir("XDG_CONFIG_HOME", ".config")
+    if fast is not None:
+        return fast / "templates"
     from platformdirs import user_config_path
 
     return user_config_path("coprod") / "templates"
