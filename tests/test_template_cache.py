@@ -233,9 +233,10 @@ def test_a_broken_template_is_never_cached_and_always_reported(tmp_path, cache_d
         b"[1, 2, 3]",
         json.dumps({"format": 1, "coprod": "0.0.0-other", "entries": {}}).encode(),
         json.dumps({"format": 99, "coprod": __version__, "entries": {}}).encode(),
+        json.dumps({"format": 1, "coprod": __version__, "code": [1, 2], "entries": {}}).encode(),
         b"{" * 100_000,
     ],
-    ids=["garbage", "not-a-mapping", "other-version", "other-format", "deep"],
+    ids=["garbage", "not-a-mapping", "other-version", "other-format", "other-checker", "deep"],
 )
 def test_a_damaged_or_foreign_cache_is_ignored_and_rewritten(tmp_path, cache_dir, content):
     expected = discover(tmp_path, use_cache=False).all()

@@ -5,7 +5,8 @@ its own work (PyYAML's import plus the parse). A template file that has not
 changed since it was last checked gives the same :class:`Template` again, so
 the result is kept in one JSON file in the user's cache folder, keyed by the
 file's absolute path and stamp (size, ``mtime_ns``, inode) and by the coprod
-version that checked it (a newer checker may judge a file differently).
+version and the checker modules' own stamps (a newer checker may judge a file
+differently).
 
 Rules, because a cache must never make coprod less trustworthy:
 
@@ -100,6 +101,23 @@ def template_cache_path() -> Path:
     return template_cache_dir() / CACHE_FILE
 
 
+def code_stamp() -> list[int]:
+    """The stamps of the modules that decide what a file parses to (model, reader, checker).
+
+    The coprod version alone would keep a developer's cache across an edit of
+    the checker in a checkout; the modules' own stamps change with every edit.
+    """
+    folder = os.path.dirname(os.path.abspath(__file__))
+    stamp: list[int] = []
+    for name in ("model.py", "reader.py", "checker.py"):
+        try:
+            info = os.stat(os.path.join(folder, name))
+        except OSError:
+            continue  # e.g. a zipped install: the version still keys the cache
+        stamp += [info.st_size, info.st_mtime_ns]
+    return stamp
+
+
 def file_stamp(info: os.stat_result) -> Stamp:
     """What identifies one version of a file: size, modification time (ns), inode."""
     return (info.st_size, info.st_mtime_ns, info.st_ino)
@@ -140,6 +158,7 @@ class TemplateCache:
             not isinstance(data, dict)
             or data.get("format") != CACHE_FORMAT
             or data.get("coprod") != __version__
+            or data.get("code") != code_stamp()
             or not isinstance(data.get("entries"), dict)
         ):
             return {}
@@ -177,7 +196,12 @@ class TemplateCache:
         """Write the cache if it changed; any failure is swallowed (a cache is optional)."""
         if not self._dirty:
             return
-        data = {"format": CACHE_FORMAT, "coprod": __version__, "entries": self._entries}
+        data = {
+            "format": CACHE_FORMAT,
+            "coprod": __version__,
+            "code": code_stamp(),
+            "entries": self._entries,
+        }
         with suppress(Exception):
             from coprod_tui.core.store.storage import atomic_write_bytes, make_private_folders
 
