@@ -14,12 +14,15 @@ import argparse
 import functools
 import sys
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
 
 from coprod_tui.core.errors import OperationalError, UserInputError
 from coprod_tui.core.text_safety import printable
 
+#: ``typing`` itself is not imported: building the parser (``--help``) must not pay for it.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from coprod_tui.core.case import Case
     from coprod_tui.core.store import CaseStore
     from coprod_tui.core.template import Template

@@ -17,7 +17,6 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from coprod_tui.core.errors import OperationalError, UserInputError
 from coprod_tui.core.text_safety import printable
@@ -26,6 +25,8 @@ from coprod_tui.core.text_safety import printable
 #: the template package to build the parser would load YAML for ``coprod --help``.
 _DEFAULT_TEMPLATE_ID = "batalden-primary-care"
 
+#: ``typing`` itself is not imported: building the parser (``--help``) must not pay for it.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
 
