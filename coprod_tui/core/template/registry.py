@@ -175,12 +175,10 @@ def discover_templates(
     unchanged come from the parsed-template cache (see :mod:`.cache`) unless
     ``use_cache`` is false; a cache that cannot be read or written costs only time.
     """
-    from coprod_tui.core.store.folder import store_marker_present
-
     folders = [shipped_templates_dir(), user_dir or user_templates_dir()]
     extra = env_template_dirs(env)
     store_folder = None
-    if store_dir is not None and store_marker_present(Path(store_dir)):
+    if store_dir is not None and _is_store(Path(store_dir)):
         store_folder = Path(os.path.abspath(store_templates_dir(Path(store_dir))))
     shown = [*folders, *([store_folder] if store_folder else []), *extra]
     registry = TemplateRegistry(folders=shown, store_folder=store_folder)
@@ -194,6 +192,13 @@ def discover_templates(
     if cache is not None:
         cache.save()
     return registry
+
+
+def _is_store(folder: Path) -> bool:
+    """Whether ``folder`` is a store (imported here: discovery alone never loads the store)."""
+    from coprod_tui.core.store.folder import store_marker_present
+
+    return store_marker_present(folder)
 
 
 def default_template_id(
