@@ -176,6 +176,7 @@ def bench_first_paint(runs: int, root: Path, templates) -> tuple[float, float]:
         TERM="xterm-256color",
         COLORTERM="truecolor",
         XDG_CONFIG_HOME=str(root / "config"),
+        COPROD_CACHE=str(root / "cache"),
         COPROD_TEMPLATES="",
     )
     env.pop("NO_COLOR", None)

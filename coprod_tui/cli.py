@@ -25,8 +25,49 @@ from coprod_tui.core.locations import store_path  # noqa: F401 - the CLI's name 
 from coprod_tui.core.text_safety import printable
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's formatter, sized without importing ``shutil``.
+
+    argparse builds a formatter for every ``add_argument`` and, left to
+    itself, imports ``shutil`` (and with it bz2, lzma, zlib) to learn the
+    terminal width: a few milliseconds on every command, for help text that
+    is rarely printed. The width is worked out here exactly as
+    ``shutil.get_terminal_size`` would.
+    """
+
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+    ) -> None:
+        if width is None:
+            width = _terminal_columns() - 2
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
+def _terminal_columns(fallback: int = 80) -> int:
+    """``shutil.get_terminal_size().columns``: ``$COLUMNS``, else the terminal, else 80."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = fallback
+        columns = columns or fallback
+    return columns
+
+
 class _OneLineParser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one line and exit 2."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> None:  # type: ignore[override]
         # The message echoes the user's own arguments: never let them reach the terminal raw.
@@ -68,7 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="open a throwaway store holding one worked, fictional example case",
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_OneLineParser)
+    # ``prog`` given: argparse would otherwise build a help formatter (and import shutil) to work
+    # out the same "coprod" for every command's usage line.
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=_OneLineParser, prog=parser.prog
+    )
     templates.register(commands)
     cases.register(commands)
     return parser

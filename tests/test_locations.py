@@ -20,6 +20,7 @@ def test_store_path_prefers_flag_then_environment_then_data_folder(monkeypatch, 
 def test_config_cache_and_template_folders_follow_xdg(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("COPROD_CACHE", raising=False)  # the suite points it at a shared cache
     assert locations.config_file() == tmp_path / "cfg" / "coprod" / "config.yaml"
     assert locations.user_templates_dir() == tmp_path / "cfg" / "coprod" / "templates"
     assert locations.cache_dir() == tmp_path / "cache" / "coprod"
@@ -42,7 +43,5 @@ def test_only_locations_asks_the_platform_for_folders():
     """Every platform path is decided in core/locations.py: nobody else imports platformdirs."""
     from test_imports import GRAPH
 
-    # The template registry is being moved onto locations on another branch right now.
-    being_moved = {"coprod_tui.core.template.registry"}
     askers = {name for name, targets in GRAPH.items() if "platformdirs" in targets}
-    assert askers - being_moved == {"coprod_tui.core.locations"}
+    assert askers == {"coprod_tui.core.locations"}

@@ -240,8 +240,9 @@ FALLBACK_SCRIPT = """
 import sys, time, yaml
 del yaml.CSafeLoader  # as on a system where PyYAML was built without libyaml
 from coprod_tui.core import template
+from coprod_tui.core.template import reader
 from coprod_tui.core.template.registry import shipped_templates_dir
-assert not template._LIBYAML
+assert not reader._LIBYAML
 sentinel, bomb = sys.argv[1], sys.argv[2]
 loaded = template.load_template(shipped_templates_dir() / "batalden-primary-care.yaml")
 assert sum(len(s.questions) for s in loaded.sections) == 45

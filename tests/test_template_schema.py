@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from coprod_tui.core import template as template_module
+from coprod_tui.core.template import checker as template_module
 from coprod_tui.core.template import parse_template
 from coprod_tui.core.template.registry import shipped_templates_dir
 

@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING, Any
 
 from coprod_tui.core.errors import OperationalError, UserInputError
 from coprod_tui.core.text_safety import printable
 from coprod_tui.core.timefmt import local_minutes
 
+#: ``typing`` itself is not imported: building the parser (``--help``) must not pay for it.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from coprod_tui.core.case import Case
     from coprod_tui.core.store import CaseStore
     from coprod_tui.core.template import Template

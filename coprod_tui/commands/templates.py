@@ -17,7 +17,6 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from coprod_tui.core.errors import OperationalError, UserInputError
 from coprod_tui.core.text_safety import printable
@@ -26,8 +25,11 @@ from coprod_tui.core.text_safety import printable
 #: the template package to build the parser would load YAML for ``coprod --help``.
 _DEFAULT_TEMPLATE_ID = "batalden-primary-care"
 
+#: ``typing`` itself is not imported: building the parser (``--help``) must not pay for it.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from typing import Any
 
     from rich.text import Text
 
@@ -53,8 +55,8 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
         description="Show, validate or start a template (YAML; see schema/README.md).",
     )
     template.set_defaults(func=lambda args: _usage(template))
-    actions = template.add_subparsers(
-        dest="template_command", metavar="ACTION", parser_class=type(template)
+    actions = template.add_subparsers(  # prog given: no help formatter built for every run
+        dest="template_command", metavar="ACTION", parser_class=type(template), prog=template.prog
     )
 
     show = actions.add_parser(

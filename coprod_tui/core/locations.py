@@ -16,7 +16,8 @@ heavy is imported at module level: the CLI's front door imports this module.
 from __future__ import annotations
 
 import os
-import tempfile
+import posixpath
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -34,8 +35,39 @@ STORE_FOLDER = "store"
 DEMO_PREFIX = "coprod-demo-"
 
 
+#: The environment variable naming the cache folder (tests point it at a temp folder).
+CACHE_ENV = "COPROD_CACHE"
+
+
+def xdg_user_dir(variable: str, home_folder: str, app: str = APP_NAME) -> Path | None:
+    """What ``platformdirs`` answers on plain Linux, without importing it; else ``None``.
+
+    Importing platformdirs costs a CLI command about as much as starting
+    Python itself (it pulls in ``tempfile``, ``shutil``, ``random``), yet on
+    Linux its answer for a user folder is simply ``$XDG_..._HOME/app`` when
+    that is an absolute path, else ``$HOME/.config/app`` (or ``.cache``).
+    Only that common case is answered here (a test holds it to platformdirs'
+    own answer); Android, macOS, Windows, a relative ``HOME`` and anything
+    unusual return ``None``, and the caller asks platformdirs.
+    """
+    if not sys.platform.startswith("linux") or hasattr(sys, "getandroidapilevel"):
+        return None
+    if os.environ.get("ANDROID_DATA") or os.environ.get("ANDROID_ROOT"):
+        return None
+    base = os.environ.get(variable, "")
+    if posixpath.isabs(base):
+        return Path(base, app)
+    home = os.environ.get("HOME", "")
+    if posixpath.isabs(home):
+        return Path(home.rstrip("/") + "/" + home_folder, app)
+    return None
+
+
 def config_dir() -> Path:
     """The user's coprod config folder (settings, own templates); may not exist."""
+    fast = xdg_user_dir("XDG_CONFIG_HOME", ".config")
+    if fast is not None:
+        return fast
     from platformdirs import user_config_path
 
     return user_config_path(APP_NAME)
@@ -53,13 +85,25 @@ def user_templates_dir() -> Path:
 
 def data_dir() -> Path:
     """The user's coprod data folder (holds the default store); may not exist."""
+    fast = xdg_user_dir("XDG_DATA_HOME", ".local/share")
+    if fast is not None:
+        return fast
     from platformdirs import user_data_path
 
     return user_data_path(APP_NAME)
 
 
 def cache_dir() -> Path:
-    """The user's coprod cache folder (derived data only: safe to delete); may not exist."""
+    """The user's coprod cache folder (derived data only: safe to delete); may not exist.
+
+    ``$COPROD_CACHE`` first (tests use it), then the platform's user cache.
+    """
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return Path(env).expanduser()
+    fast = xdg_user_dir("XDG_CACHE_HOME", ".cache")
+    if fast is not None:
+        return fast
     from platformdirs import user_cache_path
 
     return user_cache_path(APP_NAME)
@@ -107,6 +151,8 @@ def shipped_templates_dir() -> Path:
 
 def make_demo_folder() -> Path:
     """A new, private (0700) temporary folder for one demo store; the caller removes it."""
+    import tempfile  # only the demo needs it (it is slow to import)
+
     return Path(tempfile.mkdtemp(prefix=DEMO_PREFIX))
 
 

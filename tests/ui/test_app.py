@@ -11,7 +11,9 @@ import argparse
 import signal
 
 import pytest
-from textual.command import CommandPalette
+from editor_helpers import wait_until
+from textual import events
+from textual.command import CommandInput, CommandPalette
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -250,13 +252,31 @@ async def test_notices_are_shown_on_start(app_factory):
 
 
 async def palette_prompts(pilot, query: str) -> list[str]:
+    """The palette's prompts for ``query``, once its search for exactly that text has finished."""
     await pilot.press("ctrl+p")
     await pilot.pause()
-    await pilot.press(*query)
-    await pilot.pause(0.5)
     palette = pilot.app.screen
     assert isinstance(palette, CommandPalette)
+    # Pasted, not typed key by key: one search instead of one per letter (the typing itself
+    # is Textual's Input; what is tested here is what the palette offers for the text).
+    palette.query_one(CommandInput).post_message(events.Paste(query))
     option_list = palette.query_one("CommandList")
+    group = CommandPalette._GATHER_COMMANDS_GROUP
+
+    def searched() -> bool:
+        gathering = any(
+            worker.group == group and not worker.is_finished for worker in palette.workers
+        )
+        return (
+            palette.query_one(CommandInput).value == query
+            and palette.has_class("-ready")
+            and not gathering
+            and option_list.option_count > 0
+        )
+
+    await wait_until(pilot, searched)
+    await pilot.pause()
+    assert searched()
     return [str(option.prompt) for option in option_list.options]
 
 

@@ -28,9 +28,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coprod_tui.core.errors import UserInputError
-from coprod_tui.core.template import Problem, Template, TemplateError, load_template
+from coprod_tui.core.template.cache import TemplateCache, load_cached
 from coprod_tui.core.template.ids import DEFAULT_TEMPLATE_ID
 from coprod_tui.core.template.ids import SWEDISH_TEMPLATE_ID as SWEDISH_TEMPLATE_ID
+from coprod_tui.core.template.model import Problem, Template, TemplateError
 
 if TYPE_CHECKING:
     from coprod_tui.core.config import Config
@@ -47,18 +48,16 @@ def shipped_templates_dir() -> Path:
     force-include in ``pyproject.toml``); a source or editable checkout has
     them in the top-level ``schema/`` folder.
     """
-    package = Path(__file__).resolve().parents[2]  # coprod_tui/
-    installed = package / "_schema"
-    if installed.is_dir():
-        return installed
-    return package.parent / "schema"
+    from coprod_tui.core import locations
+
+    return locations.shipped_templates_dir()
 
 
 def user_templates_dir() -> Path:
-    """The user's own template folder (may not exist)."""
-    from platformdirs import user_config_path
+    """The user's own template folder (may not exist; see ``core/locations``)."""
+    from coprod_tui.core import locations
 
-    return user_config_path("coprod") / "templates"
+    return locations.user_templates_dir()
 
 
 #: The folder inside a store that holds the store's own templates.
@@ -160,30 +159,41 @@ def discover_templates(
     user_dir: Path | None = None,
     env: Mapping[str, str] | None = None,
     store_dir: Path | None = None,
+    use_cache: bool = True,
 ) -> TemplateRegistry:
     """Load the shipped, user, store and ``$COPROD_TEMPLATES`` templates (later ids win).
 
     ``store_dir`` is the store folder whose ``templates/`` to read; it is read
     only if that folder already is a store (nothing is created). ``user_dir``
     and ``env`` exist so tests (and callers with their own configuration) need
-    not touch the real home folder or environment.
+    not touch the real home folder or environment. Files whose stamp is
+    unchanged come from the parsed-template cache (see :mod:`.cache`) unless
+    ``use_cache`` is false; a cache that cannot be read or written costs only time.
     """
-    from coprod_tui.core.store.folder import store_marker_present
-
     folders = [shipped_templates_dir(), user_dir or user_templates_dir()]
     extra = env_template_dirs(env)
     store_folder = None
-    if store_dir is not None and store_marker_present(Path(store_dir)):
+    if store_dir is not None and _is_store(Path(store_dir)):
         store_folder = Path(os.path.abspath(store_templates_dir(Path(store_dir))))
     shown = [*folders, *([store_folder] if store_folder else []), *extra]
     registry = TemplateRegistry(folders=shown, store_folder=store_folder)
+    cache = TemplateCache() if use_cache else None
     for folder in folders:
-        _load_folder(registry, folder, must_exist=False)
+        _load_folder(registry, folder, must_exist=False, cache=cache)
     if store_folder is not None:
-        _load_store_folder(registry, store_folder)
+        _load_store_folder(registry, store_folder, cache)
     for folder in extra:
-        _load_folder(registry, folder, must_exist=True)
+        _load_folder(registry, folder, must_exist=True, cache=cache)
+    if cache is not None:
+        cache.save()
     return registry
+
+
+def _is_store(folder: Path) -> bool:
+    """Whether ``folder`` is a store (imported here: discovery alone never loads the store)."""
+    from coprod_tui.core.store.folder import store_marker_present
+
+    return store_marker_present(folder)
 
 
 def default_template_id(
@@ -226,17 +236,21 @@ def template_files(folder: Path) -> list[Path]:
     )
 
 
-def _load_folder(registry: TemplateRegistry, folder: Path, *, must_exist: bool) -> None:
+def _load_folder(
+    registry: TemplateRegistry, folder: Path, *, must_exist: bool, cache: TemplateCache | None
+) -> None:
     if not folder.is_dir():
         if must_exist:
             message = f"{TEMPLATES_ENV} names a folder that does not exist or is not a folder"
             registry.problems.append(Problem(str(folder), 1, 1, message))
         return
     for path in template_files(folder):
-        _load_file(registry, path)
+        _load_file(registry, path, cache)
 
 
-def _load_store_folder(registry: TemplateRegistry, folder: Path) -> None:
+def _load_store_folder(
+    registry: TemplateRegistry, folder: Path, cache: TemplateCache | None
+) -> None:
     """The store's templates: like any folder, but no link inside the store is followed."""
     try:
         info = os.lstat(folder)
@@ -258,12 +272,12 @@ def _load_store_folder(registry: TemplateRegistry, folder: Path) -> None:
             message = "is not a plain file (a symbolic link?); not read — run 'coprod doctor'"
             registry.problems.append(Problem(str(path), 1, 1, message))
             continue
-        _load_file(registry, path)
+        _load_file(registry, path, cache)
 
 
-def _load_file(registry: TemplateRegistry, path: Path) -> None:
+def _load_file(registry: TemplateRegistry, path: Path, cache: TemplateCache | None) -> None:
     try:
-        template = load_template(path)
+        template = load_cached(path, cache)
     except TemplateError as error:
         registry.problems.extend(error.problems)
         return

@@ -1,0 +1,58 @@
+"""Every test runs with its own home, config, data and state folders.
+
+No test may read (or write) the user's real templates, settings, store or
+cache: whatever a test does, ``platformdirs`` and coprod's own environment
+variables point into temporary folders, and subprocesses inherit that.
+
+The parsed-template cache is the one thing shared, across the whole session:
+it is keyed by absolute path and file stamp, so one test's templates can never
+be mistaken for another's, and the shipped templates are then parsed once per
+session instead of once per test. Tests of the cache itself point
+``COPROD_CACHE`` at a folder of their own.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+#: Folders a test's environment points at, by variable (all under one temp folder).
+_FOLDERS = {
+    "HOME": "home",
+    "XDG_CONFIG_HOME": "config",
+    "XDG_DATA_HOME": "data",
+    "XDG_CACHE_HOME": "cache",
+    "XDG_STATE_HOME": "state",
+    "XDG_CONFIG_DIRS": "etc-xdg",
+    "XDG_DATA_DIRS": "share",
+}
+
+
+@pytest.fixture(scope="session")
+def shared_template_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One parsed-template cache folder for the whole session."""
+    return tmp_path_factory.mktemp("template-cache")
+
+
+@pytest.fixture(autouse=True)
+def _private_environment(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path_factory: pytest.TempPathFactory,
+    shared_template_cache: Path,
+) -> Iterator[Path]:
+    """Point HOME, every XDG_* and COPROD_* variable away from the user's real folders.
+
+    The folders live beside the test's ``tmp_path``, not inside it, so tests
+    that check exactly what is in ``tmp_path`` see only what they made.
+    """
+    base = tmp_path_factory.mktemp("env")
+    for name in list(os.environ):
+        if name.startswith(("XDG_", "COPROD_")):
+            monkeypatch.delenv(name)
+    for name, folder in _FOLDERS.items():
+        monkeypatch.setenv(name, str(base / folder))
+    monkeypatch.setenv("COPROD_CACHE", str(shared_template_cache))
+    yield base
