@@ -17,6 +17,10 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 from coprod_tui import __version__
 from coprod_tui.commands import cases, templates
@@ -65,7 +69,7 @@ def _terminal_columns(fallback: int = 80) -> int:
 class _OneLineParser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one line and exit 2."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", _Formatter)
         super().__init__(*args, **kwargs)
 

@@ -131,16 +131,16 @@ def _from_data(data: Any, path: Path) -> Config:
             problems.append(f"{key!r} must be {_KNOWN_KEYS[key]}")
         else:
             values[str(key)] = value.strip()
-    problem = None
+    summary: str | None = None
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        problem = f"settings file {path}: {problems[0]}{more}; ignored"
+        summary = f"settings file {path}: {problems[0]}{more}; ignored"
     return Config(
         theme=values.get("theme"),
         default_template=values.get("default_template"),
         keymap=keymap,
         path=path,
-        problem=problem,
+        problem=summary,
     )
 
 

@@ -212,7 +212,7 @@ async def _run_binding(target: DOMNode, action: str, title: str) -> None:
             f"{title}: nothing to act on here yet.", severity="warning", markup=False, timeout=3
         )
         return
-    await target.run_action(action)
+    await target.app.run_action(action, target)
 
 
 def screen_bindings(screen_class: type[DOMNode]) -> list[Binding]:

@@ -108,5 +108,5 @@ class CoprodLinuxDriver(LinuxDriver):
     def run_input_thread(self) -> None:
         # The driver builds its parser from this module-level name when the input
         # thread starts; only coprod's app runs in this process.
-        linux_driver.XTermParser = EscapeThenKeysParser  # type: ignore[misc]
+        linux_driver.XTermParser = EscapeThenKeysParser  # type: ignore[attr-defined]
         super().run_input_thread()

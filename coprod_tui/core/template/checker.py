@@ -288,10 +288,10 @@ class _Checker:
         if entries is None:
             return None
         values: dict[str, Any] = {}
-        values["id"] = self.optional(entries, "id", lambda n: self.identifier(n, "template id"))
+        values["id"] = self.optional(entries, "id", self._template_id)
         values["version"] = self.optional(entries, "version", self.version)
         for key in ("title", "source"):
-            values[key] = self.optional(entries, key, lambda n, k=key: self.text(n, f"'{k}'"))
+            values[key] = self.optional(entries, key, self._text_of(f"'{key}'"))
         values["language"] = self.optional(entries, "language", self.language)
         values["description"] = self.optional(
             entries, "description", lambda n: self.text(n, "'description'", allow_empty=True)
@@ -313,6 +313,17 @@ class _Checker:
             perspectives=tuple(perspectives),
             fields=tuple(fields),
         )
+
+    def _text_of(self, what: str) -> Callable[[yaml.Node], Any]:
+        """A reader of one text value, named ``what`` in messages."""
+
+        def read(node: yaml.Node) -> Any:
+            return self.text(node, what)
+
+        return read
+
+    def _template_id(self, node: yaml.Node) -> Any:
+        return self.identifier(node, "template id")
 
     def optional(
         self,
@@ -562,7 +573,8 @@ def _id_node(node: yaml.Node) -> yaml.Node:
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode) and key.value == "id":
-                return value
+                found: yaml.Node = value
+                return found
     return node
 
 

@@ -131,7 +131,7 @@ class FieldsFormScreen(ModalDialog[tuple[str, dict[str, str]] | None]):
                 choices.append(value)
             return Select(
                 [(choice, choice) for choice in choices],
-                value=value if value else Select.BLANK,
+                value=value if value else Select.NULL,
                 id=_input_id(spec.id),
                 allow_blank=True,
             )
@@ -154,7 +154,7 @@ class FieldsFormScreen(ModalDialog[tuple[str, dict[str, str]] | None]):
             widget = self.query_one(f"#{_input_id(spec.id)}")
             if isinstance(widget, Select):
                 value = widget.value
-                values[spec.id] = "" if value is Select.BLANK else str(value)
+                values[spec.id] = "" if value is Select.NULL else str(value)
             elif isinstance(widget, Input):
                 result = widget.validate(widget.value)
                 if result is not None and not result.is_valid:

@@ -241,6 +241,7 @@ def _default_template(templates: Any) -> Template | None:
     if templates is None:
         return None
     try:
-        return templates.default()
+        default: Template = templates.default()
+        return default
     except Exception:  # no default installed: About says so
         return None
