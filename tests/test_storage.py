@@ -12,12 +12,12 @@ from tinydb import TinyDB
 
 from coprod_tui.core.store import storage
 from coprod_tui.core.store.storage import (
-    AtomicJSONStorage,
     DamagedFileError,
     atomic_write_bytes,
     encode_json,
     read_json,
 )
+from coprod_tui.core.store.tinydb_storage import AtomicJSONStorage
 
 
 def mode_of(path) -> int:
@@ -89,8 +89,8 @@ def test_short_writes_are_completed(tmp_path, monkeypatch):
 def test_temp_files_never_follow_a_planted_symlink(tmp_path, monkeypatch):
     victim = tmp_path / "victim"
     victim.write_text("precious")
-    monkeypatch.setattr(storage.secrets, "token_hex", lambda _n: "fixed")
-    os.symlink(victim, tmp_path / ".a.json.fixed.tmp")
+    monkeypatch.setattr(storage.os, "urandom", lambda n: b"fixed!"[:n])
+    os.symlink(victim, tmp_path / f".a.json.{b'fixed!'.hex()}.tmp")
     with pytest.raises(FileExistsError):
         atomic_write_bytes(tmp_path / "a.json", b"{}")
     assert victim.read_text() == "precious"

@@ -14,7 +14,6 @@ from __future__ import annotations
 import copy
 import math
 import re
-import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -271,6 +270,8 @@ def _check_extra(key: str, value: Any, depth: int = 0) -> None:
 
 def new_case_id() -> str:
     """A fresh random id. uuid4 ids are never reused, even across stores."""
+    import uuid  # only a new case needs it (it imports platform)
+
     return str(uuid.uuid4())
 
 

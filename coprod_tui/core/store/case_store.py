@@ -47,7 +47,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coprod_tui.core.case import (
     CASE_FORMAT,
@@ -59,7 +59,6 @@ from coprod_tui.core.case import (
     word_count,
 )
 from coprod_tui.core.errors import CoprodError, UserInputError
-from coprod_tui.core.export import ExportItem
 from coprod_tui.core.merge import merge
 from coprod_tui.core.store.case_file import CASE_FILE
 from coprod_tui.core.store.catalog import Catalog
@@ -95,6 +94,9 @@ from coprod_tui.core.store.types import (
     UnsafeStoreError,
 )
 from coprod_tui.core.template import Template
+
+if TYPE_CHECKING:
+    from coprod_tui.core.export import ExportItem
 
 __all__ = [
     "AmbiguousCaseId",
@@ -180,7 +182,7 @@ class CaseStore:
             CASE_KIND,
             file_mode=policy.file_mode,
             dir_mode=policy.dir_mode,
-            who=whoami(),
+            who=whoami,
             observers=[self._catalog, *observers],  # the catalog is the first observer
             checks=checks,
         )
@@ -673,6 +675,8 @@ class CaseStore:
         few threads so their fsyncs share disk flushes.
         """
         from concurrent.futures import ThreadPoolExecutor
+
+        from coprod_tui.core.export import ExportItem
 
         batch = [item if isinstance(item, ExportItem) else ExportItem(item) for item in cases]
         with self._guard("import the cases"):

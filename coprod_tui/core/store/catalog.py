@@ -33,7 +33,6 @@ import contextlib
 import json
 import os
 import re
-import secrets
 import stat
 import time
 from pathlib import Path
@@ -373,7 +372,7 @@ class Catalog:
         new journal; rows that slip into the renamed one are lost, which only
         means their files are re-read by the next lister.
         """
-        folded: Path | None = self.root / f".{JOURNAL_NAME}.{secrets.token_hex(6)}.tmp"
+        folded: Path | None = self.root / f".{JOURNAL_NAME}.{os.urandom(6).hex()}.tmp"
         try:
             os.rename(self.journal, folded)  # type: ignore[arg-type]
         except OSError:

@@ -28,7 +28,6 @@ cases; it adds what only cases have (templates, import, restore, the doctor).
 
 from __future__ import annotations
 
-import logging
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -69,7 +68,6 @@ __all__ = [
     "store_guard",
 ]
 
-log = logging.getLogger(__name__)
 
 #: Keep an earlier version at least this often while a document is being edited.
 SNAPSHOT_EVERY = 5 * 60.0
@@ -233,7 +231,7 @@ class DocumentFolder(Generic[D]):
         *,
         file_mode: int,
         dir_mode: int,
-        who: str,
+        who: str | Callable[[], str],
         observers: Sequence[StoreObserver] = (),
         checks: Sequence[WriteCheck] = (),
     ) -> None:
@@ -241,7 +239,9 @@ class DocumentFolder(Generic[D]):
         self.kind = kind
         self.file_mode = file_mode
         self.dir_mode = dir_mode
-        self.who = who
+        #: Who saves (``user@host``), or how to find out: asked on the first write,
+        #: so a read-only command never pays for the lookup.
+        self._who = who
         self.history = History(root / kind.history, file_mode=file_mode, dir_mode=dir_mode)
         self.observers: list[StoreObserver] = list(observers)
         self.checks: list[WriteCheck] = [check_values, *checks]
@@ -271,7 +271,11 @@ class DocumentFolder(Generic[D]):
             try:
                 getattr(observer, event)(*args)
             except Exception:  # noqa: BLE001 - an observer never fails a durable write
-                log.exception("store observer %r failed on %s", observer, event)
+                import logging  # only when an observer fails: logging is slow to import
+
+                logging.getLogger(__name__).exception(
+                    "store observer %r failed on %s", observer, event
+                )
 
     def set_modes(self, *, file_mode: int, dir_mode: int) -> None:
         """New file and folder modes (after the store was shared with a group)."""
@@ -407,6 +411,13 @@ class DocumentFolder(Generic[D]):
             )
 
     # --- versions --------------------------------------------------------------------
+
+    @property
+    def who(self) -> str:
+        """``user@host``: who saves here (shown in history and conflict titles)."""
+        if callable(self._who):
+            self._who = self._who()
+        return self._who
 
     def next_version(self, doc: D, stored_revision: int | None = None) -> D:
         """``doc`` as the version after ``stored_revision`` (default: after its own)."""

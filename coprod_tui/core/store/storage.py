@@ -28,13 +28,10 @@ from __future__ import annotations
 import errno
 import json
 import os
-import secrets
 import stat
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
-
-from tinydb.storages import Storage
 
 from coprod_tui.core.errors import OperationalError
 
@@ -76,7 +73,9 @@ class LinkedFileError(DamagedFileError):
 
 def temp_path_for(path: Path) -> Path:
     """A fresh, hidden temp name beside ``path`` (same folder, same file system)."""
-    return path.with_name(f".{path.name}.{secrets.token_hex(6)}{TEMP_SUFFIX}")
+    # os.urandom, not secrets: the name needs no more than unpredictability,
+    # and importing secrets (hashlib, random) costs every CLI command.
+    return path.with_name(f".{path.name}.{os.urandom(6).hex()}{TEMP_SUFFIX}")
 
 
 def is_temp_name(name: str) -> bool:
@@ -378,39 +377,3 @@ def describe_os_error(error: OSError) -> str:
     }
     reason = reasons.get(error.errno or 0) or (error.strerror or str(error))
     return reason
-
-
-class AtomicJSONStorage(Storage):
-    """A TinyDB storage that writes through :func:`atomic_write_bytes`.
-
-    Unlike TinyDB's ``JSONStorage`` it holds no open handle (every read opens
-    the file by path, so a replace by another process is always seen), never
-    creates a file on read, refuses to parse garbage (raising
-    :class:`DamagedFileError` instead of letting TinyDB overwrite it), and
-    writes 0600 files regardless of the umask.
-    """
-
-    def __init__(self, path: Path | str, *, mode: int = FILE_MODE) -> None:
-        super().__init__()
-        self.path = Path(path)
-        self.mode = mode
-
-    def read(self) -> dict[str, dict[str, Any]] | None:
-        """The whole database, or ``None`` when the file does not exist yet."""
-        try:
-            data = read_json(self.path)
-        except FileNotFoundError:
-            return None
-        if not isinstance(data, dict) or not all(
-            isinstance(table, dict) and all(isinstance(doc, dict) for doc in table.values())
-            for table in data.values()
-        ):
-            raise DamagedFileError(self.path, "not a TinyDB database")
-        return data
-
-    def write(self, data: dict[str, dict[str, Any]]) -> None:
-        """Replace the whole database atomically and durably."""
-        atomic_write_bytes(self.path, encode_json(data), mode=self.mode)
-
-    def close(self) -> None:
-        """Nothing to close: no handle is kept between calls."""
