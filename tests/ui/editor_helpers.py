@@ -86,3 +86,15 @@ async def until_typed(pilot: Pilot[Any], timeout: float = 10.0) -> None:
     app.call_later(read.set)
     await wait_until(pilot, lambda: read.is_set() and app.key_order.idle, timeout)
     await pilot.pause()
+
+
+async def until_stored(pilot: Pilot[Any], timeout: float = 5.0) -> None:
+    """Wait until every store call the UI made off the loop has answered and been shown.
+
+    The screens call the store in thread workers (``ui/workers.py``); a test
+    that checks the store or the screen right after a key waits for them.
+    """
+    app: Any = pilot.app
+    await pilot.pause()
+    await wait_until(pilot, lambda: not any(w.is_running for w in app.workers), timeout)
+    await pilot.pause()

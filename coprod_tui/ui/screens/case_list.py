@@ -48,6 +48,7 @@ from coprod_tui.core.store import CaseSummary
 from coprod_tui.core.store.layout import folders_to_scan
 from coprod_tui.core.text_safety import printable
 from coprod_tui.ui.typeahead import HoldsTypeAhead, hand_on
+from coprod_tui.ui.workers import StoreReply, answer_of, deliver_reply, off_the_loop
 
 if TYPE_CHECKING:
     from textual.widget import AwaitMount
@@ -385,9 +386,24 @@ class CaseListScreen(Screen[None]):
             yield Static(id="no-match")
         yield Footer()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self.query_one("#filter-bar").display = False
-        self.refresh_cases()
+        # The first read is awaited (off the loop): until the list is there, the
+        # keys typed meanwhile wait (ui/typeahead.py), so Enter opens a real row.
+        self._read_generation += 1
+        generation = self._read_generation
+        store = self.coprod.store
+        try:
+            summaries = await answer_of(
+                self,
+                lambda: sorted(store.list_cases(), key=_sort_key, reverse=True),
+                group="refresh",
+                description="read the catalog",
+            )
+        except Exception as error:  # noqa: BLE001 - shown as one line, like every read
+            self._cases_unreadable(generation, error)
+        else:
+            self._cases_read(generation, summaries)
         self.set_interval(POLL_SECONDS, self._poll, name="follow the store")
         self.set_interval(AGE_SECONDS, self.age_times, name="age the times")
 
@@ -420,16 +436,37 @@ class CaseListScreen(Screen[None]):
         picked up by :meth:`_poll`, off the event loop.
         """
         self._read_generation += 1
-        try:
-            summaries = self.coprod.store.list_cases()
-        except CoprodError as error:
-            self.summaries = None
-            self._show_greeting(Content(f"Cannot read the store: {plain(str(error))}"))
-            self.coprod.notify_error(error, title="Store")
+        generation = self._read_generation
+        store = self.coprod.store
+        off_the_loop(
+            self,
+            lambda: sorted(store.list_cases(), key=_sort_key, reverse=True),
+            done=functools.partial(self._cases_read, generation),
+            failed=functools.partial(self._cases_unreadable, generation),
+            group="refresh",
+            exclusive=True,
+            description="read the catalog",
+        )
+
+    def _cases_read(self, generation: int, summaries: list[CaseSummary]) -> None:
+        """The catalog read by :meth:`refresh_cases` (unless a newer read began since)."""
+        if generation != self._read_generation:
             return
-        self.summaries = sorted(summaries, key=_sort_key, reverse=True)
+        self.summaries = summaries
         self._rebuild_table()
         self.post_message(self.CasesChanged(len(self.summaries)))
+
+    def _cases_unreadable(self, generation: int, error: Exception) -> None:
+        if generation != self._read_generation:
+            return
+        self.summaries = None
+        self._show_greeting(Content(f"Cannot read the store: {plain(str(error))}"))
+        self.coprod.notify_error(error, title="Store")
+
+    @on(StoreReply)
+    async def _store_reply(self, reply: StoreReply) -> None:
+        """A store call made off the loop has answered (see ``ui/workers.py``)."""
+        await deliver_reply(reply)
 
     # -- following other windows and the CLI -------------------------------------------
 
@@ -857,8 +894,9 @@ class CaseListScreen(Screen[None]):
             self.notify("That template is not installed.", severity="error", markup=False)
             return
         case = new_case(request.title, template, now=_stamp(self.coprod.clock()))
+        store = self.coprod.store
         try:
-            stored = self.coprod.store.create(case)
+            stored = await answer_of(self, lambda: store.create(case), group="case")
         except CoprodError as error:
             self.coprod.notify_error(error, title="Case not created")
             return
@@ -866,83 +904,88 @@ class CaseListScreen(Screen[None]):
         self.refresh_cases()
         await self._open(stored.id)
 
-    def _load_selected(self) -> Case | None:
-        summary = self.selected_summary()
-        if summary is None:
-            return None
-        try:
-            return self.coprod.store.load(summary.id)
-        except CoprodError as error:
-            self.coprod.notify_error(error, title="Cannot open case")
-            return None
-
-    def _save(self, case: Case, *, what: str) -> None:
-        try:
-            result = self.coprod.store.save(case, base_revision=case.revision)
-        except CoprodError as error:
-            self.coprod.notify_error(error, title=f"{what} failed")
-            return
-        if result.conflicted:
-            self.notify(
-                "Another window changed this case at the same moment; your change "
-                "was kept as a conflict copy.",
-                title="Conflict",
-                severity="warning",
-                markup=False,
-            )
+    def _changed(self, what: str, result: Case | None = None) -> None:
+        """A change made off the loop is stored: show it."""
         self.refresh_cases()
+
+    def _change(self, case_id: str, change: Any, *, what: str) -> None:
+        """Change a case through ``store.update`` in a worker.
+
+        The store reads, changes and writes the case under its lock, so a
+        rename never conflicts with (or undoes) a save made meanwhile in
+        another window: only the title or the tags change.
+        """
+        store = self.coprod.store
+        off_the_loop(
+            self,
+            lambda: store.update(case_id, change),
+            done=functools.partial(self._changed, what),
+            failed=lambda error: self.coprod.notify_error(error, title=f"{what} failed"),
+            group="case",
+            description=what,
+        )
 
     def action_rename(self) -> None:
         from coprod_tui.ui.screens.dialogs import TextPromptDialog
 
-        case = self._load_selected()
-        if case is None:
+        summary = self.selected_summary()
+        if summary is None:
             return
+        old = summary.title
 
         def rename(title: str | None) -> None:
-            if title is None or not title.strip() or title.strip() == case.title:
+            if title is None or not title.strip() or title.strip() == old:
                 return
-            self._save(replace(case, title=title.strip()), what="Rename")
+            new = title.strip()
+            self._change(summary.id, lambda case: replace(case, title=new), what="Rename")
 
-        self._push(TextPromptDialog("Rename case", "Title", case.title, required=True), rename)
+        self._push(TextPromptDialog("Rename case", "Title", old, required=True), rename)
 
     def action_tags(self) -> None:
         from coprod_tui.ui.screens.dialogs import TextPromptDialog
 
-        case = self._load_selected()
-        if case is None:
+        summary = self.selected_summary()
+        if summary is None:
             return
+        old = list(summary.tags)
 
         def retag(text: str | None) -> None:
             if text is None:
                 return
             tags = normalise_tags(text.split(","))
-            if tags != case.tags:
-                self._save(replace(case, tags=tags), what="Tagging")
+            if tags != old:
+                self._change(summary.id, lambda case: replace(case, tags=tags), what="Tagging")
 
         self._push(
             TextPromptDialog(
                 "Tags",
                 "Tags, separated by commas",
-                ", ".join(case.tags),
+                ", ".join(old),
                 placeholder="e.g. heart failure, family carer",
             ),
             retag,
         )
 
     def action_duplicate(self) -> None:
-        case = self._load_selected()
-        if case is None:
+        summary = self.selected_summary()
+        if summary is None:
             return
-        copy = duplicate_case(case, _stamp(self.coprod.clock()))
-        try:
-            stored = self.coprod.store.create(copy)
-        except CoprodError as error:
-            self.coprod.notify_error(error, title="Duplicate failed")
-            return
-        self._wanted = stored.id
-        self.refresh_cases()
-        self.notify(f"Duplicated as “{plain(stored.title)}”", markup=False, timeout=4)
+        store = self.coprod.store
+        stamp = _stamp(self.coprod.clock())
+
+        def duplicated(stored: Case) -> None:
+            self._wanted = stored.id
+            self.refresh_cases()
+            self.notify(f"Duplicated as “{plain(stored.title)}”", markup=False, timeout=4)
+
+        off_the_loop(
+            self,
+            lambda: store.create(duplicate_case(store.load(summary.id), stamp)),
+            done=duplicated,
+            failed=lambda error: self.coprod.notify_error(error, title="Duplicate failed"),
+            group="case",
+            description="duplicate",
+        )
 
     def action_delete(self) -> None:
         from coprod_tui.ui.screens.dialogs import ConfirmDialog
@@ -951,16 +994,22 @@ class CaseListScreen(Screen[None]):
         if summary is None:
             return
 
-        def delete(confirmed: bool | None) -> None:
-            if not confirmed:
-                return
-            try:
-                self.coprod.store.trash(summary.id)
-            except CoprodError as error:
-                self.coprod.notify_error(error, title="Delete failed")
-                return
+        store = self.coprod.store
+
+        def trashed(_result: None) -> None:
             self.refresh_cases()
             self.notify("Moved to the trash. Press b to restore it.", markup=False, timeout=5)
+
+        def delete(confirmed: bool | None) -> None:
+            if confirmed:
+                off_the_loop(
+                    self,
+                    lambda: store.trash(summary.id),
+                    done=trashed,
+                    failed=lambda error: self.coprod.notify_error(error, title="Delete failed"),
+                    group="case",
+                    description="trash",
+                )
 
         self.app.push_screen(
             ConfirmDialog(

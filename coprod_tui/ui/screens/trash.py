@@ -15,6 +15,7 @@ back to the first row.
 from __future__ import annotations
 
 import contextlib
+import functools
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
@@ -31,6 +32,7 @@ from coprod_tui.core.errors import CoprodError
 from coprod_tui.core.text_safety import printable
 from coprod_tui.ui.screens.case_list import neighbour, relative_time
 from coprod_tui.ui.screens.dialogs import ConfirmDialog, Dialog
+from coprod_tui.ui.workers import StoreReply, deliver_reply, off_the_loop
 
 if TYPE_CHECKING:
     from coprod_tui.core.store import CaseSummary
@@ -99,21 +101,39 @@ class TrashScreen(Dialog):
         table.add_column("Title", key="title")
         table.add_column("Deleted", key="deleted")
         table.add_column("Last edited", key="updated")
-        self.reload()
         table.focus()
-        if self._ask_to_empty:
-            self.action_empty_trash()
+        self.reload(then=self.action_empty_trash if self._ask_to_empty else None)
 
-    def reload(self) -> None:
-        """Re-read the trash, keeping the highlight on the same case or its neighbour."""
+    @on(StoreReply)
+    async def _store_reply(self, reply: StoreReply) -> None:
+        """A store call made off the loop has answered (see ``ui/workers.py``)."""
+        await deliver_reply(reply)
+
+    def reload(self, then: Any = None) -> None:
+        """Re-read the trash (in a worker), keeping the highlight on the same case or its neighbour.
+
+        ``then`` runs once the listing is shown.
+        """
+        store = self.coprod.store
+
+        def failed(error: Exception) -> None:
+            self.coprod.notify_error(error, title="Trash")
+            self._show_listing([], then)
+
+        off_the_loop(
+            self,
+            store.list_trash_by_deletion,
+            done=lambda listing: self._show_listing(listing, then),
+            failed=failed,
+            group="trash-listing",
+            exclusive=True,
+            description="read the trash",
+        )
+
+    def _show_listing(self, listing: list[tuple[CaseSummary, float]], then: Any = None) -> None:
         table = self.query_one(TrashTable)
         selected = self.selected_case_id()
         shown = [summary.id for summary in self.trashed]
-        try:
-            listing = self.coprod.store.list_trash_by_deletion()
-        except CoprodError as error:
-            self.coprod.notify_error(error, title="Trash")
-            listing = []
         self.trashed = [summary for summary, _when in listing]
         self.deleted_at = {summary.id: when for summary, when in listing}
         table.clear()
@@ -134,6 +154,8 @@ class TrashScreen(Dialog):
         table.display = not empty
         self.query_one("#empty", Static).display = empty
         self.refresh_bindings()
+        if then is not None:
+            then()
 
     def selected_case_id(self) -> str | None:
         table = self.query_one(TrashTable)
@@ -164,28 +186,47 @@ class TrashScreen(Dialog):
         case_id = self.selected_case_id()
         if case_id is None:
             return
-        try:
-            self.coprod.store.untrash(case_id)
-        except CoprodError as error:
-            self.coprod.notify_error(error, title="Restore failed")
-            return
-        self.notify("Restored.", markup=False, timeout=3)
-        self.reload()
+        store = self.coprod.store
+
+        def restored(_result: None) -> None:
+            self.notify("Restored.", markup=False, timeout=3)
+            self.reload()
+
+        off_the_loop(
+            self,
+            lambda: store.untrash(case_id),
+            done=restored,
+            failed=lambda error: self.coprod.notify_error(error, title="Restore failed"),
+            group="trash",
+            description="restore from the trash",
+        )
 
     def _copies(self, case_ids: set[str]) -> int:
-        """How many conflict copies go with these cases (from the catalog)."""
+        """How many conflict copies go with these cases (from the catalog; in a worker thread)."""
         try:
             summaries = self.coprod.store.list_cases(include_trashed=True)
         except CoprodError:
             return 0
         return sum(1 for s in summaries if s.conflict_of in case_ids and s.id not in case_ids)
 
+    def _count_copies_then(self, case_ids: set[str], ask: Any) -> None:
+        """Count the conflict copies off the loop, then ``ask(copies)``."""
+        off_the_loop(
+            self,
+            lambda: self._copies(case_ids),
+            done=ask,
+            group="trash",
+            description="count conflict copies",
+        )
+
     def action_purge(self) -> None:
         """Delete the highlighted case for good, after saying so."""
         summary = self.selected_summary()
         if summary is None:
             return
-        copies = self._copies({summary.id})
+        self._count_copies_then({summary.id}, functools.partial(self._ask_to_purge, summary))
+
+    def _ask_to_purge(self, summary: CaseSummary, copies: int) -> None:
         also = f" and {copies} conflict cop{'y' if copies == 1 else 'ies'}" if copies else ""
 
         def purge(confirmed: bool | None) -> None:
@@ -211,8 +252,10 @@ class TrashScreen(Dialog):
             self.notify("The trash is empty.", markup=False, timeout=3)
             return
         ids = [summary.id for summary in self.trashed]
+        self._count_copies_then(set(ids), functools.partial(self._ask_to_empty_all, ids))
+
+    def _ask_to_empty_all(self, ids: list[str], copies: int) -> None:
         count = len(ids)
-        copies = self._copies(set(ids))
         also = f" and {copies} conflict cop{'y' if copies == 1 else 'ies'}" if copies else ""
         cases = f"{count} case{'s' if count != 1 else ''}"
 
@@ -233,12 +276,26 @@ class TrashScreen(Dialog):
         )
 
     def _purge(self, case_ids: list[str]) -> None:
-        removed: set[str] = set()
-        try:
-            for case_id in case_ids:
-                if case_id not in removed:
-                    removed.update(self.coprod.store.purge(case_id))
-        except CoprodError as error:
+        """Delete for good in a worker; a failure part-way still reports what went."""
+        store = self.coprod.store
+
+        def purge_all() -> tuple[set[str], CoprodError | None]:
+            removed: set[str] = set()
+            try:
+                for case_id in case_ids:
+                    if case_id not in removed:
+                        removed.update(store.purge(case_id))
+            except CoprodError as error:
+                return removed, error
+            return removed, None
+
+        off_the_loop(
+            self, purge_all, done=self._purged, group="trash", description="delete for good"
+        )
+
+    def _purged(self, answer: tuple[set[str], CoprodError | None]) -> None:
+        removed, error = answer
+        if error is not None:
             self.coprod.notify_error(error, title="Delete for good failed")
         if removed:
             gone = len(removed)
