@@ -17,6 +17,7 @@ async def open_editor(pilot: Pilot[Any], case_id: str) -> CaseEditorScreen:
     """Push the editor for ``case_id`` and wait until it is ready."""
     screen = CaseEditorScreen(case_id)
     await pilot.app.push_screen(screen)
+    await screen.until_ready()  # the case is read off the loop
     await pilot.pause()
     return screen
 

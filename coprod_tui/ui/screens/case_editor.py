@@ -36,12 +36,14 @@ from coprod_tui.core.editing import (
     prompt_text,
 )
 from coprod_tui.core.errors import CoprodError
+from coprod_tui.core.store import RevisionInfo
 from coprod_tui.core.store.types import CasePurgedError
 from coprod_tui.core.template import Template
 from coprod_tui.ui.autosave import AutosaveScheduler
 from coprod_tui.ui.screens.conflict import ConflictScreen
 from coprod_tui.ui.screens.history import HistoryScreen
 from coprod_tui.ui.widgets.fields_form import FieldsFormScreen
+from coprod_tui.ui.widgets.loading_notice import LoadingNotice
 from coprod_tui.ui.widgets.orphans import OrphansScreen
 from coprod_tui.ui.widgets.question_hints import QuestionHints, QuestionList
 from coprod_tui.ui.widgets.safe_text import plain
@@ -50,6 +52,7 @@ from coprod_tui.ui.widgets.section_editor import SectionEditor
 from coprod_tui.ui.widgets.section_header import SectionHeader
 from coprod_tui.ui.widgets.section_nav import SectionNav
 from coprod_tui.ui.widgets.word_count import WordCount
+from coprod_tui.ui.workers import StoreReply, answer_of, deliver_reply, off_the_loop
 
 if TYPE_CHECKING:
     from textual.widget import Widget
@@ -128,6 +131,9 @@ class CaseEditorScreen(Screen[None]):
         self._leave_anyway = False
         self._offered_keys: tuple[bool, bool] | None = None
         self._ready = asyncio.Event()
+        self._loaded = False
+        #: The editor is built (the case was read and its widgets mounted).
+        self._built = False
         self._seen_on_disk: tuple[int, int, int] | None = None
         self._autosave = AutosaveScheduler(
             self,
@@ -139,7 +145,10 @@ class CaseEditorScreen(Screen[None]):
     # --- opening ---------------------------------------------------------------------------
 
     def _open(self) -> None:
-        """Load the case and its template, mapping the text onto the template."""
+        """Load the case and its template, mapping the text onto the template.
+
+        Runs in a worker thread (see :meth:`on_mount`): it reads the case file.
+        """
         app = self.app
         stored: Case = app.store.load(self.case_id)  # type: ignore[attr-defined]
         templates = app.templates  # type: ignore[attr-defined]
@@ -164,12 +173,15 @@ class CaseEditorScreen(Screen[None]):
             return mapped
 
         self.session = EditSession(prepare(stored), app.store, clock=app.clock, prepare=prepare)  # type: ignore[attr-defined]
+        self._seen_on_disk = self._fingerprint()
 
     def compose(self) -> ComposeResult:
-        try:
-            self._open()
-        except CoprodError as error:
-            self._load_error = str(error)
+        if not self._loaded:
+            # The case is read off the loop (on_mount); keys typed meanwhile wait
+            # for it (ui/typeahead.py) or are kept by the notice, then typed in.
+            yield LoadingNotice("Loading…", id="loading")
+            yield Footer()
+            return
         if self.session is None or self.template is None:
             yield Static(plain(f"Could not open this case: {self._load_error}"), id="load-error")
             yield Footer()
@@ -203,13 +215,39 @@ class CaseEditorScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.set_focus(self.query_one(LoadingNotice))
+        off_the_loop(
+            self,
+            self._open,
+            done=self._opened,
+            failed=self._not_opened,
+            group="load",
+            description="load the case",
+        )
+
+    @on(StoreReply)
+    async def _store_reply(self, reply: StoreReply) -> None:
+        """A store call made off the loop has answered (see ``ui/workers.py``)."""
+        await deliver_reply(reply)
+
+    async def _not_opened(self, error: Exception) -> None:
+        self._load_error = str(error)
+        await self._opened(None)
+
+    async def _opened(self, _result: None) -> None:
+        """The case is read: build the editor, then type in what was typed meanwhile."""
+        held = self.query_one(LoadingNotice).held
+        self._loaded = True
         try:
+            await self.recompose()
+            self._built = self.session is not None
             self._mount_case()
         finally:
             self._ready.set()
         if self.session is not None:
-            self._seen_on_disk = self._fingerprint()
             self.set_interval(self.FOLLOW_EVERY, self._follow_other_windows, name="follow")
+            for key in held:
+                self.app.post_message(key)
 
     def _fingerprint(self) -> tuple[int, int, int] | None:
         try:
@@ -221,10 +259,17 @@ class CaseEditorScreen(Screen[None]):
         """Take in what another window or the CLI saved, so this window shows it too."""
         if self.session is None or any(w.is_running for w in self.workers):
             return
-        self._catch_up_in_background()
+        off_the_loop(
+            self,
+            self._catch_up,
+            done=self._handle_outcome,
+            failed=lambda error: self._handle_outcome(SaveOutcome(error=error)),
+            group="autosave",
+            description="catch up",
+        )
 
-    @work(thread=True, group="autosave", exit_on_error=False)
-    def _catch_up_in_background(self) -> SaveOutcome | None:
+    def _catch_up(self) -> SaveOutcome | None:
+        """In a worker: take in another window's save if the file changed since the last look."""
         assert self.session is not None
         seen = self._fingerprint()
         if seen == self._seen_on_disk:
@@ -298,7 +343,7 @@ class CaseEditorScreen(Screen[None]):
         return "wide" if width >= QUESTIONS_FOLD_WIDTH else "folded"
 
     def _apply_layout(self, width: int) -> None:
-        if self.session is None:
+        if self.session is None or not self._built:
             return
         self.set_class(self._questions_wanted[self._layout(width)], "-questions")
         self.query_one(SectionNav).compact = width < COMPACT_NAV_WIDTH
@@ -441,7 +486,7 @@ class CaseEditorScreen(Screen[None]):
     # --- saving ----------------------------------------------------------------------------
 
     def _refresh_status(self, *, saving: bool = False) -> None:
-        if self.session is None:
+        if self.session is None or not self._built:
             return
         state = self.session.state
         if saving and state is not SaveState.CONFLICT:
@@ -613,7 +658,7 @@ class CaseEditorScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offer the orphans and conflict keys only when there is something to do."""
-        if self.session is None:
+        if self.session is None or not self._built:
             return action == "back"
         if self.read_only and action in ("edit_fields", "orphans", "save"):
             return False
@@ -680,16 +725,27 @@ class CaseEditorScreen(Screen[None]):
     def _orphans_chosen(self) -> None:
         self.action_orphans()
 
-    def action_history(self) -> None:
+    async def action_history(self) -> None:
         """Browse earlier versions of the case and restore one."""
         assert self.session is not None and self.template is not None
-        self.flush()  # the text on screen becomes a version too, so restoring loses nothing
+        # The text on screen becomes a version too, so restoring loses nothing.
+        self._pull_editors()
+        session = self.session
         store = self.app.store  # type: ignore[attr-defined]
+
+        def save_then_list() -> tuple[SaveOutcome, list[RevisionInfo]]:
+            return session.save(), store.history(self.case_id)
+
+        # Awaited (off the loop): keys typed after F4 go to the history dialog.
         try:
-            revisions = store.history(self.case_id)
-        except CoprodError as error:
+            outcome, revisions = await answer_of(self, save_then_list, group="history")
+        except Exception as error:  # noqa: BLE001 - one line, like every store failure
             self.notify(f"Could not read the history: {error}", severity="error", markup=False)
             return
+        self._handle_outcome(outcome)
+        if self.session is None or self.template is None:
+            return
+        store = self.app.store  # type: ignore[attr-defined]
         self.app.push_screen(
             HistoryScreen(
                 revisions,
@@ -701,15 +757,24 @@ class CaseEditorScreen(Screen[None]):
             self._restore_revision,
         )
 
-    def _restore_revision(self, revision: int | None) -> None:
+    async def _restore_revision(self, revision: int | None) -> None:
         if revision is None or self.session is None:
             return
-        self.flush()
+        self._pull_editors()
+        session = self.session
+        store = self.app.store  # type: ignore[attr-defined]
+
+        def save_then_restore() -> tuple[SaveOutcome, Case]:
+            return session.save(), store.restore(self.case_id, revision)
+
         try:
-            restored = self.app.store.restore(self.case_id, revision)  # type: ignore[attr-defined]
-        except CoprodError as error:
+            outcome, restored = await answer_of(self, save_then_restore, group="history")
+        except Exception as error:  # noqa: BLE001 - one line, like every store failure
             self.notify(f"Could not restore: {error}", severity="error", markup=False)
             return
+        if self.session is None:
+            return
+        self._handle_outcome(outcome)
         self.session.replace(restored)
         self._reload_from_session()
         self.notify(f"Restored version {revision}. The text it replaced stays in the history (F4).")
@@ -729,23 +794,35 @@ class CaseEditorScreen(Screen[None]):
         self._show_section(self.current)
         self._refresh_status()
 
-    def action_resolve_conflict(self) -> None:
+    async def action_resolve_conflict(self) -> None:
         """Compare your text with the other window's and choose; or restore from the trash."""
         assert self.session is not None and self.template is not None
         if self.session.conflict is None and self.session.trashed:
-            self._restore_from_trash()
+            await self._restore_from_trash()
             return
-        self.flush()  # the copy and the clashes then hold what is on screen
+        # Saved first, so the copy and the clashes hold what is on screen.
+        self._pull_editors()
+        try:
+            outcome = await answer_of(self, self.session.save, group="autosave")
+        except Exception as error:  # noqa: BLE001 - shown like a failed save
+            outcome = SaveOutcome(error=error)
+        self._handle_outcome(outcome)
+        if self.session is None or self.template is None:
+            return
         conflict = self.session.conflict
         if conflict is None:
             self.notify("There is no conflict to resolve.")
             return
         self.app.push_screen(ConflictScreen(conflict, self.template), self._conflict_chosen)
 
-    def _conflict_chosen(self, choices: dict[str, str] | None) -> None:
+    async def _conflict_chosen(self, choices: dict[str, str] | None) -> None:
         if choices is None or self.session is None:
             return
-        outcome = self.session.resolve(choices)
+        session = self.session
+        try:
+            outcome = await answer_of(self, lambda: session.resolve(choices), group="autosave")
+        except Exception as error:  # noqa: BLE001 - shown like a failed save
+            outcome = SaveOutcome(error=error)
         if outcome.error is None:
             if "mine" in choices.values():
                 self.notify("Your text is saved; the text it replaced stays in the history (F4).")
@@ -753,10 +830,13 @@ class CaseEditorScreen(Screen[None]):
                 self.notify("Their text is in the case; yours stays in the conflict copy.")
         self._handle_outcome(outcome)
 
-    def _restore_from_trash(self) -> None:
+    async def _restore_from_trash(self) -> None:
         assert self.session is not None
         self._pull_editors()
-        outcome = self.session.restore_from_trash()
+        try:
+            outcome = await answer_of(self, self.session.restore_from_trash, group="autosave")
+        except Exception as error:  # noqa: BLE001 - shown like a failed save
+            outcome = SaveOutcome(error=error)
         if outcome.error is None:
             self.notify("The case is back in the case list.", title="Restored")
         self._handle_outcome(outcome)

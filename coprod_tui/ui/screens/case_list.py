@@ -390,34 +390,23 @@ class CaseListScreen(Screen[None]):
         self.query_one("#filter-bar").display = False
         # The first read is awaited (off the loop): until the list is there, the
         # keys typed meanwhile wait (ui/typeahead.py), so Enter opens a real row.
-        self._read_generation += 1
-        generation = self._read_generation
-        store = self.coprod.store
-        try:
-            summaries = await answer_of(
-                self,
-                lambda: sorted(store.list_cases(), key=_sort_key, reverse=True),
-                group="refresh",
-                description="read the catalog",
-            )
-        except Exception as error:  # noqa: BLE001 - shown as one line, like every read
-            self._cases_unreadable(generation, error)
-        else:
-            self._cases_read(generation, summaries)
+        await self.reread_cases()
         self.set_interval(POLL_SECONDS, self._poll, name="follow the store")
         self.set_interval(AGE_SECONDS, self.age_times, name="age the times")
 
     def on_screen_suspend(self) -> None:
         self._suspended = True
 
-    def on_screen_resume(self) -> None:
+    async def on_screen_resume(self) -> None:
         """Back from the editor or a dialog: the store may have changed.
 
         The first resume (right after mount) is skipped: the list was just read.
+        The read runs off the loop; keys typed after the one that came back
+        wait for it (so ``t`` right after Escape tags the case just written).
         """
         if self._suspended:
             self._suspended = False
-            self.refresh_cases()
+            await self.reread_cases()
 
     def on_resize(self, event: Resize) -> None:
         # Below 100 columns the palette hint makes room so Quit and Help still fit
@@ -447,6 +436,28 @@ class CaseListScreen(Screen[None]):
             exclusive=True,
             description="read the catalog",
         )
+
+    async def reread_cases(self) -> None:
+        """Like :meth:`refresh_cases`, but returns once the list is shown.
+
+        Awaited by the actions that change the store, so the keys typed after
+        them (which wait until the action has finished, see ``ui/typeahead.py``)
+        act on the list as it now is. The loop runs on meanwhile.
+        """
+        self._read_generation += 1
+        generation = self._read_generation
+        store = self.coprod.store
+        try:
+            summaries = await answer_of(
+                self,
+                lambda: sorted(store.list_cases(), key=_sort_key, reverse=True),
+                group="refresh",
+                description="read the catalog",
+            )
+        except Exception as error:  # noqa: BLE001 - shown as one line, like every read
+            self._cases_unreadable(generation, error)
+        else:
+            self._cases_read(generation, summaries)
 
     def _cases_read(self, generation: int, summaries: list[CaseSummary]) -> None:
         """The catalog read by :meth:`refresh_cases` (unless a newer read began since)."""
@@ -904,26 +915,20 @@ class CaseListScreen(Screen[None]):
         self.refresh_cases()
         await self._open(stored.id)
 
-    def _changed(self, what: str, result: Case | None = None) -> None:
-        """A change made off the loop is stored: show it."""
-        self.refresh_cases()
-
-    def _change(self, case_id: str, change: Any, *, what: str) -> None:
-        """Change a case through ``store.update`` in a worker.
+    async def _change(self, case_id: str, change: Any, *, what: str) -> None:
+        """Change a case through ``store.update`` in a worker, then show the list.
 
         The store reads, changes and writes the case under its lock, so a
         rename never conflicts with (or undoes) a save made meanwhile in
         another window: only the title or the tags change.
         """
         store = self.coprod.store
-        off_the_loop(
-            self,
-            lambda: store.update(case_id, change),
-            done=functools.partial(self._changed, what),
-            failed=lambda error: self.coprod.notify_error(error, title=f"{what} failed"),
-            group="case",
-            description=what,
-        )
+        try:
+            await answer_of(self, lambda: store.update(case_id, change), group="case")
+        except Exception as error:  # noqa: BLE001 - one line, like every store failure
+            self.coprod.notify_error(error, title=f"{what} failed")
+            return
+        await self.reread_cases()
 
     def action_rename(self) -> None:
         from coprod_tui.ui.screens.dialogs import TextPromptDialog
@@ -933,11 +938,11 @@ class CaseListScreen(Screen[None]):
             return
         old = summary.title
 
-        def rename(title: str | None) -> None:
+        async def rename(title: str | None) -> None:
             if title is None or not title.strip() or title.strip() == old:
                 return
             new = title.strip()
-            self._change(summary.id, lambda case: replace(case, title=new), what="Rename")
+            await self._change(summary.id, lambda case: replace(case, title=new), what="Rename")
 
         self._push(TextPromptDialog("Rename case", "Title", old, required=True), rename)
 
@@ -949,12 +954,14 @@ class CaseListScreen(Screen[None]):
             return
         old = list(summary.tags)
 
-        def retag(text: str | None) -> None:
+        async def retag(text: str | None) -> None:
             if text is None:
                 return
             tags = normalise_tags(text.split(","))
             if tags != old:
-                self._change(summary.id, lambda case: replace(case, tags=tags), what="Tagging")
+                await self._change(
+                    summary.id, lambda case: replace(case, tags=tags), what="Tagging"
+                )
 
         self._push(
             TextPromptDialog(
@@ -966,26 +973,24 @@ class CaseListScreen(Screen[None]):
             retag,
         )
 
-    def action_duplicate(self) -> None:
+    async def action_duplicate(self) -> None:
         summary = self.selected_summary()
         if summary is None:
             return
         store = self.coprod.store
         stamp = _stamp(self.coprod.clock())
-
-        def duplicated(stored: Case) -> None:
-            self._wanted = stored.id
-            self.refresh_cases()
-            self.notify(f"Duplicated as “{plain(stored.title)}”", markup=False, timeout=4)
-
-        off_the_loop(
-            self,
-            lambda: store.create(duplicate_case(store.load(summary.id), stamp)),
-            done=duplicated,
-            failed=lambda error: self.coprod.notify_error(error, title="Duplicate failed"),
-            group="case",
-            description="duplicate",
-        )
+        try:
+            stored = await answer_of(
+                self,
+                lambda: store.create(duplicate_case(store.load(summary.id), stamp)),
+                group="case",
+            )
+        except Exception as error:  # noqa: BLE001 - one line, like every store failure
+            self.coprod.notify_error(error, title="Duplicate failed")
+            return
+        self._wanted = stored.id
+        await self.reread_cases()
+        self.notify(f"Duplicated as “{plain(stored.title)}”", markup=False, timeout=4)
 
     def action_delete(self) -> None:
         from coprod_tui.ui.screens.dialogs import ConfirmDialog
@@ -996,20 +1001,16 @@ class CaseListScreen(Screen[None]):
 
         store = self.coprod.store
 
-        def trashed(_result: None) -> None:
-            self.refresh_cases()
+        async def delete(confirmed: bool | None) -> None:
+            if not confirmed:
+                return
+            try:
+                await answer_of(self, lambda: store.trash(summary.id), group="case")
+            except Exception as error:  # noqa: BLE001 - one line, like every store failure
+                self.coprod.notify_error(error, title="Delete failed")
+                return
+            await self.reread_cases()
             self.notify("Moved to the trash. Press b to restore it.", markup=False, timeout=5)
-
-        def delete(confirmed: bool | None) -> None:
-            if confirmed:
-                off_the_loop(
-                    self,
-                    lambda: store.trash(summary.id),
-                    done=trashed,
-                    failed=lambda error: self.coprod.notify_error(error, title="Delete failed"),
-                    group="case",
-                    description="trash",
-                )
 
         self.app.push_screen(
             ConfirmDialog(

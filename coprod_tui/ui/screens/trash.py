@@ -15,7 +15,6 @@ back to the first row.
 from __future__ import annotations
 
 import contextlib
-import functools
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
@@ -32,7 +31,7 @@ from coprod_tui.core.errors import CoprodError
 from coprod_tui.core.text_safety import printable
 from coprod_tui.ui.screens.case_list import neighbour, relative_time
 from coprod_tui.ui.screens.dialogs import ConfirmDialog, Dialog
-from coprod_tui.ui.workers import StoreReply, deliver_reply, off_the_loop
+from coprod_tui.ui.workers import answer_of
 
 if TYPE_CHECKING:
     from coprod_tui.core.store import CaseSummary
@@ -96,41 +95,31 @@ class TrashScreen(Dialog):
                 classes="hint",
             )
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         table = self.query_one(TrashTable)
         table.add_column("Title", key="title")
         table.add_column("Deleted", key="deleted")
         table.add_column("Last edited", key="updated")
         table.focus()
-        self.reload(then=self.action_empty_trash if self._ask_to_empty else None)
+        await self.reload()
+        if self._ask_to_empty:
+            await self.action_empty_trash()
 
-    @on(StoreReply)
-    async def _store_reply(self, reply: StoreReply) -> None:
-        """A store call made off the loop has answered (see ``ui/workers.py``)."""
-        await deliver_reply(reply)
+    async def reload(self) -> None:
+        """Re-read the trash off the loop; the highlight stays on the same case or its neighbour.
 
-    def reload(self, then: Any = None) -> None:
-        """Re-read the trash (in a worker), keeping the highlight on the same case or its neighbour.
-
-        ``then`` runs once the listing is shown.
+        Awaited, so the keys typed after the key that changed the trash act on
+        the listing as it now is (see ``ui/typeahead.py``).
         """
         store = self.coprod.store
-
-        def failed(error: Exception) -> None:
+        try:
+            listing = await answer_of(self, store.list_trash_by_deletion, group="trash")
+        except Exception as error:  # noqa: BLE001 - one line, like every store failure
             self.coprod.notify_error(error, title="Trash")
-            self._show_listing([], then)
+            listing = []
+        self._show_listing(listing)
 
-        off_the_loop(
-            self,
-            store.list_trash_by_deletion,
-            done=lambda listing: self._show_listing(listing, then),
-            failed=failed,
-            group="trash-listing",
-            exclusive=True,
-            description="read the trash",
-        )
-
-    def _show_listing(self, listing: list[tuple[CaseSummary, float]], then: Any = None) -> None:
+    def _show_listing(self, listing: list[tuple[CaseSummary, float]]) -> None:
         table = self.query_one(TrashTable)
         selected = self.selected_case_id()
         shown = [summary.id for summary in self.trashed]
@@ -154,8 +143,6 @@ class TrashScreen(Dialog):
         table.display = not empty
         self.query_one("#empty", Static).display = empty
         self.refresh_bindings()
-        if then is not None:
-            then()
 
     def selected_case_id(self) -> str | None:
         table = self.query_one(TrashTable)
@@ -178,28 +165,22 @@ class TrashScreen(Dialog):
         return True
 
     @on(DataTable.RowSelected)
-    def _selected(self, event: DataTable.RowSelected) -> None:
+    async def _selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        self.action_restore()
+        await self.action_restore()
 
-    def action_restore(self) -> None:
+    async def action_restore(self) -> None:
         case_id = self.selected_case_id()
         if case_id is None:
             return
         store = self.coprod.store
-
-        def restored(_result: None) -> None:
-            self.notify("Restored.", markup=False, timeout=3)
-            self.reload()
-
-        off_the_loop(
-            self,
-            lambda: store.untrash(case_id),
-            done=restored,
-            failed=lambda error: self.coprod.notify_error(error, title="Restore failed"),
-            group="trash",
-            description="restore from the trash",
-        )
+        try:
+            await answer_of(self, lambda: store.untrash(case_id), group="trash")
+        except Exception as error:  # noqa: BLE001 - one line, like every store failure
+            self.coprod.notify_error(error, title="Restore failed")
+            return
+        self.notify("Restored.", markup=False, timeout=3)
+        await self.reload()
 
     def _copies(self, case_ids: set[str]) -> int:
         """How many conflict copies go with these cases (from the catalog; in a worker thread)."""
@@ -209,29 +190,21 @@ class TrashScreen(Dialog):
             return 0
         return sum(1 for s in summaries if s.conflict_of in case_ids and s.id not in case_ids)
 
-    def _count_copies_then(self, case_ids: set[str], ask: Any) -> None:
-        """Count the conflict copies off the loop, then ``ask(copies)``."""
-        off_the_loop(
-            self,
-            lambda: self._copies(case_ids),
-            done=ask,
-            group="trash",
-            description="count conflict copies",
-        )
+    async def _count_copies(self, case_ids: set[str]) -> int:
+        """:meth:`_copies`, off the loop."""
+        return await answer_of(self, lambda: self._copies(case_ids), group="trash")
 
-    def action_purge(self) -> None:
+    async def action_purge(self) -> None:
         """Delete the highlighted case for good, after saying so."""
         summary = self.selected_summary()
         if summary is None:
             return
-        self._count_copies_then({summary.id}, functools.partial(self._ask_to_purge, summary))
-
-    def _ask_to_purge(self, summary: CaseSummary, copies: int) -> None:
+        copies = await self._count_copies({summary.id})
         also = f" and {copies} conflict cop{'y' if copies == 1 else 'ies'}" if copies else ""
 
-        def purge(confirmed: bool | None) -> None:
+        async def purge(confirmed: bool | None) -> None:
             if confirmed:
-                self._purge([summary.id])
+                await self._purge([summary.id])
 
         self.app.push_screen(
             ConfirmDialog(
@@ -246,22 +219,20 @@ class TrashScreen(Dialog):
             purge,
         )
 
-    def action_empty_trash(self) -> None:
+    async def action_empty_trash(self) -> None:
         """Delete every trashed case for good, after saying how many."""
         if not self.trashed:
             self.notify("The trash is empty.", markup=False, timeout=3)
             return
         ids = [summary.id for summary in self.trashed]
-        self._count_copies_then(set(ids), functools.partial(self._ask_to_empty_all, ids))
-
-    def _ask_to_empty_all(self, ids: list[str], copies: int) -> None:
+        copies = await self._count_copies(set(ids))
         count = len(ids)
         also = f" and {copies} conflict cop{'y' if copies == 1 else 'ies'}" if copies else ""
         cases = f"{count} case{'s' if count != 1 else ''}"
 
-        def empty(confirmed: bool | None) -> None:
+        async def empty(confirmed: bool | None) -> None:
             if confirmed:
-                self._purge(ids)
+                await self._purge(ids)
 
         self.app.push_screen(
             ConfirmDialog(
@@ -275,7 +246,7 @@ class TrashScreen(Dialog):
             empty,
         )
 
-    def _purge(self, case_ids: list[str]) -> None:
+    async def _purge(self, case_ids: list[str]) -> None:
         """Delete for good in a worker; a failure part-way still reports what went."""
         store = self.coprod.store
 
@@ -289,12 +260,7 @@ class TrashScreen(Dialog):
                 return removed, error
             return removed, None
 
-        off_the_loop(
-            self, purge_all, done=self._purged, group="trash", description="delete for good"
-        )
-
-    def _purged(self, answer: tuple[set[str], CoprodError | None]) -> None:
-        removed, error = answer
+        removed, error = await answer_of(self, purge_all, group="trash")
         if error is not None:
             self.coprod.notify_error(error, title="Delete for good failed")
         if removed:
@@ -304,4 +270,4 @@ class TrashScreen(Dialog):
                 markup=False,
                 timeout=4,
             )
-        self.reload()
+        await self.reload()
