@@ -26,12 +26,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from textual import work
 from textual._callback import invoke
 from textual.dom import DOMNode
 from textual.message import Message
-from textual.worker import Worker, get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 T = TypeVar("T")
 
@@ -151,3 +155,30 @@ async def answer_of(
         exit_on_error=False,
     )
     return await answer
+
+
+#: The worker group of store work started by a key; later keys wait for it.
+KEYS_WAIT = "keys-wait"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def keys_wait(method: F) -> F:
+    """Run an async method (one that awaits :func:`answer_of`) as a worker the keys wait for.
+
+    The call returns at once (a Textual async worker in :data:`KEYS_WAIT`), so
+    the app's own message queue, where key bindings run, never waits for the
+    disk. The keys typed after the one that started it are let through only
+    once it is done (``ui/typeahead.py``: a key has not landed while such a
+    worker runs), or after the landing timeout: type-ahead acts on the screen
+    as the store left it, and a stuck disk delays keys, never eats them.
+    """
+    return cast("F", work(group=KEYS_WAIT, exit_on_error=False)(method))
+
+
+def keys_are_waiting(app: App[Any]) -> bool:
+    """Is store work started by a key still running (so the next key should wait)?"""
+    return any(
+        worker.group == KEYS_WAIT and worker.state in (WorkerState.PENDING, WorkerState.RUNNING)
+        for worker in app.workers
+    )

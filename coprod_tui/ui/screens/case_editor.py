@@ -17,7 +17,7 @@ import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -39,6 +39,7 @@ from coprod_tui.core.errors import CoprodError
 from coprod_tui.core.store import RevisionInfo
 from coprod_tui.core.store.types import CasePurgedError
 from coprod_tui.core.template import Template
+from coprod_tui.core.text_safety import printable
 from coprod_tui.ui.autosave import AutosaveScheduler
 from coprod_tui.ui.screens.conflict import ConflictScreen
 from coprod_tui.ui.screens.history import HistoryScreen
@@ -52,7 +53,14 @@ from coprod_tui.ui.widgets.section_editor import SectionEditor
 from coprod_tui.ui.widgets.section_header import SectionHeader
 from coprod_tui.ui.widgets.section_nav import SectionNav
 from coprod_tui.ui.widgets.word_count import WordCount
-from coprod_tui.ui.workers import StoreReply, answer_of, deliver_reply, off_the_loop
+from coprod_tui.ui.workers import (
+    KEYS_WAIT,
+    StoreReply,
+    answer_of,
+    deliver_reply,
+    keys_wait,
+    off_the_loop,
+)
 
 if TYPE_CHECKING:
     from textual.widget import Widget
@@ -221,7 +229,7 @@ class CaseEditorScreen(Screen[None]):
             self._open,
             done=self._opened,
             failed=self._not_opened,
-            group="load",
+            group=KEYS_WAIT,
             description="load the case",
         )
 
@@ -246,8 +254,27 @@ class CaseEditorScreen(Screen[None]):
             self._ready.set()
         if self.session is not None:
             self.set_interval(self.FOLLOW_EVERY, self._follow_other_windows, name="follow")
-            for key in held:
-                self.app.post_message(key)
+            if held and not self.read_only:
+                self._type_in(held)
+
+    def _type_in(self, held: list[events.Key | events.Paste]) -> None:
+        """Type what was typed at the Loading… notice into section 1, before any later key.
+
+        Done here, at once, rather than by posting the keys again: the keys
+        typed after them are waiting (ui/typeahead.py) and must land after them.
+        """
+        editor = self.editor
+        for event in held:
+            if isinstance(event, events.Paste):
+                editor.insert(printable(event.text))
+            elif event.key == "backspace":
+                editor.action_delete_left()
+            elif event.key == "delete":
+                editor.action_delete_right()
+            elif event.key == "enter":
+                editor.insert("\n")
+            elif event.is_printable and event.character:
+                editor.insert(event.character)
 
     def _fingerprint(self) -> tuple[int, int, int] | None:
         try:
@@ -725,6 +752,7 @@ class CaseEditorScreen(Screen[None]):
     def _orphans_chosen(self) -> None:
         self.action_orphans()
 
+    @keys_wait
     async def action_history(self) -> None:
         """Browse earlier versions of the case and restore one."""
         assert self.session is not None and self.template is not None
@@ -757,6 +785,7 @@ class CaseEditorScreen(Screen[None]):
             self._restore_revision,
         )
 
+    @keys_wait
     async def _restore_revision(self, revision: int | None) -> None:
         if revision is None or self.session is None:
             return
@@ -794,6 +823,7 @@ class CaseEditorScreen(Screen[None]):
         self._show_section(self.current)
         self._refresh_status()
 
+    @keys_wait
     async def action_resolve_conflict(self) -> None:
         """Compare your text with the other window's and choose; or restore from the trash."""
         assert self.session is not None and self.template is not None
@@ -815,6 +845,7 @@ class CaseEditorScreen(Screen[None]):
             return
         self.app.push_screen(ConflictScreen(conflict, self.template), self._conflict_chosen)
 
+    @keys_wait
     async def _conflict_chosen(self, choices: dict[str, str] | None) -> None:
         if choices is None or self.session is None:
             return

@@ -48,7 +48,13 @@ from coprod_tui.core.store import CaseSummary
 from coprod_tui.core.store.layout import folders_to_scan
 from coprod_tui.core.text_safety import printable
 from coprod_tui.ui.typeahead import HoldsTypeAhead, hand_on
-from coprod_tui.ui.workers import StoreReply, answer_of, deliver_reply, off_the_loop
+from coprod_tui.ui.workers import (
+    StoreReply,
+    answer_of,
+    deliver_reply,
+    keys_wait,
+    off_the_loop,
+)
 
 if TYPE_CHECKING:
     from textual.widget import AwaitMount
@@ -386,18 +392,18 @@ class CaseListScreen(Screen[None]):
             yield Static(id="no-match")
         yield Footer()
 
-    async def on_mount(self) -> None:
+    def on_mount(self) -> None:
         self.query_one("#filter-bar").display = False
-        # The first read is awaited (off the loop): until the list is there, the
-        # keys typed meanwhile wait (ui/typeahead.py), so Enter opens a real row.
-        await self.reread_cases()
+        # The first read runs off the loop, in a worker the keys typed meanwhile
+        # wait for (ui/typeahead.py), so Enter opens a real row.
+        self._reread_for_keys()
         self.set_interval(POLL_SECONDS, self._poll, name="follow the store")
         self.set_interval(AGE_SECONDS, self.age_times, name="age the times")
 
     def on_screen_suspend(self) -> None:
         self._suspended = True
 
-    async def on_screen_resume(self) -> None:
+    def on_screen_resume(self) -> None:
         """Back from the editor or a dialog: the store may have changed.
 
         The first resume (right after mount) is skipped: the list was just read.
@@ -406,7 +412,11 @@ class CaseListScreen(Screen[None]):
         """
         if self._suspended:
             self._suspended = False
-            await self.reread_cases()
+            self._reread_for_keys()
+
+    @keys_wait
+    async def _reread_for_keys(self) -> None:
+        await self.reread_cases()
 
     def on_resize(self, event: Resize) -> None:
         # Below 100 columns the palette hint makes room so Quit and Help still fit
@@ -899,7 +909,12 @@ class CaseListScreen(Screen[None]):
         """Store a new case and open it (the editor replaces the new-case dialog).
 
         If the case cannot be created, say so; the dialog stays, with its title.
+        Returns at once: the work runs in a worker the keys typed next wait for.
         """
+        self._create_and_open(request)
+
+    @keys_wait
+    async def _create_and_open(self, request: NewCaseRequest) -> None:
         template = self.coprod.template_for(request.template_id)
         if template is None:
             self.notify("That template is not installed.", severity="error", markup=False)
@@ -915,6 +930,7 @@ class CaseListScreen(Screen[None]):
         self.refresh_cases()
         await self._open(stored.id)
 
+    @keys_wait
     async def _change(self, case_id: str, change: Any, *, what: str) -> None:
         """Change a case through ``store.update`` in a worker, then show the list.
 
@@ -938,11 +954,11 @@ class CaseListScreen(Screen[None]):
             return
         old = summary.title
 
-        async def rename(title: str | None) -> None:
+        def rename(title: str | None) -> None:
             if title is None or not title.strip() or title.strip() == old:
                 return
             new = title.strip()
-            await self._change(summary.id, lambda case: replace(case, title=new), what="Rename")
+            self._change(summary.id, lambda case: replace(case, title=new), what="Rename")
 
         self._push(TextPromptDialog("Rename case", "Title", old, required=True), rename)
 
@@ -954,14 +970,12 @@ class CaseListScreen(Screen[None]):
             return
         old = list(summary.tags)
 
-        async def retag(text: str | None) -> None:
+        def retag(text: str | None) -> None:
             if text is None:
                 return
             tags = normalise_tags(text.split(","))
             if tags != old:
-                await self._change(
-                    summary.id, lambda case: replace(case, tags=tags), what="Tagging"
-                )
+                self._change(summary.id, lambda case: replace(case, tags=tags), what="Tagging")
 
         self._push(
             TextPromptDialog(
@@ -973,6 +987,7 @@ class CaseListScreen(Screen[None]):
             retag,
         )
 
+    @keys_wait
     async def action_duplicate(self) -> None:
         summary = self.selected_summary()
         if summary is None:
@@ -999,18 +1014,9 @@ class CaseListScreen(Screen[None]):
         if summary is None:
             return
 
-        store = self.coprod.store
-
-        async def delete(confirmed: bool | None) -> None:
-            if not confirmed:
-                return
-            try:
-                await answer_of(self, lambda: store.trash(summary.id), group="case")
-            except Exception as error:  # noqa: BLE001 - one line, like every store failure
-                self.coprod.notify_error(error, title="Delete failed")
-                return
-            await self.reread_cases()
-            self.notify("Moved to the trash. Press b to restore it.", markup=False, timeout=5)
+        def delete(confirmed: bool | None) -> None:
+            if confirmed:
+                self._trash(summary)
 
         self.app.push_screen(
             ConfirmDialog(
@@ -1024,6 +1030,18 @@ class CaseListScreen(Screen[None]):
             ),
             delete,
         )
+
+    @keys_wait
+    async def _trash(self, summary: CaseSummary) -> None:
+        """Move a case to the trash off the loop, then show the list without it."""
+        store = self.coprod.store
+        try:
+            await answer_of(self, lambda: store.trash(summary.id), group="case")
+        except Exception as error:  # noqa: BLE001 - one line, like every store failure
+            self.coprod.notify_error(error, title="Delete failed")
+            return
+        await self.reread_cases()
+        self.notify("Moved to the trash. Press b to restore it.", markup=False, timeout=5)
 
     def action_trash(self) -> None:
         from coprod_tui.ui.screens.trash import TrashScreen

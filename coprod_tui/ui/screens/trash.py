@@ -31,7 +31,7 @@ from coprod_tui.core.errors import CoprodError
 from coprod_tui.core.text_safety import printable
 from coprod_tui.ui.screens.case_list import neighbour, relative_time
 from coprod_tui.ui.screens.dialogs import ConfirmDialog, Dialog
-from coprod_tui.ui.workers import answer_of
+from coprod_tui.ui.workers import answer_of, keys_wait
 
 if TYPE_CHECKING:
     from coprod_tui.core.store import CaseSummary
@@ -95,15 +95,20 @@ class TrashScreen(Dialog):
                 classes="hint",
             )
 
-    async def on_mount(self) -> None:
+    def on_mount(self) -> None:
         table = self.query_one(TrashTable)
         table.add_column("Title", key="title")
         table.add_column("Deleted", key="deleted")
         table.add_column("Last edited", key="updated")
         table.focus()
+        self._first_listing()
+
+    @keys_wait
+    async def _first_listing(self) -> None:
+        """The first read of the trash: a worker, so mounting never waits for it."""
         await self.reload()
         if self._ask_to_empty:
-            await self.action_empty_trash()
+            await self._empty_trash()
 
     async def reload(self) -> None:
         """Re-read the trash off the loop; the highlight stays on the same case or its neighbour.
@@ -165,10 +170,11 @@ class TrashScreen(Dialog):
         return True
 
     @on(DataTable.RowSelected)
-    async def _selected(self, event: DataTable.RowSelected) -> None:
+    def _selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        await self.action_restore()
+        self.action_restore()
 
+    @keys_wait
     async def action_restore(self) -> None:
         case_id = self.selected_case_id()
         if case_id is None:
@@ -194,6 +200,7 @@ class TrashScreen(Dialog):
         """:meth:`_copies`, off the loop."""
         return await answer_of(self, lambda: self._copies(case_ids), group="trash")
 
+    @keys_wait
     async def action_purge(self) -> None:
         """Delete the highlighted case for good, after saying so."""
         summary = self.selected_summary()
@@ -202,9 +209,9 @@ class TrashScreen(Dialog):
         copies = await self._count_copies({summary.id})
         also = f" and {copies} conflict cop{'y' if copies == 1 else 'ies'}" if copies else ""
 
-        async def purge(confirmed: bool | None) -> None:
+        def purge(confirmed: bool | None) -> None:
             if confirmed:
-                await self._purge([summary.id])
+                self._purge([summary.id])
 
         self.app.push_screen(
             ConfirmDialog(
@@ -219,8 +226,12 @@ class TrashScreen(Dialog):
             purge,
         )
 
+    @keys_wait
     async def action_empty_trash(self) -> None:
         """Delete every trashed case for good, after saying how many."""
+        await self._empty_trash()
+
+    async def _empty_trash(self) -> None:
         if not self.trashed:
             self.notify("The trash is empty.", markup=False, timeout=3)
             return
@@ -230,9 +241,9 @@ class TrashScreen(Dialog):
         also = f" and {copies} conflict cop{'y' if copies == 1 else 'ies'}" if copies else ""
         cases = f"{count} case{'s' if count != 1 else ''}"
 
-        async def empty(confirmed: bool | None) -> None:
+        def empty(confirmed: bool | None) -> None:
             if confirmed:
-                await self._purge(ids)
+                self._purge(ids)
 
         self.app.push_screen(
             ConfirmDialog(
@@ -246,6 +257,7 @@ class TrashScreen(Dialog):
             empty,
         )
 
+    @keys_wait
     async def _purge(self, case_ids: list[str]) -> None:
         """Delete for good in a worker; a failure part-way still reports what went."""
         store = self.coprod.store
