@@ -118,3 +118,11 @@ def editing(app_factory: Callable[..., object], make_case: Callable[..., Case]):
             yield app, pilot, await open_editor(pilot, case.id), case
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where the editor remembers positions: a temporary folder, never the user's cache."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    return cache

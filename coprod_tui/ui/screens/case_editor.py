@@ -41,6 +41,7 @@ from coprod_tui.core.store.types import CasePurgedError
 from coprod_tui.core.template import Template
 from coprod_tui.core.text_safety import printable
 from coprod_tui.ui.autosave import AutosaveScheduler
+from coprod_tui.ui.positions import Position, Positions
 from coprod_tui.ui.screens.conflict import ConflictScreen
 from coprod_tui.ui.screens.history import HistoryScreen
 from coprod_tui.ui.widgets.fields_form import FieldsFormScreen
@@ -71,6 +72,11 @@ QUESTIONS_FOLD_WIDTH = 100
 COMPACT_NAV_WIDTH = 70
 
 
+def _default_positions() -> Positions:
+    """The user's cache file (looked up each time: the environment may say where)."""
+    return Positions()
+
+
 def _editor_id(index: int) -> str:
     return f"editor-{index}"
 
@@ -91,11 +97,23 @@ class CaseEditorScreen(Screen[None]):
         Binding("f1", "app.help", "Help", tooltip="Keys of this screen and the template"),
         Binding("escape", "back", "Back", tooltip="Save and return to the case list"),
         Binding("ctrl+s", "save", "Save", tooltip="Save now"),
-        # Priority: scrolling widgets (the editor too) bind these keys to horizontal paging.
+        # Priority: scrolling widgets (the editor too) bind Ctrl+PgUp/PgDn to horizontal
+        # paging. Alt+Up/Down and Ctrl+Up/Down do the same where a terminal or tmux keeps
+        # Ctrl+PgUp/PgDn for its tabs; the editor binds none of them.
         Binding(
-            "ctrl+pageup", "previous_section", "Prev", tooltip="Previous section", priority=True
+            "ctrl+pageup,alt+up,ctrl+up",
+            "previous_section",
+            "Prev",
+            tooltip="Previous section",
+            priority=True,
         ),
-        Binding("ctrl+pagedown", "next_section", "Next", tooltip="Next section", priority=True),
+        Binding(
+            "ctrl+pagedown,alt+down,ctrl+down",
+            "next_section",
+            "Next",
+            tooltip="Next section",
+            priority=True,
+        ),
         Binding("f2", "toggle_questions", "Questions", tooltip="Show/hide guiding questions"),
         Binding("f3", "edit_fields", "Details", tooltip="Edit title and case fields"),
         Binding("f4", "history", "History", tooltip="Browse and restore earlier versions"),
@@ -140,6 +158,8 @@ class CaseEditorScreen(Screen[None]):
         self._offered_keys: tuple[bool, bool] | None = None
         self._ready = asyncio.Event()
         self._loaded = False
+        #: Where this case was left last time (read with the case, off the loop).
+        self._reopen_at: Position | None = None
         #: The editor is built (the case was read and its widgets mounted).
         self._built = False
         self._seen_on_disk: tuple[int, int, int] | None = None
@@ -182,6 +202,7 @@ class CaseEditorScreen(Screen[None]):
 
         self.session = EditSession(prepare(stored), app.store, clock=app.clock, prepare=prepare)  # type: ignore[attr-defined]
         self._seen_on_disk = self._fingerprint()
+        self._reopen_at = self._positions().get(self.case_id)
 
     def compose(self) -> ComposeResult:
         if not self._loaded:
@@ -322,11 +343,12 @@ class CaseEditorScreen(Screen[None]):
             )
             self.call_after_refresh(self._leave)
             return
+        start = self._reopen_section()
         self._show_title()
-        self._show_section(0)
+        self._show_section(start)
         self._refresh_status()
         self._apply_layout(self.app.size.width)
-        self.set_focus(self._editors[0])
+        self.set_focus(self._editors[start])
         if self.read_only:
             for editor in self._editors:
                 editor.read_only = True
@@ -347,12 +369,39 @@ class CaseEditorScreen(Screen[None]):
                 timeout=8,
             )
 
+    def _positions(self) -> Positions:
+        """The app's store of positions (``app.positions``), or the user's cache file."""
+        positions = getattr(self.app, "positions", None)
+        return positions if isinstance(positions, Positions) else _default_positions()
+
+    def _reopen_section(self) -> int:
+        """The section to open at: where the case was left (its cursor too), else section 1."""
+        where = self._reopen_at
+        if where is None or self.template is None:
+            return 0
+        ids = self.template.section_ids()
+        if where.section_id not in ids:
+            return 0
+        index = ids.index(where.section_id)
+        self._editors[index].arrive_at((where.row, where.column))
+        self.set_reactive(CaseEditorScreen.current, index)
+        return index
+
+    def _remember_position(self) -> None:
+        """Keep the section and cursor for the next time this case opens (never case text)."""
+        if not self._built or self.template is None:
+            return
+        editor = self.editor
+        row, column = editor.cursor_location
+        self._positions().remember(self.case_id, Position(editor.section_id, row, column))
+
     def _leave(self) -> None:
         """Back to the case list (not awaited: it may run from this screen's own handler)."""
         self.dismiss()
 
     def on_unmount(self) -> None:
         self._ready.set()  # never leave anyone waiting for a screen that is gone
+        self._remember_position()
         # Last line of defence: whatever removed the screen, the text is saved.
         if self.session is not None:
             self._pull_editors()

@@ -78,13 +78,28 @@ class SectionEditor(TextArea):
         add to the end of the text, not before it. Later visits keep the
         cursor where the user left it. Call it when the section is shown, before
         any key reaches it (not from a deferred event such as ``Show``).
+
+        The view shows the section's start, though: a long section is read
+        from its beginning, and the first key typed scrolls to the cursor.
         """
         if self._arrived:
             return
         self._arrived = True
-        self.move_cursor(self.document.end)
-        # A section never shown yet has not been laid out; scroll again once it is.
-        self.call_after_refresh(self.scroll_cursor_visible)
+        self.move_cursor(self.document.end, record_width=True)
+        # A section never shown yet has not been laid out; scroll once it is.
+        self.call_after_refresh(self.scroll_home, animate=False, immediate=True)
+
+    def arrive_at(self, location: tuple[int, int]) -> None:
+        """Show the section with the cursor at ``location`` (where the writer left it).
+
+        Counts as the first visit, so :meth:`arrive` leaves the cursor there.
+        A location past the end of the text (it changed elsewhere) is clamped.
+        """
+        self._arrived = True
+        row = min(location[0], self.document.line_count - 1)
+        column = min(location[1], len(self.document.get_line(row)))
+        self.move_cursor((row, column), center=True)
+        self.call_after_refresh(self.scroll_cursor_visible, center=True, animate=False)
 
     def load_section(self, text: str) -> None:
         """Show ``text`` (stored text), forget the undo history, cursor after the text.
