@@ -16,6 +16,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual import events
 from textual.content import Content
+from textual.geometry import Offset
 from textual.message import Message
 from textual.widgets import TextArea
 
@@ -70,6 +71,8 @@ class SectionEditor(TextArea):
         self._loaded_original = text
         self._loaded_display = self.text
         self._arrived = False
+        #: A first visit shows the start of the text, though the cursor is after it.
+        self._show_start = False
 
     def arrive(self) -> None:
         """The section is being shown; the first time, put the cursor after its text.
@@ -85,9 +88,25 @@ class SectionEditor(TextArea):
         if self._arrived:
             return
         self._arrived = True
+        # Until the writer does something, nothing scrolls the view to the cursor
+        # (moving it there, or a scrollbar appearing after layout, would); the
+        # first key does.
+        self._show_start = True
         self.move_cursor(self.document.end, record_width=True)
-        # A section never shown yet has not been laid out; scroll once it is.
         self.call_after_refresh(self.scroll_home, animate=False, immediate=True)
+
+    def scroll_cursor_visible(self, center: bool = False, animate: bool = False) -> Offset:
+        """As TextArea's, except while a first visit shows the section's start."""
+        if self._show_start:
+            return Offset()
+        return super().scroll_cursor_visible(center, animate)
+
+    def on_key(self, event: events.Key) -> None:
+        """A key ends the first visit's view of the start (typing then shows the cursor)."""
+        self._show_start = False
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        self._show_start = False
 
     def arrive_at(self, location: tuple[int, int]) -> None:
         """Show the section with the cursor at ``location`` (where the writer left it).
@@ -96,6 +115,7 @@ class SectionEditor(TextArea):
         A location past the end of the text (it changed elsewhere) is clamped.
         """
         self._arrived = True
+        self._show_start = False
         row = min(location[0], self.document.line_count - 1)
         column = min(location[1], len(self.document.get_line(row)))
         self.move_cursor((row, column), center=True)
@@ -107,6 +127,7 @@ class SectionEditor(TextArea):
         Used when a restore, "keep theirs" or an adopted orphan replaces the
         text: the writer carries on at the end, as on a first visit.
         """
+        self._show_start = False
         self.load_text(text)
         self.move_cursor(self.document.end)
         self._loaded_original = text
@@ -128,6 +149,7 @@ class SectionEditor(TextArea):
         """Paste without terminal escape sequences (and without the TextArea's raw paste)."""
         event.prevent_default()
         event.stop()
+        self._show_start = False
         if self.read_only:
             return
         cleaned = printable(event.text.replace("\r\n", "\n").replace("\r", "\n"))
