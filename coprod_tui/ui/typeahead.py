@@ -110,6 +110,16 @@ class KeyOrder:
             self._waiting.append(event)
             return False
         self._in_flight = True
+        from coprod_tui.ui.workers import keys_are_waiting
+
+        if keys_are_waiting(self._app):
+            # Store work is under way (the list being read at start-up, a case
+            # loading): this key waits for it like any key typed after another.
+            self._waiting.append(event)
+            self._landing = asyncio.get_running_loop().create_task(
+                self._land_then_next(), name="coprod-key-landing"
+            )
+            return False
         return True
 
     def dispatched(self, event: events.Event) -> None:
@@ -224,9 +234,16 @@ def _resolve(done: asyncio.Future[None]) -> None:
 
 async def until_settled(app: App[Any]) -> None:
     """Sweep until a whole sweep leaves the screens and the focus where they were."""
+    from coprod_tui.ui.workers import keys_are_waiting
+
     for _ in range(MAX_SWEEPS):
         before = _state(app)
         await sweep(app)
+        if keys_are_waiting(app):
+            # Store work a key started (ui/workers.py): the key lands when it is done.
+            while keys_are_waiting(app):
+                await asyncio.sleep(STOPPED_CHECK / 10)
+            continue
         if _state(app) == before:
             return
 

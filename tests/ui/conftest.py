@@ -118,3 +118,26 @@ def editing(app_factory: Callable[..., object], make_case: Callable[..., Case]):
             yield app, pilot, await open_editor(pilot, case.id), case
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where the editor remembers positions: a temporary folder, never the user's cache.
+
+    Each test gets its own (positions must not leak from one test to the next),
+    seeded with the suite's parsed-template cache so templates are not parsed again.
+    """
+    import os
+    import shutil
+
+    from coprod_tui.core.template.cache import CACHE_FILE
+
+    cache = tmp_path / "cache"
+    folder = cache / "coprod"
+    folder.mkdir(parents=True, mode=0o700)
+    shared = os.environ.get("COPROD_CACHE")
+    if shared and (Path(shared) / CACHE_FILE).is_file():
+        shutil.copy2(Path(shared) / CACHE_FILE, folder / CACHE_FILE)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    monkeypatch.setenv("COPROD_CACHE", str(folder))
+    return cache

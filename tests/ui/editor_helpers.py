@@ -17,6 +17,7 @@ async def open_editor(pilot: Pilot[Any], case_id: str) -> CaseEditorScreen:
     """Push the editor for ``case_id`` and wait until it is ready."""
     screen = CaseEditorScreen(case_id)
     await pilot.app.push_screen(screen)
+    await screen.until_ready()  # the case is read off the loop
     await pilot.pause()
     return screen
 
@@ -85,4 +86,16 @@ async def until_typed(pilot: Pilot[Any], timeout: float = 10.0) -> None:
     read = asyncio.Event()
     app.call_later(read.set)
     await wait_until(pilot, lambda: read.is_set() and app.key_order.idle, timeout)
+    await pilot.pause()
+
+
+async def until_stored(pilot: Pilot[Any], timeout: float = 5.0) -> None:
+    """Wait until every store call the UI made off the loop has answered and been shown.
+
+    The screens call the store in thread workers (``ui/workers.py``); a test
+    that checks the store or the screen right after a key waits for them.
+    """
+    app: Any = pilot.app
+    await pilot.pause()
+    await wait_until(pilot, lambda: not any(w.is_running for w in app.workers), timeout)
     await pilot.pause()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import SAMPLE_SECTIONS
 from editor_helpers import open_editor, status_state, status_text, wait_saved, wait_until
 from textual import events
@@ -65,7 +66,10 @@ async def test_a_revisited_section_keeps_the_cursor_where_the_user_left_it(editi
         assert screen.editor.cursor_location == (end_row, end_column - 1)
 
 
-async def test_the_end_of_a_long_section_is_in_view_when_it_is_first_shown(editing):
+async def test_a_long_section_first_shown_shows_its_start_and_typing_goes_to_its_end(editing):
+    # Issue 8 changes this: a long section opened scrolled to its end; now its
+    # start is in view. The cursor stays after the text, so typing still adds to
+    # the end, and the first key scrolls there.
     long_text = "\n\n".join(f"Paragraph {n} of a long and fictional visit." for n in range(40))
     async with editing(
         sections={"situation": long_text, "lived-reality": long_text}, size=(80, 24)
@@ -73,12 +77,55 @@ async def test_the_end_of_a_long_section_is_in_view_when_it_is_first_shown(editi
         await pilot.pause()
         for _ in range(2):
             editor = screen.editor
-            _column, row = editor.cursor_screen_offset - editor.content_region.offset
             assert editor.cursor_location == editor.document.end
-            assert editor.scroll_offset.y > 0
-            assert 0 <= row < editor.content_region.height
+            assert editor.scroll_offset.y == 0
             await pilot.press("ctrl+pagedown")
             await pilot.pause()
+        await pilot.press("ctrl+pageup", "ctrl+pageup", "!")
+        await pilot.pause()
+        editor = screen.editor
+        _column, row = editor.cursor_screen_offset - editor.content_region.offset
+        assert editor.scroll_offset.y > 0
+        assert 0 <= row < editor.content_region.height
+        assert screen.session.text("situation") == long_text + "!"
+
+
+@pytest.mark.parametrize("keys", [("alt+down", "alt+up"), ("ctrl+down", "ctrl+up")])
+async def test_sections_also_move_on_keys_terminals_leave_alone(editing, keys):
+    async with editing(sections={}) as (app, pilot, screen, case):
+        await pilot.press(keys[0], *"Two")
+        assert screen.current == 1 and app.focused is screen.editor
+        await pilot.press(keys[1], keys[1])
+        assert screen.current == len(screen.template.sections) - 1  # wraps around
+        await pilot.press(*"Last")
+        assert screen.session.text("lived-reality") == "Two"
+        assert screen.editor.text == "Last"
+
+
+async def test_a_case_reopens_where_it_was_left(editing, private_cache):
+    long_text = "\n".join(f"Line {n} of a fictional home visit." for n in range(60))
+    async with editing(sections={"lived-reality": long_text}, size=(80, 24)) as (
+        app,
+        pilot,
+        screen,
+        case,
+    ):
+        await pilot.press("ctrl+pagedown")
+        screen.editor.move_cursor((2, 4))
+        await pilot.press("end")
+        assert screen.editor.cursor_location == (2, len("Line 2 of a fictional home visit."))
+        await pilot.press("escape")
+        await pilot.pause()
+        again = await open_editor(pilot, case.id)
+        assert again.current == 1 and app.focused is again.editor
+        assert again.editor.cursor_location == (2, len("Line 2 of a fictional home visit."))
+        await pilot.press(*" Seen.")
+        await pilot.press("escape")
+        await pilot.pause()
+    stored = (private_cache / "coprod" / "positions.json").read_text(encoding="utf-8")
+    assert case.id in stored and "lived-reality" in stored
+    assert "fictional" not in stored  # never a word of case text
+    assert oct((private_cache / "coprod" / "positions.json").stat().st_mode & 0o777) == "0o600"
 
 
 async def test_typing_is_autosaved_after_a_pause(editing, store):

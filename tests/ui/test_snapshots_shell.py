@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from editor_helpers import until_stored
 from textual.widgets import Input
 
 from coprod_tui.core.config import Config
@@ -110,7 +111,7 @@ def make_app(templates, summaries: list[CaseSummary]):
 
 async def still(pilot) -> None:
     """No blinking cursors, and everything laid out, before the picture."""
-    await pilot.pause()
+    await until_stored(pilot)  # the list is read off the loop
     for screen in pilot.app.screen_stack:
         for field in screen.query(Input):
             field.cursor_blink = False

@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from editor_helpers import until_stored
+
 from coprod_tui.core.config import Config
 from coprod_tui.core.store import CaseSummary
 from coprod_tui.ui.launch import create_app
@@ -62,4 +64,13 @@ def test_trash_80x24(snap_compare, templates):
         handle_signals=False,
     )
     assert store is app.store
-    assert snap_compare(app, terminal_size=(80, 24), press=["b", "down"])
+
+    async def open_trash(pilot) -> None:
+        """b, then down, each once the store work it started (off the loop) is shown."""
+        await until_stored(pilot)
+        await pilot.press("b")
+        await until_stored(pilot)
+        await pilot.press("down")
+        await until_stored(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_trash)

@@ -20,12 +20,12 @@ from textual.widgets import Button, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coprod_tui.core.case import Case
-from coprod_tui.core.errors import CoprodError
 from coprod_tui.core.store import RevisionInfo
 from coprod_tui.core.template import Template
 from coprod_tui.core.timefmt import stamp_clock_label
 from coprod_tui.ui.dialogs.base import ButtonRow, ModalDialog, PreviewList
 from coprod_tui.ui.widgets.safe_text import plain
+from coprod_tui.ui.workers import StoreReply, deliver_reply, off_the_loop
 
 
 def case_as_text(case: Case, template: Template) -> Text:
@@ -148,14 +148,33 @@ class HistoryScreen(ModalDialog[int | None]):
         revision = self.selected_revision
         if revision is None:
             return
+        load = self._load_revision
+        # Off the loop: moving along the list never waits for the disk; a newer
+        # highlight supersedes the read of an older one (exclusive).
+        off_the_loop(
+            self,
+            lambda: load(revision),
+            done=lambda case: self._show_preview(revision, case),
+            failed=lambda error: self._show_preview(revision, error),
+            group="preview",
+            exclusive=True,
+            description="read a version",
+        )
+
+    def _show_preview(self, revision: int, case: Case | Exception) -> None:
+        if revision != self.selected_revision:
+            return  # the highlight moved on meanwhile
         preview = self.query_one("#preview-text", Static)
-        try:
-            case = self._load_revision(revision)
-        except CoprodError as error:
-            preview.update(plain(f"Could not read version {revision}: {error}"))
+        if isinstance(case, Exception):
+            preview.update(plain(f"Could not read version {revision}: {case}"))
             return
         preview.update(case_as_text(case, self._template))
         self.query_one("#revision-preview").scroll_home(animate=False)
+
+    @on(StoreReply)
+    async def _store_reply(self, reply: StoreReply) -> None:
+        """A store call made off the loop has answered (see ``ui/workers.py``)."""
+        await deliver_reply(reply)
 
     @on(OptionList.OptionSelected, "#revisions")
     def _selected(self) -> None:

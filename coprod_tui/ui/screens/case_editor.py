@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -35,8 +36,10 @@ from coprod_tui.core.editing import (
     prompt_text,
 )
 from coprod_tui.core.errors import CoprodError
+from coprod_tui.core.store import RevisionInfo
 from coprod_tui.core.store.types import CasePurgedError
 from coprod_tui.core.template import Template
+from coprod_tui.core.text_safety import printable
 from coprod_tui.core.timefmt import clock_label
 from coprod_tui.ui.autosave import AutosaveScheduler
 from coprod_tui.ui.commands import EditorCommands
@@ -44,6 +47,8 @@ from coprod_tui.ui.dialogs.conflict import ConflictScreen
 from coprod_tui.ui.dialogs.fields_form import FieldsFormScreen
 from coprod_tui.ui.dialogs.history import HistoryScreen
 from coprod_tui.ui.dialogs.orphans import OrphansScreen
+from coprod_tui.ui.positions import Position, Positions
+from coprod_tui.ui.widgets.loading_notice import LoadingNotice
 from coprod_tui.ui.widgets.question_hints import QuestionHints, QuestionList
 from coprod_tui.ui.widgets.safe_text import plain
 from coprod_tui.ui.widgets.save_status import SaveStatus
@@ -51,6 +56,14 @@ from coprod_tui.ui.widgets.section_editor import SectionEditor
 from coprod_tui.ui.widgets.section_header import SectionHeader
 from coprod_tui.ui.widgets.section_nav import SectionNav
 from coprod_tui.ui.widgets.word_count import WordCount
+from coprod_tui.ui.workers import (
+    KEYS_WAIT,
+    StoreReply,
+    answer_of,
+    deliver_reply,
+    keys_wait,
+    off_the_loop,
+)
 
 if TYPE_CHECKING:
     from textual.widget import Widget
@@ -59,6 +72,11 @@ if TYPE_CHECKING:
 QUESTIONS_FOLD_WIDTH = 100
 #: Below this width the navigator shows numbers and markers only.
 COMPACT_NAV_WIDTH = 70
+
+
+def _default_positions() -> Positions:
+    """The user's cache file (looked up each time: the environment may say where)."""
+    return Positions()
 
 
 def _editor_id(index: int) -> str:
@@ -71,9 +89,9 @@ class CaseEditorScreen(Screen[None]):
     CSS_PATH = Path(__file__).parent.parent / "editor.tcss"
 
     #: Its keys are its palette commands, plus "Go to section N" (``ui/commands.py``).
-    COMMANDS: ClassVar[set[Any]] = {EditorCommands}
+    COMMANDS = {EditorCommands}
 
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+    HORIZONTAL_BREAKPOINTS = [
         (0, "-narrow"),
         (COMPACT_NAV_WIDTH, "-medium"),
         (QUESTIONS_FOLD_WIDTH, "-wide"),
@@ -92,9 +110,11 @@ class CaseEditorScreen(Screen[None]):
             "escape", "back", "Back", tooltip="Save and return to the case list", id="editor.back"
         ),
         Binding("ctrl+s", "save", "Save", tooltip="Save now", id="editor.save"),
-        # Priority: scrolling widgets (the editor too) bind these keys to horizontal paging.
+        # Priority: scrolling widgets (the editor too) bind Ctrl+PgUp/PgDn to horizontal
+        # paging. Alt+Up/Down and Ctrl+Up/Down do the same where a terminal or tmux keeps
+        # Ctrl+PgUp/PgDn for its tabs; the editor binds none of them.
         Binding(
-            "ctrl+pageup",
+            "ctrl+pageup,alt+up,ctrl+up",
             "previous_section",
             "Prev",
             tooltip="Previous section",
@@ -102,7 +122,7 @@ class CaseEditorScreen(Screen[None]):
             id="editor.previous_section",
         ),
         Binding(
-            "ctrl+pagedown",
+            "ctrl+pagedown,alt+down,ctrl+down",
             "next_section",
             "Next",
             tooltip="Next section",
@@ -186,6 +206,11 @@ class CaseEditorScreen(Screen[None]):
         self._leave_anyway = False
         self._offered_keys: tuple[bool, bool] | None = None
         self._ready = asyncio.Event()
+        self._loaded = False
+        #: Where this case was left last time (read with the case, off the loop).
+        self._reopen_at: Position | None = None
+        #: The editor is built (the case was read and its widgets mounted).
+        self._built = False
         self._seen_on_disk: tuple[int, int, int] | None = None
         self._autosave = AutosaveScheduler(
             self,
@@ -197,7 +222,10 @@ class CaseEditorScreen(Screen[None]):
     # --- opening ---------------------------------------------------------------------------
 
     def _open(self) -> None:
-        """Load the case and its template, mapping the text onto the template."""
+        """Load the case and its template, mapping the text onto the template.
+
+        Runs in a worker thread (see :meth:`on_mount`): it reads the case file.
+        """
         app = self.app
         stored: Case = app.store.load(self.case_id)  # type: ignore[attr-defined]
         templates = app.templates  # type: ignore[attr-defined]
@@ -222,12 +250,16 @@ class CaseEditorScreen(Screen[None]):
             return mapped
 
         self.session = EditSession(prepare(stored), app.store, clock=app.clock, prepare=prepare)  # type: ignore[attr-defined]
+        self._seen_on_disk = self._fingerprint()
+        self._reopen_at = self._positions().get(self.case_id)
 
     def compose(self) -> ComposeResult:
-        try:
-            self._open()
-        except CoprodError as error:
-            self._load_error = str(error)
+        if not self._loaded:
+            # The case is read off the loop (on_mount); keys typed meanwhile wait
+            # for it (ui/typeahead.py) or are kept by the notice, then typed in.
+            yield LoadingNotice("Loading…", id="loading")
+            yield Footer()
+            return
         if self.session is None or self.template is None:
             yield Static(plain(f"Could not open this case: {self._load_error}"), id="load-error")
             yield Footer()
@@ -261,17 +293,63 @@ class CaseEditorScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.set_focus(self.query_one(LoadingNotice))
+        off_the_loop(
+            self,
+            self._open,
+            done=self._opened,
+            failed=self._not_opened,
+            group=KEYS_WAIT,
+            description="load the case",
+        )
+
+    @on(StoreReply)
+    async def _store_reply(self, reply: StoreReply) -> None:
+        """A store call made off the loop has answered (see ``ui/workers.py``)."""
+        await deliver_reply(reply)
+
+    async def _not_opened(self, error: Exception) -> None:
+        self._load_error = str(error)
+        await self._opened(None)
+
+    async def _opened(self, _result: None) -> None:
+        """The case is read: build the editor, then type in what was typed meanwhile."""
+        held = self.query_one(LoadingNotice).held
+        self._loaded = True
         try:
+            await self.recompose()
+            self._built = self.session is not None
             self._mount_case()
         finally:
             self._ready.set()
         if self.session is not None:
-            self._seen_on_disk = self._fingerprint()
             self.set_interval(self.FOLLOW_EVERY, self._follow_other_windows, name="follow")
+            if held and not self.read_only:
+                self._type_in(held)
+
+    def _type_in(self, held: Sequence[events.Key | events.Paste]) -> None:
+        """Type what was typed at the Loading… notice into section 1, before any later key.
+
+        Done here, at once, rather than by posting the keys again: the keys
+        typed after them are waiting (ui/typeahead.py) and must land after them.
+        """
+        editor = self.editor
+        for event in held:
+            if isinstance(event, events.Paste):
+                editor.insert(printable(event.text))
+            elif event.key == "backspace":
+                editor.action_delete_left()
+            elif event.key == "delete":
+                editor.action_delete_right()
+            elif event.key == "enter":
+                editor.insert("\n")
+            elif event.is_printable and event.character:
+                editor.insert(event.character)
 
     def _fingerprint(self) -> tuple[int, int, int] | None:
         try:
-            return self.app.store.fingerprint(self.case_id)  # type: ignore[attr-defined]
+            seen: tuple[int, int, int] | None = self.app.store.fingerprint(self.case_id)  # type: ignore[attr-defined]
+            return seen
         except CoprodError:
             return None
 
@@ -279,10 +357,17 @@ class CaseEditorScreen(Screen[None]):
         """Take in what another window or the CLI saved, so this window shows it too."""
         if self.session is None or any(w.is_running for w in self.workers):
             return
-        self._catch_up_in_background()
+        off_the_loop(
+            self,
+            self._catch_up,
+            done=self._handle_outcome,
+            failed=lambda error: self._handle_outcome(SaveOutcome(error=error)),
+            group="autosave",
+            description="catch up",
+        )
 
-    @work(thread=True, group="autosave", exit_on_error=False)
-    def _catch_up_in_background(self) -> SaveOutcome | None:
+    def _catch_up(self) -> SaveOutcome | None:
+        """In a worker: take in another window's save if the file changed since the last look."""
         assert self.session is not None
         seen = self._fingerprint()
         if seen == self._seen_on_disk:
@@ -308,11 +393,12 @@ class CaseEditorScreen(Screen[None]):
             )
             self.call_after_refresh(self._leave)
             return
+        start = self._reopen_section()
         self._show_title()
-        self._show_section(0)
+        self._show_section(start)
         self._refresh_status()
         self._apply_layout(self.app.size.width)
-        self.set_focus(self._editors[0])
+        self.set_focus(self._editors[start])
         if self.read_only:
             for editor in self._editors:
                 editor.read_only = True
@@ -333,12 +419,39 @@ class CaseEditorScreen(Screen[None]):
                 timeout=8,
             )
 
+    def _positions(self) -> Positions:
+        """The app's store of positions (``app.positions``), or the user's cache file."""
+        positions = getattr(self.app, "positions", None)
+        return positions if isinstance(positions, Positions) else _default_positions()
+
+    def _reopen_section(self) -> int:
+        """The section to open at: where the case was left (its cursor too), else section 1."""
+        where = self._reopen_at
+        if where is None or self.template is None:
+            return 0
+        ids = self.template.section_ids()
+        if where.section_id not in ids:
+            return 0
+        index = ids.index(where.section_id)
+        self._editors[index].arrive_at((where.row, where.column))
+        self.set_reactive(CaseEditorScreen.current, index)
+        return index
+
+    def _remember_position(self) -> None:
+        """Keep the section and cursor for the next time this case opens (never case text)."""
+        if not self._built or self.template is None:
+            return
+        editor = self.editor
+        row, column = editor.cursor_location
+        self._positions().remember(self.case_id, Position(editor.section_id, row, column))
+
     def _leave(self) -> None:
         """Back to the case list (not awaited: it may run from this screen's own handler)."""
         self.dismiss()
 
     def on_unmount(self) -> None:
         self._ready.set()  # never leave anyone waiting for a screen that is gone
+        self._remember_position()
         # Last line of defence: whatever removed the screen, the text is saved.
         if self.session is not None:
             self._pull_editors()
@@ -347,9 +460,6 @@ class CaseEditorScreen(Screen[None]):
     # --- layout ----------------------------------------------------------------------------
 
     def on_resize(self, event: Resize) -> None:
-        # Below 100 columns the palette hint makes room for the keys that matter
-        # most; "F1 All keys" says where the rest are (help and Ctrl+P).
-        self.query_one(Footer).show_command_palette = event.size.width >= 100
         self._apply_layout(event.size.width)
 
     def on_screen_resume(self) -> None:
@@ -359,7 +469,12 @@ class CaseEditorScreen(Screen[None]):
         return "wide" if width >= QUESTIONS_FOLD_WIDTH else "folded"
 
     def _apply_layout(self, width: int) -> None:
-        if self.session is None:
+        # Below 100 columns the palette hint makes room for the keys that matter
+        # most; "F1 All keys" says where the rest are (help and Ctrl+P). The
+        # footer is made anew when the loaded case is built, so this runs then too.
+        for footer in self.query(Footer):
+            footer.show_command_palette = width >= 100
+        if self.session is None or not self._built:
             return
         self.set_class(self._questions_wanted[self._layout(width)], "-questions")
         self.query_one(SectionNav).compact = width < COMPACT_NAV_WIDTH
@@ -502,7 +617,7 @@ class CaseEditorScreen(Screen[None]):
     # --- saving ----------------------------------------------------------------------------
 
     def _refresh_status(self, *, saving: bool = False) -> None:
-        if self.session is None:
+        if self.session is None or not self._built:
             return
         state = self.session.state
         if saving and state is not SaveState.CONFLICT:
@@ -541,7 +656,8 @@ class CaseEditorScreen(Screen[None]):
         if event.state is WorkerState.SUCCESS:
             self._handle_outcome(event.worker.result)
         elif event.state is WorkerState.ERROR:
-            self._handle_outcome(SaveOutcome(error=event.worker.error))
+            error = event.worker.error
+            self._handle_outcome(SaveOutcome(error=error if isinstance(error, Exception) else None))
 
     def _handle_outcome(self, outcome: SaveOutcome | None) -> None:
         """Tell the user what a save did; show merged text; schedule a retry after a failure."""
@@ -674,7 +790,7 @@ class CaseEditorScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offer the orphans and conflict keys only when there is something to do."""
-        if self.session is None:
+        if self.session is None or not self._built:
             return action == "back"
         if self.read_only and action in ("edit_fields", "orphans", "save"):
             return False
@@ -741,16 +857,28 @@ class CaseEditorScreen(Screen[None]):
     def _orphans_chosen(self) -> None:
         self.action_orphans()
 
-    def action_history(self) -> None:
+    @keys_wait
+    async def action_history(self) -> None:
         """Browse earlier versions of the case and restore one."""
         assert self.session is not None and self.template is not None
-        self.flush()  # the text on screen becomes a version too, so restoring loses nothing
+        # The text on screen becomes a version too, so restoring loses nothing.
+        self._pull_editors()
+        session = self.session
         store = self.app.store  # type: ignore[attr-defined]
+
+        def save_then_list() -> tuple[SaveOutcome, list[RevisionInfo]]:
+            return session.save(), store.history(self.case_id)
+
+        # Awaited (off the loop): keys typed after F4 go to the history dialog.
         try:
-            revisions = store.history(self.case_id)
-        except CoprodError as error:
+            outcome, revisions = await answer_of(self, save_then_list, group="history")
+        except Exception as error:  # noqa: BLE001 - one line, like every store failure
             self.notify(f"Could not read the history: {error}", severity="error", markup=False)
             return
+        self._handle_outcome(outcome)
+        if self.session is None or self.template is None:
+            return
+        store = self.app.store  # type: ignore[attr-defined]
         self.app.push_screen(
             HistoryScreen(
                 revisions,
@@ -759,18 +887,32 @@ class CaseEditorScreen(Screen[None]):
                 now=self.app.clock,  # type: ignore[attr-defined]
                 current_revision=self.session.base_revision,
             ),
-            self._restore_revision,
+            self._start_restore,
         )
 
-    def _restore_revision(self, revision: int | None) -> None:
+    def _start_restore(self, revision: int | None) -> None:
+        """The history dialog's answer: restore in a worker (the keys wait for it)."""
+        self._restore_revision(revision)
+
+    @keys_wait
+    async def _restore_revision(self, revision: int | None) -> None:
         if revision is None or self.session is None:
             return
-        self.flush()
+        self._pull_editors()
+        session = self.session
+        store = self.app.store  # type: ignore[attr-defined]
+
+        def save_then_restore() -> tuple[SaveOutcome, Case]:
+            return session.save(), store.restore(self.case_id, revision)
+
         try:
-            restored = self.app.store.restore(self.case_id, revision)  # type: ignore[attr-defined]
-        except CoprodError as error:
+            outcome, restored = await answer_of(self, save_then_restore, group="history")
+        except Exception as error:  # noqa: BLE001 - one line, like every store failure
             self.notify(f"Could not restore: {error}", severity="error", markup=False)
             return
+        if self.session is None:
+            return
+        self._handle_outcome(outcome)
         self.session.replace(restored)
         self._reload_from_session()
         self.notify(f"Restored version {revision}. The text it replaced stays in the history (F4).")
@@ -790,23 +932,41 @@ class CaseEditorScreen(Screen[None]):
         self._show_section(self.current)
         self._refresh_status()
 
-    def action_resolve_conflict(self) -> None:
+    @keys_wait
+    async def action_resolve_conflict(self) -> None:
         """Compare your text with the other window's and choose; or restore from the trash."""
         assert self.session is not None and self.template is not None
         if self.session.conflict is None and self.session.trashed:
-            self._restore_from_trash()
+            await self._restore_from_trash()
             return
-        self.flush()  # the copy and the clashes then hold what is on screen
+        # Saved first, so the copy and the clashes hold what is on screen.
+        self._pull_editors()
+        try:
+            outcome = await answer_of(self, self.session.save, group="autosave")
+        except Exception as error:  # noqa: BLE001 - shown like a failed save
+            outcome = SaveOutcome(error=error)
+        self._handle_outcome(outcome)
+        if self.session is None or self.template is None:
+            return
         conflict = self.session.conflict
         if conflict is None:
             self.notify("There is no conflict to resolve.")
             return
-        self.app.push_screen(ConflictScreen(conflict, self.template), self._conflict_chosen)
+        self.app.push_screen(ConflictScreen(conflict, self.template), self._start_resolve)
 
-    def _conflict_chosen(self, choices: dict[str, str] | None) -> None:
+    def _start_resolve(self, choices: dict[str, str] | None) -> None:
+        """The conflict dialog's answer: resolve in a worker (the keys wait for it)."""
+        self._conflict_chosen(choices)
+
+    @keys_wait
+    async def _conflict_chosen(self, choices: dict[str, str] | None) -> None:
         if choices is None or self.session is None:
             return
-        outcome = self.session.resolve(choices)
+        session = self.session
+        try:
+            outcome = await answer_of(self, lambda: session.resolve(choices), group="autosave")
+        except Exception as error:  # noqa: BLE001 - shown like a failed save
+            outcome = SaveOutcome(error=error)
         if outcome.error is None:
             if "mine" in choices.values():
                 self.notify("Your text is saved; the text it replaced stays in the history (F4).")
@@ -814,10 +974,13 @@ class CaseEditorScreen(Screen[None]):
                 self.notify("Their text is in the case; yours stays in the conflict copy.")
         self._handle_outcome(outcome)
 
-    def _restore_from_trash(self) -> None:
+    async def _restore_from_trash(self) -> None:
         assert self.session is not None
         self._pull_editors()
-        outcome = self.session.restore_from_trash()
+        try:
+            outcome = await answer_of(self, self.session.restore_from_trash, group="autosave")
+        except Exception as error:  # noqa: BLE001 - shown like a failed save
+            outcome = SaveOutcome(error=error)
         if outcome.error is None:
             self.notify("The case is back in the case list.", title="Restored")
         self._handle_outcome(outcome)

@@ -53,13 +53,20 @@ from coprod_tui.core.timefmt import to_stamp as _stamp
 from coprod_tui.ui.commands import CaseListCommands
 from coprod_tui.ui.selection import neighbour as neighbour  # moved; the trash uses it too
 from coprod_tui.ui.typeahead import HoldsTypeAhead, hand_on
+from coprod_tui.ui.workers import (
+    StoreReply,
+    answer_of,
+    deliver_reply,
+    keys_wait,
+    off_the_loop,
+)
 
 if TYPE_CHECKING:
     from textual.widget import AwaitMount
 
     from coprod_tui.core.template import Template
     from coprod_tui.ui.app import CoprodApp
-    from coprod_tui.ui.screens.dialogs import NewCaseRequest
+    from coprod_tui.ui.dialogs.new_case import NewCaseRequest
 
 FILLED = "█"
 EMPTY = "░"
@@ -401,7 +408,9 @@ class CaseListScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#filter-bar").display = False
-        self.refresh_cases()
+        # The first read runs off the loop, in a worker the keys typed meanwhile
+        # wait for (ui/typeahead.py), so Enter opens a real row.
+        self._reread_for_keys()
         self.set_interval(POLL_SECONDS, self._poll, name="follow the store")
         self.set_interval(AGE_SECONDS, self.age_times, name="age the times")
 
@@ -412,10 +421,16 @@ class CaseListScreen(Screen[None]):
         """Back from the editor or a dialog: the store may have changed.
 
         The first resume (right after mount) is skipped: the list was just read.
+        The read runs off the loop; keys typed after the one that came back
+        wait for it (so ``t`` right after Escape tags the case just written).
         """
         if self._suspended:
             self._suspended = False
-            self.refresh_cases()
+            self._reread_for_keys()
+
+    @keys_wait
+    async def _reread_for_keys(self) -> None:
+        await self.reread_cases()
 
     def on_resize(self, event: Resize) -> None:
         # Below 100 columns the palette hint makes room so Quit and Help still fit
@@ -434,16 +449,59 @@ class CaseListScreen(Screen[None]):
         picked up by :meth:`_poll`, off the event loop.
         """
         self._read_generation += 1
+        generation = self._read_generation
+        store = self.coprod.store
+        off_the_loop(
+            self,
+            lambda: sorted(store.list_cases(), key=_sort_key, reverse=True),
+            done=functools.partial(self._cases_read, generation),
+            failed=functools.partial(self._cases_unreadable, generation),
+            group="refresh",
+            exclusive=True,
+            description="read the catalog",
+        )
+
+    async def reread_cases(self) -> None:
+        """Like :meth:`refresh_cases`, but returns once the list is shown.
+
+        Awaited by the actions that change the store, so the keys typed after
+        them (which wait until the action has finished, see ``ui/typeahead.py``)
+        act on the list as it now is. The loop runs on meanwhile.
+        """
+        self._read_generation += 1
+        generation = self._read_generation
+        store = self.coprod.store
         try:
-            summaries = self.coprod.store.list_cases()
-        except CoprodError as error:
-            self.summaries = None
-            self._show_greeting(Content(f"Cannot read the store: {plain(str(error))}"))
-            self.coprod.notify_error(error, title="Store")
+            summaries = await answer_of(
+                self,
+                lambda: sorted(store.list_cases(), key=_sort_key, reverse=True),
+                group="refresh",
+                description="read the catalog",
+            )
+        except Exception as error:  # noqa: BLE001 - shown as one line, like every read
+            self._cases_unreadable(generation, error)
+        else:
+            self._cases_read(generation, summaries)
+
+    def _cases_read(self, generation: int, summaries: list[CaseSummary]) -> None:
+        """The catalog read by :meth:`refresh_cases` (unless a newer read began since)."""
+        if generation != self._read_generation:
             return
-        self.summaries = sorted(summaries, key=_sort_key, reverse=True)
+        self.summaries = summaries
         self._rebuild_table()
         self.post_message(self.CasesChanged(len(self.summaries)))
+
+    def _cases_unreadable(self, generation: int, error: Exception) -> None:
+        if generation != self._read_generation:
+            return
+        self.summaries = None
+        self._show_greeting(Content(f"Cannot read the store: {plain(str(error))}"))
+        self.coprod.notify_error(error, title="Store")
+
+    @on(StoreReply)
+    async def _store_reply(self, reply: StoreReply) -> None:
+        """A store call made off the loop has answered (see ``ui/workers.py``)."""
+        await deliver_reply(reply)
 
     # -- following other windows and the CLI -------------------------------------------
 
@@ -725,7 +783,7 @@ class CaseListScreen(Screen[None]):
             key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
         except Exception:  # cursor outside the table
             return None
-        return cast("str | None", key.value)
+        return key.value
 
     def selected_summary(self) -> CaseSummary | None:
         """The highlighted case's summary (by id: asked for every binding on every move)."""
@@ -855,7 +913,7 @@ class CaseListScreen(Screen[None]):
 
     def action_new_case(self) -> None:
         """Ask for a title and a template, then create the case and open it."""
-        from coprod_tui.ui.screens.dialogs import NewCaseDialog
+        from coprod_tui.ui.dialogs.new_case import NewCaseDialog
 
         templates = self.coprod.templates.all()
         if not templates:
@@ -873,14 +931,20 @@ class CaseListScreen(Screen[None]):
         """Store a new case and open it (the editor replaces the new-case dialog).
 
         If the case cannot be created, say so; the dialog stays, with its title.
+        Returns at once: the work runs in a worker the keys typed next wait for.
         """
+        self._create_and_open(request)
+
+    @keys_wait
+    async def _create_and_open(self, request: NewCaseRequest) -> None:
         template = self.coprod.template_for(request.template_id)
         if template is None:
             self.notify("That template is not installed.", severity="error", markup=False)
             return
         case = new_case(request.title, template, now=_stamp(self.coprod.clock()))
+        store = self.coprod.store
         try:
-            stored = self.coprod.store.create(case)
+            stored = await answer_of(self, lambda: store.create(case), group="case")
         except CoprodError as error:
             self.coprod.notify_error(error, title="Case not created")
             return
@@ -888,101 +952,93 @@ class CaseListScreen(Screen[None]):
         self.refresh_cases()
         await self._open(stored.id)
 
-    def _load_selected(self) -> Case | None:
-        summary = self.selected_summary()
-        if summary is None:
-            return None
-        try:
-            return self.coprod.store.load(summary.id)
-        except CoprodError as error:
-            self.coprod.notify_error(error, title="Cannot open case")
-            return None
+    @keys_wait
+    async def _change(self, case_id: str, change: Any, *, what: str) -> None:
+        """Change a case through ``store.update`` in a worker, then show the list.
 
-    def _save(self, case: Case, *, what: str) -> None:
+        The store reads, changes and writes the case under its lock, so a
+        rename never conflicts with (or undoes) a save made meanwhile in
+        another window: only the title or the tags change.
+        """
+        store = self.coprod.store
         try:
-            result = self.coprod.store.save(case, base_revision=case.revision)
-        except CoprodError as error:
+            await answer_of(self, lambda: store.update(case_id, change), group="case")
+        except Exception as error:  # noqa: BLE001 - one line, like every store failure
             self.coprod.notify_error(error, title=f"{what} failed")
             return
-        if result.conflicted:
-            self.notify(
-                "Another window changed this case at the same moment; your change "
-                "was kept as a conflict copy.",
-                title="Conflict",
-                severity="warning",
-                markup=False,
-            )
-        self.refresh_cases()
+        await self.reread_cases()
 
     def action_rename(self) -> None:
-        from coprod_tui.ui.screens.dialogs import TextPromptDialog
+        from coprod_tui.ui.dialogs.prompt import TextPromptDialog
 
-        case = self._load_selected()
-        if case is None:
+        summary = self.selected_summary()
+        if summary is None:
             return
+        old = summary.title
 
         def rename(title: str | None) -> None:
-            if title is None or not title.strip() or title.strip() == case.title:
+            if title is None or not title.strip() or title.strip() == old:
                 return
-            self._save(replace(case, title=title.strip()), what="Rename")
+            new = title.strip()
+            self._change(summary.id, lambda case: replace(case, title=new), what="Rename")
 
-        self._push(TextPromptDialog("Rename case", "Title", case.title, required=True), rename)
+        self._push(TextPromptDialog("Rename case", "Title", old, required=True), rename)
 
     def action_tags(self) -> None:
-        from coprod_tui.ui.screens.dialogs import TextPromptDialog
+        from coprod_tui.ui.dialogs.prompt import TextPromptDialog
 
-        case = self._load_selected()
-        if case is None:
+        summary = self.selected_summary()
+        if summary is None:
             return
+        old = list(summary.tags)
 
         def retag(text: str | None) -> None:
             if text is None:
                 return
             tags = normalise_tags(text.split(","))
-            if tags != case.tags:
-                self._save(replace(case, tags=tags), what="Tagging")
+            if tags != old:
+                self._change(summary.id, lambda case: replace(case, tags=tags), what="Tagging")
 
         self._push(
             TextPromptDialog(
                 "Tags",
                 "Tags, separated by commas",
-                ", ".join(case.tags),
+                ", ".join(old),
                 placeholder="e.g. heart failure, family carer",
             ),
             retag,
         )
 
-    def action_duplicate(self) -> None:
-        case = self._load_selected()
-        if case is None:
+    @keys_wait
+    async def action_duplicate(self) -> None:
+        summary = self.selected_summary()
+        if summary is None:
             return
-        copy = duplicate_case(case, _stamp(self.coprod.clock()))
+        store = self.coprod.store
+        stamp = _stamp(self.coprod.clock())
         try:
-            stored = self.coprod.store.create(copy)
-        except CoprodError as error:
+            stored = await answer_of(
+                self,
+                lambda: store.create(duplicate_case(store.load(summary.id), stamp)),
+                group="case",
+            )
+        except Exception as error:  # noqa: BLE001 - one line, like every store failure
             self.coprod.notify_error(error, title="Duplicate failed")
             return
         self._wanted = stored.id
-        self.refresh_cases()
+        await self.reread_cases()
         self.notify(f"Duplicated as “{plain(stored.title)}”", markup=False, timeout=4)
 
     def action_delete(self) -> None:
-        from coprod_tui.ui.screens.dialogs import ConfirmDialog
+        from coprod_tui.ui.dialogs.confirm import ConfirmDialog
 
         summary = self.selected_summary()
         if summary is None:
             return
 
         def delete(confirmed: bool | None) -> None:
-            if not confirmed:
-                return
-            try:
-                self.coprod.store.trash(summary.id)
-            except CoprodError as error:
-                self.coprod.notify_error(error, title="Delete failed")
-                return
-            self.refresh_cases()
-            self.notify("Moved to the trash. Press b to restore it.", markup=False, timeout=5)
+            if confirmed:
+                self._trash(summary)
 
         self.app.push_screen(
             ConfirmDialog(
@@ -996,6 +1052,18 @@ class CaseListScreen(Screen[None]):
             ),
             delete,
         )
+
+    @keys_wait
+    async def _trash(self, summary: CaseSummary) -> None:
+        """Move a case to the trash off the loop, then show the list without it."""
+        store = self.coprod.store
+        try:
+            await answer_of(self, lambda: store.trash(summary.id), group="case")
+        except Exception as error:  # noqa: BLE001 - one line, like every store failure
+            self.coprod.notify_error(error, title="Delete failed")
+            return
+        await self.reread_cases()
+        self.notify("Moved to the trash. Press b to restore it.", markup=False, timeout=5)
 
     def action_trash(self) -> None:
         from coprod_tui.ui.screens.trash import TrashScreen

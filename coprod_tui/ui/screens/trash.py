@@ -33,6 +33,7 @@ from coprod_tui.ui.commands import TrashCommands
 from coprod_tui.ui.dialogs.base import ModalDialog
 from coprod_tui.ui.dialogs.confirm import ConfirmDialog
 from coprod_tui.ui.selection import neighbour
+from coprod_tui.ui.workers import answer_of, keys_wait
 
 if TYPE_CHECKING:
     from coprod_tui.core.store import CaseSummary
@@ -134,21 +135,34 @@ class TrashScreen(ModalDialog[None]):
         table.add_column("Title", key="title")
         table.add_column("Deleted", key="deleted")
         table.add_column("Last edited", key="updated")
-        self.reload()
         table.focus()
-        if self._ask_to_empty:
-            self.action_empty_trash()
+        self._first_listing()
 
-    def reload(self) -> None:
-        """Re-read the trash, keeping the highlight on the same case or its neighbour."""
+    @keys_wait
+    async def _first_listing(self) -> None:
+        """The first read of the trash: a worker, so mounting never waits for it."""
+        await self.reload()
+        if self._ask_to_empty:
+            await self._empty_trash()
+
+    async def reload(self) -> None:
+        """Re-read the trash off the loop; the highlight stays on the same case or its neighbour.
+
+        Awaited, so the keys typed after the key that changed the trash act on
+        the listing as it now is (see ``ui/typeahead.py``).
+        """
+        store = self.coprod.store
+        try:
+            listing = await answer_of(self, store.list_trash_by_deletion, group="trash")
+        except Exception as error:  # noqa: BLE001 - one line, like every store failure
+            self.coprod.notify_error(error, title="Trash")
+            listing = []
+        self._show_listing(listing)
+
+    def _show_listing(self, listing: list[tuple[CaseSummary, float]]) -> None:
         table = self.query_one(TrashTable)
         selected = self.selected_case_id()
         shown = [summary.id for summary in self.trashed]
-        try:
-            listing = self.coprod.store.list_trash_by_deletion()
-        except CoprodError as error:
-            self.coprod.notify_error(error, title="Trash")
-            listing = []
         self.trashed = [summary for summary, _when in listing]
         self.deleted_at = {summary.id: when for summary, when in listing}
         table.clear()
@@ -178,7 +192,7 @@ class TrashScreen(ModalDialog[None]):
             key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
         except Exception:  # cursor outside the table
             return None
-        return cast("str | None", key.value)
+        return key.value
 
     def selected_summary(self) -> CaseSummary | None:
         case_id = self.selected_case_id()
@@ -195,32 +209,39 @@ class TrashScreen(ModalDialog[None]):
         event.stop()
         self.action_restore()
 
-    def action_restore(self) -> None:
+    @keys_wait
+    async def action_restore(self) -> None:
         case_id = self.selected_case_id()
         if case_id is None:
             return
+        store = self.coprod.store
         try:
-            self.coprod.store.untrash(case_id)
-        except CoprodError as error:
+            await answer_of(self, lambda: store.untrash(case_id), group="trash")
+        except Exception as error:  # noqa: BLE001 - one line, like every store failure
             self.coprod.notify_error(error, title="Restore failed")
             return
         self.notify("Restored.", markup=False, timeout=3)
-        self.reload()
+        await self.reload()
 
     def _copies(self, case_ids: set[str]) -> int:
-        """How many conflict copies go with these cases (from the catalog)."""
+        """How many conflict copies go with these cases (from the catalog; in a worker thread)."""
         try:
             summaries = self.coprod.store.list_cases(include_trashed=True)
         except CoprodError:
             return 0
         return sum(1 for s in summaries if s.conflict_of in case_ids and s.id not in case_ids)
 
-    def action_purge(self) -> None:
+    async def _count_copies(self, case_ids: set[str]) -> int:
+        """:meth:`_copies`, off the loop."""
+        return await answer_of(self, lambda: self._copies(case_ids), group="trash")
+
+    @keys_wait
+    async def action_purge(self) -> None:
         """Delete the highlighted case for good, after saying so."""
         summary = self.selected_summary()
         if summary is None:
             return
-        copies = self._copies({summary.id})
+        copies = await self._count_copies({summary.id})
         also = f" and {copies} conflict cop{'y' if copies == 1 else 'ies'}" if copies else ""
 
         def purge(confirmed: bool | None) -> None:
@@ -240,14 +261,18 @@ class TrashScreen(ModalDialog[None]):
             purge,
         )
 
-    def action_empty_trash(self) -> None:
+    @keys_wait
+    async def action_empty_trash(self) -> None:
         """Delete every trashed case for good, after saying how many."""
+        await self._empty_trash()
+
+    async def _empty_trash(self) -> None:
         if not self.trashed:
             self.notify("The trash is empty.", markup=False, timeout=3)
             return
         ids = [summary.id for summary in self.trashed]
+        copies = await self._count_copies(set(ids))
         count = len(ids)
-        copies = self._copies(set(ids))
         also = f" and {copies} conflict cop{'y' if copies == 1 else 'ies'}" if copies else ""
         cases = f"{count} case{'s' if count != 1 else ''}"
 
@@ -267,13 +292,23 @@ class TrashScreen(ModalDialog[None]):
             empty,
         )
 
-    def _purge(self, case_ids: list[str]) -> None:
-        removed: set[str] = set()
-        try:
-            for case_id in case_ids:
-                if case_id not in removed:
-                    removed.update(self.coprod.store.purge(case_id))
-        except CoprodError as error:
+    @keys_wait
+    async def _purge(self, case_ids: list[str]) -> None:
+        """Delete for good in a worker; a failure part-way still reports what went."""
+        store = self.coprod.store
+
+        def purge_all() -> tuple[set[str], CoprodError | None]:
+            removed: set[str] = set()
+            try:
+                for case_id in case_ids:
+                    if case_id not in removed:
+                        removed.update(store.purge(case_id))
+            except CoprodError as error:
+                return removed, error
+            return removed, None
+
+        removed, error = await answer_of(self, purge_all, group="trash")
+        if error is not None:
             self.coprod.notify_error(error, title="Delete for good failed")
         if removed:
             gone = len(removed)
@@ -282,4 +317,4 @@ class TrashScreen(ModalDialog[None]):
                 markup=False,
                 timeout=4,
             )
-        self.reload()
+        await self.reload()

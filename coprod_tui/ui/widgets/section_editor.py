@@ -16,6 +16,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual import events
 from textual.content import Content
+from textual.geometry import Offset
 from textual.message import Message
 from textual.widgets import TextArea
 
@@ -73,6 +74,8 @@ class SectionEditor(TextArea):
         self._loaded_original = text
         self._loaded_display = self.text
         self._arrived = False
+        #: A first visit shows the start of the text, though the cursor is after it.
+        self._show_start = False
 
     def arrive(self) -> None:
         """The section is being shown; the first time, put the cursor after its text.
@@ -81,13 +84,45 @@ class SectionEditor(TextArea):
         add to the end of the text, not before it. Later visits keep the
         cursor where the user left it. Call it when the section is shown, before
         any key reaches it (not from a deferred event such as ``Show``).
+
+        The view shows the section's start, though: a long section is read
+        from its beginning, and the first key typed scrolls to the cursor.
         """
         if self._arrived:
             return
         self._arrived = True
-        self.move_cursor(self.document.end)
-        # A section never shown yet has not been laid out; scroll again once it is.
-        self.call_after_refresh(self.scroll_cursor_visible)
+        # Until the writer does something, nothing scrolls the view to the cursor
+        # (moving it there, or a scrollbar appearing after layout, would); the
+        # first key does.
+        self._show_start = True
+        self.move_cursor(self.document.end, record_width=True)
+        self.call_after_refresh(self.scroll_home, animate=False, immediate=True)
+
+    def scroll_cursor_visible(self, center: bool = False, animate: bool = False) -> Offset:
+        """As TextArea's, except while a first visit shows the section's start."""
+        if self._show_start:
+            return Offset()
+        return super().scroll_cursor_visible(center, animate)
+
+    def on_key(self, event: events.Key) -> None:
+        """A key ends the first visit's view of the start (typing then shows the cursor)."""
+        self._show_start = False
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        self._show_start = False
+
+    def arrive_at(self, location: tuple[int, int]) -> None:
+        """Show the section with the cursor at ``location`` (where the writer left it).
+
+        Counts as the first visit, so :meth:`arrive` leaves the cursor there.
+        A location past the end of the text (it changed elsewhere) is clamped.
+        """
+        self._arrived = True
+        self._show_start = False
+        row = min(location[0], self.document.line_count - 1)
+        column = min(location[1], len(self.document.get_line(row)))
+        self.move_cursor((row, column), center=True)
+        self.call_after_refresh(self.scroll_cursor_visible, center=True, animate=False)
 
     def load_section(self, text: str) -> None:
         """Show ``text`` (stored text), forget the undo history, cursor after the text.
@@ -95,6 +130,7 @@ class SectionEditor(TextArea):
         Used when a restore, "keep theirs" or an adopted orphan replaces the
         text: the writer carries on at the end, as on a first visit.
         """
+        self._show_start = False
         self.load_text(text)
         self.move_cursor(self.document.end)
         self._loaded_original = text
@@ -116,6 +152,7 @@ class SectionEditor(TextArea):
         """Paste without terminal escape sequences (and without the TextArea's raw paste)."""
         event.prevent_default()
         event.stop()
+        self._show_start = False
         if self.read_only:
             return
         cleaned = printable(event.text.replace("\r\n", "\n").replace("\r", "\n"))
