@@ -39,25 +39,25 @@ MAX_STAMP = 64
 #: Unknown values (kept for a newer coprod) may nest at most this deep.
 MAX_EXTRA_DEPTH = 32
 
-#: The top-level keys this version knows; every other key is kept in ``extra``.
-KNOWN_KEYS = frozenset(
-    {
-        "id",
-        "title",
-        "template_id",
-        "template_version",
-        "created",
-        "updated",
-        "tags",
-        "fields",
-        "sections",
-        "orphans",
-        "revision",
-        "saved_by",
-        "conflict_of",
-        "format",
-    }
+#: The top-level keys this version knows, in the order a case file lists them;
+#: every other key is kept in ``extra``.
+KEY_ORDER = (
+    "id",
+    "title",
+    "template_id",
+    "template_version",
+    "created",
+    "updated",
+    "tags",
+    "fields",
+    "sections",
+    "orphans",
+    "revision",
+    "saved_by",
+    "conflict_of",
+    "format",
 )
+KNOWN_KEYS = frozenset(KEY_ORDER)
 
 _CASE_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")

@@ -1,10 +1,16 @@
-"""Which row keeps the highlight when rows vanish (shared by the case list and the trash).
+"""Which row is highlighted, and which keeps the highlight when rows vanish.
+
+Shared by the case list and the trash.
 
 It lives below both screens so neither imports the other (the import-graph
 test forbids cycles).
 """
 
 from __future__ import annotations
+
+from typing import Any
+
+from textual.widgets import DataTable
 
 
 def neighbour(selected: str | None, shown: list[str], remaining: set[str]) -> str | None:
@@ -26,3 +32,14 @@ def neighbour(selected: str | None, shown: list[str], remaining: set[str]) -> st
         if case_id in remaining:
             return case_id
     return None
+
+
+def highlighted_key(table: DataTable[Any]) -> str | None:
+    """The row key (a case id) under the table's cursor, or ``None`` for an empty table."""
+    if table.row_count == 0:
+        return None
+    try:
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+    except Exception:  # cursor outside the table
+        return None
+    return key.value

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from coprod_tui.core.case import CASE_FORMAT, Case
+from coprod_tui.core.case import CASE_FORMAT, KEY_ORDER, Case
 from coprod_tui.core.store.storage import (
     DamagedFileError,
     decode_json,
@@ -51,23 +51,8 @@ __all__ = [
 #: TinyDB layout of a case file: table "case", document 1.
 CASE_TABLE = "case"
 CASE_DOC_ID = "1"
-#: The order the known keys of a case are written in (the order of ``Case.to_dict``).
-CASE_KEY_ORDER = (
-    "id",
-    "title",
-    "template_id",
-    "template_version",
-    "created",
-    "updated",
-    "tags",
-    "fields",
-    "sections",
-    "orphans",
-    "revision",
-    "saved_by",
-    "conflict_of",
-    "format",
-)
+#: The order the known keys of a case are written in (the case model's own).
+CASE_KEY_ORDER = KEY_ORDER
 
 
 def _compact(value: Any) -> str:

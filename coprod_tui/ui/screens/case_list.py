@@ -51,6 +51,7 @@ from coprod_tui.core.timefmt import parse as parse_timestamp
 from coprod_tui.core.timefmt import relative_time as relative_time  # trash.py imports it here
 from coprod_tui.core.timefmt import to_stamp as _stamp
 from coprod_tui.ui.commands import CaseListCommands
+from coprod_tui.ui.selection import highlighted_key
 from coprod_tui.ui.selection import neighbour as neighbour  # moved; the trash uses it too
 from coprod_tui.ui.typeahead import HoldsTypeAhead, hand_on
 from coprod_tui.ui.workers import (
@@ -776,14 +777,7 @@ class CaseListScreen(Screen[None]):
 
     def selected_case_id(self) -> str | None:
         """The id of the case under the cursor, if any."""
-        table = self.query_one(CaseTable)
-        if table.row_count == 0:
-            return None
-        try:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        except Exception:  # cursor outside the table
-            return None
-        return key.value
+        return highlighted_key(self.query_one(CaseTable))
 
     def selected_summary(self) -> CaseSummary | None:
         """The highlighted case's summary (by id: asked for every binding on every move)."""

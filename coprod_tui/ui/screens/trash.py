@@ -32,7 +32,7 @@ from coprod_tui.core.timefmt import from_epoch, relative_time
 from coprod_tui.ui.commands import TrashCommands
 from coprod_tui.ui.dialogs.base import ModalDialog
 from coprod_tui.ui.dialogs.confirm import ConfirmDialog
-from coprod_tui.ui.selection import neighbour
+from coprod_tui.ui.selection import highlighted_key, neighbour
 from coprod_tui.ui.workers import answer_of, keys_wait
 
 if TYPE_CHECKING:
@@ -185,14 +185,8 @@ class TrashScreen(ModalDialog[None]):
         self.refresh_bindings()
 
     def selected_case_id(self) -> str | None:
-        table = self.query_one(TrashTable)
-        if table.row_count == 0:
-            return None
-        try:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        except Exception:  # cursor outside the table
-            return None
-        return key.value
+        """The id of the trashed case under the cursor, if any."""
+        return highlighted_key(self.query_one(TrashTable))
 
     def selected_summary(self) -> CaseSummary | None:
         case_id = self.selected_case_id()
