@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from editor_helpers import open_editor
+from notices import record_notifications
 
 from coprod_tui.core.case import Case, new_case
 from coprod_tui.core.store import CaseStore
@@ -95,7 +96,9 @@ def app_factory(store: CaseStore, templates: TemplateRegistry) -> Callable[..., 
     def make(**kwargs: object) -> object:
         kwargs.setdefault("clock", fixed_clock)
         kwargs.setdefault("handle_signals", False)
-        return create_app(store, templates, **kwargs)  # type: ignore[arg-type]
+        app = create_app(store, templates, **kwargs)  # type: ignore[arg-type]
+        record_notifications(app)  # read with notices(app)
+        return app
 
     return make
 

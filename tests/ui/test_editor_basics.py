@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import SAMPLE_SECTIONS
 from editor_helpers import open_editor, status_state, status_text, wait_saved, wait_until
+from notices import notices
 from textual import events
 from textual.command import CommandList
 
@@ -346,7 +347,7 @@ async def test_a_case_that_cannot_be_opened_says_so_and_goes_back(app_factory):
         screen = await open_editor(pilot, "00000000-0000-4000-8000-000000000000")
         await pilot.pause()
         assert app.screen is not screen
-        assert any("Could not open this case" in n.message for n in app._notifications)
+        assert any("Could not open this case" in n.message for n in notices(app))
 
 
 async def test_ctrl_s_saves_at_once(editing, store, monkeypatch):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from editor_helpers import open_editor, wait_saved
+from notices import notices
 from textual.widgets import Input
 
 from coprod_tui.ui.dialogs.fields_form import FieldsFormScreen
@@ -42,7 +43,7 @@ async def test_fields_form_rejects_a_bad_date_and_cancel_changes_nothing(editing
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is form  # still open: the date is wrong
-        assert any("YYYY-MM-DD" in n.message for n in app._notifications)
+        assert any("YYYY-MM-DD" in n.message for n in notices(app))
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen
@@ -57,7 +58,7 @@ async def test_orphaned_text_is_shown_and_adopted(editing, store):
     ) as (app, pilot, screen, case):
         nav = screen.query_one(SectionNav)
         assert "Orphaned text (1)" in str(nav.get_option(ORPHANS_ID).prompt)
-        assert any("F5" in n.message for n in app._notifications)
+        assert any("F5" in n.message for n in notices(app))
         await pilot.press("f5")
         await pilot.pause()
         dialog = app.screen
@@ -91,7 +92,7 @@ async def test_missing_template_falls_back_and_keeps_every_word(editing, store):
         sections={"situation": "Known section.", "team-only": "Text in a team section."},
         template_id="team-template-not-installed",
     ) as (app, pilot, screen, case):
-        assert any("not installed" in n.message for n in app._notifications)
+        assert any("not installed" in n.message for n in notices(app))
         assert screen.session.case.orphans == {"team-only": "Text in a team section."}
         await pilot.press("end", *" More.")
         await wait_saved(pilot, screen)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from editor_helpers import status_state, status_text, wait_saved, wait_until
+from notices import notices
 
 from coprod_tui.core.editing import SaveState
 from coprod_tui.core.store import CaseStore
@@ -37,7 +38,7 @@ async def test_another_windows_section_is_merged_and_shown(editing, store, app_f
         await pilot.press("end", *" And mine.")
         await wait_saved(pilot, screen)
         assert store.load(case.id).text("lived-reality") == "Written in the other window. And mine."
-        assert any(n.title == "Merged" for n in app._notifications)
+        assert any(n.title == "Merged" for n in notices(app))
 
 
 async def test_a_clash_is_decided_per_section_with_keep_both(editing, store):
@@ -83,7 +84,7 @@ async def test_a_case_trashed_in_another_window_is_said_plainly_and_restorable(e
         await wait_saved(pilot, screen)
         assert status_state(screen) is SaveState.TRASHED
         assert status_text(screen) == "In trash: F8 restore"
-        assert any(n.title == "In the trash" for n in app._notifications)
+        assert any(n.title == "In the trash" for n in notices(app))
         await pilot.press(*" More.")
         await wait_saved(pilot, screen)
         assert store.list_cases() == []  # no conflict copies, ever
@@ -114,9 +115,7 @@ async def test_a_case_purged_elsewhere_is_said_plainly_and_never_comes_back(edit
     async with editing(sections={"situation": "Start."}) as (app, pilot, screen, case):
         CaseStore.open(store.path).purge(case.id)
         await pilot.press(*" Typed on.")
-        await wait_until(
-            pilot, lambda: any(n.title == "Deleted for good" for n in app._notifications)
-        )
+        await wait_until(pilot, lambda: any(n.title == "Deleted for good" for n in notices(app)))
         assert store.list_cases(include_trashed=True) == []
         await pilot.press("escape")
         await pilot.pause()
@@ -145,7 +144,7 @@ async def test_a_case_in_a_newer_format_opens_read_only_and_keeps_every_byte(
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_editor(pilot, case.id)
         assert screen.read_only and screen.editor.read_only
-        assert any(n.title == "Read-only" for n in app._notifications)
+        assert any(n.title == "Read-only" for n in notices(app))
         await pilot.press(*"typed", "f3", "ctrl+s")
         await pilot.pause()
         assert screen.editor.text == "Written by a newer coprod."

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 from editor_helpers import open_editor, status_state, status_text, wait_saved, wait_until
+from notices import notices
 
 from coprod_tui.core.editing import SaveState
 from coprod_tui.core.store import CaseStore, StoreError
@@ -104,7 +105,7 @@ async def test_store_failure_keeps_text_and_retries(app_factory, make_case, stor
         assert status_text(screen) == "Unsaved"
         assert screen.session.dirty
         assert screen.editor.text == "Precious"
-        messages = [n.message for n in app._notifications]
+        messages = [n.message for n in notices(app)]
         assert any("No space left on device" in m and "retried" in m for m in messages)
         failing["on"] = False
         await wait_saved(pilot, screen)  # the scheduled retry succeeds on its own
@@ -147,7 +148,7 @@ async def test_conflict_is_shown_and_both_texts_are_kept(editing, store):
         await wait_saved(pilot, screen)
         assert status_state(screen) is SaveState.CONFLICT
         assert "F8" in status_text(screen)
-        assert any("conflict copy" in n.message for n in app._notifications)
+        assert any("conflict copy" in n.message for n in notices(app))
         assert store.load(case.id).text("situation") == "Theirs: written in the other window."
         copies = conflict_copies(store, case.id)
         assert len(copies) == 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from editor_helpers import open_editor, wait_until
+from notices import notices
 from textual.command import CommandPalette
 
 
@@ -43,7 +44,7 @@ async def test_the_screenshot_action_writes_nothing(
         await app.run_action("app.screenshot")
         await pilot.pause(0.3)
         await wait_until(
-            pilot, lambda: any("Screenshots are off" in n.message for n in app._notifications)
+            pilot, lambda: any("Screenshots are off" in n.message for n in notices(app))
         )
     assert sorted(tmp_path.rglob("*.svg")) == before
     assert list((home / "Downloads").iterdir()) == []

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from editor_helpers import open_editor, until_stored, until_typed, wait_saved, wait_until
+from notices import notices
 from textual import events
 
 from coprod_tui.core.case import set_section_text
@@ -161,7 +162,7 @@ async def test_rename_and_tags_go_through_update(
         press(pilot, keys[-1])
         await app_runs_while_held(pilot, gate)
         stored = store.load(case.id)
-        assert check(stored), [n.message for n in app._notifications]
+        assert check(stored), [n.message for n in notices(app)]
         assert stored.text("situation") == "Elsewhere."
         assert len(store.list_cases()) == 1  # no conflict copy
 
