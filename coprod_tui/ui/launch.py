@@ -38,7 +38,6 @@ def create_app(
 ) -> CoprodApp:
     """The app, wired to a store, templates and settings (tests call this too)."""
     from coprod_tui.ui.app import CoprodApp
-    from coprod_tui.ui.bindings import known_bindings
 
     app = CoprodApp(
         store,
@@ -48,7 +47,11 @@ def create_app(
         notices=notices,
         handle_signals=handle_signals,
     )
-    app.apply_keymap(app.config.keymap, known_bindings())
+    if app.config.keymap:
+        # Checking ids imports every screen: only worth it when there is a keymap.
+        from coprod_tui.ui.bindings import known_bindings
+
+        app.apply_keymap(app.config.keymap, known_bindings())
     return app
 
 
