@@ -27,6 +27,7 @@ from textual.widgets import Button, Footer, Static
 
 from coprod_tui.core.editing import Conflict
 from coprod_tui.core.merge import FIELD, ORPHAN, SECTION, TITLE, Clash
+from coprod_tui.core.render import build_document
 from coprod_tui.core.template import Template
 from coprod_tui.ui.dialogs.base import ButtonRow, ModalDialog
 from coprod_tui.ui.widgets.safe_text import plain
@@ -110,6 +111,7 @@ class ConflictScreen(ModalDialog[dict[str, str] | None]):
         super().__init__()
         self._clashes: list[Clash] = list(conflict.clashes.values())
         self._copy_title = conflict.copy.title
+        self._copy = conflict.copy
         self._template = template
         self._choices: dict[str, str] = {}
 
@@ -121,15 +123,15 @@ class ConflictScreen(ModalDialog[dict[str, str] | None]):
             field_id = key[len(FIELD) :]
             names = {f.id: f.label for f in self._template.fields}
             return f"Case detail: {names.get(field_id, field_id)}"
+        # Numbers and titles as every other view shows them (core/render.py).
+        document = build_document(self._copy, self._template, getattr(self.app, "templates", None))
         if key.startswith(SECTION):
-            section_id = key[len(SECTION) :]
-            ids = self._template.section_ids()
-            if section_id in ids:
-                index = ids.index(section_id)
-                return f"{index + 1}. {self._template.sections[index].title}"
-            return f"Section {section_id}"
+            block = document.section(key[len(SECTION) :])
+            return f"{block.number}. {block.title}" if block else f"Section {key[len(SECTION) :]}"
         if key.startswith(ORPHAN):
-            return f"Orphaned text: {key[len(ORPHAN) :]}"
+            orphan_id = key[len(ORPHAN) :]
+            titles = {o.id: o.title for o in document.orphans}
+            return f"Orphaned text: {titles.get(orphan_id, orphan_id)}"
         return key
 
     def compose(self) -> ComposeResult:

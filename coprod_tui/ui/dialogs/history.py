@@ -20,30 +20,14 @@ from textual.widgets import Button, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coprod_tui.core.case import Case
+from coprod_tui.core.render import build_document
 from coprod_tui.core.store import RevisionInfo
 from coprod_tui.core.template import Template
 from coprod_tui.core.timefmt import stamp_clock_label
 from coprod_tui.ui.dialogs.base import ButtonRow, ModalDialog, PreviewList
+from coprod_tui.ui.widgets.case_document import document_text
 from coprod_tui.ui.widgets.safe_text import plain
 from coprod_tui.ui.workers import StoreReply, deliver_reply, off_the_loop
-
-
-def case_as_text(case: Case, template: Template) -> Text:
-    """A whole case as literal text: each section's title, then its text."""
-    result = Text()
-    for index, section in enumerate(template.sections):
-        body = case.text(section.id).strip()
-        result.append_text(plain(f"{index + 1}. {section.title}", "bold", one_line=True))
-        result.append("\n")
-        result.append_text(plain(body) if body else Text("(empty)", style="dim italic"))
-        result.append("\n\n")
-    for orphan_id, body in case.orphans.items():
-        result.append_text(plain(f"Orphaned text: {orphan_id}", "bold", one_line=True))
-        result.append("\n")
-        result.append_text(plain(body))
-        result.append("\n\n")
-    result.rstrip()
-    return result
 
 
 class HistoryScreen(ModalDialog[int | None]):
@@ -168,7 +152,8 @@ class HistoryScreen(ModalDialog[int | None]):
         if isinstance(case, Exception):
             preview.update(plain(f"Could not read version {revision}: {case}"))
             return
-        preview.update(case_as_text(case, self._template))
+        registry = getattr(self.app, "templates", None)  # for orphans' old titles
+        preview.update(document_text(build_document(case, self._template, registry)))
         self.query_one("#revision-preview").scroll_home(animate=False)
 
     @on(StoreReply)

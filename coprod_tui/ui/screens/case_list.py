@@ -356,13 +356,6 @@ class CaseListScreen(Screen[None]):
     #: The quick-filter text; the table shows only matching cases.
     filter_text: reactive[str] = reactive("", init=False)
 
-    class CasesChanged(Message):
-        """The list was re-read from the store (tests and the palette listen)."""
-
-        def __init__(self, count: int) -> None:
-            super().__init__()
-            self.count = count
-
     def __init__(self) -> None:
         super().__init__()
         #: The catalog as last read (``None`` before the first read or after a failure).
@@ -490,7 +483,6 @@ class CaseListScreen(Screen[None]):
             return
         self.summaries = summaries
         self._rebuild_table()
-        self.post_message(self.CasesChanged(len(self.summaries)))
 
     def _cases_unreadable(self, generation: int, error: Exception) -> None:
         if generation != self._read_generation:
@@ -557,7 +549,6 @@ class CaseListScreen(Screen[None]):
             self._update_rows([s for s in visible if old.get(s.id) != s])
         else:
             self._rebuild_table()
-        self.post_message(self.CasesChanged(len(self.summaries)))
 
     def _update_rows(self, changed: list[CaseSummary]) -> None:
         """Redraw the cells of rows whose summary changed (same rows, same order)."""

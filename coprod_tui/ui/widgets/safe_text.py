@@ -17,14 +17,3 @@ from coprod_tui.core.text_safety import printable
 def plain(text: str, style: str = "", *, one_line: bool = False) -> Text:
     """``text`` as literal, terminal-safe rich Text in ``style``."""
     return Text(printable(text, keep_newlines=not one_line), style=style)
-
-
-def join(*parts: tuple[str, str] | str) -> Text:
-    """Assemble literal Text from ``(text, style)`` pairs and plain strings."""
-    result = Text()
-    for part in parts:
-        if isinstance(part, tuple):
-            result.append_text(plain(part[0], part[1], one_line=True))
-        else:
-            result.append_text(plain(part, one_line=True))
-    return result
