@@ -68,7 +68,8 @@ def filler(rng: random.Random, size: int) -> str:
 
 def make_cases(count: int, seed: int = 7) -> list[Case]:
     """``count`` cases of ~15 KB each (nine sections of ~1.6 KB)."""
-    template = discover_templates().default()
+    # The shipped templates only: a benchmark never reads the user's folders.
+    template = discover_templates(user_dir=Path("/nonexistent"), env={}, use_cache=False).default()
     rng = random.Random(seed)
     cases = []
     for number in range(count):
@@ -104,7 +105,11 @@ def _save_once(store: CaseStore, case_id: str, note: str) -> float:
 
 def _process_save(store_dir: Path, case_id: str) -> float:
     """A whole ``coprod write`` process: start-up, open, resolve a prefix, save."""
-    env = {**os.environ, "COPROD_STORE": str(store_dir)}
+    # A private home and cache for the child too: the user's settings and cache stay untouched.
+    home = store_dir.parent / "home"
+    env = {**os.environ, "COPROD_STORE": str(store_dir), "HOME": str(home)}
+    for name in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "COPROD_TEMPLATES"):
+        env.pop(name, None)
     command = [sys.executable, "-m", "coprod_tui", "write", case_id[:8], "2", "--append"]
     start = time.perf_counter()
     subprocess.run(command, input=b"One more line.\n", env=env, check=True, capture_output=True)
