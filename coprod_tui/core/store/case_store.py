@@ -84,36 +84,18 @@ from coprod_tui.core.store.types import (
     AmbiguousCaseId,
     CaseNotFound,
     CaseSummary,
-    DamagedCaseError,
     DoctorReport,
     ImportReport,
-    NewerFormatError,
     RevisionInfo,
     SaveResult,
-    StoreError,
-    UnsafeStoreError,
 )
 from coprod_tui.core.template import Template
 
 if TYPE_CHECKING:
     from coprod_tui.core.export import ExportItem
 
-__all__ = [
-    "AmbiguousCaseId",
-    "CaseNotFound",
-    "CaseStore",
-    "CaseSummary",
-    "DamagedCaseError",
-    "DoctorReport",
-    "ImportReport",
-    "NewerFormatError",
-    "RevisionInfo",
-    "SaveResult",
-    "StoreError",
-    "UnsafeStoreError",
-]
-
-__all__ += ["CASE_KIND", "same_content", "whoami"]
+#: The facade; callers import it (and the store's errors and types) from ``coprod_tui.core.store``.
+__all__ = ["CASE_KIND", "CaseStore", "same_content", "whoami"]
 
 
 def whoami() -> str:
