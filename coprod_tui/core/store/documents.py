@@ -48,6 +48,7 @@ from coprod_tui.core.store.storage import (
     atomic_write_bytes,
     describe_os_error,
     fsync_dir,
+    make_private_folders,
 )
 from coprod_tui.core.store.types import (
     CaseNotFound,
@@ -336,12 +337,7 @@ class DocumentFolder(Generic[D]):
 
     def make_folder(self, folder: Path) -> None:
         """Create a missing store folder (private, durable)."""
-        try:
-            os.mkdir(folder, self.dir_mode & 0o777)
-        except FileExistsError:
-            return
-        os.chmod(folder, self.dir_mode)
-        fsync_dir(folder.parent)
+        make_private_folders(folder, self.dir_mode)
 
     # --- reading and writing files ---------------------------------------------------
 

@@ -31,7 +31,6 @@ from coprod_tui.core.store.storage import (
     LinkedFileError,
     atomic_write_bytes,
     chmod_nofollow,
-    fsync_dir,
     is_temp_name,
     make_private_folders,
     read_bytes,
@@ -276,12 +275,7 @@ def _ensure_subfolder(folder: Path, policy: FolderPolicy) -> None:
 
 def _make_folder(folder: Path, mode: int) -> None:
     """``mkdir`` with an exact mode (the umask cannot widen or narrow it)."""
-    try:
-        os.mkdir(folder, mode & 0o777)
-    except FileExistsError:
-        return
-    os.chmod(folder, mode)
-    fsync_dir(folder.parent)
+    make_private_folders(folder, mode)
 
 
 def share_with_group(root: Path, group: str | None = None) -> list[str]:

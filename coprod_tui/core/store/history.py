@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from coprod_tui.core.store.storage import atomic_write_bytes, read_bytes
+from coprod_tui.core.store.storage import atomic_write_bytes, make_private_folders, read_bytes
 from coprod_tui.core.store.types import StoreError
 
 MAX_SNAPSHOTS = 100
@@ -215,11 +215,7 @@ class History:
         return True
 
     def _make_folder(self, folder: Path) -> None:
-        try:
-            os.mkdir(folder, self.dir_mode & 0o777)
-        except FileExistsError:
-            return
-        os.chmod(folder, self.dir_mode)
+        make_private_folders(folder, self.dir_mode)
 
     def prune(self, case_id: str, *, now: float) -> list[Snapshot]:
         """Thin a case's history (see the module docstring); returns what went."""
