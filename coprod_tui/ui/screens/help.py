@@ -195,7 +195,7 @@ class HelpScreen(ModalDialog[None]):
                 with TabPane("Keys", id="keys"):
                     yield DataTable(id="key-table", cursor_type="row", zebra_stripes=True)
                     yield Static(
-                        "Dimmed keys need a selected case. Ctrl+P lists every command.",
+                        "A dimmed key does nothing here right now. Ctrl+P lists every command.",
                         classes="hint",
                     )
                 with TabPane("About the template", id="about"), VerticalScroll(id="about-scroll"):
