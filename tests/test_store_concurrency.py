@@ -58,7 +58,9 @@ def _create_many(path: str, count: int, queue) -> None:
 
 
 def run_all(target, arg_lists) -> None:
-    context = multiprocessing.get_context("fork")
+    # Spawned, not forked: the test runner's process holds threads (Textual's, xdist's),
+    # and a child forked from a threaded process can hang on a lock one of them held.
+    context = multiprocessing.get_context("spawn")
     processes = [context.Process(target=target, args=args) for args in arg_lists]
     for process in processes:
         process.start()
@@ -86,7 +88,7 @@ def test_racing_editors_get_conflict_copies_and_lose_nothing(tmp_path):
     store = open_store(str(tmp_path))
     case = store.create(new_case("Shared", TEMPLATE))
     workers, count = 4, 12
-    context = multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("spawn")
     queue = context.Queue()
     run_all(
         _append_with_save_and_retry,
@@ -118,7 +120,7 @@ def test_writers_on_different_cases_never_interfere(tmp_path):
 
 
 def test_ids_are_never_reused_across_processes(tmp_path):
-    context = multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("spawn")
     queue = context.Queue()
     run_all(_create_many, [(str(tmp_path), 20, queue) for _ in range(3)])
     ids = [case_id for _ in range(3) for case_id in queue.get(timeout=60)]
