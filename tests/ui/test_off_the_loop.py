@@ -235,6 +235,42 @@ async def test_the_editor_loads_off_the_loop_and_keeps_what_is_typed_meanwhile(
         assert store.load(case.id).text("situation") == "Start. Typed early."
 
 
+async def test_keys_let_through_while_the_editor_is_being_built_are_typed_in_too(
+    app_factory, make_case, store, monkeypatch
+):
+    """A disk slow past the landing timeout lets keys go while the editor replaces the notice.
+
+    Those keys reach the screen itself (nothing has focus for that moment):
+    they are typed into section 1 after the ones the notice kept, not dropped.
+    """
+    case = make_case(sections={"situation": "Start."})
+    gate = Gate(monkeypatch, store, "load").arm()
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = CaseEditorScreen(case.id)
+        building = asyncio.Event()
+        original_recompose = screen.recompose
+
+        async def slow_recompose() -> None:
+            building.set()
+            await asyncio.sleep(0.6)  # longer than the landing timeout (0.2 s here)
+            await original_recompose()
+
+        monkeypatch.setattr(screen, "recompose", slow_recompose)
+        await app.push_screen(screen)
+        await soon(gate.entered.is_set)
+        press(pilot, *" Kept")
+        gate.opened.set()
+        await soon(building.is_set)
+        press(pilot, *" while built.")
+        await screen.until_ready()
+        await soon(lambda: app.key_order.idle)
+        await until_typed(pilot)
+        assert app.focused is screen.editor
+        await wait_saved(pilot, screen)
+        assert store.load(case.id).text("situation") == "Start. Kept while built."
+
+
 async def test_history_preview_and_restore(app_factory, make_case, store, monkeypatch):
     case = make_case(sections={"situation": "Version one."})
     other = CaseStore.open(store.path)

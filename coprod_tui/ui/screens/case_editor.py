@@ -207,6 +207,12 @@ class CaseEditorScreen(Screen[None]):
         self._offered_keys: tuple[bool, bool] | None = None
         self._ready = asyncio.Event()
         self._loaded = False
+        #: Text typed before the editor could take it (at the notice, or while it
+        #: was being built), typed into section 1 once it is there.
+        self._typed_early: list[events.Key | events.Paste] = []
+        #: Text keys reaching the screen itself are typed in rather than dropped:
+        #: true until the keys queued while the editor was built are handled.
+        self._catching_early_keys = True
         #: Where this case was left last time (read with the case, off the loop).
         self._reopen_at: Position | None = None
         #: The editor is built (the case was read and its widgets mounted).
@@ -257,7 +263,7 @@ class CaseEditorScreen(Screen[None]):
         if not self._loaded:
             # The case is read off the loop (on_mount); keys typed meanwhile wait
             # for it (ui/typeahead.py) or are kept by the notice, then typed in.
-            yield LoadingNotice("Loading…", id="loading")
+            yield LoadingNotice("Loading…", held=self._typed_early, id="loading")
             yield Footer()
             return
         if self.session is None or self.template is None:
@@ -313,8 +319,14 @@ class CaseEditorScreen(Screen[None]):
         await self._opened(None)
 
     async def _opened(self, _result: None) -> None:
-        """The case is read: build the editor, then type in what was typed meanwhile."""
-        held = self.query_one(LoadingNotice).held
+        """The case is read: build the editor, then type in what was typed meanwhile.
+
+        The notice gives up the focus first, so a key let through while the
+        editor is built (a slow disk past the landing timeout, ui/typeahead.py)
+        comes to this screen, which keeps it (:meth:`on_key`), instead of to a
+        notice on its way out, which would drop it.
+        """
+        self.set_focus(None)
         self._loaded = True
         try:
             await self.recompose()
@@ -324,8 +336,44 @@ class CaseEditorScreen(Screen[None]):
             self._ready.set()
         if self.session is not None:
             self.set_interval(self.FOLLOW_EVERY, self._follow_other_windows, name="follow")
-            if held and not self.read_only:
-                self._type_in(held)
+            self._type_in_early()
+        # Keys the screen received while it was building are queued behind this
+        # handler: they are typed in too, then the screen stops catching.
+        self.call_later(self._stop_catching_early_keys)
+
+    def _stop_catching_early_keys(self) -> None:
+        self._catching_early_keys = False
+        self._typed_early.clear()
+
+    def _type_in_early(self) -> None:
+        held = list(self._typed_early)
+        self._typed_early.clear()
+        if held and not self.read_only:
+            self._type_in(held)
+
+    def _is_early_text(self, event: events.Key) -> bool:
+        if not self._catching_early_keys or (self._built and self.read_only):
+            return False  # a read-only case's keys go to its bindings
+        return event.is_printable or event.key in ("enter", "backspace", "delete")
+
+    def on_key(self, event: events.Key) -> None:
+        """Keep a text key that reached the screen while the editor was being built."""
+        if not self._is_early_text(event):
+            return
+        event.stop()
+        event.prevent_default()
+        self._typed_early.append(events.Key(event.key, event.character))
+        if self._built:
+            self._type_in_early()
+
+    def on_paste(self, event: events.Paste) -> None:
+        if not self._catching_early_keys:
+            return
+        event.stop()
+        event.prevent_default()
+        self._typed_early.append(events.Paste(event.text))
+        if self._built:
+            self._type_in_early()
 
     def _type_in(self, held: Sequence[events.Key | events.Paste]) -> None:
         """Type what was typed at the Loading… notice into section 1, before any later key.

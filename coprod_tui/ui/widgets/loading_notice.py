@@ -20,10 +20,17 @@ class LoadingNotice(Static, can_focus=True):
     LoadingNotice { width: 1fr; height: 1fr; content-align: center middle; color: $text-muted; }
     """
 
-    def __init__(self, text: str = "Loading…", *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        text: str = "Loading…",
+        *,
+        held: list[events.Key | events.Paste] | None = None,
+        id: str | None = None,
+    ) -> None:
         super().__init__(text, id=id)
-        #: The keys typed while loading, to be typed again where they belong.
-        self.held: list[events.Key] = []
+        #: The keys typed while loading, to be typed again where they belong. The
+        #: screen may pass its own list, so it outlives this notice.
+        self.held: list[events.Key | events.Paste] = [] if held is None else held
 
     def on_key(self, event: events.Key) -> None:
         if event.is_printable or event.key in ("enter", "tab", "backspace", "delete"):
@@ -34,4 +41,4 @@ class LoadingNotice(Static, can_focus=True):
     def on_paste(self, event: events.Paste) -> None:
         event.stop()
         event.prevent_default()
-        self.held.append(events.Paste(event.text))  # type: ignore[arg-type]
+        self.held.append(events.Paste(event.text))
