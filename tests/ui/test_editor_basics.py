@@ -11,7 +11,7 @@ from textual.command import CommandList
 
 from coprod_tui.core.case import word_count
 from coprod_tui.core.editing import SaveState
-from coprod_tui.ui.screens.case_editor import CaseEditorScreen
+from coprod_tui.ui.screens.case_editor import CaseEditorScreen, OpenAt
 from coprod_tui.ui.widgets.question_hints import QuestionHints, QuestionList
 from coprod_tui.ui.widgets.section_editor import SectionEditor
 from coprod_tui.ui.widgets.section_header import SectionHeader
@@ -371,3 +371,31 @@ async def test_editing_keys_in_a_burst_apply_in_the_order_typed(editing):
         await pilot.pause()
         await pilot.pause()
         assert screen.session.text("situation") == "acyxz"
+
+
+async def test_opening_at_a_hit_shows_that_section_with_the_hit_selected(app_factory, make_case):
+    """A search result or a section review opens the case where the words are, selected."""
+    text = "Two nurses, one remiss."
+    case = make_case(sections={"situation": "Start.", "microsystem": text})
+    start = text.index("remiss")
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = CaseEditorScreen(case.id, at=OpenAt("microsystem", (start, start + 6)))
+        await app.push_screen(screen)
+        await screen.until_ready()
+        await pilot.pause()
+        assert screen.editor.section_id == "microsystem"
+        assert screen.editor.selected_text == "remiss"
+        await pilot.press(*"referral")
+        assert screen.session.text("microsystem") == "Two nurses, one referral."
+
+
+async def test_opening_at_an_unknown_section_opens_section_one(app_factory, make_case):
+    """A hit in a section this template no longer has opens section 1, not an error."""
+    case = make_case(sections={"situation": "Start."})
+    app = app_factory()
+    async with app.run_test(size=(100, 30)):
+        screen = CaseEditorScreen(case.id, at=OpenAt("no-such-section", (0, 3)))
+        await app.push_screen(screen)
+        await screen.until_ready()
+        assert screen.editor.section_id == "situation"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -81,6 +82,18 @@ def _default_positions() -> Positions:
 
 def _editor_id(index: int) -> str:
     return f"editor-{index}"
+
+
+@dataclass(frozen=True)
+class OpenAt:
+    """Open a case at this section, with these characters of its text selected.
+
+    ``span`` is a (start, end) pair of character offsets into the section's
+    stored text (a search hit); ``None`` puts the cursor at the section's start.
+    """
+
+    section_id: str
+    span: tuple[int, int] | None = None
 
 
 class CaseEditorScreen(Screen[None]):
@@ -193,9 +206,11 @@ class CaseEditorScreen(Screen[None]):
     #: Index (0-based) of the section being written.
     current: reactive[int] = reactive(0, init=False)
 
-    def __init__(self, case_id: str) -> None:
+    def __init__(self, case_id: str, *, at: OpenAt | None = None) -> None:
         super().__init__()
         self.case_id = case_id
+        #: Where to open (a search hit, a section review) instead of where it was left.
+        self._open_at = at
         self.template: Template | None = None
         self.session: EditSession | None = None
         self._template_note = ""
@@ -473,7 +488,13 @@ class CaseEditorScreen(Screen[None]):
         return positions if isinstance(positions, Positions) else _default_positions()
 
     def _reopen_section(self) -> int:
-        """The section to open at: where the case was left (its cursor too), else section 1."""
+        """The section to open at: the one asked for, else where the case was left, else 1."""
+        if self._open_at is not None and self.template is not None:
+            index = self._index_of(self._open_at.section_id)
+            if index is not None:
+                self._editors[index].arrive_at_span(self._open_at.span)
+                self.set_reactive(CaseEditorScreen.current, index)
+                return index
         where = self._reopen_at
         if where is None or self.template is None:
             return 0
@@ -484,6 +505,14 @@ class CaseEditorScreen(Screen[None]):
         self._editors[index].arrive_at((where.row, where.column))
         self.set_reactive(CaseEditorScreen.current, index)
         return index
+
+    def _index_of(self, section_id: str) -> int | None:
+        """The index of this template's section ``section_id`` (or the one it was renamed to)."""
+        assert self.template is not None
+        for index, section in enumerate(self.template.sections):
+            if section.id == section_id or section_id in section.renamed_from:
+                return index
+        return None
 
     def _remember_position(self) -> None:
         """Keep the section and cursor for the next time this case opens (never case text)."""

@@ -19,6 +19,7 @@ from textual.content import Content
 from textual.geometry import Offset
 from textual.message import Message
 from textual.widgets import TextArea
+from textual.widgets.text_area import Selection
 
 from coprod_tui.core.editing import visible_controls
 from coprod_tui.core.text_safety import printable
@@ -122,6 +123,24 @@ class SectionEditor(TextArea):
         row = min(location[0], self.document.line_count - 1)
         column = min(location[1], len(self.document.get_line(row)))
         self.move_cursor((row, column), center=True)
+        self.call_after_refresh(self.scroll_cursor_visible, center=True, animate=False)
+
+    def arrive_at_span(self, span: tuple[int, int] | None) -> None:
+        """Show the section with characters ``span`` of its text selected (a search hit).
+
+        ``None`` puts the cursor at the start. Offsets past the end (the text
+        changed since it was indexed) are clamped; counts as the first visit.
+        """
+        self._arrived = True
+        self._show_start = False
+        length = len(self.text)
+        start, end = span if span is not None else (0, 0)
+        start = max(0, min(start, length))
+        end = max(start, min(end, length))
+        self.selection = Selection(
+            self.document.get_location_from_index(start),
+            self.document.get_location_from_index(end),
+        )
         self.call_after_refresh(self.scroll_cursor_visible, center=True, animate=False)
 
     def load_section(self, text: str) -> None:
