@@ -137,10 +137,7 @@ class SectionEditor(TextArea):
         start, end = span if span is not None else (0, 0)
         start = max(0, min(start, length))
         end = max(start, min(end, length))
-        self.selection = Selection(
-            self.document.get_location_from_index(start),
-            self.document.get_location_from_index(end),
-        )
+        self.selection = Selection(_location(self.text, start), _location(self.text, end))
         self.call_after_refresh(self.scroll_cursor_visible, center=True, animate=False)
 
     def load_section(self, text: str) -> None:
@@ -183,3 +180,9 @@ class SectionEditor(TextArea):
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         event.stop()
         self.post_message(self.Edited(self, self.stored_text))
+
+
+def _location(text: str, index: int) -> tuple[int, int]:
+    """The (row, column) of character ``index`` of ``text``."""
+    row = text.count("\n", 0, index)
+    return row, index - (text.rfind("\n", 0, index) + 1)
