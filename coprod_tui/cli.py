@@ -92,8 +92,62 @@ def _print_error(message: str) -> None:
     print(text, file=sys.stderr)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full parser; tests use it to check help and usage."""
+class _Unbuilt:
+    """The parser of a sub-command not being run: takes every call, keeps nothing."""
+
+    def __getattr__(self, name: str) -> Any:
+        return self._ignore
+
+    def _ignore(self, *args: Any, **kwargs: Any) -> _Unbuilt:
+        return self
+
+
+class _OnlyCommand:
+    """The sub-parsers action, building the parser of one command and skipping the rest.
+
+    argparse is slow to build a parser (a help formatter and gettext
+    look-ups for every sub-command, every option): building the one command
+    being run instead of all of them is a few milliseconds of every
+    ``coprod show`` or ``write``. :attr:`found` says whether that command exists.
+    """
+
+    def __init__(self, commands: argparse._SubParsersAction[Any], wanted: str) -> None:
+        self._commands = commands
+        self._wanted = wanted
+        self.found = False
+
+    def add_parser(self, name: str, **kwargs: Any) -> Any:
+        if name != self._wanted and self._wanted not in kwargs.get("aliases", ()):
+            return _Unbuilt()
+        self.found = True
+        return self._commands.add_parser(name, **kwargs)
+
+
+def _command_named(argv: Sequence[str]) -> str | None:
+    """The sub-command ``argv`` runs, when that is plain to see; ``None`` means build them all.
+
+    Only the front door's own options may come first (``--store DIR``,
+    ``--demo``); help, the version or anything unusual gets the full parser.
+    """
+    index = 0
+    while index < len(argv):
+        word = argv[index]
+        if word == "--store":
+            index += 2
+        elif word.startswith("--store=") or word == "--demo":
+            index += 1
+        elif word.startswith("-"):
+            return None
+        else:
+            return word
+    return None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser: every sub-command, or with ``only`` just that one (``None`` if it has none).
+
+    Tests use the full parser to check help and usage.
+    """
     parser = _OneLineParser(
         prog="coprod",
         description=(
@@ -118,8 +172,14 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(
         dest="command", metavar="COMMAND", parser_class=_OneLineParser, prog=parser.prog
     )
-    templates.register(commands)
-    cases.register(commands)
+    families = (templates, cases)
+    if only is not None:
+        wanted = _OnlyCommand(commands, only)
+        for family in families:
+            family.register(wanted)
+        return parser if wanted.found else build_parser()
+    for family in families:
+        family.register(commands)
     return parser
 
 
@@ -134,8 +194,9 @@ def _tolerant_stdout() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``coprod``; returns the process exit code."""
     _tolerant_stdout()
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(only=_command_named(arguments))
+    args = parser.parse_args(arguments)
     try:
         if args.command is None:
             from coprod_tui.ui.launch import run_workbench

@@ -58,3 +58,27 @@ def test_help_lists_every_command():
         assert f"    {command} " in result.stdout, command
     template_help = run_module("template", "--help").stdout
     assert all(action in template_help for action in ("show", "validate", "init"))
+
+
+def _commands_of(parser):
+    (action,) = [a for a in parser._actions if a.dest == "command"]
+    return action.choices
+
+
+def test_a_command_is_read_exactly_as_the_full_parser_reads_it(tmp_path):
+    """Only the command being run is built (start-up speed); it reads its arguments the same."""
+    full = build_parser()
+    for name in _commands_of(full):
+        one = build_parser(only=name)
+        assert list(_commands_of(one)) == [name]
+        assert _commands_of(one)[name].format_help() == _commands_of(full)[name].format_help()
+    argv = ["--store", str(tmp_path), "write", "abc", "3", "--append"]
+    assert vars(build_parser(only="write").parse_args(argv)) == vars(full.parse_args(argv))
+
+
+def test_an_unknown_command_still_lists_every_command(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--store", "/nowhere", "shwo", "x"])
+    assert exit_info.value.code == 2
+    error = capsys.readouterr().err
+    assert "'shwo'" in error and "show" in error and "templates" in error

@@ -189,3 +189,15 @@ def test_a_linked_history_folder_is_never_written_through(tmp_path):
     assert store.load(case.id).text("situation") == ""  # nothing replaced without its history
     with pytest.raises(StoreError, match="symbolic link"):
         store.history(case.id)
+
+
+def test_who_saved_is_the_login_name_at_the_host_name(monkeypatch):
+    """whoami() gives what getpass and socket would, without importing them."""
+    import getpass
+    import socket
+
+    from coprod_tui.core.store.case_store import whoami
+
+    assert whoami() == f"{getpass.getuser()}@{socket.gethostname()}"
+    monkeypatch.setenv("LOGNAME", "fiktiv.skoterska")
+    assert whoami().startswith("fiktiv.skoterska@")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
+import pytest
+
 from coprod_tui.core import timefmt
 
 NOW = datetime(2024, 3, 12, 14, 3, 12, tzinfo=UTC)
@@ -61,3 +63,18 @@ def test_epoch_and_compact_forms_round_trip():
     assert timefmt.to_compact(NOW) == "20240312T140312Z"
     assert timefmt.from_compact("20240312T140312Z") == "2024-03-12T14:03:12Z"
     assert timefmt.from_compact("2024-03-12") is None
+
+
+@pytest.mark.parametrize(
+    "compact",
+    ["20241340T000000Z", "2024031T140312ZZ", "20240312 140312Z", "２０２４0312T140312Z", "", "x"],
+)
+def test_a_compact_stamp_that_is_not_one_reads_as_none(compact):
+    """File names are read strictly: an impossible date or a stray character is not a time."""
+    assert timefmt.parse_compact(compact) is None
+    assert timefmt.from_compact(compact) is None
+
+
+def test_a_compact_stamp_reads_back_as_the_moment_it_was_written():
+    moment = datetime(2026, 12, 1, 15, 28, 9, tzinfo=UTC)
+    assert timefmt.parse_compact(timefmt.to_compact(moment)) == moment

@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from coprod_tui.core import timefmt
 from coprod_tui.core.store.storage import atomic_write_bytes, make_private_folders, read_bytes
 from coprod_tui.core.store.types import StoreError
 
@@ -80,28 +81,17 @@ class Snapshot:
     @property
     def epoch(self) -> float:
         """``saved_at`` as seconds since the epoch (0 if unreadable)."""
-        return iso_to_epoch(self.saved_at)
-
-
-def iso_to_epoch(stamp: str) -> float:
-    """Seconds since the epoch of an ISO 8601 time; 0.0 if it can't be read."""
-    try:
-        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    except ValueError:
-        return 0.0
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.timestamp()
+        return timefmt.to_epoch(self.saved_at)
 
 
 def _compact(stamp: str) -> str:
-    epoch = iso_to_epoch(stamp)
-    return datetime.fromtimestamp(epoch, UTC).strftime("%Y%m%dT%H%M%SZ")
+    """A stored stamp in the compact form of a kept version's file name (epoch if unreadable)."""
+    return timefmt.to_compact(timefmt.parse(stamp) or datetime.fromtimestamp(0, UTC))
 
 
 def _expand(compact: str) -> str:
-    moment = datetime.strptime(compact, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
-    return moment.isoformat().replace("+00:00", "Z")
+    """A file name's compact stamp as the store's stamp; ``""`` for an impossible date."""
+    return timefmt.from_compact(compact) or ""
 
 
 class History:
