@@ -59,7 +59,6 @@ from coprod_tui.core.case import (
     word_count,
 )
 from coprod_tui.core.errors import CoprodError, UserInputError
-from coprod_tui.core.merge import merge
 from coprod_tui.core.store.case_file import CASE_FILE
 from coprod_tui.core.store.catalog import Catalog
 from coprod_tui.core.store.documents import (
@@ -73,7 +72,6 @@ from coprod_tui.core.store.documents import (
 )
 from coprod_tui.core.store.documents import content as _content
 from coprod_tui.core.store.folder import FolderPolicy, prepare_store_folder, share_with_group
-from coprod_tui.core.store.history import Snapshot
 from coprod_tui.core.store.layout import (
     folders_to_scan,
     ids_in,
@@ -93,6 +91,8 @@ from coprod_tui.core.template import Template
 
 if TYPE_CHECKING:
     from coprod_tui.core.export import ExportItem
+    from coprod_tui.core.merge import Merge
+    from coprod_tui.core.store.history import History, Snapshot
 
 #: The facade; callers import it (and the store's errors and types) from ``coprod_tui.core.store``.
 __all__ = ["CASE_KIND", "CaseStore", "same_content", "whoami"]
@@ -140,6 +140,13 @@ def _adopt_copy(mine: Case, held: Case) -> None:
     mine.title, mine.conflict_of, mine.created = held.title, held.conflict_of, held.created
 
 
+def _merge_cases(base: Case, mine: Case, theirs: Case) -> Merge:
+    """:func:`coprod_tui.core.merge.merge`, imported when two edits first meet (not by a read)."""
+    from coprod_tui.core.merge import merge
+
+    return merge(base, mine, theirs)
+
+
 #: Cases as a kind of document (see :mod:`coprod_tui.core.store.documents`).
 CASE_KIND: DocumentKind[Case] = DocumentKind(
     name="case",
@@ -147,7 +154,7 @@ CASE_KIND: DocumentKind[Case] = DocumentKind(
     from_dict=Case.from_dict,
     is_id=is_case_id,
     new_id=new_case_id,
-    merge=merge,
+    merge=_merge_cases,
     conflict_copy=_titled_copy,
     current_format=CASE_FORMAT,
     hint=" (see 'coprod list')",
@@ -182,7 +189,6 @@ class CaseStore:
             observers=[self._catalog, *observers],  # the catalog is the first observer
             checks=checks,
         )
-        self._history = self._docs.history
         #: case id -> time.time() of this session's last snapshot of it
         self._snapshotted = self._docs.snapshotted
 
@@ -211,6 +217,11 @@ class CaseStore:
         """
         root, policy = prepare_store_folder(Path(path), create=create)
         return cls(root, policy, templates, observers=observers, checks=checks)
+
+    @property
+    def _history(self) -> History:
+        """The kept versions (made on first use: a plain read never needs them)."""
+        return self._docs.history
 
     @property
     def shared(self) -> bool:
@@ -267,7 +278,7 @@ class CaseStore:
 
     def snapshots(self, case_id: str) -> list[Snapshot]:
         """The kept versions of a case on disk, oldest first."""
-        return self._docs.history.snapshots(case_id)
+        return self._history.snapshots(case_id)
 
     def make_folder(self, folder: Path) -> None:
         """Create a missing store folder with the store's mode."""

@@ -28,19 +28,19 @@ cases; it adds what only cases have (templates, import, restore, the doctor).
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 import coprod_tui.core.store.storage as storage
 from coprod_tui.core.case import utc_now
 from coprod_tui.core.errors import CoprodError, UserInputError
 from coprod_tui.core.store.case_file import DocumentFile
-from coprod_tui.core.store.history import History
 from coprod_tui.core.store.locking import LockTimeout, file_lock
 from coprod_tui.core.store.storage import (
     DamagedFileError,
@@ -59,6 +59,9 @@ from coprod_tui.core.store.types import (
     StoreError,
     WriteRefused,
 )
+
+if TYPE_CHECKING:
+    from coprod_tui.core.store.history import History
 
 __all__ = [
     "DocumentFolder",
@@ -243,7 +246,6 @@ class DocumentFolder(Generic[D]):
         #: Who saves (``user@host``), or how to find out: asked on the first write,
         #: so a read-only command never pays for the lookup.
         self._who = who
-        self.history = History(root / kind.history, file_mode=file_mode, dir_mode=dir_mode)
         self.observers: list[StoreObserver] = list(observers)
         self.checks: list[WriteCheck] = [check_values, *checks]
         #: id -> time.time() of this session's last snapshot of it
@@ -251,6 +253,15 @@ class DocumentFolder(Generic[D]):
         #: id -> the revision this object (one window, one command) last wrote:
         #: only a version in here may be thinned from history when replaced.
         self.wrote: dict[str, int] = {}
+
+    @functools.cached_property
+    def history(self) -> History:
+        """The kept versions: made on first use, so a plain read never imports the history."""
+        from coprod_tui.core.store.history import History
+
+        return History(
+            self.root / self.kind.history, file_mode=self.file_mode, dir_mode=self.dir_mode
+        )
 
     # --- seams -----------------------------------------------------------------------
 

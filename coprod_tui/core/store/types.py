@@ -7,10 +7,12 @@ documents, doctor) can use them without importing the store itself.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from coprod_tui.core.errors import OperationalError, UserInputError
-from coprod_tui.core.merge import Clash
+
+if TYPE_CHECKING:  # only named in annotations: a read never imports the merge
+    from coprod_tui.core.merge import Clash
 
 
 class StoreError(OperationalError):
