@@ -18,8 +18,7 @@ string through :func:`~coprod_tui.core.text_safety.printable`).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from coprod_tui.core.text_safety import printable
 from coprod_tui.core.timefmt import local_minutes
@@ -40,8 +39,7 @@ class SectionTitles(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class FieldLine:
+class FieldLine(NamedTuple):
     """One metadata field: its id, the template's label for it (else the id), its value."""
 
     id: str
@@ -49,8 +47,7 @@ class FieldLine:
     value: str
 
 
-@dataclass(frozen=True)
-class SectionBlock:
+class SectionBlock(NamedTuple):
     """One numbered section, in template order.
 
     ``in_template`` is false for text the case holds under an id its template
@@ -73,8 +70,7 @@ class SectionBlock:
         return not self.text.strip()
 
 
-@dataclass(frozen=True)
-class OrphanBlock:
+class OrphanBlock(NamedTuple):
     """Text kept from a section the template no longer has.
 
     ``title`` is the section's old title from the installed templates, or its
@@ -91,8 +87,7 @@ class OrphanBlock:
         return self.title != self.id
 
 
-@dataclass(frozen=True)
-class CaseDocument:
+class CaseDocument(NamedTuple):
     """A case laid out on its template: what every renderer and export shows."""
 
     id: str

@@ -16,9 +16,9 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -452,7 +452,7 @@ class _Checker:
             values.append(value)
         return values
 
-    def section(self, node: yaml.Node, what: str) -> Section | None:
+    def section(self, node: yaml.Node, what: str) -> _LocatedSection | None:
         entries = self.mapping(node, what, _SECTION_KEYS)
         if entries is None:
             return None
@@ -533,11 +533,16 @@ class _Checker:
         claimed.setdefault(old, section.id)
 
 
-@dataclass(frozen=True)
-class _LocatedSection(Section):
-    """A section still holding its nodes, for cross-section checks."""
+class _LocatedSection(NamedTuple):
+    """A section still holding its nodes, for cross-section checks (:meth:`plain` drops them)."""
 
-    nodes: dict[str, tuple[yaml.Node, yaml.Node]] = field(default_factory=dict, compare=False)
+    id: str
+    title: str
+    description: str
+    perspective: str | None
+    questions: tuple[str, ...]
+    renamed_from: tuple[str, ...]
+    nodes: dict[str, tuple[yaml.Node, yaml.Node]]
 
     def plain(self) -> Section:
         return Section(

@@ -1,10 +1,14 @@
-"""The template model: what a case follows, as plain frozen data classes.
+"""The template model: what a case follows, as plain immutable records.
 
 These classes are the contract the store, the CLI and the UI code against;
 content in cases is keyed by ``Section.id``. This module imports no YAML (nor
 anything heavy): importing ``Case`` or ``Template`` costs a script nothing, and
 a template read from the cache never touches the YAML reader at all. Reading
 files lives in :mod:`.reader`, validation in :mod:`.checker`.
+
+The small records are ``NamedTuple`` classes rather than data classes: every
+CLI command builds them at start-up, and a data class costs about ten times
+as much to define (its methods are generated and compiled at import).
 """
 
 from __future__ import annotations
@@ -12,15 +16,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from coprod_tui.core.errors import UserInputError
 
 FIELD_TYPES = ("text", "date", "choice")
 
 
-@dataclass(frozen=True)
-class Perspective:
+class Perspective(NamedTuple):
     """One of the coproduction model's points of view (e.g. the patient-person)."""
 
     id: str
@@ -28,8 +31,7 @@ class Perspective:
     description: str = ""
 
 
-@dataclass(frozen=True)
-class FieldSpec:
+class FieldSpec(NamedTuple):
     """A piece of case metadata (setting, role, date, ...)."""
 
     id: str
@@ -39,8 +41,7 @@ class FieldSpec:
     required: bool = False
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     """One section of a case: stable id, title, guiding questions."""
 
     id: str
@@ -104,8 +105,7 @@ class Template:
 # --------------------------------------------------------------------------- problems
 
 
-@dataclass(frozen=True, order=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong with a template file, at a 1-based line and column."""
 
     path: str
