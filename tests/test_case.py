@@ -162,3 +162,32 @@ def test_every_field_is_checked_for_type_and_range(key, value, words):
 
 def test_an_empty_conflict_link_reads_as_none():
     assert Case.from_dict(_document(conflict_of="")).conflict_of is None
+
+
+def test_a_case_compares_by_value_and_replace_changes_only_what_is_named():
+    """Case is written out by hand (start-up speed): it must behave as the data class did."""
+    from coprod_tui.core.case import Case
+
+    first = Case(
+        "0" * 8 + "-0000-4000-8000-" + "0" * 12,
+        "Visit",
+        "t",
+        1,
+        "2026-01-01T00:00:00Z",
+        "2026-01-01T00:00:00Z",
+        tags=["akut"],
+    )
+    same = first.copy()
+    assert same == first and same is not first and same.tags is not first.tags
+    renamed = first.replace(title="Home visit")
+    assert renamed.title == "Home visit" and first.title == "Visit"
+    assert renamed != first and renamed.tags == first.tags
+    assert "title='Home visit'" in repr(renamed)
+    with pytest.raises(TypeError):
+        first.replace(titel="typo")
+    with pytest.raises(TypeError):
+        hash(first)
+    assert Case("x", "y", "t", 1, "c", "u").sections == {}
+    assert (
+        Case("x", "y", "t", 1, "c", "u").sections is not Case("x", "y", "t", 1, "c", "u").sections
+    )

@@ -196,12 +196,10 @@ def cmd_list(args: argparse.Namespace) -> int:
     wanted = {tag.strip() for tag in args.tag if tag.strip()}
     summaries = [s for s in store.list_cases() if wanted <= set(s.tags)]
     if args.json:
-        from dataclasses import fields
-
         from coprod_tui.core.export import json_array_lines
         from coprod_tui.core.store import CaseSummary
 
-        names = [f.name for f in fields(CaseSummary)]
+        names = CaseSummary._fields
         _out(json_array_lines({name: getattr(s, name) for name in names} for s in summaries))
         return 0
     if not summaries:

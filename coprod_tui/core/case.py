@@ -14,7 +14,6 @@ from __future__ import annotations
 import copy
 import math
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from coprod_tui.core.template import Template
@@ -73,29 +72,80 @@ def is_case_id(text: object) -> bool:
     return isinstance(text, str) and bool(_CASE_ID.match(text))
 
 
-@dataclass
 class Case:
-    """One case: metadata plus text per section id."""
+    """One case: metadata plus text per section id.
 
-    id: str
-    title: str
-    template_id: str
-    template_version: int
-    created: str
-    updated: str
-    tags: list[str] = field(default_factory=list)
-    fields: dict[str, str] = field(default_factory=dict)
-    sections: dict[str, str] = field(default_factory=dict)
-    orphans: dict[str, str] = field(default_factory=dict)
-    revision: int = 0
-    saved_by: str = ""
-    #: For a conflict copy: the id of the case it diverged from.
-    conflict_of: str | None = None
-    #: The case file's ``format`` (a missing one counts as 1).
-    format: int = CASE_FORMAT
-    #: Top-level keys this version does not know (written by a newer coprod):
-    #: kept as they were and written back, so an older coprod never erases them.
-    extra: dict[str, Any] = field(default_factory=dict)
+    Written out rather than a data class: every CLI command defines it at
+    start-up, and a data class (with the ``dataclasses`` module, which imports
+    ``inspect``) is several milliseconds of each one (see ARCHITECTURE.md,
+    "Start-up"). Behaves as the data class did: keyword or positional
+    construction, equality by value, a readable ``repr``, and :meth:`replace`.
+    """
+
+    #: Every attribute, in the order the constructor takes them.
+    FIELDS = (
+        *("id", "title", "template_id", "template_version", "created", "updated"),
+        *("tags", "fields", "sections", "orphans", "revision", "saved_by"),
+        *("conflict_of", "format", "extra"),
+    )
+
+    __hash__ = None  # type: ignore[assignment]  # mutable: equal cases may change
+
+    def __init__(
+        self,
+        id: str,
+        title: str,
+        template_id: str,
+        template_version: int,
+        created: str,
+        updated: str,
+        tags: list[str] | None = None,
+        fields: dict[str, str] | None = None,
+        sections: dict[str, str] | None = None,
+        orphans: dict[str, str] | None = None,
+        revision: int = 0,
+        saved_by: str = "",
+        conflict_of: str | None = None,
+        format: int = CASE_FORMAT,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        self.id = id
+        self.title = title
+        self.template_id = template_id
+        self.template_version = template_version
+        self.created = created
+        self.updated = updated
+        self.tags: list[str] = [] if tags is None else tags
+        self.fields: dict[str, str] = {} if fields is None else fields
+        self.sections: dict[str, str] = {} if sections is None else sections
+        self.orphans: dict[str, str] = {} if orphans is None else orphans
+        self.revision = revision
+        self.saved_by = saved_by
+        #: For a conflict copy: the id of the case it diverged from.
+        self.conflict_of = conflict_of
+        #: The case file's ``format`` (a missing one counts as 1).
+        self.format = format
+        #: Top-level keys this version does not know (written by a newer coprod):
+        #: kept as they were and written back, so an older coprod never erases them.
+        self.extra: dict[str, Any] = {} if extra is None else extra
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self.FIELDS)
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.FIELDS)
+        return f"{type(self).__name__}({shown})"
+
+    def replace(self, **changes: Any) -> Case:
+        """A new case with ``changes`` applied; the rest shared, as ``dataclasses.replace``."""
+        unknown = set(changes) - set(self.FIELDS)
+        if unknown:
+            raise TypeError(f"Case has no field {sorted(unknown)[0]!r}")
+        values = {name: getattr(self, name) for name in self.FIELDS}
+        values.update(changes)
+        return type(self)(**values)
 
     @property
     def newer_format(self) -> bool:

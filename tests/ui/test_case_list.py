@@ -7,7 +7,6 @@ folder, the shipped templates, a fixed clock). All people are fictional.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -45,7 +44,7 @@ def screen_text(app) -> str:
 
 def retag(store, case_id: str, tags: list[str]) -> None:
     current = store.load(case_id)
-    store.save(replace(current, tags=tags), base_revision=current.revision)
+    store.save(current.replace(tags=tags), base_revision=current.revision)
 
 
 # -- formatting -------------------------------------------------------------------------

@@ -8,7 +8,6 @@ list follows other writers by itself and its times age. All people are fictional
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -209,7 +208,7 @@ async def test_the_list_follows_another_writer_without_moving_the_highlight(
         assert highlighted(app) == order[1]
         added = other.create(new_case("Rune, 88: written elsewhere", templates.default()))
         renamed = other.load(order[2])
-        other.save(replace(renamed, title="Renamed elsewhere"), base_revision=renamed.revision)
+        other.save(renamed.replace(title="Renamed elsewhere"), base_revision=renamed.revision)
         await wait_until(pilot, lambda: added.id in listed_ids(app), timeout=10)
         await wait_until(
             pilot, lambda: any("Renamed elsewhere" in line for line in table_lines(app))

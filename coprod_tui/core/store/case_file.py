@@ -21,9 +21,8 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from coprod_tui.core.case import CASE_FORMAT, KEY_ORDER, Case
 from coprod_tui.core.store.storage import (
@@ -85,8 +84,7 @@ def encode_pretty(data: Any, *, depth: int) -> bytes:
         )
 
 
-@dataclass(frozen=True)
-class DocumentFile:
+class DocumentFile(NamedTuple):
     """The file layout of one kind of document: a one-document TinyDB database.
 
     ``key_order`` lists the document's known keys in the order they are

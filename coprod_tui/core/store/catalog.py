@@ -182,14 +182,8 @@ def _good_core(row: list[Any]) -> bool:
 
 
 def _to_summary(case_id: str, row: list[Any], *, trashed: bool) -> CaseSummary:
-    """A :class:`CaseSummary` from a row.
-
-    Built by filling the instance dict directly: a frozen dataclass's
-    ``__init__`` sets each field through ``object.__setattr__``, which would
-    cost more than the rest of listing 10,000 cases.
-    """
-    summary = object.__new__(CaseSummary)
-    summary.__dict__.update(
+    """A :class:`CaseSummary` from a row (a NamedTuple: cheap to build 10,000 of)."""
+    return CaseSummary(
         id=case_id,
         title=row[4],
         template_id=row[5],
@@ -203,7 +197,6 @@ def _to_summary(case_id: str, row: list[Any], *, trashed: bool) -> CaseSummary:
         damaged=bool(row[3] & _DAMAGED),
         trashed=trashed,
     )
-    return summary
 
 
 _racy_limit = is_racy

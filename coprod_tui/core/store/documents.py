@@ -33,9 +33,8 @@ import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, Protocol, TypeVar
 
 import coprod_tui.core.store.storage as storage
 from coprod_tui.core.case import utc_now
@@ -150,8 +149,7 @@ def _today_stamp() -> str:
     return datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-@dataclass(frozen=True)
-class DocumentKind(Generic[D]):
+class DocumentKind(NamedTuple, Generic[D]):
     """One kind of document: where its files live and how it is read, merged and copied."""
 
     #: The word for one document in messages ("case", "insight").

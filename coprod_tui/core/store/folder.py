@@ -21,8 +21,8 @@ import contextlib
 import json
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from coprod_tui.core.case import utc_now
 from coprod_tui.core.store.storage import (
@@ -49,8 +49,7 @@ SHARED_FILE_MODE = 0o660
 SHARED_DIR_MODE = 0o2770
 
 
-@dataclass(frozen=True)
-class FolderPolicy:
+class FolderPolicy(NamedTuple):
     """How files are created in this store."""
 
     shared: bool

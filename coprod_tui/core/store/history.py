@@ -37,9 +37,9 @@ import contextlib
 import os
 import re
 import stat
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from coprod_tui.core import timefmt
 from coprod_tui.core.store.storage import atomic_write_bytes, make_private_folders, read_bytes
@@ -68,8 +68,7 @@ class UnsafeHistoryError(StoreError):
         )
 
 
-@dataclass(frozen=True)
-class Snapshot:
+class Snapshot(NamedTuple):
     """One kept version on disk."""
 
     revision: int

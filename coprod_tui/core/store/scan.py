@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from coprod_tui.core.store.layout import folders_to_scan
 from coprod_tui.core.store.storage import is_temp_name
@@ -89,8 +89,7 @@ def scan_entries(
                 yield trashed, name[:-5], entry, info
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """One file whose fingerprint differs from the known one (or that is new)."""
 
     doc_id: str

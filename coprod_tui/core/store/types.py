@@ -1,13 +1,15 @@
 """The store's errors and result types (re-exported by :mod:`coprod_tui.core.store`).
 
 They live in their own module so the store's parts (catalog, history, folder,
-documents, doctor) can use them without importing the store itself.
+documents, doctor) can use them without importing the store itself. The
+records are ``NamedTuple`` classes and the two reports plain classes, not data
+classes: every CLI command defines them at start-up, and a data class costs
+about ten times as much to define (see ARCHITECTURE.md, "Start-up").
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, NamedTuple, TypeVar
 
 from coprod_tui.core.errors import OperationalError, UserInputError
 
@@ -64,8 +66,7 @@ class NewerFormatError(OperationalError):
     """
 
 
-@dataclass(frozen=True)
-class CaseSummary:
+class CaseSummary(NamedTuple):
     """What the case list needs, read from the catalog (no case file opened)."""
 
     id: str
@@ -86,8 +87,7 @@ class CaseSummary:
 DocT = TypeVar("DocT")
 
 
-@dataclass(frozen=True)
-class SaveResult(Generic[DocT]):
+class SaveResult(NamedTuple, Generic[DocT]):
     """Outcome of a save.
 
     ``case`` is what is now stored under the caller's id, with its revision:
@@ -111,31 +111,31 @@ class SaveResult(Generic[DocT]):
         return self.conflict is not None
 
 
-@dataclass
 class ImportReport:
     """What :meth:`CaseStore.import_cases` did."""
 
-    added: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    #: (id in the file, id of the conflict copy made for it)
-    conflicts: list[tuple[str, str]] = field(default_factory=list)
-    #: Of ``added``: the ones put back in the trash.
-    trashed: list[str] = field(default_factory=list)
-    #: Kept earlier versions written into history.
-    versions: int = 0
-    #: (id, why) of cases left alone: they differ from a stored case that one
-    #: of the two (written by a newer coprod) makes read-only here.
-    skipped: list[tuple[str, str]] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.added: list[str] = []
+        self.unchanged: list[str] = []
+        #: (id in the file, id of the conflict copy made for it)
+        self.conflicts: list[tuple[str, str]] = []
+        #: Of ``added``: the ones put back in the trash.
+        self.trashed: list[str] = []
+        #: Kept earlier versions written into history.
+        self.versions = 0
+        #: (id, why) of cases left alone: they differ from a stored case that one
+        #: of the two (written by a newer coprod) makes read-only here.
+        self.skipped: list[tuple[str, str]] = []
 
 
-@dataclass
 class DoctorReport:
     """What :meth:`CaseStore.doctor` found and fixed."""
 
-    checked: int = 0
-    problems: list[str] = field(default_factory=list)
-    fixed: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.checked = 0
+        self.problems: list[str] = []
+        self.fixed: list[str] = []
+        self.notes: list[str] = []
 
     @property
     def healthy(self) -> bool:
@@ -143,8 +143,7 @@ class DoctorReport:
         return not self.problems
 
 
-@dataclass(frozen=True)
-class RevisionInfo:
+class RevisionInfo(NamedTuple):
     """One kept earlier version of a case."""
 
     revision: int

@@ -16,7 +16,6 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -63,7 +62,7 @@ def parse_template(text: str, path: Path | str | None = None) -> Template:
     template, problems = _parse(text, "<template>" if path is None else str(path))
     if problems or template is None:
         raise TemplateError(problems)
-    return replace(template, path=None if path is None else Path(path))
+    return template._replace(path=None if path is None else Path(path))
 
 
 def validate_template_file(path: Path | str) -> list[Problem]:

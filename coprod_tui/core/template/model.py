@@ -14,7 +14,6 @@ as much to define (its methods are generated and compiled at import).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -52,8 +51,7 @@ class Section(NamedTuple):
     renamed_from: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Template:
+class Template(NamedTuple):
     """A whole template. Content in cases is keyed by ``Section.id``."""
 
     id: str
@@ -65,7 +63,21 @@ class Template:
     description: str = ""
     perspectives: tuple[Perspective, ...] = ()
     fields: tuple[FieldSpec, ...] = ()
-    path: Path | None = field(default=None, compare=False)
+    #: The file it was read from (``None`` for one built in code). Not part of
+    #: what the template *is*: a copy in another folder equals the original.
+    path: Path | None = None
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Template):
+            return NotImplemented
+        return self[:-1] == other[:-1]  # every field but ``path`` (the last)
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __hash__(self) -> int:
+        return hash(self[:-1])
 
     def section(self, section_id: str) -> Section:
         """The section with this id; ``KeyError`` if there is none."""

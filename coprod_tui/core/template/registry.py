@@ -23,9 +23,8 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from coprod_tui.core.errors import UserInputError
 from coprod_tui.core.template.cache import TemplateCache, load_cached
@@ -75,26 +74,27 @@ def env_template_dirs(env: Mapping[str, str] | None = None) -> list[Path]:
     return [Path(part).expanduser() for part in value.split(os.pathsep) if part.strip()]
 
 
-@dataclass(frozen=True)
-class TemplateEntry:
+class TemplateEntry(NamedTuple):
     """One template id: the file in force and the files it overrides (lowest first)."""
 
     template: Template
     path: Path
     overrides: tuple[Path, ...] = ()
     #: The templates of the files it overrides (lowest first), for titles of old sections.
-    replaced: tuple[Template, ...] = field(default=(), compare=False)
+    replaced: tuple[Template, ...] = ()
 
 
-@dataclass
 class TemplateRegistry:
     """Every template found, by id, plus the problems of the files that were skipped."""
 
-    entries: dict[str, TemplateEntry] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    folders: list[Path] = field(default_factory=list)
-    #: The store's own templates folder, when a store's templates were read.
-    store_folder: Path | None = None
+    def __init__(
+        self, *, folders: list[Path] | None = None, store_folder: Path | None = None
+    ) -> None:
+        self.entries: dict[str, TemplateEntry] = {}
+        self.problems: list[Problem] = []
+        self.folders: list[Path] = list(folders or [])
+        #: The store's own templates folder, when a store's templates were read.
+        self.store_folder = store_folder
 
     def from_store(self, template_id: str) -> bool:
         """Whether the template in force for this id comes from the store's folder."""

@@ -23,7 +23,7 @@ import contextlib
 import functools
 import os
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, cast
@@ -965,7 +965,7 @@ class CaseListScreen(Screen[None]):
             if title is None or not title.strip() or title.strip() == old:
                 return
             new = title.strip()
-            self._change(summary.id, lambda case: replace(case, title=new), what="Rename")
+            self._change(summary.id, lambda case: case.replace(title=new), what="Rename")
 
         self._push(TextPromptDialog("Rename case", "Title", old, required=True), rename)
 
@@ -982,7 +982,7 @@ class CaseListScreen(Screen[None]):
                 return
             tags = normalise_tags(text.split(","))
             if tags != old:
-                self._change(summary.id, lambda case: replace(case, tags=tags), what="Tagging")
+                self._change(summary.id, lambda case: case.replace(tags=tags), what="Tagging")
 
         self._push(
             TextPromptDialog(
@@ -1198,8 +1198,7 @@ def column_widths(total: int) -> list[int]:
 
 def duplicate_case(case: Case, stamp: str) -> Case:
     """A new case with the same content, a new id and a title that says it is a copy."""
-    return replace(
-        case.copy(),
+    return case.copy().replace(
         id=new_case_id(),
         title=f"{case.title} (copy)",
         created=stamp,
