@@ -166,3 +166,40 @@ def test_list_sort_title_is_swedish(run: Run) -> None:
         "Ärla",
         "Östen",
     ]
+
+
+def test_new_refuses_a_tag_with_a_control_character(run: Run) -> None:
+    code, out, err = run("new", "Olof", "--tag", "akut\tnu")
+    assert code == 2 and out == "" and "control characters" in err
+    assert not run.store.exists()  # nothing was created
+
+
+# --- the store's tag methods --------------------------------------------------------------
+
+
+def test_tag_counts_show_the_spelling_most_cases_use(run: Run) -> None:
+    new(run, "Per", "Akut")
+    new(run, "Quintus", "akut")
+    new(run, "Rut", "akut")
+    store = CaseStore.open(run.store, create=False)
+    assert store.tag_counts("sv") == [("akut", 3)]
+
+
+def test_a_tag_change_merges_with_an_editor_saving_from_an_older_version(run: Run) -> None:
+    from coprod_tui.core.editing import EditSession
+
+    case_id = new(run, "Signe", "akut")
+    store = CaseStore.open(run.store, create=False)
+    session = EditSession(store.load(case_id), store)
+    store.change_tags(case_id, ["remiss"], ["akut"])
+    session.set_text("situation", "Ringde i går.")
+    session.save()
+    saved = store.load(case_id)
+    assert saved.tags == ["remiss"] and saved.text("situation") == "Ringde i går."
+    assert session.conflict is None
+
+
+def test_an_unchanged_tag_list_writes_nothing(run: Run) -> None:
+    case_id = new(run, "Tekla", "akut")
+    store = CaseStore.open(run.store, create=False)
+    assert store.change_tags(case_id, ["AKUT"], []).revision == 1

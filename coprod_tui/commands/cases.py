@@ -184,6 +184,12 @@ def cmd_new(args: argparse.Namespace) -> int:
     title = args.title.strip()
     if not title:
         raise UserInputError("a case needs a title")
+    from coprod_tui.core.case import tag_problem
+
+    for tag in args.tag:
+        problem = tag_problem(tag) if tag.strip() else None  # blank ones are dropped
+        if problem is not None:
+            raise UserInputError(f"{problem} (nothing was created)")
     from coprod_tui.core.config import load_config
     from coprod_tui.core.template.registry import default_template_id
 

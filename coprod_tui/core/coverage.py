@@ -70,6 +70,10 @@ class Cell:
 _EMPTY = Cell(0, "empty")
 
 
+def _cell(words: int) -> Cell:
+    return Cell(words, cell_status(words))
+
+
 @dataclass(frozen=True)
 class Column:
     """One section column: the section id, its 1-based number and title."""
@@ -310,6 +314,7 @@ def build_coverage(
     if progress is not None:
         progress(0, total)
     rows: list[CoverageRow] = []
+    known: dict[int, Cell] = {0: _EMPTY}  # cells are frozen: share one per word count
     sums = [[0, 0, 0, 0] for _ in columns]  # written, short, empty, words
     for done, summary in enumerate(chosen, start=1):
         renames = own_renames.get(summary.template_id, {})
@@ -318,7 +323,7 @@ def build_coverage(
             slot = index.get(renames.get(section_id, section_id))
             if slot is not None:
                 words[slot] += count
-        cells = tuple(Cell(count, cell_status(count)) if count else _EMPTY for count in words)
+        cells = tuple(known.get(count) or known.setdefault(count, _cell(count)) for count in words)
         for position, cell in enumerate(cells):
             slot = {"written": 0, "short": 1, "empty": 2}[cell.status]
             sums[position][slot] += 1
