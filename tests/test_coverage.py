@@ -240,3 +240,17 @@ def test_a_registry_gives_its_default_template_first(store: CaseStore) -> None:
         "reflections",
         "waiting",
     ]
+
+
+def test_a_column_says_where_to_open_a_case_of_each_template() -> None:
+    columns = {c.id: c for c in build_columns()}
+    assert columns["experience"].section_id_in(ENGLISH) == "experience"
+    assert columns["experience"].section_id_in(SWEDISH) == "feelings"
+    assert columns["waiting"].section_id_in(ENGLISH) is None
+    assert columns["situation"].section_id_in(None) is None
+
+
+def build_columns():
+    from coprod_tui.core.coverage import section_columns
+
+    return section_columns(ENGLISH, [ENGLISH, SWEDISH])

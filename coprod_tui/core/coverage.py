@@ -86,6 +86,23 @@ class Column:
     #: Older ids whose text counts here (from every template's ``renamed_from``).
     renamed_from: tuple[str, ...] = ()
 
+    def section_id_in(self, template: Template | None) -> str | None:
+        """The id this column's section has in ``template`` (where to open a case at it).
+
+        A case whose template still uses an old id (``renamed_from``) is
+        opened at that id; ``None`` when the template has none of them.
+        """
+        if template is None:
+            return None
+        ids = template.section_ids()
+        for section_id in (self.id, *self.renamed_from):
+            if section_id in ids:
+                return section_id
+        for section in template.sections:
+            if self.id in section.renamed_from:
+                return section.id
+        return None
+
 
 @dataclass(frozen=True)
 class CoverageRow:
