@@ -37,7 +37,8 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
         help="add and remove a case's tags: +TAG adds, -TAG removes, a bare TAG adds",
         description=(
             "Add and remove tags of one case, then print its tags. +TAG (or a bare TAG) adds, "
-            "-TAG removes; case does not matter when removing or for duplicates. "
+            "-TAG removes; case does not matter when removing or for duplicates "
+            "(so -H removes a tag named h; -h alone shows this help). "
             "Example: coprod tag 1a2b +akut -remiss"
         ),
     )
