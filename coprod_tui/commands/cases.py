@@ -170,7 +170,7 @@ def _local(stamp: str) -> str:
 
 
 def _print_json(data: Any) -> None:
-    from coprod_tui.core.export import safe_json
+    from coprod_tui.core.json_text import safe_json
 
     _out(safe_json(data))
 
@@ -220,7 +220,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         language = user_language()
         summaries.sort(key=lambda s: (sort_key(s.title, language), s.id))
     if args.json:
-        from coprod_tui.core.export import json_array_lines
+        from coprod_tui.core.json_text import json_array_lines
         from coprod_tui.core.store import CaseSummary
 
         names = CaseSummary._fields

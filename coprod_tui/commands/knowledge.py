@@ -161,7 +161,7 @@ def cmd_tags(args: argparse.Namespace) -> int:
     store = _open_store(args)
     counts = store.tag_counts()
     if args.json:
-        from coprod_tui.core.export import safe_json
+        from coprod_tui.core.json_text import safe_json
 
         _out(safe_json([{"tag": tag, "count": count} for tag, count in counts]))
         return 0
@@ -195,7 +195,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         by = coverage.columns[number - 1].id
     coverage = coverage.sorted(by, reverse=args.reverse)
     if args.json:
-        from coprod_tui.core.export import safe_json
+        from coprod_tui.core.json_text import safe_json
 
         _out(safe_json(coverage.to_json()))
         return 0
