@@ -543,7 +543,8 @@ class SearchIndex:
         listing = getattr(registry, "all", None)
         if callable(listing):
             return list(listing())
-        return list(getattr(registry, "templates", []))
+        found = getattr(registry, "templates", [])
+        return list(found.values() if isinstance(found, dict) else found)
 
 
 # --- helpers (module level: the build and the catch-up share them) ------------------------
