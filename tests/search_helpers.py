@@ -44,9 +44,7 @@ def open_store(path: Path) -> CaseStore:
     return CaseStore.open(path, templates=Registry(TEMPLATE))
 
 
-def add_case(
-    store: CaseStore, title: str, tags: list[str] | None = None, **sections: str
-) -> Case:
+def add_case(store: CaseStore, title: str, tags: list[str] | None = None, **sections: str) -> Case:
     case = new_case(title, TEMPLATE, tags=tags or [])
     case.sections.update(sections)
     return store.create(case)

@@ -124,7 +124,11 @@ def test_filters_in_the_query_and_as_arguments(index: SearchIndex, ids: dict[str
     assert cases(index.search("remiss tag:ASTMA")) == {ids["tove"], ids["maja"]}
     assert cases(index.search("remiss", tag="copd")) == {ids["aron"]}
     assert cases(index.search('ont tag:"gul remiss"')) == {ids["tove"]}
-    assert cases(index.search("remiss template:sok-mall")) == {ids["tove"], ids["aron"], ids["maja"]}
+    assert cases(index.search("remiss template:sok-mall")) == {
+        ids["tove"],
+        ids["aron"],
+        ids["maja"],
+    }
     assert index.search("remiss template:another") == []
     assert found(index.search("henne perspective:patient-person")) == [(ids["tove"], "patient")]
     assert found(index.search("henne", perspective="professional-person")) == [
@@ -175,7 +179,9 @@ def test_never_passes_user_text_to_fts_as_syntax(index: SearchIndex) -> None:
 # --- always caught up -------------------------------------------------------------------
 
 
-def test_another_writer_is_seen_at_once(tmp_path: Path, store: CaseStore, index: SearchIndex) -> None:
+def test_another_writer_is_seen_at_once(
+    tmp_path: Path, store: CaseStore, index: SearchIndex
+) -> None:
     other = open_store(store.path)  # another window, or the CLI, with no observer
     case = add_case(other, "Ny patient", situation="Pelargonen på fönsterbänken.")
     assert cases(index.search("pelargonen")) == {case.id}
@@ -227,9 +233,11 @@ def test_trashed_cases_are_not_found_and_purged_ones_vanish(
     other.trash(ids["gamla"])
     other.purge(ids["gamla"])
     assert index.search("zebrafinken") == []
-    count = sqlite3.connect(index.path).execute(
-        "SELECT count(*) FROM docs WHERE case_id = ?", (ids["gamla"],)
-    ).fetchone()[0]
+    count = (
+        sqlite3.connect(index.path)
+        .execute("SELECT count(*) FROM docs WHERE case_id = ?", (ids["gamla"],))
+        .fetchone()[0]
+    )
     assert count == 0
 
 

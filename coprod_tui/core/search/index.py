@@ -38,11 +38,11 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+import coprod_tui.core.search.schema as _schema
 from coprod_tui.core.case import is_filled
 from coprod_tui.core.errors import OperationalError
-from coprod_tui.core.search import SearchHit
-from coprod_tui.core.search import schema as _schema
 from coprod_tui.core.search.analysis import WORD, base, fold, is_base_form, normal
+from coprod_tui.core.search.hits import SearchHit
 from coprod_tui.core.search.observer import CaseText, Event, IndexObserver, Pending
 from coprod_tui.core.search.query import Query, QueryError, Term, parse
 from coprod_tui.core.search.snippets import Matcher, merge_matchers, snippet

@@ -83,9 +83,12 @@ def snippet(
         start, end = 0, min(len(text), WIDTH)
     else:
         start = max(0, first[0] - BEFORE)
-        if start:
-            space = text.rfind(" ", start - 15 if start > 15 else 0, start + 1)
-            start = space + 1 if space >= 0 and space < first[0] else start
+        if start <= 15:
+            start = 0  # a few more characters beat an ellipsis
+        else:
+            space = text.rfind(" ", start - 15, start + 1)
+            if space >= 0:
+                start = space + 1  # begin at a word
         end = max(min(len(text), start + WIDTH), first[1])
     lead = ELLIPSIS if start > 0 else ""
     tail = ELLIPSIS if end < len(text) else ""
