@@ -316,6 +316,7 @@ class SearchIndex:
     def _build(self, progress: Callable[[int, int], None] | None) -> int:
         """Write a fresh index to a temp file and rename it over the old one."""
         self._prepare_folder()
+        self._remove_stale_temps()
         temp = self.folder / f".{INDEX_NAME}.{os.urandom(6).hex()}.tmp"
         conn = self._connect(temp)
         try:
@@ -357,6 +358,16 @@ class SearchIndex:
             raise
         self.rebuilds += 1
         return total
+
+    def _remove_stale_temps(self) -> None:
+        """Temp files of builds that died (over an hour old) are removed."""
+        now = time.time()
+        with contextlib.suppress(OSError), os.scandir(self.folder) as entries:
+            for entry in entries:
+                if entry.name.startswith(f".{INDEX_NAME}.") and entry.name.endswith(".tmp"):
+                    with contextlib.suppress(OSError):
+                        if now - entry.stat(follow_symlinks=False).st_mtime > 3600:
+                            os.unlink(entry.path)
 
     # --- catching up ------------------------------------------------------------------------
 
