@@ -192,7 +192,12 @@ def test_another_writer_is_seen_at_once(
     assert cases(index.search("kaktus")) == {case.id}
 
 
-def test_catch_up_reads_only_changed_files(store: CaseStore, index: SearchIndex) -> None:
+def test_catch_up_reads_only_changed_files(
+    store: CaseStore, index: SearchIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import coprod_tui.core.search.index as index_module
+
+    monkeypatch.setattr(index_module, "FULL_SCAN_EVERY", 0.0)  # a hand edit is seen at once
     hour_ago = time.time() - 3600
     for path in (store.path / "cases").iterdir():
         os.utime(path, (hour_ago, hour_ago))  # no longer racy (and so changed once)
@@ -382,3 +387,18 @@ def test_a_damaged_case_file_is_skipped(
     path.write_text("{ not json")
     assert index.search("zebrafinken") == []
     assert cases(index.search("remiss")) >= {ids["aron"]}
+
+
+def test_a_file_edited_in_place_by_hand_is_found_by_the_next_full_scan(
+    store: CaseStore, index: SearchIndex, ids: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import coprod_tui.core.search.index as index_module
+
+    path = store.path / "cases" / f"{ids['gamla']}.json"
+    index.search("zebrafinken")
+    text = path.read_text().replace("Zebrafinken", "Kanariefågeln")
+    with open(path, "w") as handle:  # in place: the folder does not change
+        handle.write(text)
+    monkeypatch.setattr(index_module, "FULL_SCAN_EVERY", 0.0)
+    assert cases(index.search("kanariefågeln")) == {ids["gamla"]}
+    assert index.search("zebrafinken") == []

@@ -67,6 +67,11 @@ _SIDE_FILES = ("-wal", "-shm", "-journal")
 MAX_EXPANSION = 200
 #: Words longer than this are not put in the lexicon (no one types them).
 MAX_WORD = 64
+#: A word in more rows than this is ranked among the most recently indexed this many.
+RANK_WINDOW = 6000
+#: Seconds between full scans while the case folders look unchanged (a file edited in
+#: place by hand, without the rename every coprod write does, is found within this).
+FULL_SCAN_EVERY = 5.0
 #: (fingerprint, trashed) the index holds for a case file.
 Known = tuple[Fingerprint, bool]
 
@@ -93,6 +98,9 @@ class SearchIndex:
         self._inode: int | None = None
         self._known: dict[str, Known] | None = None
         self._data_version: int | None = None
+        #: The case folders' marks at the last full scan, and when it ran (monotonic).
+        self._marks: tuple[Any, ...] | None = None
+        self._full_scan_at = 0.0
         self._pending = Pending()
         self._observer: IndexObserver | None = None
         #: How many times this object (re)built the file: tests and the doctor read it.
@@ -267,6 +275,7 @@ class SearchIndex:
         self._conn = conn
         self._inode = os.lstat(self.path).st_ino
         self._known = None
+        self._marks = None
 
     def _connect(self, path: Path) -> sqlite3.Connection:
         """A connection; a file SQLite creates is private whatever the umask."""
@@ -286,6 +295,7 @@ class SearchIndex:
         self._conn = None
         self._inode = None
         self._known = None
+        self._marks = None
 
     def _prepare_folder(self) -> None:
         """``index/`` as a private folder; a link or file in its place is removed, not followed."""
@@ -381,11 +391,38 @@ class SearchIndex:
             self._data_version = version
         return self._known
 
+    def _folder_marks(self, started: int) -> tuple[Any, ...] | None:
+        """(inode, mtime_ns) of each case folder; ``None`` if one changed too recently to trust.
+
+        Every write of a case file renames a file into its folder, which moves
+        the folder's mtime: folders unchanged since the last full scan mean no
+        case file was written, moved or removed since.
+        """
+        marks: list[Any] = []
+        for folder, _trashed in folders_to_scan(self.root):
+            try:
+                info = os.lstat(folder)
+            except FileNotFoundError:
+                marks.append(None)
+                continue
+            if is_racy(info.st_mtime_ns, started):
+                return None
+            marks.append((info.st_ino, info.st_mtime_ns))
+        return tuple(marks)
+
     def _catch_up(self) -> int:
         conn = self._conn
         assert conn is not None
         known = self._known_files()
         started = time.time_ns()
+        marks = self._folder_marks(started)
+        if (
+            marks is not None
+            and marks == self._marks
+            and time.monotonic() - self._full_scan_at < FULL_SCAN_EVERY
+        ):
+            return 0  # no case file was replaced, added, moved or removed
+        self._marks, self._full_scan_at = marks, time.monotonic()
         changed: list[tuple[str, Path, bool, os.stat_result]] = []
         seen: set[str] = set()
         for trashed, doc_id, entry, info in scan_entries(
@@ -420,6 +457,7 @@ class SearchIndex:
             with contextlib.suppress(sqlite3.Error):
                 conn.execute("ROLLBACK")
             self._known = None
+            self._marks = None
             raise
         return len(changed)
 
@@ -463,26 +501,72 @@ class SearchIndex:
         if not query.terms:
             return self._listing(where, params, filters, limit)
         tiers = _tiers(conn, query.terms)
-        hits: list[SearchHit] = []
+        found: list[tuple[int, str, str, float, int, Matcher]] = []
         seen: set[int] = set()
         for tier, (expression, matcher) in enumerate(tiers):
-            if len(hits) >= limit:
+            if len(found) >= limit:
                 break
-            pattern = matcher.pattern()
-            sql = (
-                "SELECT s.rowid, d.case_id, d.section_id, bm25(sec), f.title, s.body "
-                "FROM sec AS s JOIN docs AS d ON d.id = s.rowid "
-                "JOIN files AS f ON f.case_id = d.case_id "
-                f"WHERE sec MATCH ? AND f.trashed = 0{where} "
-                "ORDER BY bm25(sec), d.case_id, d.section_id LIMIT ?"
-            )
-            rows = conn.execute(sql, (expression, *params, limit + len(seen))).fetchall()
-            for rowid, case_id, section_id, rank, title, body in rows:
-                if rowid in seen or len(hits) >= limit:
-                    continue
+            want = limit - len(found)
+            rows, windowed = self._ranked(expression, where, params, want + len(seen), window=True)
+            fresh = [row for row in rows if row[0] not in seen]
+            if windowed and len(fresh) < want:
+                # The window of recent rows held too few (filtered) hits: rank them all.
+                rows, _ = self._ranked(expression, where, params, want + len(seen), window=False)
+                fresh = [row for row in rows if row[0] not in seen]
+            for rowid, case_id, section_id, rank in fresh[:want]:
                 seen.add(rowid)
-                hits.append(_hit(case_id, title, section_id, body, pattern, rank, tier))
+                found.append((rowid, case_id, section_id, rank, tier, matcher))
+        titles = self._titles({case_id for _r, case_id, *_rest in found})
+        hits: list[SearchHit] = []
+        patterns: dict[int, Any] = {}
+        for rowid, case_id, section_id, rank, tier, matcher in found:
+            if id(matcher) not in patterns:
+                patterns[id(matcher)] = matcher.pattern()
+            body_row = conn.execute("SELECT body FROM sec WHERE rowid = ?", (rowid,)).fetchone()
+            body = body_row[0] if body_row else ""
+            title = titles.get(case_id, "")
+            hits.append(_hit(case_id, title, section_id, body, patterns[id(matcher)], rank, tier))
         return hits
+
+    def _ranked(
+        self, expression: str, where: str, params: list[Any], limit: int, *, window: bool
+    ) -> tuple[list[tuple[int, str, str, float]], bool]:
+        """(rowid, case id, section id, bm25) of the best ``limit`` rows, and whether windowed.
+
+        With ``window``, a word found in more than :data:`RANK_WINDOW` rows is
+        ranked among the :data:`RANK_WINDOW` most recently indexed of them:
+        bm25 costs a lookup per row, and the first screenful of a word in
+        every case must come in tens of milliseconds, not hundreds.
+        """
+        assert self._conn is not None
+        extra, values = "", list(params)
+        if window:
+            edge = self._conn.execute(
+                "SELECT rowid FROM sec WHERE sec MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+                (expression, RANK_WINDOW),
+            ).fetchone()
+            if edge is not None:
+                extra = " AND s.rowid > ?"
+                values.insert(0, edge[0])
+        sql = (
+            "SELECT s.rowid, d.case_id, d.section_id, bm25(sec) AS r "
+            "FROM sec AS s JOIN docs AS d ON d.id = s.rowid "
+            "JOIN files AS f ON f.case_id = d.case_id "
+            f"WHERE sec MATCH ?{extra} AND f.trashed = 0{where} "
+            "ORDER BY r, d.case_id, d.section_id LIMIT ?"
+        )
+        rows = self._conn.execute(sql, (expression, *values, limit)).fetchall()
+        return [(row[0], row[1], row[2], row[3]) for row in rows], bool(extra)
+
+    def _titles(self, case_ids: set[str]) -> dict[str, str]:
+        assert self._conn is not None
+        ids = sorted(case_ids)
+        if not ids:
+            return {}
+        rows = self._conn.execute(
+            f"SELECT case_id, title FROM files WHERE case_id IN ({_marks(ids)})", ids
+        )
+        return {row[0]: row[1] for row in rows}
 
     def _listing(
         self, where: str, params: list[Any], filters: dict[str, tuple[str, ...]], limit: int
