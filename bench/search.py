@@ -344,7 +344,8 @@ def main(argv: list[str] | None = None) -> int:
         ids = [summary.id for summary in plain_store.list_cases()[: args.rounds * 2]]
         without, with_observer = [], []
         for number, case_id in enumerate(ids):
-            for target, samples in ((plain_store, without), (watched_store, with_observer)):
+            pair = [(plain_store, without), (watched_store, with_observer)]
+            for target, samples in pair if number % 2 else pair[::-1]:  # neither goes first always
                 case = target.load(case_id)
                 case.sections["situation"] = case.text("situation") + f" Tillägg {number}."
                 start = time.perf_counter()

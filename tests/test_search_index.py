@@ -402,3 +402,55 @@ def test_a_file_edited_in_place_by_hand_is_found_by_the_next_full_scan(
     monkeypatch.setattr(index_module, "FULL_SCAN_EVERY", 0.0)
     assert cases(index.search("kanariefågeln")) == {ids["gamla"]}
     assert index.search("zebrafinken") == []
+
+
+def test_searches_from_many_threads_while_saving(store: CaseStore, index: SearchIndex) -> None:
+    import threading
+
+    index.observe(store)
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def searcher() -> None:
+        try:
+            while not stop.is_set():
+                index.search("remiss tag:astma")
+                index.search("ont*")
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=searcher) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    try:
+        made = [
+            add_case(store, f"Fall {n}", situation=f"Ordet fallnummer{n} här.") for n in range(8)
+        ]
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    assert errors == []
+    for number, case in enumerate(made):
+        assert cases(index.search(f"fallnummer{number}")) == {case.id}
+
+
+def test_another_process_rebuilding_does_not_confuse_a_live_index(
+    store: CaseStore, index: SearchIndex, ids: dict[str, str]
+) -> None:
+    assert index.search("zebrafinken")
+    with SearchIndex(store.path) as other:
+        other.rebuild()  # a new file renamed over the one the live index has open
+    other_store = open_store(store.path)
+    case = add_case(other_store, "Efter ombyggnaden", situation="Rabarberpaj.")
+    assert cases(index.search("rabarberpaj")) == {case.id}
+    assert cases(index.search("zebrafinken")) == {ids["gamla"]}
+
+
+def test_a_loose_index_folder_is_made_private(store: CaseStore, ids: dict[str, str]) -> None:
+    folder = store.path / "index"
+    folder.mkdir(mode=0o755)
+    os.chmod(folder, 0o755)
+    with SearchIndex.for_store(store) as index:
+        assert index.search("zebrafinken")
+    assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700

@@ -308,6 +308,8 @@ class SearchIndex:
             info = None
         if info is None:
             make_private_folders(self.folder, self.dir_mode)
+        elif stat.S_IMODE(info.st_mode) != self.dir_mode & 0o7777:
+            chmod_nofollow(self.folder, self.dir_mode)  # made by hand, or by an older umask
 
     def _remove_planted(self) -> None:
         """Anything but a regular file at the index's paths (a symbolic link) is removed."""
