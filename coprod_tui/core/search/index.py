@@ -335,6 +335,7 @@ class SearchIndex:
             conn.execute("PRAGMA journal_mode=OFF")
             conn.execute("PRAGMA synchronous=OFF")
             conn.execute("PRAGMA cache_size=-65536")
+            conn.execute("PRAGMA page_size=8192")
             _schema.create(conn)
             started = time.time_ns()
             entries = [
@@ -346,8 +347,7 @@ class SearchIndex:
             ]
             total = len(entries)
             conn.execute("BEGIN")
-            for done, (trashed, doc_id, path, info) in enumerate(entries, 1):
-                case, print_ = _read(Path(path), info)
+            for done, (trashed, doc_id, case, print_) in enumerate(_read_ahead(entries), 1):
                 if print_ is not None:
                     racy = is_racy(print_[1], started)
                     _write_case(conn, doc_id, case, print_, trashed, racy, lexicon=False)
@@ -693,6 +693,49 @@ def _read(path: Path, info: os.stat_result) -> tuple[Any, Fingerprint | None]:
     except (DamagedFileError, OSError, ValueError, RecursionError):
         return None, fingerprint(info)  # damaged: listed by the doctor, found by nothing
     return case, fingerprint(read_info)
+
+
+def _read_ahead(
+    entries: list[tuple[bool, str, str, os.stat_result]],
+) -> Iterable[tuple[bool, str, Any, Fingerprint | None]]:
+    """(trashed, id, case, fingerprint) of each entry, read and decoded on a second thread.
+
+    SQLite lets go of the interpreter while it indexes, so reading the next
+    files overlaps indexing the last ones (a build is mostly those two).
+    """
+    import queue
+
+    ahead: queue.Queue[Any] = queue.Queue(maxsize=256)
+    stop = threading.Event()
+    done = object()
+
+    def reader() -> None:
+        try:
+            for trashed, doc_id, path, info in entries:
+                if stop.is_set():
+                    return
+                case, print_ = _read(Path(path), info)
+                ahead.put((trashed, doc_id, case, print_))
+        except BaseException as error:  # noqa: BLE001 - raised again on the indexing side
+            ahead.put(error)
+        ahead.put(done)
+
+    thread = threading.Thread(target=reader, name="coprod-search-read", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = ahead.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        with contextlib.suppress(queue.Empty):
+            while True:
+                ahead.get_nowait()  # let a blocked reader finish
+        thread.join(timeout=5)
 
 
 def _forget(conn: sqlite3.Connection, case_id: str) -> None:
