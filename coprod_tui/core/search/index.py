@@ -196,7 +196,8 @@ class SearchIndex:
         filters add to those in the query text (``section:ID``...). Hits of
         the words as typed come first, then hits of forms with diacritics of
         words typed without them, then hits inside compounds (words of 3
-        letters or more); each group is ranked by bm25. :class:`QueryError`
+        letters or more); each group is ranked by bm25 (a word in more than
+        :data:`RANK_WINDOW` rows: among the most recently indexed). :class:`QueryError`
         for a query the parser cannot read; a blank query has no hits.
         """
         parsed = parse(query)
