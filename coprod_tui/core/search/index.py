@@ -14,7 +14,9 @@ never the source of truth:
   compares each file's fingerprint (and folder: active or trash) with the one
   stored for it, and re-reads only the files that differ — whatever the CLI
   or another window wrote meanwhile; a file changed too close to the scan is
-  stored as "re-read next time" (:func:`scan.is_racy`);
+  stored as "re-read next time" (:func:`scan.is_racy`). While neither case
+  folder's mtime moved (every store write renames a file into one) the scan
+  is skipped, but never for more than :data:`FULL_SCAN_EVERY` seconds;
 * **told by the store** in a workbench (:meth:`SearchIndex.observe`): writes,
   moves and purges are queued and applied by a background thread, never in
   the save itself.
