@@ -454,3 +454,30 @@ def test_a_loose_index_folder_is_made_private(store: CaseStore, ids: dict[str, s
     with SearchIndex.for_store(store) as index:
         assert index.search("zebrafinken")
     assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
+
+
+def test_a_new_process_trusts_the_last_scan_until_a_folder_changes(
+    store: CaseStore, index: SearchIndex, ids: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import coprod_tui.core.search.index as index_module
+
+    hour_ago = time.time() - 3600
+    for folder in (store.path / "cases", store.path / "trash"):
+        for path in folder.iterdir():
+            os.utime(path, (hour_ago, hour_ago))
+        os.utime(folder, (hour_ago, hour_ago))
+    index.search("ont")  # a full scan; its marks are stored in the file
+    real_scan = index_module.scan_entries
+    scans: list[int] = []
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        scans.append(1)
+        return real_scan(*args, **kwargs)
+
+    monkeypatch.setattr(index_module, "scan_entries", counted)
+    with SearchIndex.for_store(store) as fresh:  # another process, later
+        assert cases(fresh.search("zebrafinken")) == {ids["gamla"]}
+        assert scans == []  # nothing changed: no folder scan
+        case = add_case(open_store(store.path), "Ny", situation="Lakritsbåt.")
+        assert cases(fresh.search("lakritsbåt")) == {case.id}
+        assert scans == [1]

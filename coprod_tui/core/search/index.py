@@ -100,8 +100,10 @@ class SearchIndex:
         self._inode: int | None = None
         self._known: dict[str, Known] | None = None
         self._data_version: int | None = None
-        #: The case folders' marks at the last full scan, and when it ran (monotonic).
+        #: The case folders' marks at the last full scan, and when it ran (monotonic);
+        #: the marks stored in the file (another process may have scanned last).
         self._marks: tuple[Any, ...] | None = None
+        self._stored_marks: tuple[Any, ...] | None = None
         self._full_scan_at = 0.0
         self._pending = Pending()
         self._observer: IndexObserver | None = None
@@ -278,7 +280,9 @@ class SearchIndex:
         self._conn = conn
         self._inode = os.lstat(self.path).st_ino
         self._known = None
-        self._marks = None
+        # The marks of the last full scan any process made: trusted for FULL_SCAN_EVERY.
+        self._marks = self._stored_marks = _load_marks(conn)
+        self._full_scan_at = time.monotonic()
 
     def _connect(self, path: Path) -> sqlite3.Connection:
         """A connection; a file SQLite creates is private whatever the umask."""
@@ -341,6 +345,7 @@ class SearchIndex:
             conn.execute("PRAGMA page_size=8192")
             _schema.create(conn)
             started = time.time_ns()
+            marks = self._folder_marks(started)
             entries = [
                 (trashed, doc_id, entry.path, info)
                 for trashed, doc_id, entry, info in scan_entries(
@@ -357,6 +362,8 @@ class SearchIndex:
                 if progress is not None and (done % 64 == 0 or done == total):
                     progress(done, total)
             fill_lexicon(conn)
+            if marks is not None:
+                _save_marks(conn, marks)
             conn.execute("COMMIT")
             if progress is not None and not total:
                 progress(0, 0)
@@ -418,7 +425,6 @@ class SearchIndex:
     def _catch_up(self) -> int:
         conn = self._conn
         assert conn is not None
-        known = self._known_files()
         started = time.time_ns()
         marks = self._folder_marks(started)
         if (
@@ -428,6 +434,7 @@ class SearchIndex:
         ):
             return 0  # no case file was replaced, added, moved or removed
         self._marks, self._full_scan_at = marks, time.monotonic()
+        known = self._known_files()
         changed: list[tuple[str, Path, bool, os.stat_result]] = []
         seen: set[str] = set()
         for trashed, doc_id, entry, info in scan_entries(
@@ -442,7 +449,8 @@ class SearchIndex:
                 continue
             changed.append((doc_id, Path(entry.path), trashed, info))
         gone = [doc_id for doc_id in known if doc_id not in seen]
-        if not changed and not gone:
+        keep_marks = marks is not None and marks != self._stored_marks
+        if not changed and not gone and not keep_marks:
             return 0
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -457,7 +465,11 @@ class SearchIndex:
             for doc_id in gone:
                 _forget(conn, doc_id)
                 known.pop(doc_id, None)
+            if keep_marks and marks is not None:
+                _save_marks(conn, marks)
             conn.execute("COMMIT")
+            if keep_marks:
+                self._stored_marks = marks
         except BaseException:
             with contextlib.suppress(sqlite3.Error):
                 conn.execute("ROLLBACK")
@@ -670,6 +682,28 @@ def _filters(
         if value:
             filters[name] = (*filters.get(name, ()), value)
     return filters
+
+
+def _load_marks(conn: sqlite3.Connection) -> tuple[Any, ...] | None:
+    """The case folders' marks the last full scan stored (``None``: scan first)."""
+    import json
+
+    row = conn.execute("SELECT value FROM meta WHERE key = 'marks'").fetchone()
+    try:
+        value = json.loads(row[0]) if row else None
+    except ValueError:
+        return None
+    if not isinstance(value, list):
+        return None
+    return tuple(tuple(item) if isinstance(item, list) else None for item in value)
+
+
+def _save_marks(conn: sqlite3.Connection, marks: tuple[Any, ...]) -> None:
+    """Store the marks a full scan started from, in the transaction that wrote what it found."""
+    import json
+
+    value = json.dumps([list(item) if item is not None else None for item in marks])
+    conn.execute("INSERT OR REPLACE INTO meta VALUES ('marks', ?)", (value,))
 
 
 def _marks(values: Iterable[Any]) -> str:
