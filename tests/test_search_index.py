@@ -108,6 +108,16 @@ def test_phrase(index: SearchIndex, ids: dict[str, str]) -> None:
     assert marked(hits[0]) == ["ont i bröstet"]
 
 
+def test_a_phrase_typed_without_diacritics_finds_them_after_exact_hits(
+    index: SearchIndex, ids: dict[str, str]
+) -> None:
+    hits = index.search('"ont i brostet"')
+    assert found(hits) == [(ids["tove"], "situation")]
+    assert marked(hits[0]) == ["ont i bröstet"]
+    assert hits[0].score < 2  # after any exact hit
+    assert index.search('"ont i bröstet"')[0].score > 2
+
+
 def test_all_words_must_match(index: SearchIndex, ids: dict[str, str]) -> None:
     assert cases(index.search("bröstet magen")) == {ids["ebba"]}
 

@@ -914,11 +914,20 @@ def _tiers(conn: sqlite3.Connection, terms: tuple[Term, ...]) -> list[tuple[str,
         matchers[0].append(_matcher_of(term))
         variants: list[str] = []
         compounds: list[str] = []
-        if not term.phrase:
-            word = term.words[0]
-            variants = _variants(conn, word, prefix=term.prefix)
-            if len(word) >= 3:
-                compounds = _compounds(conn, word, skip=set(variants))
+        if term.phrase:
+            spelled = _phrase_variants(conn, term)
+            variant_alts.append([_exact(Term(words, term.prefix)) for words in spelled])
+            compound_alts.append([])
+            if term.prefix:
+                matchers[1].append(Matcher(prefix_phrases=tuple(spelled)))
+            else:
+                matchers[1].append(Matcher(phrases=tuple(spelled)))
+            matchers[2].append(Matcher())
+            continue
+        word = term.words[0]
+        variants = _variants(conn, word, prefix=term.prefix)
+        if len(word) >= 3:
+            compounds = _compounds(conn, word, skip=set(variants))
         variant_alts.append([_quoted(w) for w in variants])
         compound_alts.append([_quoted(w) for w in compounds])
         matchers[1].append(Matcher(words=frozenset(variants)))
@@ -949,6 +958,19 @@ def _matcher_of(term: Term) -> Matcher:
     if term.prefix:
         return Matcher(prefixes=frozenset(term.words))
     return Matcher(words=frozenset(term.words))
+
+
+#: At most this many spellings with diacritics stand in for one phrase typed without them.
+MAX_PHRASE_VARIANTS = 32
+
+
+def _phrase_variants(conn: sqlite3.Connection, term: Term) -> list[tuple[str, ...]]:
+    """The phrase spelled with diacritics where its words were typed without them."""
+    import itertools
+
+    options = [[word, *_variants(conn, word, prefix=False)[:8]] for word in term.words]
+    spelled = itertools.islice(itertools.product(*options), 1, MAX_PHRASE_VARIANTS + 1)
+    return [tuple(words) for words in spelled]
 
 
 def _variants(conn: sqlite3.Connection, word: str, *, prefix: bool) -> list[str]:
