@@ -588,7 +588,7 @@ class SearchIndex:
     def _listing(
         self, where: str, params: list[Any], filters: dict[str, tuple[str, ...]], limit: int
     ) -> list[SearchHit]:
-        """A query of filters only: the matching sections (or titles), newest ids first."""
+        """A query of filters only: the matching sections (or the titles), by title."""
         assert self._conn is not None
         by_section = filters.get("section") or filters.get("perspective")
         only_titles = "" if by_section else " AND d.section_id = ''"
