@@ -491,3 +491,17 @@ def test_a_new_process_trusts_the_last_scan_until_a_folder_changes(
         case = add_case(open_store(store.path), "Ny", situation="Lakritsbåt.")
         assert cases(fresh.search("lakritsbåt")) == {case.id}
         assert scans == [1]
+
+
+def test_damage_inside_a_live_index_found_while_catching_up_is_repaired(
+    store: CaseStore, index: SearchIndex, ids: dict[str, str]
+) -> None:
+    assert index.search("zebrafinken")
+    size = index.path.stat().st_size
+    with open(index.path, "r+b") as handle:  # the same file, pages overwritten in place
+        handle.seek(4096)
+        handle.write(os.urandom(size - 4096))
+    other = open_store(store.path)
+    case = add_case(other, "Efter skadan", situation="Krusbärskräm.")  # the catch-up must write
+    assert cases(index.search("krusbärskräm")) == {case.id}
+    assert cases(index.search("zebrafinken")) == {ids["gamla"]}

@@ -166,9 +166,8 @@ class SearchIndex:
     def catch_up(self) -> int:
         """Re-read the case files changed since the last look; returns how many were read."""
         with self._lock, self._guard("update the search index"):
-            self._ensure_open()
-            self._apply_pending()
-            return self._catch_up()
+            count, _ = self._repairing(lambda: None)
+            return count
 
     def rebuild(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Build the index afresh from every case file; returns how many were read.
@@ -212,18 +211,26 @@ class SearchIndex:
             return []
         limit = max(0, limit)
         with self._lock, self._guard("search the cases"):
+            _, hits = self._repairing(lambda: self._search(parsed, filters, limit))
+            return list(hits)
+
+    def _repairing(self, answer: Callable[[], Any]) -> tuple[int, Any]:
+        """(files re-read, ``answer()``) after catching up; damage found on the way is
+        repaired by one silent rebuild (which then counts as every file re-read)."""
+        try:
             self._ensure_open()
             self._apply_pending()
-            self._catch_up()
-            try:
-                return self._search(parsed, filters, limit)
-            except sqlite3.DatabaseError as error:
-                if _is_busy(error):
-                    raise
-                self._close_conn()  # damaged under us: rebuild once, then answer
-                self._build(None)
-                self._connect_current()
-                return self._search(parsed, filters, limit)
+            count = self._catch_up()
+            return count, answer()
+        except sqlite3.DatabaseError as error:
+            if _is_busy(error):
+                raise
+        self._pending.take()  # the rebuild reads every file anyway
+        self._close_conn()
+        count = self._build(None)
+        self._connect_current()
+        count += self._catch_up()
+        return count, answer()
 
     # --- opening, checking, building ------------------------------------------------------
 
