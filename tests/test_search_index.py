@@ -505,3 +505,41 @@ def test_damage_inside_a_live_index_found_while_catching_up_is_repaired(
     case = add_case(other, "Efter skadan", situation="Krusbärskräm.")  # the catch-up must write
     assert cases(index.search("krusbärskräm")) == {case.id}
     assert cases(index.search("zebrafinken")) == {ids["gamla"]}
+
+
+def test_a_store_that_cannot_be_written_is_searched_from_memory(
+    store: CaseStore, ids: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    import coprod_tui.core.search.index as index_module
+
+    def read_only(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(index_module, "make_private_folders", read_only)
+    with SearchIndex.for_store(store) as index:
+        assert cases(index.search("zebrafinken")) == {ids["gamla"]}
+        case = add_case(open_store(store.path), "Läsbar", situation="Smultronställe.")
+        assert cases(index.search("smultronställe")) == {case.id}
+    assert not (store.path / "index").exists()
+
+
+def test_an_index_file_that_cannot_be_written_is_replaced_by_memory(
+    store: CaseStore, ids: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    import coprod_tui.core.search.index as index_module
+
+    with SearchIndex.for_store(store) as index:
+        index.search("ont")
+
+    def read_only(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(index_module, "chmod_nofollow", read_only)
+    with SearchIndex.for_store(store) as index:
+        assert cases(index.search("zebrafinken")) == {ids["gamla"]}
+        assert index.rebuild() == 5
+        assert cases(index.search("zebrafinken")) == {ids["gamla"]}

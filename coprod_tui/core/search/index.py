@@ -106,6 +106,8 @@ class SearchIndex:
         self._stored_marks: tuple[Any, ...] | None = None
         self._full_scan_at = 0.0
         self._pending = Pending()
+        #: Built in memory: the store cannot be written (read-only), so nothing is kept.
+        self._memory = False
         self._observer: IndexObserver | None = None
         #: How many times this object (re)built the file: tests and the doctor read it.
         self.rebuilds = 0
@@ -252,6 +254,8 @@ class SearchIndex:
 
     def _ensure_open(self) -> None:
         """A connection to a current, whole index file (rebuilt if it is not)."""
+        if self._memory and self._conn is not None:
+            return
         if self._conn is not None:
             try:
                 info = os.lstat(self.path)
@@ -260,10 +264,18 @@ class SearchIndex:
             if info is not None and info.st_ino == self._inode and stat.S_ISREG(info.st_mode):
                 return
             self._close_conn()  # replaced (another process rebuilt it) or removed
-        self._prepare_folder()
-        self._remove_planted()
+        try:
+            self._prepare_folder()
+            self._remove_planted()
+        except OSError as error:
+            if not _cannot_write(error):
+                raise
+            self._build_in_memory(None)
+            return
         if not os.path.lexists(self.path):
             self._build(None)
+            if self._memory:
+                return
         try:
             self._connect_current()
         except sqlite3.DatabaseError:
@@ -273,13 +285,24 @@ class SearchIndex:
 
     def _connect_current(self) -> None:
         """Connect to the index file and check it is ours and whole (``DatabaseError`` if not)."""
-        conn = self._connect(self.path)
+        if self._memory:
+            return  # built in memory: nothing on disk to connect to
+        try:
+            conn = self._connect(self.path)
+        except (OSError, sqlite3.OperationalError) as error:
+            if not _cannot_write(error):
+                raise
+            self._build_in_memory(None)
+            return
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             ok = _schema.is_current(conn)
-        except sqlite3.DatabaseError:
+        except sqlite3.DatabaseError as error:
             conn.close()
+            if isinstance(error, sqlite3.OperationalError) and _cannot_write(error):
+                self._build_in_memory(None)
+                return
             raise
         if not ok:
             conn.close()
@@ -303,6 +326,7 @@ class SearchIndex:
         return conn
 
     def _close_conn(self) -> None:
+        self._memory = False
         if self._conn is not None:
             with contextlib.suppress(sqlite3.Error):
                 self._conn.close()
@@ -340,40 +364,27 @@ class SearchIndex:
                 os.unlink(path)
 
     def _build(self, progress: Callable[[int, int], None] | None) -> int:
-        """Write a fresh index to a temp file and rename it over the old one."""
-        self._prepare_folder()
-        self._remove_stale_temps()
-        temp = self.folder / f".{INDEX_NAME}.{os.urandom(6).hex()}.tmp"
-        conn = self._connect(temp)
+        """Write a fresh index to a temp file and rename it over the old one.
+
+        Where nothing can be written (a read-only store, a folder of someone
+        else's), the index is built in memory instead: searching still works,
+        for as long as this object lives.
+        """
+        try:
+            self._prepare_folder()
+            self._remove_stale_temps()
+            temp = self.folder / f".{INDEX_NAME}.{os.urandom(6).hex()}.tmp"
+            conn = self._connect(temp)
+        except (OSError, sqlite3.OperationalError) as error:
+            if not _cannot_write(error):
+                raise
+            return self._build_in_memory(progress)
         try:
             conn.execute("PRAGMA journal_mode=OFF")
             conn.execute("PRAGMA synchronous=OFF")
             conn.execute("PRAGMA cache_size=-65536")
             conn.execute("PRAGMA page_size=8192")
-            _schema.create(conn)
-            started = time.time_ns()
-            marks = self._folder_marks(started)
-            entries = [
-                (trashed, doc_id, entry.path, info)
-                for trashed, doc_id, entry, info in scan_entries(
-                    folders_to_scan(self.root), now=time.time()
-                )
-                if is_case_id(doc_id)
-            ]
-            total = len(entries)
-            conn.execute("BEGIN")
-            for done, (trashed, doc_id, case, print_) in enumerate(_read_ahead(entries), 1):
-                if print_ is not None:
-                    racy = is_racy(print_[1], started)
-                    _write_case(conn, doc_id, case, print_, trashed, racy, lexicon=False)
-                if progress is not None and (done % 64 == 0 or done == total):
-                    progress(done, total)
-            fill_lexicon(conn)
-            if marks is not None:
-                _save_marks(conn, marks)
-            conn.execute("COMMIT")
-            if progress is not None and not total:
-                progress(0, 0)
+            total = self._fill(conn, progress)
             conn.close()
             for side in _SIDE_FILES:
                 with contextlib.suppress(FileNotFoundError):
@@ -385,7 +396,45 @@ class SearchIndex:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
             raise
+        self._memory = False
         self.rebuilds += 1
+        return total
+
+    def _build_in_memory(self, progress: Callable[[int, int], None] | None) -> int:
+        self._close_conn()
+        conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        total = self._fill(conn, progress)
+        self._conn, self._memory = conn, True
+        self._marks = self._stored_marks = None
+        self.rebuilds += 1
+        return total
+
+    def _fill(self, conn: sqlite3.Connection, progress: Callable[[int, int], None] | None) -> int:
+        """Make the tables in an empty database and index every case file into them."""
+        _schema.create(conn)
+        started = time.time_ns()
+        marks = self._folder_marks(started)
+        entries = [
+            (trashed, doc_id, entry.path, info)
+            for trashed, doc_id, entry, info in scan_entries(
+                folders_to_scan(self.root), now=time.time()
+            )
+            if is_case_id(doc_id)
+        ]
+        total = len(entries)
+        conn.execute("BEGIN")
+        for done, (trashed, doc_id, case, print_) in enumerate(_read_ahead(entries), 1):
+            if print_ is not None:
+                racy = is_racy(print_[1], started)
+                _write_case(conn, doc_id, case, print_, trashed, racy, lexicon=False)
+            if progress is not None and (done % 64 == 0 or done == total):
+                progress(done, total)
+        fill_lexicon(conn)
+        if marks is not None:
+            _save_marks(conn, marks)
+        conn.execute("COMMIT")
+        if progress is not None and not total:
+            progress(0, 0)
         return total
 
     def _remove_stale_temps(self) -> None:
@@ -715,6 +764,16 @@ def _save_marks(conn: sqlite3.Connection, marks: tuple[Any, ...]) -> None:
 
 def _marks(values: Iterable[Any]) -> str:
     return ", ".join("?" for _ in values)
+
+
+def _cannot_write(error: BaseException) -> bool:
+    """Whether an error means the index's folder or file cannot be written at all."""
+    import errno
+
+    if isinstance(error, OSError):
+        return error.errno in (errno.EROFS, errno.EACCES, errno.EPERM)
+    text = str(error).lower()
+    return "readonly" in text or "read-only" in text or "unable to open" in text
 
 
 def _is_busy(error: sqlite3.DatabaseError) -> bool:
