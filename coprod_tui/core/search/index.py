@@ -163,6 +163,11 @@ class SearchIndex:
             self._pending.start(self._apply_in_background)
         store.add_observer(self._observer)
 
+    @property
+    def in_memory(self) -> bool:
+        """Whether the index lives in memory only (the store could not be written)."""
+        return self._memory
+
     # --- the public operations ----------------------------------------------------------
 
     def catch_up(self) -> int:
