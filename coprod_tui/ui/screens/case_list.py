@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import re
 import time
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -42,7 +43,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 from textual.widgets.data_table import RowDoesNotExist
 
-from coprod_tui.core.case import Case, new_case, new_case_id, normalise_tags
+from coprod_tui.core.case import Case, new_case, new_case_id
 from coprod_tui.core.errors import CoprodError
 from coprod_tui.core.store import CaseSummary
 from coprod_tui.core.store.layout import folders_to_scan
@@ -185,9 +186,38 @@ def _without_language(template_id: str, language: str) -> str:
 
 
 def matches(summary: CaseSummary, query: str) -> bool:
-    """Every word of ``query`` appears in the title or a tag (case-insensitive)."""
+    """Every word of ``query`` appears in the title or a tag (case-insensitive).
+
+    A ``tag:T`` word (``tag:"home care"`` for a tag with spaces) asks for a
+    case carrying exactly that tag, compared case-insensitively.
+    """
+    words, tags = parse_filter(query)
+    if tags:
+        have = {tag.casefold() for tag in summary.tags}
+        if not all(tag.casefold() in have for tag in tags):
+            return False
     haystack = " ".join([summary.title, *summary.tags]).casefold()
-    return all(word in haystack for word in query.casefold().split())
+    return all(word in haystack for word in words)
+
+
+#: ``tag:T`` or ``tag:"T with spaces"`` in the filter.
+_TAG_WORD = re.compile(r'(?<!\S)tag:(?:"([^"]*)"?|(\S*))', re.IGNORECASE)
+
+
+def parse_filter(query: str) -> tuple[list[str], list[str]]:
+    """The filter's plain words (case-folded) and its ``tag:`` tags (as typed, trimmed)."""
+    tags = [(quoted or bare).strip() for quoted, bare in _TAG_WORD.findall(query)]
+    rest = _TAG_WORD.sub(" ", query)
+    return rest.casefold().split(), [tag for tag in tags if tag]
+
+
+def filter_label(query: str) -> str:
+    """How the header names the filter: ``tag: demens · "akut"``."""
+    words, tags = parse_filter(query)
+    parts = [f"tag: {plain(tag)}" for tag in tags]
+    if words:
+        parts.append(f"“{plain(' '.join(words))}”")
+    return " · ".join(parts)
 
 
 # -- widgets ----------------------------------------------------------------------------
@@ -391,7 +421,7 @@ class CaseListScreen(Screen[None]):
             with Horizontal(id="filter-bar"):
                 yield Label("Filter", id="filter-label")
                 yield QuickFilter(
-                    placeholder="title or tag…  (Enter: to the list, Esc: clear)",
+                    placeholder="title or tag, tag:T for one tag  (Enter: to the list, Esc: clear)",
                     id="filter",
                     compact=True,
                 )
@@ -631,6 +661,8 @@ class CaseListScreen(Screen[None]):
         count = len(self.summaries or [])
         shown = f"{len(visible)} of {count}" if self.filter_text.strip() else f"{count}"
         self.sub_title = f"{shown} case{'s' if count != 1 else ''}"
+        if self.filter_text.strip():
+            self.sub_title += f" · {filter_label(self.filter_text)}"
         self.refresh_bindings()
 
     def _fill_complete(self) -> bool:
@@ -970,29 +1002,23 @@ class CaseListScreen(Screen[None]):
         self._push(TextPromptDialog("Rename case", "Title", old, required=True), rename)
 
     def action_tags(self) -> None:
-        from coprod_tui.ui.dialogs.prompt import TextPromptDialog
+        """Add and remove the selected case's tags (completion from the store's tags)."""
+        from coprod_tui.ui.dialogs.tags import TagEdit, TagsDialog, tag_counts_of
 
         summary = self.selected_summary()
         if summary is None:
             return
-        old = list(summary.tags)
 
-        def retag(text: str | None) -> None:
-            if text is None:
-                return
-            tags = normalise_tags(text.split(","))
-            if tags != old:
-                self._change(summary.id, lambda case: replace(case, tags=tags), what="Tagging")
+        def retag(edit: TagEdit | None) -> None:
+            if edit is not None and not edit.empty:
+                self._change(
+                    summary.id,
+                    lambda case: replace(case, tags=edit.apply(case.tags)),
+                    what="Tagging",
+                )
 
-        self._push(
-            TextPromptDialog(
-                "Tags",
-                "Tags, separated by commas",
-                ", ".join(old),
-                placeholder="e.g. heart failure, family carer",
-            ),
-            retag,
-        )
+        known = tag_counts_of(self.summaries or [])
+        self._push(TagsDialog(summary.title, summary.tags, known), retag)
 
     @keys_wait
     async def action_duplicate(self) -> None:

@@ -1,0 +1,269 @@
+"""The tags dialog: add tags with completion from the store's tags, remove a case's tags.
+
+Opened by ``t`` on the case list and Ctrl+T in the editor. The field at the
+top adds: it completes from every tag the store already uses (Right takes the
+completion, so a team keeps one spelling), and Enter adds what was typed —
+several at once separated by commas — and saves. The case's current tags are
+listed below it: Down (or Tab) goes there, Delete removes the highlighted tag,
+Enter saves. Escape closes without changing anything.
+
+The dialog answers with a :class:`TagEdit` — what to add and what to remove —
+never with a whole new list: the opener applies it to the case *as stored*
+(``store.update``, under the case's lock), so a tag another window added
+meanwhile is kept.
+
+Tags compare case-insensitively (``Demens`` and ``demens`` are one tag; the
+first spelling stays), and known tags are listed in the user's alphabet
+(:func:`tag_sort_key`: Swedish order ends … x y z å ä ö).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.suggester import SuggestFromList
+from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from coprod_tui.core.case import normalise_tags
+from coprod_tui.core.text_safety import printable
+from coprod_tui.ui.dialogs.base import ModalDialog
+
+#: Known tags shown under the field (the rest are reached by completion).
+KNOWN_SHOWN = 12
+
+
+def _plain(text: str) -> str:
+    return printable(text, keep_newlines=False)
+
+
+@dataclass(frozen=True)
+class TagEdit:
+    """What the user asked for: tags to add and tags to remove (each as typed/shown)."""
+
+    add: tuple[str, ...] = ()
+    remove: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not self.add and not self.remove
+
+    def apply(self, tags: Iterable[str]) -> list[str]:
+        """``tags`` with this edit made: removals first, then additions not already there.
+
+        Both compare case-insensitively; a tag already on the case keeps its spelling.
+        """
+        gone = {tag.casefold() for tag in self.remove}
+        kept = [tag for tag in normalise_tags(list(tags)) if tag.casefold() not in gone]
+        have = {tag.casefold() for tag in kept}
+        for tag in normalise_tags(list(self.add)):
+            if tag.casefold() not in have:
+                have.add(tag.casefold())
+                kept.append(tag)
+        return kept
+
+
+def split_tags(text: str) -> list[str]:
+    """Tags typed into the field: comma-separated, trimmed, duplicates dropped."""
+    seen: dict[str, str] = {}
+    for tag in normalise_tags(text.split(",")):
+        seen.setdefault(tag.casefold(), tag)
+    return list(seen.values())
+
+
+def tag_sort_key() -> Callable[[str], Any]:
+    """The user's alphabetical order for tags and titles (Swedish when they write Swedish).
+
+    ``core.collation.sort_key`` with ``core.language.user_language()``; a
+    plain case-folded order when those are not there.
+    """
+    try:
+        from coprod_tui.core.collation import (  # type: ignore[import-not-found,unused-ignore]
+            sort_key,
+        )
+        from coprod_tui.core.language import (  # type: ignore[import-not-found,unused-ignore]
+            user_language,
+        )
+    except ImportError:
+        return lambda text: (text.casefold(), text)
+    language = user_language()
+    return lambda text: sort_key(text, language)
+
+
+def tag_counts_of(summaries: Iterable[Any]) -> list[tuple[str, int]]:
+    """Each tag of these case summaries with how many cases carry it, in the user's order.
+
+    Case-insensitive: the first spelling met names the tag. Trashed and damaged
+    summaries do not count.
+    """
+    counts: dict[str, int] = {}
+    spelling: dict[str, str] = {}
+    for summary in summaries:
+        if getattr(summary, "trashed", False) or getattr(summary, "damaged", False):
+            continue
+        for tag in {tag.casefold(): tag for tag in summary.tags}.values():
+            key = tag.casefold()
+            spelling.setdefault(key, tag)
+            counts[key] = counts.get(key, 0) + 1
+    key_of = tag_sort_key()
+    return sorted(((spelling[k], n) for k, n in counts.items()), key=lambda kn: key_of(kn[0]))
+
+
+class CurrentTags(OptionList):
+    """The case's tags as they will be saved; Delete removes the highlighted one."""
+
+    BINDING_GROUP_TITLE = "This dialog"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "delete,backspace",
+            "screen.remove_tag",
+            "Remove tag",
+            tooltip="Remove the highlighted tag from the case",
+            id="tags.remove",
+        ),
+    ]
+
+
+class TagsDialog(ModalDialog[TagEdit | None]):
+    """Add tags (with completion) and remove them; answers with a :class:`TagEdit`."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "ctrl+s",
+            "save",
+            "Save tags",
+            tooltip="Save the tags and close",
+            id="tags.save",
+        ),
+    ]
+
+    DEFAULT_CSS = """
+    TagsDialog .dialog { width: 64; }
+    TagsDialog #known { color: $text-muted; height: auto; max-height: 3; }
+    TagsDialog #current { height: auto; max-height: 8; min-height: 1; border: none; }
+    TagsDialog #current:focus { background: $boost; }
+    TagsDialog #no-tags { color: $text-muted; }
+    """
+
+    def __init__(
+        self,
+        title: str,
+        tags: Iterable[str],
+        known: Iterable[tuple[str, int]] = (),
+    ) -> None:
+        super().__init__()
+        self.case_title = _plain(title) or "(untitled)"
+        self.original = normalise_tags(list(tags))
+        self.known = [(tag, count) for tag, count in known if tag.strip()]
+        self._removed: list[str] = []
+
+    # -- layout -----------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        suggester = SuggestFromList([tag for tag, _n in self.known], case_sensitive=False)
+        with Vertical(classes="dialog") as box:
+            box.border_title = f"Tags: {self.case_title}"
+            yield Label("Add tags (commas between; → takes the suggestion)", classes="field-label")
+            yield Input(
+                placeholder="e.g. heart failure, family carer",
+                id="add",
+                suggester=suggester,
+                select_on_focus=False,
+            )
+            yield Static(self._known_text(), id="known", markup=False)
+            yield Label("This case's tags (Delete removes one)", classes="field-label")
+            yield CurrentTags(id="current")
+            yield Static("No tags yet.", id="no-tags", markup=False)
+            yield Static("", id="error", classes="error", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button("Save", variant="primary", id="ok")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self._show_current()
+        # At once (Widget.focus would wait): text typed straight after t lands here.
+        self.set_focus(self.query_one("#add", Input))
+
+    def _known_text(self) -> Text:
+        if not self.known:
+            return Text("No tags in the store yet.")
+        shown = [f"{_plain(tag)} {count}" for tag, count in self.known[:KNOWN_SHOWN]]
+        more = len(self.known) - KNOWN_SHOWN
+        return Text("In use: " + " · ".join(shown) + (f" · … {more} more" if more > 0 else ""))
+
+    @property
+    def current(self) -> list[str]:
+        """The tags the case will have (before anything typed in the field)."""
+        gone = {tag.casefold() for tag in self._removed}
+        return [tag for tag in self.original if tag.casefold() not in gone]
+
+    def _show_current(self) -> None:
+        listing = self.query_one(CurrentTags)
+        highlighted = listing.highlighted
+        listing.clear_options()
+        listing.add_options([Option(Text(_plain(tag))) for tag in self.current])
+        count = listing.option_count
+        listing.display = count > 0
+        self.query_one("#no-tags").display = count == 0
+        if count:
+            listing.highlighted = min(highlighted or 0, count - 1)
+
+    # -- answers ----------------------------------------------------------------------
+
+    def edit(self) -> TagEdit:
+        """The edit as it stands: the field's tags added, the removed ones removed."""
+        typed = split_tags(self.query_one("#add", Input).value)
+        typed_keys = {tag.casefold() for tag in typed}
+        have = {tag.casefold() for tag in self.original}
+        add = tuple(tag for tag in typed if tag.casefold() not in have)
+        remove = tuple(tag for tag in self._removed if tag.casefold() not in typed_keys)
+        return TagEdit(add=add, remove=remove)
+
+    @on(Input.Submitted, "#add")
+    @on(Button.Pressed, "#ok")
+    @on(OptionList.OptionSelected, "#current")
+    def action_save(self) -> None:
+        """Save: dismiss with the edit (``None`` when nothing changes)."""
+        edit = self.edit()
+        self.dismiss(None if edit.empty else edit)
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_remove_tag(self) -> None:
+        """Remove the highlighted tag (it is removed from the case on save)."""
+        listing = self.query_one(CurrentTags)
+        index = listing.highlighted
+        current = self.current
+        if index is None or not 0 <= index < len(current):
+            return
+        self._removed.append(current[index])
+        self._show_current()
+        if not self.current:
+            self.set_focus(self.query_one("#add", Input))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "remove_tag":
+            return bool(self.current)
+        return super().check_action(action, parameters)
+
+    @on(Input.Changed, "#add")
+    def _typed(self) -> None:
+        self.query_one("#error", Static).update("")
+
+    def on_key(self, event: Any) -> None:
+        """Down from the field goes to the current tags (Tab does too)."""
+        if event.key == "down" and self.focused is self.query_one("#add", Input):
+            listing = self.query_one(CurrentTags)
+            if listing.display:
+                event.stop()
+                self.set_focus(listing)
