@@ -278,6 +278,7 @@ class EditorCommands(BindingCommands):
         "editor.orphans": "Orphaned text: move into a section",
         "editor.decide": "Decide: resolve the conflict, or restore from the trash",
         "editor.copy_section": "Copy this section to the clipboard",
+        "editor.tags": "Edit tags",
     }
 
     def commands(self) -> Iterator[PaletteCommand]:

@@ -85,10 +85,10 @@ def tag_sort_key() -> Callable[[str], Any]:
     plain case-folded order when those are not there.
     """
     try:
-        from coprod_tui.core.collation import (  # type: ignore[import-not-found,unused-ignore]
+        from coprod_tui.core.collation import (  # type: ignore[import-not-found,import-untyped,unused-ignore]
             sort_key,
         )
-        from coprod_tui.core.language import (  # type: ignore[import-not-found,unused-ignore]
+        from coprod_tui.core.language import (  # type: ignore[import-not-found,import-untyped,unused-ignore]
             user_language,
         )
     except ImportError:
