@@ -29,6 +29,7 @@ def binding_classes() -> list[type[DOMNode]]:
     from coprod_tui.ui.screens.case_editor import CaseEditorScreen
     from coprod_tui.ui.screens.case_list import CaseListScreen, CaseTable, QuickFilter
     from coprod_tui.ui.screens.help import HelpScreen
+    from coprod_tui.ui.screens.search import ResultList, SearchBox, SearchScreen
     from coprod_tui.ui.screens.trash import TrashScreen, TrashTable
     from coprod_tui.ui.widgets.section_nav import SectionNav
 
@@ -50,6 +51,9 @@ def binding_classes() -> list[type[DOMNode]]:
         TagsDialog,
         CurrentTags,
         HelpScreen,
+        SearchScreen,
+        SearchBox,
+        ResultList,
     ]
 
 

@@ -105,7 +105,15 @@ class CoprodCommands(_Commands):
 
     #: Bindings these commands stand for, wherever they are bound (not repeated per screen).
     EVERYWHERE_IDS: ClassVar[frozenset[str]] = frozenset(
-        {"app.help", "app.quit", "editor.help", "case_list.new", "case_list.trash"}
+        {
+            "app.help",
+            "app.quit",
+            "editor.help",
+            "case_list.new",
+            "case_list.trash",
+            "case_list.search",
+            "editor.search",
+        }
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -137,6 +145,13 @@ class CoprodCommands(_Commands):
         )
         yield PaletteCommand(
             "Trash", app.action_trash, "Deleted cases; restore one (b)", True, "case_list.trash"
+        )
+        yield PaletteCommand(
+            "Search all cases",
+            app.action_search,
+            "Words in every case, results as you type (Ctrl+F)",
+            True,
+            "case_list.search",
         )
 
     def extra_hits(self) -> Iterator[tuple[str, Callable[[], Any], str]]:
@@ -315,6 +330,16 @@ class TrashCommands(BindingCommands):
         "trash.restore": "Restore case",
         "trash.purge": "Delete for good",
         "trash.empty": "Empty trash",
+    }
+
+
+class SearchCommands(BindingCommands):
+    """The search screen's keys."""
+
+    TITLES: ClassVar[dict[str, str]] = {
+        "search.back": "Close the search",
+        "search.box": "To the search box",
+        "search.results": "To the results",
     }
 
 

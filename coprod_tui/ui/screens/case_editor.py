@@ -182,6 +182,14 @@ class CaseEditorScreen(Screen[None]):
             id="editor.decide",
         ),
         Binding(
+            "ctrl+f",
+            "app.search",
+            "Search",
+            tooltip="Search the text of every case",
+            show=False,
+            id="editor.search",
+        ),
+        Binding(
             "ctrl+t",
             "tags",
             "Tags",

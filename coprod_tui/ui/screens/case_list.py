@@ -325,6 +325,13 @@ class CaseListScreen(Screen[None]):
             id="case_list.filter",
         ),
         Binding(
+            "ctrl+f",
+            "typed('search')",
+            "Search",
+            tooltip="Search the text of every case",
+            id="case_list.search",
+        ),
+        Binding(
             "r",
             "typed('rename')",
             "Rename",
@@ -838,7 +845,7 @@ class CaseListScreen(Screen[None]):
 
     #: The bound actions that move the focus elsewhere (a screen, the filter).
     OPENING_ACTIONS: ClassVar[frozenset[str]] = frozenset(
-        {"open_case", "new_case", "filter", "rename", "tags"}
+        {"open_case", "new_case", "filter", "rename", "tags", "search"}
     )
 
     def key_opens_something(self, key: str) -> bool:
@@ -1075,6 +1082,12 @@ class CaseListScreen(Screen[None]):
             return
         await self.reread_cases()
         self.notify("Moved to the trash. Press b to restore it.", markup=False, timeout=5)
+
+    def action_search(self) -> None:
+        """Search the text of every case (a screen of its own)."""
+        from coprod_tui.ui.screens.search import SearchScreen
+
+        self._push(SearchScreen())
 
     def action_trash(self) -> None:
         from coprod_tui.ui.screens.trash import TrashScreen
