@@ -146,12 +146,14 @@ class CoprodCommands(_Commands):
         yield PaletteCommand(
             "Trash", app.action_trash, "Deleted cases; restore one (b)", True, "case_list.trash"
         )
+        # Bound on the list and in the editor: this command stands for the screen's own.
+        own = {binding.id for binding in screen_bindings(type(self.screen))}
         yield PaletteCommand(
             "Search all cases",
             app.action_search,
             "Words in every case, results as you type (Ctrl+F)",
             True,
-            "case_list.search",
+            "editor.search" if "editor.search" in own else "case_list.search",
         )
 
     def extra_hits(self) -> Iterator[tuple[str, Callable[[], Any], str]]:

@@ -328,6 +328,7 @@ class CaseListScreen(Screen[None]):
             "ctrl+f",
             "typed('search')",
             "Search",
+            show=False,
             tooltip="Search the text of every case",
             id="case_list.search",
         ),
