@@ -212,12 +212,13 @@ def parse_filter(query: str) -> tuple[list[str], list[str]]:
 
 
 def filter_label(query: str) -> str:
-    """How the header names the filter: ``tag: demens · "akut"``."""
-    words, tags = parse_filter(query)
-    parts = [f"tag: {plain(tag)}" for tag in tags]
-    if words:
-        parts.append(f"“{plain(' '.join(words))}”")
-    return " · ".join(parts)
+    """How the header names a tag filter: ``tag: demens · tag: akut`` (empty without one).
+
+    Only the tags: the words are in the filter bar, and a tag filter stays in
+    force when the bar is closed with Enter.
+    """
+    _words, tags = parse_filter(query)
+    return " · ".join(f"tag: {plain(tag)}" for tag in tags)
 
 
 # -- widgets ----------------------------------------------------------------------------
@@ -669,8 +670,8 @@ class CaseListScreen(Screen[None]):
         count = len(self.summaries or [])
         shown = f"{len(visible)} of {count}" if self.filter_text.strip() else f"{count}"
         self.sub_title = f"{shown} case{'s' if count != 1 else ''}"
-        if self.filter_text.strip():
-            self.sub_title += f" · {filter_label(self.filter_text)}"
+        if label := filter_label(self.filter_text):
+            self.sub_title += f" · {label}"
         self.refresh_bindings()
 
     def _fill_complete(self) -> bool:
