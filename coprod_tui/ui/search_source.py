@@ -58,7 +58,15 @@ class SearchUnavailable(CoprodError):
 
 
 def open_store_index(store: CaseStore) -> IndexLike:
-    """The store's own index (created or rebuilt by the index when needed)."""
+    """The store's own index (created or rebuilt by the index when needed).
+
+    Only for a real :class:`CaseStore`: the index lives inside its folder, and
+    a stand-in (the snapshot tests' fixed catalogs) has no folder to write to.
+    """
+    from coprod_tui.core.store import CaseStore
+
+    if not isinstance(store, CaseStore):
+        raise SearchUnavailable("search needs a case store")
     try:
         from coprod_tui.core.search import (  # type: ignore[import-not-found,import-untyped,unused-ignore,attr-defined]
             SearchIndex,

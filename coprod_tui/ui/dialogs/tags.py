@@ -147,7 +147,8 @@ class TagsDialog(ModalDialog[TagEdit | None]):
 
     DEFAULT_CSS = """
     TagsDialog .dialog { width: 64; }
-    TagsDialog #known { color: $text-muted; height: auto; max-height: 3; }
+    TagsDialog #add { margin-top: 1; background: $boost; }
+    TagsDialog #known { color: $text-muted; height: auto; max-height: 3; margin-top: 1; }
     TagsDialog #current { height: auto; max-height: 8; min-height: 1; border: none; }
     TagsDialog #current:focus { background: $boost; }
     TagsDialog #no-tags { color: $text-muted; }
@@ -168,7 +169,10 @@ class TagsDialog(ModalDialog[TagEdit | None]):
     # -- layout -----------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        suggester = SuggestFromList([tag for tag, _n in self.known], case_sensitive=False)
+        have = {tag.casefold() for tag in self.original}
+        suggester = SuggestFromList(
+            [tag for tag, _n in self.known if tag.casefold() not in have], case_sensitive=False
+        )
         with Vertical(classes="dialog") as box:
             box.border_title = f"Tags: {self.case_title}"
             yield Label("Add tags (commas between; → takes the suggestion)", classes="field-label")
@@ -177,6 +181,7 @@ class TagsDialog(ModalDialog[TagEdit | None]):
                 id="add",
                 suggester=suggester,
                 select_on_focus=False,
+                compact=True,
             )
             yield Static(self._known_text(), id="known", markup=False)
             yield Label("This case's tags (Delete removes one)", classes="field-label")

@@ -26,6 +26,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
+from rich.console import Group
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -99,13 +100,13 @@ class SearchRow:
     section: str
     snippet: Text
 
-    def prompt(self) -> Text:
-        """Two lines: the case title and section, then the snippet."""
+    def prompt(self) -> Group:
+        """Two lines, each cut to the width: the case title and section, then the snippet."""
         head = Text(no_wrap=True, overflow="ellipsis")
         head.append(one_line(self.title) or "(untitled)", style="bold")
         head.append("  ·  ", style="dim")
         head.append(one_line(self.section), style="italic")
-        return Text.assemble(head, "\n", self.snippet)
+        return Group(head, self.snippet)
 
 
 def build_rows(
@@ -179,7 +180,6 @@ class SearchScreen(Screen[None]):
     SearchScreen #search-status.-error { color: $error; }
     SearchScreen ResultList { height: 1fr; border: round $primary 40%; }
     SearchScreen ResultList:focus { border: heavy $accent; }
-    SearchScreen ResultList > .option-list--option { padding: 0 1; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
