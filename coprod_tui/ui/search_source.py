@@ -67,12 +67,8 @@ def open_store_index(store: CaseStore) -> IndexLike:
 
     if not isinstance(store, CaseStore):
         raise SearchUnavailable("search needs a case store")
-    try:
-        from coprod_tui.core.search import (  # type: ignore[import-not-found,import-untyped,unused-ignore,attr-defined]
-            SearchIndex,
-        )
-    except ImportError as error:
-        raise SearchUnavailable("search is not available in this coprod") from error
+    from coprod_tui.core.search import SearchIndex
+
     index: IndexLike = SearchIndex.for_store(store)
     return index
 

@@ -107,6 +107,11 @@ class CatalogOnlyStore:
     def list_trash(self) -> list[CaseSummary]:
         return []
 
+    def tag_counts(self) -> list[tuple[str, int]]:
+        from coprod_tui.ui.dialogs.tags import tag_counts_of
+
+        return tag_counts_of(CASES)
+
 
 def make_app(templates):
     store = CatalogOnlyStore()

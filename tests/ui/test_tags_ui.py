@@ -58,7 +58,6 @@ def test_tag_counts_are_case_insensitive_and_skip_trashed_cases():
 
 
 def test_known_tags_are_in_swedish_order_when_the_user_writes_swedish(monkeypatch):
-    pytest.importorskip("coprod_tui.core.collation")
     monkeypatch.setenv("COPROD_LANG", "sv")
 
     class S:

@@ -32,9 +32,12 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from coprod_tui.core.case import normalise_tags
+from coprod_tui.core.case import change_tags, normalise_tags, tag_key, tag_problem
+from coprod_tui.core.collation import sort_key
+from coprod_tui.core.language import user_language
 from coprod_tui.core.text_safety import printable
 from coprod_tui.ui.dialogs.base import ModalDialog
+from coprod_tui.ui.workers import StoreReply, deliver_reply, off_the_loop
 
 #: Known tags shown under the field (the rest are reached by completion).
 KNOWN_SHOWN = 12
@@ -56,43 +59,20 @@ class TagEdit:
         return not self.add and not self.remove
 
     def apply(self, tags: Iterable[str]) -> list[str]:
-        """``tags`` with this edit made: removals first, then additions not already there.
+        """``tags`` with this edit made (``core.case.change_tags``, the one rule).
 
-        Both compare case-insensitively; a tag already on the case keeps its spelling.
+        Removal ignores case; an added tag already there keeps its spelling.
         """
-        gone = {tag.casefold() for tag in self.remove}
-        kept = [tag for tag in normalise_tags(list(tags)) if tag.casefold() not in gone]
-        have = {tag.casefold() for tag in kept}
-        for tag in normalise_tags(list(self.add)):
-            if tag.casefold() not in have:
-                have.add(tag.casefold())
-                kept.append(tag)
-        return kept
+        return change_tags(list(tags), list(self.add), list(self.remove))
 
 
 def split_tags(text: str) -> list[str]:
-    """Tags typed into the field: comma-separated, trimmed, duplicates dropped."""
-    seen: dict[str, str] = {}
-    for tag in normalise_tags(text.split(",")):
-        seen.setdefault(tag.casefold(), tag)
-    return list(seen.values())
+    """Tags typed into the field: comma-separated, trimmed, duplicates (any case) dropped."""
+    return normalise_tags(text.split(","))
 
 
 def tag_sort_key() -> Callable[[str], Any]:
-    """The user's alphabetical order for tags and titles (Swedish when they write Swedish).
-
-    ``core.collation.sort_key`` with ``core.language.user_language()``; a
-    plain case-folded order when those are not there.
-    """
-    try:
-        from coprod_tui.core.collation import (  # type: ignore[import-not-found,import-untyped,unused-ignore]
-            sort_key,
-        )
-        from coprod_tui.core.language import (  # type: ignore[import-not-found,import-untyped,unused-ignore]
-            user_language,
-        )
-    except ImportError:
-        return lambda text: (text.casefold(), text)
+    """The user's alphabetical order for tags (Swedish: … x y z å ä ö)."""
     language = user_language()
     return lambda text: sort_key(text, language)
 
@@ -100,7 +80,9 @@ def tag_sort_key() -> Callable[[str], Any]:
 def tag_counts_of(summaries: Iterable[Any]) -> list[tuple[str, int]]:
     """Each tag of these case summaries with how many cases carry it, in the user's order.
 
-    Case-insensitive: the first spelling met names the tag. Trashed and damaged
+    For stores without ``tag_counts`` (stand-ins in tests); the store's own
+    ``CaseStore.tag_counts`` is what the dialog asks. Tags that differ only in
+    case are one tag, named by the first spelling met; trashed and damaged
     summaries do not count.
     """
     counts: dict[str, int] = {}
@@ -108,12 +90,19 @@ def tag_counts_of(summaries: Iterable[Any]) -> list[tuple[str, int]]:
     for summary in summaries:
         if getattr(summary, "trashed", False) or getattr(summary, "damaged", False):
             continue
-        for tag in {tag.casefold(): tag for tag in summary.tags}.values():
-            key = tag.casefold()
+        for key, tag in {tag_key(tag): tag for tag in summary.tags if tag.strip()}.items():
             spelling.setdefault(key, tag)
             counts[key] = counts.get(key, 0) + 1
     key_of = tag_sort_key()
     return sorted(((spelling[k], n) for k, n in counts.items()), key=lambda kn: key_of(kn[0]))
+
+
+def known_tags(store: Any) -> list[tuple[str, int]]:
+    """The store's tags with their counts (in a worker: it reads the catalog)."""
+    counts = getattr(store, "tag_counts", None)
+    if counts is not None:
+        return list(counts())
+    return tag_counts_of(store.list_cases())
 
 
 class CurrentTags(OptionList):
@@ -158,28 +147,26 @@ class TagsDialog(ModalDialog[TagEdit | None]):
         self,
         title: str,
         tags: Iterable[str],
-        known: Iterable[tuple[str, int]] = (),
+        known: Iterable[tuple[str, int]] | None = None,
     ) -> None:
+        """``known``: the store's tags with counts; ``None`` reads them (off the loop)."""
         super().__init__()
         self.case_title = _plain(title) or "(untitled)"
         self.original = normalise_tags(list(tags))
-        self.known = [(tag, count) for tag, count in known if tag.strip()]
+        self.known: list[tuple[str, int]] = [(t, n) for t, n in known or () if t.strip()]
+        self._read_known = known is None
         self._removed: list[str] = []
 
     # -- layout -----------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        have = {tag.casefold() for tag in self.original}
-        suggester = SuggestFromList(
-            [tag for tag, _n in self.known if tag.casefold() not in have], case_sensitive=False
-        )
         with Vertical(classes="dialog") as box:
             box.border_title = f"Tags: {self.case_title}"
             yield Label("Add tags (commas between; → takes the suggestion)", classes="field-label")
             yield Input(
                 placeholder="e.g. heart failure, family carer",
                 id="add",
-                suggester=suggester,
+                suggester=self._suggester(),
                 select_on_focus=False,
                 compact=True,
             )
@@ -196,6 +183,33 @@ class TagsDialog(ModalDialog[TagEdit | None]):
         self._show_current()
         # At once (Widget.focus would wait): text typed straight after t lands here.
         self.set_focus(self.query_one("#add", Input))
+        if self._read_known:
+            # Typing goes on meanwhile; completion starts when the tags are in.
+            store = self.coprod.store
+            off_the_loop(
+                self,
+                lambda: known_tags(store),
+                done=self._known_read,
+                failed=lambda _error: None,  # no completion only; saving still works
+                group="tags",
+                description="read the store's tags",
+            )
+
+    def _suggester(self) -> SuggestFromList:
+        """Completion from the store's tags the case does not have yet."""
+        have = {tag_key(tag) for tag in self.original}
+        names = [tag for tag, _n in self.known if tag_key(tag) not in have]
+        return SuggestFromList(names, case_sensitive=False)
+
+    def _known_read(self, known: list[tuple[str, int]]) -> None:
+        self.known = [(tag, count) for tag, count in known if tag.strip()]
+        self.query_one("#add", Input).suggester = self._suggester()
+        self.query_one("#known", Static).update(self._known_text())
+
+    @on(StoreReply)
+    async def _store_reply(self, reply: StoreReply) -> None:
+        """The store's tags, read off the loop (see ``ui/workers.py``)."""
+        await deliver_reply(reply)
 
     def _known_text(self) -> Text:
         if not self.known:
@@ -207,8 +221,8 @@ class TagsDialog(ModalDialog[TagEdit | None]):
     @property
     def current(self) -> list[str]:
         """The tags the case will have (before anything typed in the field)."""
-        gone = {tag.casefold() for tag in self._removed}
-        return [tag for tag in self.original if tag.casefold() not in gone]
+        gone = {tag_key(tag) for tag in self._removed}
+        return [tag for tag in self.original if tag_key(tag) not in gone]
 
     def _show_current(self) -> None:
         listing = self.query_one(CurrentTags)
@@ -226,18 +240,27 @@ class TagsDialog(ModalDialog[TagEdit | None]):
     def edit(self) -> TagEdit:
         """The edit as it stands: the field's tags added, the removed ones removed."""
         typed = split_tags(self.query_one("#add", Input).value)
-        typed_keys = {tag.casefold() for tag in typed}
-        have = {tag.casefold() for tag in self.original}
-        add = tuple(tag for tag in typed if tag.casefold() not in have)
-        remove = tuple(tag for tag in self._removed if tag.casefold() not in typed_keys)
+        typed_keys = {tag_key(tag) for tag in typed}
+        have = {tag_key(tag) for tag in self.current}
+        add = tuple(tag for tag in typed if tag_key(tag) not in have)
+        remove = tuple(tag for tag in self._removed if tag_key(tag) not in typed_keys)
         return TagEdit(add=add, remove=remove)
 
     @on(Input.Submitted, "#add")
     @on(Button.Pressed, "#ok")
     @on(OptionList.OptionSelected, "#current")
     def action_save(self) -> None:
-        """Save: dismiss with the edit (``None`` when nothing changes)."""
+        """Save: dismiss with the edit (``None`` when nothing changes).
+
+        A tag that cannot be stored (a control character, too long) is named
+        under the field and the dialog stays, with what was typed.
+        """
         edit = self.edit()
+        for tag in edit.add:
+            problem = tag_problem(tag)
+            if problem is not None:
+                self.query_one("#error", Static).update(f"“{_plain(tag)}”: {problem}.")
+                return
         self.dismiss(None if edit.empty else edit)
 
     @on(Button.Pressed, "#cancel")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -921,14 +921,11 @@ class CaseEditorScreen(Screen[None]):
 
     def action_tags(self) -> None:
         """Add or remove this case's tags (the same dialog as ``t`` on the case list)."""
-        from coprod_tui.ui.dialogs.tags import TagsDialog, tag_counts_of
+        from coprod_tui.ui.dialogs.tags import TagsDialog
 
         assert self.session is not None
-        summaries = self.app.cached_summaries() or []  # type: ignore[attr-defined]
         case = self.session.case
-        self.app.push_screen(
-            TagsDialog(case.title, case.tags, tag_counts_of(summaries)), self._start_retag
-        )
+        self.app.push_screen(TagsDialog(case.title, case.tags), self._start_retag)
 
     def _start_retag(self, edit: TagEdit | None) -> None:
         """The tags dialog's answer: save it in a worker (the keys wait for it)."""
@@ -939,7 +936,7 @@ class CaseEditorScreen(Screen[None]):
     async def _retag(self, edit: TagEdit) -> None:
         """Save the text, change the tags on the stored case, then take the change in.
 
-        The tags change through ``store.update`` (under the case's lock, on the
+        The tags change through ``store.change_tags`` (under the case's lock, on the
         case as stored) and the session's catch-up merges it in like any other
         window's save, so neither the text nor a tag added elsewhere is lost.
         """
@@ -953,7 +950,7 @@ class CaseEditorScreen(Screen[None]):
             saved = session.save()
             if saved.error is not None:
                 return saved
-            store.update(self.case_id, lambda case: replace(case, tags=edit.apply(case.tags)))
+            store.change_tags(self.case_id, edit.add, edit.remove)
             return session.catch_up()
 
         try:

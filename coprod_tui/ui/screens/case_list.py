@@ -69,6 +69,7 @@ if TYPE_CHECKING:
     from coprod_tui.core.template import Template
     from coprod_tui.ui.app import CoprodApp
     from coprod_tui.ui.dialogs.new_case import NewCaseRequest
+    from coprod_tui.ui.dialogs.tags import TagEdit
 
 FILLED = "█"
 EMPTY = "░"
@@ -1012,7 +1013,7 @@ class CaseListScreen(Screen[None]):
 
     def action_tags(self) -> None:
         """Add and remove the selected case's tags (completion from the store's tags)."""
-        from coprod_tui.ui.dialogs.tags import TagEdit, TagsDialog, tag_counts_of
+        from coprod_tui.ui.dialogs.tags import TagsDialog
 
         summary = self.selected_summary()
         if summary is None:
@@ -1020,14 +1021,25 @@ class CaseListScreen(Screen[None]):
 
         def retag(edit: TagEdit | None) -> None:
             if edit is not None and not edit.empty:
-                self._change(
-                    summary.id,
-                    lambda case: replace(case, tags=edit.apply(case.tags)),
-                    what="Tagging",
-                )
+                self._retag(summary.id, edit)
 
-        known = tag_counts_of(self.summaries or [])
-        self._push(TagsDialog(summary.title, summary.tags, known), retag)
+        self._push(TagsDialog(summary.title, summary.tags), retag)
+
+    @keys_wait
+    async def _retag(self, case_id: str, edit: TagEdit) -> None:
+        """Change the tags on the case as stored (``store.change_tags``), then show the list.
+
+        Under the case's lock, so a tag or text another window saved meanwhile stays.
+        """
+        store = self.coprod.store
+        try:
+            await answer_of(
+                self, lambda: store.change_tags(case_id, edit.add, edit.remove), group="case"
+            )
+        except Exception as error:  # noqa: BLE001 - one line, like every store failure
+            self.coprod.notify_error(error, title="Tagging failed")
+            return
+        await self.reread_cases()
 
     @keys_wait
     async def action_duplicate(self) -> None:
