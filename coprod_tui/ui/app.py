@@ -267,6 +267,8 @@ class CoprodApp(App[int]):
         if isinstance(self.screen, SearchScreen):
             self.screen.action_to_box()
             return
+        # What was just typed in an editor is saved first, so the search finds it.
+        self.flush_editors()
         self.push_screen(SearchScreen())
 
     def action_trash(self) -> None:

@@ -315,10 +315,62 @@ def test_a_renamed_section_shows_its_new_title():
     template = SimpleNamespace(sections=sections)
     registry = SimpleNamespace(get=lambda _id: template, section_title=lambda *_a: None)
     assert section_label(registry, "team-template", "emotions") == "2 · Feelings"
-    assert section_label(registry, "team-template", "title") == "Title"
+    assert section_label(registry, "team-template", "") == "Title or tags"
 
 
 def test_snippet_spans_survive_control_characters():
     text = snippet_text("a\x1b[31mb akut", ((8, 12),))
     assert text.plain == "a [31mb akut"
     assert text.plain[8:12] == "akut"
+
+
+# -- with the real index ----------------------------------------------------------------
+
+
+async def test_the_real_index_finds_swedish_without_diacritics_and_opens_at_the_hit(
+    app_factory, make_case
+):
+    make_case("Gunnel, 52", sections={"situation": "Kom till mottagningen på fredagen."})
+    case = make_case(
+        "Ingrid, 84: återbesöket",
+        sections={
+            "situation": "Ingrid.",
+            "emotions": "Hon var orolig inför återbesöket hos läkaren.",
+        },
+    )
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await burst(pilot, "ctrl+f", *"aterbesoket")
+        await until_typed(pilot)
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        await wait_until(pilot, lambda: screen.shown_query == "aterbesoket", timeout=20)
+        rows = [row for row in screen.rows if row.section_id == "emotions"]
+        assert rows and rows[0].case_id == case.id
+        assert rows[0].section == "3 · Emotions expressed"
+        screen.open_row(rows[0])
+        await wait_until(pilot, lambda: isinstance(app.screen, CaseEditorScreen))
+        editor = app.screen
+        await editor.until_ready()
+        await pilot.pause()
+        assert editor.current == 2
+        assert editor.editor.selected_text == "återbesöket"
+
+
+async def test_a_word_typed_in_the_editor_is_found_at_once(app_factory, make_case, monkeypatch):
+    # No autosave in time: Ctrl+F itself must save what was typed.
+    monkeypatch.setattr(CaseEditorScreen, "AUTOSAVE_DEBOUNCE", 60.0)
+    monkeypatch.setattr(CaseEditorScreen, "AUTOSAVE_MAX_DELAY", 60.0)
+    case = make_case("Sven, 81", sections={})
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_editor(pilot, case.id)
+        await burst(pilot, *"Läkarremissen kom aldrig.")
+        await until_typed(pilot)
+        await burst(pilot, "ctrl+f", *"remiss")
+        await until_typed(pilot)
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        await wait_until(pilot, lambda: screen.shown_query == "remiss", timeout=20)
+        assert [row.case_id for row in screen.rows] == [case.id]
+        assert editor.session is not None and not editor.session.dirty

@@ -49,6 +49,8 @@ RESULT_LIMIT = 50
 INDEXING_TICK = 0.25
 #: Section ids a hit in the case's title (not in a section) may carry.
 TITLE_SECTION_IDS = frozenset({"", "title"})
+#: How a hit outside the sections (the title or the tags) is labelled.
+TITLE_LABEL = "Title or tags"
 #: How hits are marked in a snippet (reverse reads without colour too).
 HIT_STYLE = "bold reverse"
 
@@ -74,7 +76,7 @@ def snippet_text(snippet: str, highlights: tuple[tuple[int, int], ...]) -> Text:
 def section_label(templates: TemplateRegistry, template_id: str | None, section_id: str) -> str:
     """The section as the editor names it: ``3 · Emotions`` (renamed ids under their new name)."""
     if section_id in TITLE_SECTION_IDS:
-        return "Title"
+        return TITLE_LABEL
     template = None
     if template_id:
         try:
