@@ -278,6 +278,7 @@ class CaseListCommands(BindingCommands):
         "case_list.delete": "Delete case (to the trash)",
         "case_list.copy_id": "Copy case id",
         "case_list.clear_filter": "Clear filter",
+        "case_list.sort": "Sort by title or newest first",
     }
 
 

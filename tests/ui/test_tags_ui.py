@@ -232,3 +232,38 @@ async def test_edit_tags_is_in_the_editors_palette(app_factory, make_case):
         assert isinstance(screen, CaseEditorScreen)
         titles = {command.name for command in palette_commands(screen)}
         assert "Edit tags" in titles
+
+
+# -- Swedish order ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "order"),
+    [
+        ("sv_SE.UTF-8", ["Anna", "Zorro", "Åke", "Ärla", "Örjan"]),
+        ("en_GB.UTF-8", ["Åke", "Anna", "Ärla", "Örjan", "Zorro"]),  # å as a
+    ],
+)
+async def test_o_sorts_the_list_by_title_in_the_users_alphabet(
+    app_factory, make_case, monkeypatch, language, order
+):
+    monkeypatch.delenv("COPROD_LANG", raising=False)
+    monkeypatch.delenv("LANGUAGE", raising=False)
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.setenv("LANG", language)
+    ids = {make_case(title).id: title for title in ["Örjan", "Åke", "Zorro", "Ärla", "Anna"]}
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: len(listed_ids(app)) == 5)
+        newest_first = listed_ids(app)
+        await pilot.press("o")
+        await wait_until(pilot, lambda: [ids[i] for i in listed_ids(app)] == order)
+        assert "by title" in app.screen.sub_title
+        await pilot.press("slash", *"r")  # the filter keeps the order
+        await wait_until(
+            pilot,
+            lambda: [ids[i] for i in listed_ids(app)] == [t for t in order if "r" in t.casefold()],
+        )
+        await pilot.press("escape", "o")
+        await wait_until(pilot, lambda: listed_ids(app) == newest_first)

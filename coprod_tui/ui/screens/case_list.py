@@ -372,6 +372,14 @@ class CaseListScreen(Screen[None]):
             id="case_list.trash",
         ),
         Binding(
+            "o",
+            "sort",
+            "Sort",
+            show=False,
+            tooltip="Sort by title (in your language's order) or newest first",
+            id="case_list.sort",
+        ),
+        Binding(
             "y",
             "copy_id",
             "Copy id",
@@ -395,6 +403,8 @@ class CaseListScreen(Screen[None]):
 
     #: The quick-filter text; the table shows only matching cases.
     filter_text: reactive[str] = reactive("", init=False)
+    #: Rows by title (the user's alphabet) instead of newest first.
+    by_title: reactive[bool] = reactive(False, init=False)
 
     def __init__(self) -> None:
         super().__init__()
@@ -418,6 +428,9 @@ class CaseListScreen(Screen[None]):
         self._by_id_of: list[CaseSummary] | None = None
         #: The screen the last action pushed, until it has mounted.
         self._pushed: AwaitMount | None = None
+        #: :attr:`summaries` in title order, and the list it was sorted from.
+        self._title_order: list[CaseSummary] = []
+        self._title_order_of: list[CaseSummary] | None = None
 
     @property
     def coprod(self) -> CoprodApp:
@@ -612,6 +625,8 @@ class CaseListScreen(Screen[None]):
         for summary in fill.rows[: fill.done]:
             before = fill.times.get(summary.id, "")
             if not before.endswith(AGING):
+                if self.by_title:
+                    continue  # by title, a newer row may follow
                 break  # a date: this row and every older one below it stay as they are
             text = relative_time(summary.updated, now)
             if before != text:
@@ -622,14 +637,38 @@ class CaseListScreen(Screen[None]):
     # -- filling the table ------------------------------------------------------------
 
     def visible_summaries(self) -> list[CaseSummary]:
-        """The cases the filter lets through, in table order."""
-        summaries = self.summaries or []
+        """The cases the filter lets through, in table order (newest first, or by title)."""
+        summaries = self._in_title_order() if self.by_title else self.summaries or []
         if not self.filter_text.strip():
             return list(summaries)
         return [summary for summary in summaries if matches(summary, self.filter_text)]
 
+    def _in_title_order(self) -> list[CaseSummary]:
+        """:attr:`summaries` by title in the user's alphabet (Swedish: … x y z å ä ö).
+
+        Sorted once per reading of the catalog, not on every key typed in the filter.
+        """
+        summaries = self.summaries or []
+        if self._title_order_of is not summaries:
+            from coprod_tui.core.collation import sort_key
+            from coprod_tui.core.language import user_language
+
+            language = user_language()
+            self._title_order = sorted(
+                summaries, key=lambda summary: (sort_key(summary.title, language), summary.id)
+            )
+            self._title_order_of = summaries
+        return self._title_order
+
     def watch_filter_text(self) -> None:
         self._rebuild_table()
+
+    def watch_by_title(self) -> None:
+        self._rebuild_table()
+
+    def action_sort(self) -> None:
+        """Newest first, or by title in the user's alphabet (Swedish order for Swedish)."""
+        self.by_title = not self.by_title
 
     def _target(self, visible: list[CaseSummary]) -> str | None:
         """The case to highlight after a rebuild.
@@ -673,6 +712,8 @@ class CaseListScreen(Screen[None]):
         self.sub_title = f"{shown} case{'s' if count != 1 else ''}"
         if label := filter_label(self.filter_text):
             self.sub_title += f" · {label}"
+        if self.by_title:
+            self.sub_title += " · by title"
         self.refresh_bindings()
 
     def _fill_complete(self) -> bool:
