@@ -374,3 +374,27 @@ async def test_a_word_typed_in_the_editor_is_found_at_once(app_factory, make_cas
         await wait_until(pilot, lambda: screen.shown_query == "remiss", timeout=20)
         assert [row.case_id for row in screen.rows] == [case.id]
         assert editor.session is not None and not editor.session.dirty
+
+
+async def test_f1_on_the_search_screen_lists_its_keys(search_app, make_case):
+    from coprod_tui.ui.screens.help import HelpScreen
+
+    make_case("Sven, 81", sections={"situation": NIGHT})
+    app = search_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await burst(pilot, "ctrl+f", *"night")
+        await until_typed(pilot)
+        screen = app.screen
+        await wait_until(pilot, lambda: screen.shown_query == "night")
+        await pilot.press("down")  # the results have focus: their keys too
+        await pilot.press("f1")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        table = app.screen.query_one("#key-table")
+        rows = [tuple(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)]
+        shown = {(keys, does, where) for keys, does, where in rows}
+        assert ("esc", "Close the search", "Search") in shown
+        assert any(
+            keys in ("⏎", "enter") and does == "Open the case at this hit"
+            for keys, does, _w in shown
+        )
+        assert ("^f", "Back to the search box", "Search") in shown
