@@ -144,6 +144,12 @@ async def tagging(pilot) -> None:
     await pilot.pause(0.1)  # the completion is worked out off the field's own task
 
 
+@pytest.fixture(autouse=True)
+def swedish(monkeypatch):
+    """Known tags in Swedish order, whatever the machine's locale says."""
+    monkeypatch.setenv("COPROD_LANG", "sv")
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_search_screen(snap_compare, templates, size):
     assert snap_compare(make_app(templates), terminal_size=size, run_before=searched)

@@ -41,6 +41,7 @@ from coprod_tui.ui.workers import StoreReply, deliver_reply, off_the_loop
 
 #: Known tags shown under the field (the rest are reached by completion).
 KNOWN_SHOWN = 12
+NBSP = "\u00a0"
 
 
 def _plain(text: str) -> str:
@@ -214,7 +215,11 @@ class TagsDialog(ModalDialog[TagEdit | None]):
     def _known_text(self) -> Text:
         if not self.known:
             return Text("No tags in the store yet.")
-        shown = [f"{_plain(tag)} {count}" for tag, count in self.known[:KNOWN_SHOWN]]
+        # No-break spaces: a tag and its count never part at the end of a line.
+        shown = [
+            f"{_plain(tag).replace(' ', NBSP)}{NBSP}{count}"
+            for tag, count in self.known[:KNOWN_SHOWN]
+        ]
         more = len(self.known) - KNOWN_SHOWN
         return Text("In use: " + " · ".join(shown) + (f" · … {more} more" if more > 0 else ""))
 
