@@ -25,7 +25,7 @@ def binding_classes() -> list[type[DOMNode]]:
     from coprod_tui.ui.dialogs.fields_form import FieldsFormScreen
     from coprod_tui.ui.dialogs.history import HistoryScreen
     from coprod_tui.ui.dialogs.orphans import OrphansScreen
-    from coprod_tui.ui.dialogs.tags import CurrentTags, TagsDialog
+    from coprod_tui.ui.dialogs.tags import CurrentTags, TagPickerDialog, TagsDialog
     from coprod_tui.ui.screens.case_editor import CaseEditorScreen
     from coprod_tui.ui.screens.case_list import CaseListScreen, CaseTable, QuickFilter
     from coprod_tui.ui.screens.help import HelpScreen
@@ -49,6 +49,7 @@ def binding_classes() -> list[type[DOMNode]]:
         FieldsFormScreen,
         OrphansScreen,
         TagsDialog,
+        TagPickerDialog,
         CurrentTags,
         HelpScreen,
         SearchScreen,

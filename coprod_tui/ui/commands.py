@@ -279,6 +279,7 @@ class CaseListCommands(BindingCommands):
         "case_list.copy_id": "Copy case id",
         "case_list.clear_filter": "Clear filter",
         "case_list.sort": "Sort by title or newest first",
+        "case_list.by_tag": "Show the cases with a tag",
     }
 
 

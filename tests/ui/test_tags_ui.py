@@ -267,3 +267,34 @@ async def test_o_sorts_the_list_by_title_in_the_users_alphabet(
         )
         await pilot.press("escape", "o")
         await wait_until(pilot, lambda: listed_ids(app) == newest_first)
+
+
+async def test_hash_picks_a_tag_with_counts_and_filters_the_list(
+    app_factory, make_case, store, monkeypatch
+):
+    from coprod_tui.ui.dialogs.tags import TagPickerDialog
+
+    monkeypatch.setenv("COPROD_LANG", "sv")
+    margit = make_case("Margit, 90")
+    tag(store, margit.id, ["öron", "akut"])
+    sven = make_case("Sven, 81")
+    tag(store, sven.id, ["Akut", "home care"])
+    make_case("Ingrid, 84")
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: len(listed_ids(app)) == 3)
+        await pilot.press("number_sign")
+        dialog = app.screen
+        assert isinstance(dialog, TagPickerDialog)
+        await wait_until(pilot, lambda: dialog.tags != [])
+        assert [name.casefold() for name, _n in dialog.tags] == ["akut", "home care", "öron"]
+        assert [n for _name, n in dialog.tags] == [2, 1, 1]
+        await burst(pilot, "down", "enter")  # home care
+        await until_typed(pilot)
+        screen = app.screen
+        assert isinstance(screen, CaseListScreen)
+        await wait_until(pilot, lambda: listed_ids(app) == [sven.id])
+        assert screen.filter_text == 'tag:"home care"'
+        assert "tag: home care" in screen.sub_title
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: len(listed_ids(app)) == 3)

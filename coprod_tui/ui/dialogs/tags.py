@@ -300,3 +300,75 @@ class TagsDialog(ModalDialog[TagEdit | None]):
             if listing.display:
                 event.stop()
                 self.set_focus(listing)
+
+
+class TagPickerDialog(ModalDialog[str | None]):
+    """Pick one of the store's tags (each with its count) to filter the case list by.
+
+    The tags are read off the loop (``CaseStore.tag_counts``), in the user's
+    order. Answers with the tag, or ``None``.
+    """
+
+    DEFAULT_CSS = """
+    TagPickerDialog .dialog { width: 50; }
+    TagPickerDialog #tag-choices { height: auto; max-height: 16; border: none; }
+    TagPickerDialog #tag-choices:focus { background: $boost; }
+    TagPickerDialog #picker-note { color: $text-muted; }
+    """
+
+    SCROLLS = "#tag-choices"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, int]] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog") as box:
+            box.border_title = "Show the cases with the tag"
+            yield OptionList(id="tag-choices")
+            yield Static("Reading the tags…", id="picker-note", markup=False)
+
+    def on_mount(self) -> None:
+        listing = self.query_one("#tag-choices", OptionList)
+        listing.display = False
+        self.set_focus(listing)
+        store = self.coprod.store
+        off_the_loop(
+            self,
+            lambda: known_tags(store),
+            done=self._tags_read,
+            failed=self._unreadable,
+            group="tags",
+            description="read the store's tags",
+        )
+
+    def _tags_read(self, tags: list[tuple[str, int]]) -> None:
+        self.tags = [(tag, count) for tag, count in tags if tag.strip()]
+        listing = self.query_one("#tag-choices", OptionList)
+        listing.add_options(
+            [Option(Text.assemble(_plain(tag), (f"  {count}", "dim"))) for tag, count in self.tags]
+        )
+        listing.display = bool(self.tags)
+        note = "Enter shows the cases with the tag." if self.tags else "No case has a tag yet."
+        self.query_one("#picker-note", Static).update(note)
+        if self.tags:
+            listing.highlighted = 0
+            self.set_focus(listing)
+
+    def _unreadable(self, error: Exception) -> None:
+        self.query_one("#picker-note", Static).update(f"Could not read the tags: {error}")
+
+    @on(StoreReply)
+    async def _store_reply(self, reply: StoreReply) -> None:
+        await deliver_reply(reply)
+
+    @on(OptionList.OptionSelected, "#tag-choices")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if 0 <= event.option_index < len(self.tags):
+            self.dismiss(self.tags[event.option_index][0])
+
+
+def tag_filter_word(tag: str) -> str:
+    """The ``/`` filter's word for one tag: ``tag:akut``, ``tag:"home care"``."""
+    return f'tag:"{tag}"' if any(c.isspace() or c == '"' for c in tag) else f"tag:{tag}"

@@ -372,6 +372,15 @@ class CaseListScreen(Screen[None]):
             id="case_list.trash",
         ),
         Binding(
+            "number_sign",
+            "typed('pick_tag')",
+            "By tag",
+            key_display="#",
+            show=False,
+            tooltip="Show only the cases with a tag (picked from a list with counts)",
+            id="case_list.by_tag",
+        ),
+        Binding(
             "o",
             "sort",
             "Sort",
@@ -889,7 +898,7 @@ class CaseListScreen(Screen[None]):
 
     #: The bound actions that move the focus elsewhere (a screen, the filter).
     OPENING_ACTIONS: ClassVar[frozenset[str]] = frozenset(
-        {"open_case", "new_case", "filter", "rename", "tags", "search"}
+        {"open_case", "new_case", "filter", "rename", "tags", "search", "pick_tag"}
     )
 
     def key_opens_something(self, key: str) -> bool:
@@ -944,6 +953,22 @@ class CaseListScreen(Screen[None]):
             self.filter_text = ""
             self.query_one("#filter-bar").display = False
         self.query_one(CaseTable).focus()
+
+    def action_pick_tag(self) -> None:
+        """Pick a tag from the store's tags (with counts); the list then shows its cases."""
+        from coprod_tui.ui.dialogs.tags import TagPickerDialog, tag_filter_word
+
+        def picked(tag: str | None) -> None:
+            if not tag:
+                return
+            word = tag_filter_word(tag)
+            field = self.query_one(QuickFilter)
+            field.value = word  # the filter bar shows it; Escape clears it
+            self.query_one("#filter-bar").display = True
+            self.filter_text = word
+            self.query_one(CaseTable).focus()
+
+        self._push(TagPickerDialog(), picked)
 
     def action_clear_filter(self) -> None:
         self.query_one(QuickFilter).value = ""
