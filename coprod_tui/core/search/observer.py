@@ -4,15 +4,17 @@
 lock held, so they only take the file's fingerprint (one ``lstat``: the
 version the index will be told about is exactly the one just written) and
 append to a queue. One background thread applies the queue to the index
-(:meth:`Pending.drain` in the index's own lock); a search drains whatever is
-left first, so a search right after a save sees the save, and the durable
-case write never waits for the index.
+once the saves pause (:data:`QUIET`, at most :data:`MAX_DELAY` later), so its
+disk writes never compete with a burst of saves; a search applies whatever
+is queued first, so a search right after a save sees the save, and the
+durable case write never waits for the index.
 """
 
 from __future__ import annotations
 
 import os
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +24,11 @@ from typing import Any
 from coprod_tui.core.store.scan import Fingerprint, fingerprint
 
 __all__ = ["CaseText", "Event", "IndexObserver", "Pending"]
+
+#: The background thread applies queued saves once none came for this long (seconds) ...
+QUIET = 0.3
+#: ... or at the latest this long after the first one.
+MAX_DELAY = 3.0
 
 
 @dataclass(frozen=True)
@@ -88,6 +95,15 @@ class Pending:
                 with self._wake:
                     while not self._events and not self._closed:
                         self._wake.wait()
+                    # Let a burst of saves finish first: the index's disk writes never
+                    # compete with them (a search drains the queue itself meanwhile).
+                    quiet_since = len(self._events)
+                    started = time.monotonic()
+                    while not self._closed and time.monotonic() - started < MAX_DELAY:
+                        self._wake.wait(QUIET)
+                        if len(self._events) == quiet_since:
+                            break
+                        quiet_since = len(self._events)
                     if self._closed:
                         return
                 try:
