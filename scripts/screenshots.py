@@ -1,4 +1,4 @@
-"""Make the README's screenshots from the real app: case list, editor, help.
+"""Make the README's screenshots from the real app: case list, editor, help, search, tags.
 
     python scripts/screenshots.py [--out screenshots] [--size 120x40]
 
@@ -87,6 +87,15 @@ async def shoot(out: Path, size: tuple[int, int]) -> list[Path]:
             await pilot.press("n")
             await pilot.press(*"Ingrid, 84: falls at night")
             await save("new-case")
+            await pilot.press("escape")
+            await pilot.pause(0.3)
+            await pilot.press("t", *"med")
+            await save("tags")
+            await pilot.press("escape")
+            await pilot.pause(0.3)
+            await pilot.press("ctrl+f", *"nurse")
+            await pilot.pause(1.5)  # the index opens after start-up
+            await save("search")
     return written
 
 

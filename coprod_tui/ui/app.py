@@ -46,6 +46,8 @@ if TYPE_CHECKING:
     from coprod_tui.core.store import CaseStore
     from coprod_tui.core.template import Template
     from coprod_tui.core.template.registry import TemplateRegistry
+    from coprod_tui.ui.screens.case_editor import OpenAt
+    from coprod_tui.ui.search_source import SearchSource
 
 #: Signals that mean "the session is ending": flush, then exit cleanly.
 EXIT_SIGNALS: tuple[signal.Signals, ...] = tuple(
@@ -114,6 +116,9 @@ class CoprodApp(App[int]):
         self._persist_theme = False
         #: Keys and pastes in typing order, each after the one before has landed.
         self.key_order = KeyOrder(self)
+        #: The search index, opened after the first paint (``ui/search_source.py``;
+        #: set by ``create_app``; ``None``: no search in this app).
+        self.search_source: SearchSource | None = None
         if self.config.theme:
             if self.config.theme in self.available_themes:
                 self.theme = self.config.theme
@@ -170,12 +175,19 @@ class CoprodApp(App[int]):
         self._persist_theme = True
         for notice in self._notices:
             self.notify(notice, title="Note", severity="warning", markup=False, timeout=10)
+        if self.search_source is not None:
+            # After the first paint, and a moment later: start-up never waits for the index.
+            from coprod_tui.ui.search_source import START_DELAY
+
+            self.set_timer(START_DELAY, self.search_source.start, name="open the search index")
 
     def on_unmount(self) -> None:
         """Last look: anything still unsaved goes to disk before the loop stops."""
         self.flush_editors()
         self.remove_signal_handlers()
         self.key_order.close()
+        if self.search_source is not None:
+            self.search_source.close()
 
     # -- keys in typing order ----------------------------------------------------------
 
@@ -208,14 +220,17 @@ class CoprodApp(App[int]):
 
     # -- opening cases ----------------------------------------------------------------
 
-    def open_case(self, case_id: str) -> None:
-        """Show a case in the editor, leaving any other editor first (after saving it)."""
+    def open_case(self, case_id: str, *, at: OpenAt | None = None) -> None:
+        """Show a case in the editor, leaving any other editor first (after saving it).
+
+        ``at``: a section (and characters of it) to open at, e.g. a search hit.
+        """
         from coprod_tui.ui.screens.case_editor import CaseEditorScreen
 
         self.flush_editors()
         while len(self.screen_stack) > 1:
             self.pop_screen()
-        editor = CaseEditorScreen(case_id)
+        editor = CaseEditorScreen(case_id, at=at)
         self._editors.add(editor)
         self.push_screen(editor)
 
@@ -244,6 +259,17 @@ class CoprodApp(App[int]):
             self.screen.dismiss()
             return
         self.push_screen(HelpScreen.for_screen(self.screen))
+
+    def action_search(self) -> None:
+        """Search all cases (Ctrl+F on the list and in the editor, and the palette)."""
+        from coprod_tui.ui.screens.search import SearchScreen
+
+        if isinstance(self.screen, SearchScreen):
+            self.screen.action_to_box()
+            return
+        # What was just typed in an editor is saved first, so the search finds it.
+        self.flush_editors()
+        self.push_screen(SearchScreen())
 
     def action_trash(self) -> None:
         """Show the trash (from the palette, wherever the user is)."""

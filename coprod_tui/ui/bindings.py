@@ -25,9 +25,11 @@ def binding_classes() -> list[type[DOMNode]]:
     from coprod_tui.ui.dialogs.fields_form import FieldsFormScreen
     from coprod_tui.ui.dialogs.history import HistoryScreen
     from coprod_tui.ui.dialogs.orphans import OrphansScreen
+    from coprod_tui.ui.dialogs.tags import CurrentTags, TagPickerDialog, TagsDialog
     from coprod_tui.ui.screens.case_editor import CaseEditorScreen
     from coprod_tui.ui.screens.case_list import CaseListScreen, CaseTable, QuickFilter
     from coprod_tui.ui.screens.help import HelpScreen
+    from coprod_tui.ui.screens.search import ResultList, SearchBox, SearchScreen
     from coprod_tui.ui.screens.trash import TrashScreen, TrashTable
     from coprod_tui.ui.widgets.section_nav import SectionNav
 
@@ -46,7 +48,13 @@ def binding_classes() -> list[type[DOMNode]]:
         HistoryScreen,
         FieldsFormScreen,
         OrphansScreen,
+        TagsDialog,
+        TagPickerDialog,
+        CurrentTags,
         HelpScreen,
+        SearchScreen,
+        SearchBox,
+        ResultList,
     ]
 
 

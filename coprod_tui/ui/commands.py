@@ -105,7 +105,15 @@ class CoprodCommands(_Commands):
 
     #: Bindings these commands stand for, wherever they are bound (not repeated per screen).
     EVERYWHERE_IDS: ClassVar[frozenset[str]] = frozenset(
-        {"app.help", "app.quit", "editor.help", "case_list.new", "case_list.trash"}
+        {
+            "app.help",
+            "app.quit",
+            "editor.help",
+            "case_list.new",
+            "case_list.trash",
+            "case_list.search",
+            "editor.search",
+        }
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -137,6 +145,15 @@ class CoprodCommands(_Commands):
         )
         yield PaletteCommand(
             "Trash", app.action_trash, "Deleted cases; restore one (b)", True, "case_list.trash"
+        )
+        # Bound on the list and in the editor: this command stands for the screen's own.
+        own = {binding.id for binding in screen_bindings(type(self.screen))}
+        yield PaletteCommand(
+            "Search all cases",
+            app.action_search,
+            "Words in every case, results as you type (Ctrl+F)",
+            True,
+            "editor.search" if "editor.search" in own else "case_list.search",
         )
 
     def extra_hits(self) -> Iterator[tuple[str, Callable[[], Any], str]]:
@@ -261,6 +278,8 @@ class CaseListCommands(BindingCommands):
         "case_list.delete": "Delete case (to the trash)",
         "case_list.copy_id": "Copy case id",
         "case_list.clear_filter": "Clear filter",
+        "case_list.sort": "Sort by title or newest first",
+        "case_list.by_tag": "Show the cases with a tag",
     }
 
 
@@ -278,6 +297,7 @@ class EditorCommands(BindingCommands):
         "editor.orphans": "Orphaned text: move into a section",
         "editor.decide": "Decide: resolve the conflict, or restore from the trash",
         "editor.copy_section": "Copy this section to the clipboard",
+        "editor.tags": "Edit tags",
     }
 
     def commands(self) -> Iterator[PaletteCommand]:
@@ -314,6 +334,16 @@ class TrashCommands(BindingCommands):
         "trash.restore": "Restore case",
         "trash.purge": "Delete for good",
         "trash.empty": "Empty trash",
+    }
+
+
+class SearchCommands(BindingCommands):
+    """The search screen's keys."""
+
+    TITLES: ClassVar[dict[str, str]] = {
+        "search.back": "Close the search",
+        "search.box": "To the search box",
+        "search.results": "To the results",
     }
 
 

@@ -47,6 +47,9 @@ def create_app(
         notices=notices,
         handle_signals=handle_signals,
     )
+    from coprod_tui.ui.search_source import SearchSource
+
+    app.search_source = SearchSource(store)
     if app.config.keymap:
         # Checking ids imports every screen: only worth it when there is a keymap.
         from coprod_tui.ui.bindings import known_bindings

@@ -69,6 +69,8 @@ from coprod_tui.ui.workers import (
 if TYPE_CHECKING:
     from textual.widget import Widget
 
+    from coprod_tui.ui.dialogs.tags import TagEdit
+
 #: Below this width the questions pane folds away (F2 brings it back).
 QUESTIONS_FOLD_WIDTH = 100
 #: Below this width the navigator shows numbers and markers only.
@@ -178,6 +180,22 @@ class CaseEditorScreen(Screen[None]):
             "Decide",
             tooltip="After a conflict: compare and choose; in the trash: restore the case",
             id="editor.decide",
+        ),
+        Binding(
+            "ctrl+f",
+            "app.search",
+            "Search",
+            tooltip="Search the text of every case",
+            show=False,
+            id="editor.search",
+        ),
+        Binding(
+            "ctrl+t",
+            "tags",
+            "Tags",
+            tooltip="Add or remove this case's tags",
+            show=False,
+            id="editor.tags",
         ),
         # Not F6/F7: the editor uses them to select a line / everything.
         Binding(
@@ -869,7 +887,7 @@ class CaseEditorScreen(Screen[None]):
         """Offer the orphans and conflict keys only when there is something to do."""
         if self.session is None or not self._built:
             return action == "back"
-        if self.read_only and action in ("edit_fields", "orphans", "save"):
+        if self.read_only and action in ("edit_fields", "orphans", "save", "tags"):
             return False
         if action == "orphans":
             return self.session.has_orphans
@@ -900,6 +918,50 @@ class CaseEditorScreen(Screen[None]):
                 self._autosave_now()
 
         self.app.push_screen(FieldsFormScreen(case.title, self.template.fields, case.fields), done)
+
+    def action_tags(self) -> None:
+        """Add or remove this case's tags (the same dialog as ``t`` on the case list)."""
+        from coprod_tui.ui.dialogs.tags import TagsDialog
+
+        assert self.session is not None
+        case = self.session.case
+        self.app.push_screen(TagsDialog(case.title, case.tags), self._start_retag)
+
+    def _start_retag(self, edit: TagEdit | None) -> None:
+        """The tags dialog's answer: save it in a worker (the keys wait for it)."""
+        if edit is not None and not edit.empty:
+            self._retag(edit)
+
+    @keys_wait
+    async def _retag(self, edit: TagEdit) -> None:
+        """Save the text, change the tags on the stored case, then take the change in.
+
+        The tags change through ``store.change_tags`` (under the case's lock, on the
+        case as stored) and the session's catch-up merges it in like any other
+        window's save, so neither the text nor a tag added elsewhere is lost.
+        """
+        if self.session is None:
+            return
+        self._pull_editors()
+        session = self.session
+        store = self.app.store  # type: ignore[attr-defined]
+
+        def save_retag_catch_up() -> SaveOutcome:
+            saved = session.save()
+            if saved.error is not None:
+                return saved
+            store.change_tags(self.case_id, edit.add, edit.remove)
+            return session.catch_up()
+
+        try:
+            outcome = await answer_of(self, save_retag_catch_up, group="autosave")
+        except Exception as error:  # noqa: BLE001 - one line, like every store failure
+            self.notify(f"Tags not changed: {error}", severity="error", markup=False)
+            return
+        self._handle_outcome(outcome)
+        if outcome.error is None and self.session is not None:
+            shown = ", ".join(self.session.case.tags) or "none"
+            self.notify(f"Tags: {printable(shown, keep_newlines=False)}", markup=False, timeout=4)
 
     def action_orphans(self) -> None:
         """Show orphaned text and move it into a section."""

@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -42,7 +43,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 from textual.widgets.data_table import RowDoesNotExist
 
-from coprod_tui.core.case import Case, new_case, new_case_id, normalise_tags
+from coprod_tui.core.case import Case, new_case, new_case_id
 from coprod_tui.core.errors import CoprodError
 from coprod_tui.core.store import CaseSummary
 from coprod_tui.core.store.layout import folders_to_scan
@@ -68,6 +69,7 @@ if TYPE_CHECKING:
     from coprod_tui.core.template import Template
     from coprod_tui.ui.app import CoprodApp
     from coprod_tui.ui.dialogs.new_case import NewCaseRequest
+    from coprod_tui.ui.dialogs.tags import TagEdit
 
 FILLED = "█"
 EMPTY = "░"
@@ -185,9 +187,39 @@ def _without_language(template_id: str, language: str) -> str:
 
 
 def matches(summary: CaseSummary, query: str) -> bool:
-    """Every word of ``query`` appears in the title or a tag (case-insensitive)."""
+    """Every word of ``query`` appears in the title or a tag (case-insensitive).
+
+    A ``tag:T`` word (``tag:"home care"`` for a tag with spaces) asks for a
+    case carrying exactly that tag, compared case-insensitively.
+    """
+    words, tags = parse_filter(query)
+    if tags:
+        have = {tag.casefold() for tag in summary.tags}
+        if not all(tag.casefold() in have for tag in tags):
+            return False
     haystack = " ".join([summary.title, *summary.tags]).casefold()
-    return all(word in haystack for word in query.casefold().split())
+    return all(word in haystack for word in words)
+
+
+#: ``tag:T`` or ``tag:"T with spaces"`` in the filter.
+_TAG_WORD = re.compile(r'(?<!\S)tag:(?:"([^"]*)"?|(\S*))', re.IGNORECASE)
+
+
+def parse_filter(query: str) -> tuple[list[str], list[str]]:
+    """The filter's plain words (case-folded) and its ``tag:`` tags (as typed, trimmed)."""
+    tags = [(quoted or bare).strip() for quoted, bare in _TAG_WORD.findall(query)]
+    rest = _TAG_WORD.sub(" ", query)
+    return rest.casefold().split(), [tag for tag in tags if tag]
+
+
+def filter_label(query: str) -> str:
+    """How the header names a tag filter: ``tag: demens · tag: akut`` (empty without one).
+
+    Only the tags: the words are in the filter bar, and a tag filter stays in
+    force when the bar is closed with Enter.
+    """
+    _words, tags = parse_filter(query)
+    return " · ".join(f"tag: {plain(tag)}" for tag in tags)
 
 
 # -- widgets ----------------------------------------------------------------------------
@@ -295,6 +327,14 @@ class CaseListScreen(Screen[None]):
             id="case_list.filter",
         ),
         Binding(
+            "ctrl+f",
+            "typed('search')",
+            "Search",
+            show=False,
+            tooltip="Search the text of every case",
+            id="case_list.search",
+        ),
+        Binding(
             "r",
             "typed('rename')",
             "Rename",
@@ -332,6 +372,23 @@ class CaseListScreen(Screen[None]):
             id="case_list.trash",
         ),
         Binding(
+            "number_sign",
+            "typed('pick_tag')",
+            "By tag",
+            key_display="#",
+            show=False,
+            tooltip="Show only the cases with a tag (picked from a list with counts)",
+            id="case_list.by_tag",
+        ),
+        Binding(
+            "o",
+            "sort",
+            "Sort",
+            show=False,
+            tooltip="Sort by title (in your language's order) or newest first",
+            id="case_list.sort",
+        ),
+        Binding(
             "y",
             "copy_id",
             "Copy id",
@@ -355,6 +412,8 @@ class CaseListScreen(Screen[None]):
 
     #: The quick-filter text; the table shows only matching cases.
     filter_text: reactive[str] = reactive("", init=False)
+    #: Rows by title (the user's alphabet) instead of newest first.
+    by_title: reactive[bool] = reactive(False, init=False)
 
     def __init__(self) -> None:
         super().__init__()
@@ -378,6 +437,9 @@ class CaseListScreen(Screen[None]):
         self._by_id_of: list[CaseSummary] | None = None
         #: The screen the last action pushed, until it has mounted.
         self._pushed: AwaitMount | None = None
+        #: :attr:`summaries` in title order, and the list it was sorted from.
+        self._title_order: list[CaseSummary] = []
+        self._title_order_of: list[CaseSummary] | None = None
 
     @property
     def coprod(self) -> CoprodApp:
@@ -391,7 +453,7 @@ class CaseListScreen(Screen[None]):
             with Horizontal(id="filter-bar"):
                 yield Label("Filter", id="filter-label")
                 yield QuickFilter(
-                    placeholder="title or tag…  (Enter: to the list, Esc: clear)",
+                    placeholder="title or tag, tag:T for one tag  (Enter: to the list, Esc: clear)",
                     id="filter",
                     compact=True,
                 )
@@ -572,6 +634,8 @@ class CaseListScreen(Screen[None]):
         for summary in fill.rows[: fill.done]:
             before = fill.times.get(summary.id, "")
             if not before.endswith(AGING):
+                if self.by_title:
+                    continue  # by title, a newer row may follow
                 break  # a date: this row and every older one below it stay as they are
             text = relative_time(summary.updated, now)
             if before != text:
@@ -582,14 +646,38 @@ class CaseListScreen(Screen[None]):
     # -- filling the table ------------------------------------------------------------
 
     def visible_summaries(self) -> list[CaseSummary]:
-        """The cases the filter lets through, in table order."""
-        summaries = self.summaries or []
+        """The cases the filter lets through, in table order (newest first, or by title)."""
+        summaries = self._in_title_order() if self.by_title else self.summaries or []
         if not self.filter_text.strip():
             return list(summaries)
         return [summary for summary in summaries if matches(summary, self.filter_text)]
 
+    def _in_title_order(self) -> list[CaseSummary]:
+        """:attr:`summaries` by title in the user's alphabet (Swedish: … x y z å ä ö).
+
+        Sorted once per reading of the catalog, not on every key typed in the filter.
+        """
+        summaries = self.summaries or []
+        if self._title_order_of is not summaries:
+            from coprod_tui.core.collation import sort_key
+            from coprod_tui.core.language import user_language
+
+            language = user_language()
+            self._title_order = sorted(
+                summaries, key=lambda summary: (sort_key(summary.title, language), summary.id)
+            )
+            self._title_order_of = summaries
+        return self._title_order
+
     def watch_filter_text(self) -> None:
         self._rebuild_table()
+
+    def watch_by_title(self) -> None:
+        self._rebuild_table()
+
+    def action_sort(self) -> None:
+        """Newest first, or by title in the user's alphabet (Swedish order for Swedish)."""
+        self.by_title = not self.by_title
 
     def _target(self, visible: list[CaseSummary]) -> str | None:
         """The case to highlight after a rebuild.
@@ -631,6 +719,10 @@ class CaseListScreen(Screen[None]):
         count = len(self.summaries or [])
         shown = f"{len(visible)} of {count}" if self.filter_text.strip() else f"{count}"
         self.sub_title = f"{shown} case{'s' if count != 1 else ''}"
+        if label := filter_label(self.filter_text):
+            self.sub_title += f" · {label}"
+        if self.by_title:
+            self.sub_title += " · by title"
         self.refresh_bindings()
 
     def _fill_complete(self) -> bool:
@@ -806,7 +898,7 @@ class CaseListScreen(Screen[None]):
 
     #: The bound actions that move the focus elsewhere (a screen, the filter).
     OPENING_ACTIONS: ClassVar[frozenset[str]] = frozenset(
-        {"open_case", "new_case", "filter", "rename", "tags"}
+        {"open_case", "new_case", "filter", "rename", "tags", "search", "pick_tag"}
     )
 
     def key_opens_something(self, key: str) -> bool:
@@ -861,6 +953,22 @@ class CaseListScreen(Screen[None]):
             self.filter_text = ""
             self.query_one("#filter-bar").display = False
         self.query_one(CaseTable).focus()
+
+    def action_pick_tag(self) -> None:
+        """Pick a tag from the store's tags (with counts); the list then shows its cases."""
+        from coprod_tui.ui.dialogs.tags import TagPickerDialog, tag_filter_word
+
+        def picked(tag: str | None) -> None:
+            if not tag:
+                return
+            word = tag_filter_word(tag)
+            field = self.query_one(QuickFilter)
+            field.value = word  # the filter bar shows it; Escape clears it
+            self.query_one("#filter-bar").display = True
+            self.filter_text = word
+            self.query_one(CaseTable).focus()
+
+        self._push(TagPickerDialog(), picked)
 
     def action_clear_filter(self) -> None:
         self.query_one(QuickFilter).value = ""
@@ -970,29 +1078,34 @@ class CaseListScreen(Screen[None]):
         self._push(TextPromptDialog("Rename case", "Title", old, required=True), rename)
 
     def action_tags(self) -> None:
-        from coprod_tui.ui.dialogs.prompt import TextPromptDialog
+        """Add and remove the selected case's tags (completion from the store's tags)."""
+        from coprod_tui.ui.dialogs.tags import TagsDialog
 
         summary = self.selected_summary()
         if summary is None:
             return
-        old = list(summary.tags)
 
-        def retag(text: str | None) -> None:
-            if text is None:
-                return
-            tags = normalise_tags(text.split(","))
-            if tags != old:
-                self._change(summary.id, lambda case: case.replace(tags=tags), what="Tagging")
+        def retag(edit: TagEdit | None) -> None:
+            if edit is not None and not edit.empty:
+                self._retag(summary.id, edit)
 
-        self._push(
-            TextPromptDialog(
-                "Tags",
-                "Tags, separated by commas",
-                ", ".join(old),
-                placeholder="e.g. heart failure, family carer",
-            ),
-            retag,
-        )
+        self._push(TagsDialog(summary.title, summary.tags), retag)
+
+    @keys_wait
+    async def _retag(self, case_id: str, edit: TagEdit) -> None:
+        """Change the tags on the case as stored (``store.change_tags``), then show the list.
+
+        Under the case's lock, so a tag or text another window saved meanwhile stays.
+        """
+        store = self.coprod.store
+        try:
+            await answer_of(
+                self, lambda: store.change_tags(case_id, edit.add, edit.remove), group="case"
+            )
+        except Exception as error:  # noqa: BLE001 - one line, like every store failure
+            self.coprod.notify_error(error, title="Tagging failed")
+            return
+        await self.reread_cases()
 
     @keys_wait
     async def action_duplicate(self) -> None:
@@ -1049,6 +1162,12 @@ class CaseListScreen(Screen[None]):
             return
         await self.reread_cases()
         self.notify("Moved to the trash. Press b to restore it.", markup=False, timeout=5)
+
+    def action_search(self) -> None:
+        """Search the text of every case (a screen of its own)."""
+        from coprod_tui.ui.screens.search import SearchScreen
+
+        self._push(SearchScreen())
 
     def action_trash(self) -> None:
         from coprod_tui.ui.screens.trash import TrashScreen

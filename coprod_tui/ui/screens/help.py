@@ -88,6 +88,8 @@ GROUP_TITLES: dict[str, str] = {
     "orphans": "Orphaned text",
     "details": "Case details",
     "help": "Help",
+    "search": "Search",
+    "tags": "Tags",
     "app": "Everywhere",
 }
 
