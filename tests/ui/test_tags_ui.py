@@ -6,8 +6,6 @@ All people, places and tags are fictional.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 from editor_helpers import burst, open_editor, until_stored, until_typed, wait_saved, wait_until
 from textual.widgets import Input
@@ -22,7 +20,7 @@ SIZE = (80, 24)
 
 def tag(store, case_id: str, tags: list[str]) -> None:
     current = store.load(case_id)
-    store.save(replace(current, tags=tags), base_revision=current.revision)
+    store.save(current.replace(tags=tags), base_revision=current.revision)
 
 
 async def select_case(pilot, case_id: str) -> None:
