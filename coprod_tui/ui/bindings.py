@@ -28,6 +28,7 @@ def binding_classes() -> list[type[DOMNode]]:
     from coprod_tui.ui.screens.case_editor import CaseEditorScreen
     from coprod_tui.ui.screens.case_list import CaseListScreen, CaseTable, QuickFilter
     from coprod_tui.ui.screens.help import HelpScreen
+    from coprod_tui.ui.screens.perspectives import PerspectivesScreen
     from coprod_tui.ui.screens.trash import TrashScreen, TrashTable
     from coprod_tui.ui.widgets.section_nav import SectionNav
 
@@ -47,6 +48,7 @@ def binding_classes() -> list[type[DOMNode]]:
         FieldsFormScreen,
         OrphansScreen,
         HelpScreen,
+        PerspectivesScreen,
     ]
 
 

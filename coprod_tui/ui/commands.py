@@ -105,7 +105,15 @@ class CoprodCommands(_Commands):
 
     #: Bindings these commands stand for, wherever they are bound (not repeated per screen).
     EVERYWHERE_IDS: ClassVar[frozenset[str]] = frozenset(
-        {"app.help", "app.quit", "editor.help", "case_list.new", "case_list.trash"}
+        {
+            "app.help",
+            "app.quit",
+            "editor.help",
+            "case_list.new",
+            "case_list.trash",
+            "case_list.section_review",
+            "case_list.coverage",
+        }
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -138,6 +146,20 @@ class CoprodCommands(_Commands):
         yield PaletteCommand(
             "Trash", app.action_trash, "Deleted cases; restore one (b)", True, "case_list.trash"
         )
+        yield PaletteCommand(
+            "Read one section across cases",
+            partial(_push_reading_screen, app, "section_review"),
+            "Pick a section, read and edit it for every case (s on the case list)",
+            True,
+            "case_list.section_review",
+        )
+        yield PaletteCommand(
+            "Coverage of sections",
+            partial(_push_reading_screen, app, "coverage"),
+            "Cases by sections: empty, short, written (m on the case list)",
+            True,
+            "case_list.coverage",
+        )
 
     def extra_hits(self) -> Iterator[tuple[str, Callable[[], Any], str]]:
         """Every openable case, by title."""
@@ -151,6 +173,18 @@ class CoprodCommands(_Commands):
                 partial(self.coprod.open_case, summary.id),
                 escape(tags) if tags else "Open in the editor",
             )
+
+
+def _push_reading_screen(app: CoprodApp, which: str) -> None:
+    """Open the section review or the coverage matrix over whatever screen is showing."""
+    if which == "section_review":
+        from coprod_tui.ui.screens.section_review import SectionReviewScreen
+
+        app.push_screen(SectionReviewScreen())
+    else:
+        from coprod_tui.ui.screens.coverage import CoverageScreen
+
+        app.push_screen(CoverageScreen())
 
 
 class BindingCommands(_Commands):
@@ -261,6 +295,7 @@ class CaseListCommands(BindingCommands):
         "case_list.delete": "Delete case (to the trash)",
         "case_list.copy_id": "Copy case id",
         "case_list.clear_filter": "Clear filter",
+        "case_list.perspectives": "Perspectives of the selected case",
     }
 
 
@@ -278,6 +313,7 @@ class EditorCommands(BindingCommands):
         "editor.orphans": "Orphaned text: move into a section",
         "editor.decide": "Decide: resolve the conflict, or restore from the trash",
         "editor.copy_section": "Copy this section to the clipboard",
+        "editor.perspectives": "Perspectives: patient-person beside professional-person",
     }
 
     def commands(self) -> Iterator[PaletteCommand]:
@@ -314,6 +350,38 @@ class TrashCommands(BindingCommands):
         "trash.restore": "Restore case",
         "trash.purge": "Delete for good",
         "trash.empty": "Empty trash",
+    }
+
+
+class PerspectivesCommands(BindingCommands):
+    """The perspectives screen's keys."""
+
+    TITLES: ClassVar[dict[str, str]] = {
+        "perspectives.back": "Close the perspectives",
+        "perspectives.open": "Open this section in the editor",
+    }
+
+
+class SectionReviewCommands(BindingCommands):
+    """The section review's keys."""
+
+    TITLES: ClassVar[dict[str, str]] = {
+        "review.back": "Close the section review",
+        "review.edit": "Edit this entry here",
+        "review.open_case": "Open the whole case at this section",
+        "review.pick_section": "Read another section",
+        "review.tag": "Only cases with a tag",
+    }
+
+
+class CoverageCommands(BindingCommands):
+    """The coverage matrix's keys."""
+
+    TITLES: ClassVar[dict[str, str]] = {
+        "coverage.back": "Close the coverage matrix",
+        "coverage.sort": "Sort by the next column",
+        "coverage.reverse": "Reverse the order",
+        "coverage.tag": "Only cases with a tag",
     }
 
 

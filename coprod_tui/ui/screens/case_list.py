@@ -340,6 +340,30 @@ class CaseListScreen(Screen[None]):
             id="case_list.copy_id",
         ),
         Binding(
+            "s",
+            "section_review",
+            "Section",
+            show=False,
+            tooltip="Read one section across cases",
+            id="case_list.section_review",
+        ),
+        Binding(
+            "p",
+            "perspectives",
+            "Perspectives",
+            show=False,
+            tooltip="The selected case's patient-person and professional-person sections",
+            id="case_list.perspectives",
+        ),
+        Binding(
+            "m",
+            "coverage",
+            "Coverage",
+            show=False,
+            tooltip="Coverage of sections: cases by sections",
+            id="case_list.coverage",
+        ),
+        Binding(
             "escape",
             "clear_filter",
             "Clear filter",
@@ -350,7 +374,7 @@ class CaseListScreen(Screen[None]):
     ]
 
     ROW_ACTIONS: ClassVar[frozenset[str]] = frozenset(
-        {"open_case", "rename", "tags", "duplicate", "delete", "copy_id"}
+        {"open_case", "rename", "tags", "duplicate", "delete", "copy_id", "perspectives"}
     )
 
     #: The quick-filter text; the table shows only matching cases.
@@ -1065,6 +1089,28 @@ class CaseListScreen(Screen[None]):
         case_id = self.selected_case_id()
         if case_id is not None:
             self.coprod.copy_case_id(case_id)
+
+    # -- reading across cases (ui/screens/section_review, perspectives, coverage) ----
+
+    def action_section_review(self) -> None:
+        """Pick a section, then read it across every case."""
+        from coprod_tui.ui.screens.section_review import SectionReviewScreen
+
+        self.app.push_screen(SectionReviewScreen())
+
+    def action_perspectives(self) -> None:
+        """The selected case's two perspectives side by side."""
+        from coprod_tui.ui.screens.perspectives import PerspectivesScreen
+
+        summary = self.selected_summary()
+        if summary is not None and not summary.damaged:
+            self.app.push_screen(PerspectivesScreen(summary.id))
+
+    def action_coverage(self) -> None:
+        """The cases-by-sections coverage matrix."""
+        from coprod_tui.ui.screens.coverage import CoverageScreen
+
+        self.app.push_screen(CoverageScreen())
 
     def _select(self, case_id: str) -> None:
         table = self.query_one(CaseTable)

@@ -88,6 +88,9 @@ GROUP_TITLES: dict[str, str] = {
     "orphans": "Orphaned text",
     "details": "Case details",
     "help": "Help",
+    "perspectives": "Perspectives",
+    "review": "Section review",
+    "coverage": "Coverage",
     "app": "Everywhere",
 }
 
