@@ -298,13 +298,69 @@ def new_case(
 
 
 def normalise_tags(tags: list[str]) -> list[str]:
-    """Tags trimmed, empty ones dropped, duplicates removed, order kept."""
-    seen: dict[str, None] = {}
+    """Tags trimmed, empty ones dropped, duplicates removed, order kept.
+
+    The one rule for what a tag list holds. Duplicates are found without
+    regard to case (``Akut`` and ``akut`` are one tag); the spelling that came
+    first is kept. Whether a single tag may be stored at all is
+    :func:`tag_problem`.
+    """
+    seen: dict[str, str] = {}
     for tag in tags:
         cleaned = tag.strip()
-        if cleaned and cleaned not in seen:
-            seen[cleaned] = None
-    return list(seen)
+        if cleaned and tag_key(cleaned) not in seen:
+            seen[tag_key(cleaned)] = cleaned
+    return list(seen.values())
+
+
+def tag_key(tag: str) -> str:
+    """What two tags are compared by: trimmed and case-folded (``Akut`` == ``AKUT ``)."""
+    return tag.strip().casefold()
+
+
+#: Characters a tag may not hold: controls (newlines, tabs, escapes), line and
+#: paragraph separators, and the bidirectional overrides that can make a tag
+#: look like something else on screen.
+_TAG_FORBIDDEN = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
+def tag_problem(tag: str) -> str | None:
+    """Why ``tag`` (as the user typed it; it is trimmed) cannot be a tag, or ``None``."""
+    cleaned = tag.strip()
+    if not cleaned:
+        return "a tag cannot be empty"
+    if len(cleaned) > MAX_NAME:
+        return f"a tag can be at most {MAX_NAME} characters long"
+    if _TAG_FORBIDDEN.search(cleaned):
+        return "a tag cannot hold line breaks, tabs or other control characters"
+    return None
+
+
+def has_tags(tags: tuple[str, ...] | list[str], wanted: list[str]) -> bool:
+    """Whether ``tags`` hold every tag in ``wanted`` (compared without regard to case)."""
+    have = {tag_key(tag) for tag in tags}
+    return all(tag_key(tag) in have for tag in wanted if tag.strip())
+
+
+def change_tags(tags: list[str], add: list[str], remove: list[str]) -> list[str]:
+    """``tags`` with ``remove`` taken out and ``add`` put in at the end (pure).
+
+    Removal matches without regard to case; an added tag already there (in
+    any case) keeps its first spelling and place. ``ValueError`` (with the
+    reason, from :func:`tag_problem`) for a tag that cannot be stored, and
+    when the result would hold more than :data:`MAX_ITEMS` tags.
+    """
+    for tag in (*add, *remove):
+        problem = tag_problem(tag)
+        if problem is not None:
+            raise ValueError(problem)
+    gone = {tag_key(tag) for tag in remove}
+    result = normalise_tags([tag for tag in tags if tag_key(tag) not in gone] + list(add))
+    if len(result) > MAX_ITEMS:
+        raise ValueError(f"a case can have at most {MAX_ITEMS} tags")
+    return result
 
 
 def set_section_text(case: Case, section_id: str, text: str) -> Case:

@@ -302,6 +302,14 @@ class CaseStore:
             return None
         return template if isinstance(template, Template) else None
 
+    def template_of(self, template_id: str) -> Template | None:
+        """The template in force for ``template_id`` as this store maps cases, or ``None``.
+
+        For code that must match sections as the store does (one section
+        across cases, coverage) without a registry of its own.
+        """
+        return self._template(template_id)
+
     def _mapped(self, case: Case) -> Case:
         """``case`` mapped onto its template's current sections (orphans kept)."""
         template = self._template(case.template_id)
@@ -496,6 +504,67 @@ class CaseStore:
             with self._guard("keep your text as a conflict copy"):
                 return SaveResult(case=saved, conflict=self._docs.conflict_copy(mine[0]))
         return SaveResult(case=saved)
+
+    # --- tags ------------------------------------------------------------------------
+
+    def tag_counts(self, language: str | None = None) -> list[tuple[str, int]]:
+        """Every tag of the untrashed cases with how many cases carry it, in ``language``'s order.
+
+        Read from the catalog (no case file opened). Tags that differ only in
+        case are one tag (see ``core.case.tag_key``), shown in the spelling
+        most cases use (ties: the first in sort order). ``language`` defaults
+        to the user's (:func:`coprod_tui.core.language.user_language`).
+        """
+        from coprod_tui.core.case import tag_key
+        from coprod_tui.core.collation import sort_key
+        from coprod_tui.core.language import user_language
+
+        lang = user_language() if language is None else language
+        counts: dict[str, int] = {}
+        spellings: dict[str, dict[str, int]] = {}
+        for summary in self.list_cases():
+            if summary.damaged:
+                continue
+            for key in {tag_key(tag) for tag in summary.tags if tag.strip()}:
+                counts[key] = counts.get(key, 0) + 1
+            for tag in summary.tags:
+                if tag.strip():
+                    forms = spellings.setdefault(tag_key(tag), {})
+                    forms[tag.strip()] = forms.get(tag.strip(), 0) + 1
+        shown = []
+        for key, count in counts.items():
+            forms = spellings[key]
+            best = min(forms, key=lambda form: (-forms[form], sort_key(form, lang)))
+            shown.append((best, count))
+        shown.sort(key=lambda item: sort_key(item[0], lang))
+        return shown
+
+    def change_tags(self, case_id: str, add: Sequence[str], remove: Sequence[str] = ()) -> Case:
+        """Add and remove tags of one case under its lock; returns the case as saved.
+
+        Through :meth:`update`: merge-safe against any other writer, a new
+        revision with the replaced version kept in history, as any save
+        (nothing is written when the tags end up as they were). Removal
+        ignores case; an added tag already there keeps its spelling. A tag
+        that cannot be stored (empty, a control character, too long) is
+        refused with one line (:class:`UserInputError`) and nothing is written.
+        """
+        from coprod_tui.core.case import change_tags, tag_problem
+
+        for tag in (*add, *remove):
+            problem = tag_problem(tag)
+            if problem is not None:
+                raise UserInputError(f"{problem} (nothing was changed)")
+        self._check_id(case_id)
+
+        def change(current: Case) -> Case:
+            try:
+                current.tags = change_tags(current.tags, list(add), list(remove))
+            except ValueError as error:
+                raise UserInputError(f"{error} (nothing was changed)") from None
+            return current
+
+        return self.update(case_id, change)
 
     def _next_version(self, case: Case, stored_revision: int | None = None) -> Case:
         return self._docs.next_version(case, stored_revision)

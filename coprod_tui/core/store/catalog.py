@@ -47,6 +47,7 @@ from coprod_tui.core.case import (
     Case,
     is_case_id,
     is_filled,
+    word_count,
 )
 from coprod_tui.core.store.case_file import decode_case
 from coprod_tui.core.store.layout import ACTIVE, TRASH, folders_to_scan
@@ -95,9 +96,10 @@ FIELDS = (
     "revision",
     "conflict_of",
     "saved_by",
+    "words",
 )
 _WIDTH = 4 + len(FIELDS)
-_BLANK: list[Any] = ["", "", [], "", "", [], 0, None, ""]
+_BLANK: list[Any] = ["", "", [], "", "", [], 0, None, "", []]
 #: Row flags: re-read this file before trusting the row (it was read while
 #: racy); the file failed to parse.
 _RECHECK = 1
@@ -110,17 +112,25 @@ Rows = dict[str, dict[str, list[Any]]]
 
 
 def summary_fields(case: Case) -> list[Any]:
-    """The cached summary of a case: its :data:`FIELDS`, in order."""
+    """The cached summary of a case: its :data:`FIELDS`, in order.
+
+    ``words`` is the word count of each ``filled`` section, in the same order
+    (coverage reads 10,000 cases from it without opening one). Rows written
+    before it existed are one field short: :func:`good_row` refuses them, so
+    their files are simply read again once.
+    """
+    filled = [key for key, text in case.sections.items() if is_filled(text)]
     return [
         case.title,
         case.template_id,
         list(case.tags),
         case.updated,
         case.created,
-        [key for key, text in case.sections.items() if is_filled(text)],
+        filled,
         case.revision,
         case.conflict_of,
         case.saved_by,
+        [word_count(case.sections[key]) for key in filled],
     ]
 
 
@@ -162,9 +172,13 @@ def good_row(row: Any) -> bool:
 def _good_core(row: list[Any]) -> bool:
     """:func:`good_row` without the interned fields (a snapshot checks its tables once)."""
     ino, mtime_ns, size, flags, title = row[:5]
-    updated, created, _filled, revision, conflict_of = row[7:12]
+    updated, created, filled, revision, conflict_of = row[7:12]
+    words = row[13]
     return (
-        type(ino) is int
+        type(words) is list
+        and len(words) == len(filled)
+        and all(type(count) is int and 0 <= count < MAX_REVISION for count in words)
+        and type(ino) is int
         and 0 <= ino < _U64
         and type(mtime_ns) is int
         and 0 <= mtime_ns < _U64
@@ -200,6 +214,7 @@ def _to_summary(case_id: str, row: list[Any], *, trashed: bool) -> CaseSummary:
         revision=row[10],
         conflict_of=row[11],
         saved_by=row[12],
+        words=tuple(row[13]),
         damaged=bool(row[3] & _DAMAGED),
         trashed=trashed,
     )

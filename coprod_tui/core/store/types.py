@@ -78,6 +78,12 @@ class CaseSummary:
     created: str = ""
     saved_by: str = ""
     trashed: bool = False
+    #: Word count of each ``filled`` section, in the same order (see ``section_words``).
+    words: tuple[int, ...] = ()
+
+    def section_words(self) -> dict[str, int]:
+        """Words per section id holding text, as stored (renamed ids not mapped)."""
+        return dict(zip(self.filled, self.words, strict=False))
 
 
 #: The document a save was about (a Case, or another kind's document).
