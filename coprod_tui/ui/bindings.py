@@ -27,8 +27,10 @@ def binding_classes() -> list[type[DOMNode]]:
     from coprod_tui.ui.dialogs.orphans import OrphansScreen
     from coprod_tui.ui.screens.case_editor import CaseEditorScreen
     from coprod_tui.ui.screens.case_list import CaseListScreen, CaseTable, QuickFilter
+    from coprod_tui.ui.screens.coverage import CoverageScreen, CoverageTable
     from coprod_tui.ui.screens.help import HelpScreen
     from coprod_tui.ui.screens.perspectives import PerspectivesScreen
+    from coprod_tui.ui.screens.section_review import SectionReviewScreen
     from coprod_tui.ui.screens.trash import TrashScreen, TrashTable
     from coprod_tui.ui.widgets.section_nav import SectionNav
 
@@ -49,6 +51,9 @@ def binding_classes() -> list[type[DOMNode]]:
         OrphansScreen,
         HelpScreen,
         PerspectivesScreen,
+        SectionReviewScreen,
+        CoverageScreen,
+        CoverageTable,
     ]
 
 

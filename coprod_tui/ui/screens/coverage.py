@@ -1,0 +1,364 @@
+"""Coverage of sections: a cases × sections matrix of what is written.
+
+One row per untrashed case, one column per section (numbered; the legend
+under the table names them), each cell a marker and a word count: ``·``
+empty, ``○`` short (fewer than ``core.coverage.SHORT_WORDS`` words), ``●``
+written. The last two rows are the totals per section: how many cases have it
+written (of all shown), and its words. The matrix is
+:func:`coprod_tui.core.coverage.build_coverage`, built in a worker with a
+"Reading N cases…" line while it runs.
+
+Sorting: ``s`` moves the sort to the next column (title, last edited, then
+each section: fewest words first, so the thin cases come up), ``r`` reverses
+it, and Enter (or a click) on a column's header sorts by that column. ``t``
+keeps only the cases with a tag. Enter on a cell opens that case in the
+editor at that section, over this screen; coming back reads the matrix again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.coordinate import Coordinate
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+from textual.widgets.data_table import RowDoesNotExist
+
+from coprod_tui.core.text_safety import printable
+from coprod_tui.core.timefmt import relative_time
+from coprod_tui.ui.commands import CoverageCommands
+from coprod_tui.ui.dialogs.prompt import TextPromptDialog
+from coprod_tui.ui.open_at import open_case_at
+from coprod_tui.ui.widgets.safe_text import plain
+from coprod_tui.ui.workers import StoreReply, deliver_reply, off_the_loop
+
+if TYPE_CHECKING:
+    from coprod_tui.core.coverage import Cell, Coverage
+    from coprod_tui.ui.app import CoprodApp
+
+#: The marker of each cell status (no colour needed to read them).
+MARKERS = {"empty": "·", "short": "○", "written": "●"}
+#: Keys of the two total rows (never a case id: those are UUIDs).
+TOTAL_ROWS = ("totals-written", "totals-words")
+#: The widest a title column gets (the sections need the room).
+TITLE_WIDTH = 28
+#: Report progress every this many cases (and at the end).
+PROGRESS_EVERY = 250
+
+
+def _one_line(text: str) -> str:
+    return printable(text, keep_newlines=False)
+
+
+def cell_text(cell: Cell) -> Text:
+    """A cell as shown: the marker, then the word count (none for an empty section)."""
+    marker = MARKERS.get(cell.status, "?")
+    if cell.status == "empty":
+        return Text(marker, style="dim", justify="right")
+    style = "bold" if cell.status == "written" else ""
+    return Text(f"{marker} {cell.words}", style=style, justify="right")
+
+
+class CoverageTable(DataTable[Any]):
+    """The matrix; Enter on a cell opens that case at that section."""
+
+    BINDING_GROUP_TITLE = "Coverage table"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "enter",
+            "select_cursor",
+            "Open",
+            tooltip="Open this case in the editor at this section",
+            id="coverage.open",
+        ),
+        Binding("home", "scroll_top", "First case", show=False, id="coverage.first"),
+        Binding("end", "scroll_bottom", "Last case", show=False, id="coverage.last"),
+    ]
+
+
+class CoverageScreen(Screen[None]):
+    """The coverage matrix: cases × sections, sortable, filtered by tag."""
+
+    COMMANDS: ClassVar[set[Any]] = {CoverageCommands}
+
+    DEFAULT_CSS = """
+    CoverageScreen #coverage-title {
+        height: 1;
+        padding: 0 1;
+        background: $panel;
+    }
+    CoverageScreen #coverage-note, CoverageScreen #coverage-legend {
+        height: auto;
+        padding: 0 1;
+        color: $text-muted;
+    }
+    CoverageScreen CoverageTable {
+        height: 1fr;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", tooltip="Close the coverage matrix", id="coverage.back"),
+        Binding(
+            "s",
+            "sort",
+            "Sort",
+            tooltip="Sort by the next column (title, edited, each section)",
+            id="coverage.sort",
+        ),
+        Binding("r", "reverse", "Reverse", tooltip="Reverse the order", id="coverage.reverse"),
+        Binding("t", "tag", "Tag", tooltip="Only the cases with a tag", id="coverage.tag"),
+    ]
+
+    def __init__(self, *, tag: str | None = None) -> None:
+        super().__init__()
+        self.tag = tag
+        #: The matrix as built (rows in title order); ``None`` until it is.
+        self.coverage: Coverage | None = None
+        #: What the rows are sorted by: "title", "updated" or a section id.
+        self.sort_by = "title"
+        self.reverse = False
+        self._away = False
+
+    @property
+    def coprod(self) -> CoprodApp:
+        return cast("CoprodApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Static("Coverage of sections", id="coverage-title")
+        yield Static("", id="coverage-note")
+        yield CoverageTable(id="coverage", cursor_type="cell", zebra_stripes=True)
+        yield Static("", id="coverage-legend")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for footer in self.query(Footer):
+            footer.show_command_palette = self.app.size.width >= 100
+        self.set_focus(self.query_one(CoverageTable))
+        self._build()
+
+    @on(StoreReply)
+    async def _store_reply(self, reply: StoreReply) -> None:
+        await deliver_reply(reply)
+
+    # -- building ---------------------------------------------------------------------
+
+    def _build(self) -> None:
+        """Build the matrix off the loop, saying how many cases are being read."""
+        cached = self.coprod.cached_summaries()
+        count = len(cached) if cached is not None else None
+        self._note(f"Reading {count} cases…" if count is not None else "Reading the cases…")
+        store, templates, tag = self.coprod.store, self.coprod.templates, self.tag
+        app = self.app
+
+        def progress(done: int, total: int) -> None:
+            if done == total or done % PROGRESS_EVERY == 0:
+                with contextlib.suppress(Exception):  # the app may be closing
+                    app.call_from_thread(self._note, f"Reading {total} cases… {done}")
+
+        def build() -> Coverage:
+            from coprod_tui.core.coverage import build_coverage
+
+            return build_coverage(store, templates, tag=tag, progress=progress)
+
+        off_the_loop(
+            self,
+            build,
+            done=self._built,
+            failed=lambda error: self._note(f"Could not read the cases: {error}"),
+            group="coverage",
+            exclusive=True,
+            description="build the coverage matrix",
+        )
+
+    def _note(self, text: str) -> None:
+        if self.is_mounted:
+            self.query_one("#coverage-note", Static).update(plain(text))
+
+    def _built(self, coverage: Coverage) -> None:
+        self.coverage = coverage
+        table = self.query_one(CoverageTable)
+        table.clear(columns=True)
+        table.add_column("Case", key="title", width=self._title_width())
+        table.add_column("Edited", key="updated")
+        for column in coverage.columns:
+            table.add_column(Text(str(column.number), justify="right"), key=column.id)
+        legend = "  ".join(f"{c.number} {_one_line(c.title)}" for c in coverage.columns)
+        self.query_one("#coverage-legend", Static).update(
+            plain(f"· empty  ○ short  ● written (words)   {legend}")
+        )
+        self._fill()
+
+    def _title_width(self) -> int:
+        width = self.app.size.width
+        return max(12, min(TITLE_WIDTH, width - 12 - 6 * 9))
+
+    def _fill(self, keep: str | None = None) -> None:
+        """(Re)fill the rows in the current order, keeping the cursor on ``keep``'s row."""
+        assert self.coverage is not None
+        coverage = self.coverage.sorted(self.sort_by, self.reverse)
+        table = self.query_one(CoverageTable)
+        column = table.cursor_column
+        table.clear()
+        now = self.coprod.clock()
+        title_width = self._title_width()
+        rows = []
+        for row in coverage.rows:
+            title = Text(_one_line(row.title) or "(untitled)", overflow="ellipsis", no_wrap=True)
+            title.truncate(title_width, overflow="ellipsis")
+            cells = [cell_text(cell) for cell in row.cells]
+            rows.append((row.case_id, [title, relative_time(row.updated, now), *cells]))
+        for key, values in rows:
+            table.add_row(*values, key=key)
+        total = len(coverage.rows)
+        table.add_row(
+            Text("Written (of all)", style="bold"),
+            "",
+            *(Text(f"{t.written}/{total}", style="bold", justify="right") for t in coverage.totals),
+            key=TOTAL_ROWS[0],
+        )
+        table.add_row(
+            Text("Words", style="bold"),
+            "",
+            *(Text(str(t.words), style="bold", justify="right") for t in coverage.totals),
+            key=TOTAL_ROWS[1],
+        )
+        if keep is not None:
+            with contextlib.suppress(RowDoesNotExist):
+                table.move_cursor(row=table.get_row_index(keep), column=column, animate=False)
+        else:
+            table.move_cursor(row=0, column=column, animate=False)
+        self._note(self._summary(coverage))
+
+    def _summary(self, coverage: Coverage) -> str:
+        count = len(coverage.rows)
+        parts = [f"{count} case{'s' if count != 1 else ''}"]
+        if self.tag:
+            parts.append(f"tag {self.tag}")
+        order = "title" if self.sort_by == "title" else self.sort_by
+        if self.sort_by == "updated":
+            order = "last edited"
+        elif self.sort_by != "title":
+            with contextlib.suppress(KeyError):
+                index = coverage.column_index(self.sort_by)
+                order = f"section {coverage.columns[index].number}"
+        parts.append(f"sorted by {order}{' (reversed)' if self.reverse else ''}")
+        if coverage.damaged:
+            parts.append(f"{coverage.damaged} damaged left out ('coprod doctor')")
+        return " · ".join(parts)
+
+    # -- sorting and filtering --------------------------------------------------------
+
+    def _sort_keys(self) -> list[str]:
+        columns = self.coverage.columns if self.coverage is not None else ()
+        return ["title", "updated", *(column.id for column in columns)]
+
+    def _current_case(self) -> str | None:
+        table = self.query_one(CoverageTable)
+        if table.row_count == 0:
+            return None
+        with contextlib.suppress(Exception):
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            return key if key not in TOTAL_ROWS else None
+        return None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("sort", "reverse"):
+            return self.coverage is not None or None
+        return True
+
+    def action_sort(self) -> None:
+        """Sort by the next column: title, last edited, then each section in turn."""
+        if self.coverage is None:
+            return
+        keys = self._sort_keys()
+        position = keys.index(self.sort_by) if self.sort_by in keys else 0
+        self.sort_by = keys[(position + 1) % len(keys)]
+        self.reverse = False
+        self._fill(self._current_case())
+
+    def action_reverse(self) -> None:
+        if self.coverage is None:
+            return
+        self.reverse = not self.reverse
+        self._fill(self._current_case())
+
+    @on(DataTable.HeaderSelected)
+    def _header_selected(self, event: DataTable.HeaderSelected) -> None:
+        """Sort by the chosen column; choosing it again reverses the order."""
+        event.stop()
+        key = event.column_key.value
+        if self.coverage is None or key is None:
+            return
+        if key == self.sort_by:
+            self.reverse = not self.reverse
+        else:
+            self.sort_by, self.reverse = key, False
+        self._fill(self._current_case())
+
+    def action_tag(self) -> None:
+        """Ask for a tag; only cases with it are shown (empty: every case)."""
+
+        def chosen(value: str | None) -> None:
+            if value is None:
+                return
+            self.tag = value.strip() or None
+            self._build()
+
+        self.app.push_screen(
+            TextPromptDialog(
+                "Only cases with a tag",
+                "Tag (empty: every case)",
+                self.tag or "",
+                placeholder="e.g. akuten",
+            ),
+            chosen,
+        )
+
+    # -- opening ----------------------------------------------------------------------
+
+    @on(DataTable.CellSelected)
+    async def _cell_selected(self, event: DataTable.CellSelected) -> None:
+        event.stop()
+        case_id = event.cell_key.row_key.value
+        column = event.cell_key.column_key.value
+        if case_id is None or case_id in TOTAL_ROWS:
+            return
+        section_id = column if column not in ("title", "updated") else None
+        self._away = True
+        await open_case_at(self, case_id, section_id)
+
+    def on_screen_resume(self) -> None:
+        """Back from the editor: the case may have changed there, so read the matrix again."""
+        if self._away:
+            self._away = False
+            keep = self._current_case()
+            self._rebuild_keeping(keep)
+
+    def _rebuild_keeping(self, keep: str | None) -> None:
+        store, templates, tag = self.coprod.store, self.coprod.templates, self.tag
+
+        def build() -> Coverage:
+            from coprod_tui.core.coverage import build_coverage
+
+            return build_coverage(store, templates, tag=tag)
+
+        def done(coverage: Coverage) -> None:
+            self.coverage = coverage
+            self._fill(keep)
+
+        off_the_loop(self, build, done=done, group="coverage", exclusive=True)
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def cell_at(self, row: int, column: int) -> str:
+        """The plain text shown at (row, column) (for tests and tools)."""
+        value = self.query_one(CoverageTable).get_cell_at(Coordinate(row, column))
+        return value.plain if isinstance(value, Text) else str(value)
