@@ -249,6 +249,8 @@ class SectionReviewScreen(Screen[None]):
         self._leave_anyway = False
         #: The case opened in the editor from here (read again on return).
         self._away_at: str | None = None
+        #: The one inline editor (kept here: a flush may come after it is unmounted).
+        self._editor = SectionEditor("", "", cursor_blink=self.CURSOR_BLINK, id="inline-editor")
         self._autosave = AutosaveScheduler(
             self,
             self._autosave_now,
@@ -278,7 +280,7 @@ class SectionReviewScreen(Screen[None]):
             with Horizontal(id="inline-bar"):
                 yield Static("", id="inline-heading")
                 yield SaveStatus(id="inline-status")
-            yield SectionEditor("", "", cursor_blink=self.CURSOR_BLINK, id="inline-editor")
+            yield self._editor
         yield Footer()
 
     def on_mount(self) -> None:
@@ -479,7 +481,7 @@ class SectionReviewScreen(Screen[None]):
     def action_edit(self) -> None:
         """Open the inline editor on the highlighted entry (reading its case off the loop)."""
         if self.inline is not None:
-            self.set_focus(self.query_one(SectionEditor))
+            self.set_focus(self._editor)
             return
         found = self._highlighted()
         if found is None or self.section_id is None:
@@ -510,7 +512,7 @@ class SectionReviewScreen(Screen[None]):
         self._leave_anyway = False
         self._error_reported = False
         session = inline.session
-        editor = self.query_one(SectionEditor)
+        editor = self._editor
         editor.section_id = inline.section_id
         editor.read_only = session.case.newer_format
         editor.load_section(session.text(inline.section_id))
@@ -541,7 +543,7 @@ class SectionReviewScreen(Screen[None]):
         inline = self.inline
         if inline is None or inline.session.case.newer_format:
             return
-        editor = self.query_one(SectionEditor)
+        editor = self._editor
         inline.session.set_text(inline.section_id, editor.stored_text)
 
     def _refresh_status(self, *, saving: bool = False) -> None:
@@ -630,7 +632,7 @@ class SectionReviewScreen(Screen[None]):
             return
         self._pull_editor()
         text = inline.session.text(inline.section_id)
-        self.query_one(SectionEditor).load_section(text)
+        self._editor.load_section(text)
         inline.session.shown(inline.section_id)
         self.notify("Another window changed this section; its text is shown here now.")
 
@@ -755,7 +757,7 @@ class SectionReviewScreen(Screen[None]):
     def _resolved(self, session: EditSession, outcome: SaveOutcome) -> None:
         inline = self.inline
         if inline is not None and inline.session is session and outcome.error is None:
-            self.query_one(SectionEditor).load_section(session.text(inline.section_id))
+            self._editor.load_section(session.text(inline.section_id))
             session.shown(inline.section_id)
         self._handle_outcome(session, outcome)
 
