@@ -25,6 +25,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 from textual.widgets.data_table import RowDoesNotExist
@@ -178,7 +179,7 @@ class CoverageScreen(Screen[None]):
         )
 
     def _note(self, text: str) -> None:
-        if self.is_mounted:
+        with contextlib.suppress(NoMatches):  # a progress line after the screen closed
             self.query_one("#coverage-note", Static).update(plain(text))
 
     def _built(self, coverage: Coverage) -> None:
