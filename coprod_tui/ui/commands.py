@@ -148,14 +148,14 @@ class CoprodCommands(_Commands):
         )
         yield PaletteCommand(
             "Read one section across cases",
-            partial(_push_reading_screen, app, "section_review"),
+            app.action_section_review,
             "Pick a section, read and edit it for every case (s on the case list)",
             True,
             "case_list.section_review",
         )
         yield PaletteCommand(
             "Coverage of sections",
-            partial(_push_reading_screen, app, "coverage"),
+            app.action_coverage,
             "Cases by sections: empty, short, written (m on the case list)",
             True,
             "case_list.coverage",
@@ -173,18 +173,6 @@ class CoprodCommands(_Commands):
                 partial(self.coprod.open_case, summary.id),
                 escape(tags) if tags else "Open in the editor",
             )
-
-
-def _push_reading_screen(app: CoprodApp, which: str) -> None:
-    """Open the section review or the coverage matrix over whatever screen is showing."""
-    if which == "section_review":
-        from coprod_tui.ui.screens.section_review import SectionReviewScreen
-
-        app.push_screen(SectionReviewScreen())
-    else:
-        from coprod_tui.ui.screens.coverage import CoverageScreen
-
-        app.push_screen(CoverageScreen())
 
 
 class BindingCommands(_Commands):

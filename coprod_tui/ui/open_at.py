@@ -2,27 +2,26 @@
 
 The section review, the perspectives and the coverage matrix all jump to "the
 whole case" the same way: the editor is pushed on top of them (so Escape comes
-back to where the user was reading) and opened at the section with
-:class:`~coprod_tui.ui.screens.case_editor.OpenAt`. Whatever the reading
-screen holds unsaved is saved first (``flush``), as the app does before any
-editor opens.
+back to where the user was reading) and opened at the section
+(:meth:`CoprodApp.open_case_at <coprod_tui.ui.app.CoprodApp.open_case_at>`).
+Whatever the reading screen holds unsaved is saved first (``flush``), as the
+app does before any editor opens. Through the app, so these screens never
+import the editor (which opens the perspectives: no import cycle).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.screen import Screen
 
+if TYPE_CHECKING:
+    from coprod_tui.ui.app import CoprodApp
+
 
 async def open_case_at(screen: Screen[Any], case_id: str, section_id: str | None) -> None:
-    """Push the editor for ``case_id`` at ``section_id``; return once it can take keys."""
-    from coprod_tui.ui.screens.case_editor import CaseEditorScreen, OpenAt
-
+    """Save what ``screen`` holds, then push the editor for ``case_id`` at ``section_id``."""
     flush = getattr(screen, "flush", None)
     if callable(flush):
         flush()
-    at = OpenAt(section_id) if section_id else None
-    editor = CaseEditorScreen(case_id, at=at)
-    await screen.app.push_screen(editor)
-    await editor.until_ready()
+    await cast("CoprodApp", screen.app).open_case_at(case_id, section_id)
