@@ -60,7 +60,7 @@ async def test_markers_word_counts_and_totals(app_factory, cases):
         assert screen.cell_at(0, 3) == "·"  # Bertil's lived reality: empty
         assert screen.cell_at(1, 2) == "● 25"  # Åsa's situation: written
         assert screen.cell_at(1, 3) == "○ 4"
-        assert screen.cell_at(2, 0) == "Written (of all)"
+        assert screen.cell_at(2, 0) == "Written"
         assert screen.cell_at(2, 2) == "1/2"
         assert screen.cell_at(3, 2) == "26"
         legend = str(screen.query_one("#coverage-legend").render())

@@ -48,12 +48,21 @@ MARKERS = {"empty": "·", "short": "○", "written": "●"}
 TOTAL_ROWS = ("totals-written", "totals-words")
 #: The widest a title column gets (the sections need the room).
 TITLE_WIDTH = 28
+#: Characters of each section title in the legend (below and from 120 columns).
+LEGEND_TITLE_NARROW = 16
+LEGEND_TITLE_WIDE = 28
 #: Report progress every this many cases (and at the end).
 PROGRESS_EVERY = 250
 
 
 def _one_line(text: str) -> str:
     return printable(text, keep_newlines=False)
+
+
+def _short(title: str, room: int) -> str:
+    """A section title cut to ``room`` characters for the legend (the editor has it whole)."""
+    title = _one_line(title)
+    return title if len(title) <= room else title[: room - 1].rstrip() + "…"
 
 
 def cell_text(cell: Cell) -> Text:
@@ -190,7 +199,8 @@ class CoverageScreen(Screen[None]):
         table.add_column("Edited", key="updated")
         for column in coverage.columns:
             table.add_column(Text(str(column.number), justify="right"), key=column.id)
-        legend = "  ".join(f"{c.number} {_one_line(c.title)}" for c in coverage.columns)
+        room = LEGEND_TITLE_WIDE if self.app.size.width >= 120 else LEGEND_TITLE_NARROW
+        legend = "  ".join(f"{c.number} {_short(c.title, room)}" for c in coverage.columns)
         self.query_one("#coverage-legend", Static).update(
             plain(f"· empty  ○ short  ● written (words)   {legend}")
         )
@@ -219,7 +229,7 @@ class CoverageScreen(Screen[None]):
             table.add_row(*values, key=key)
         total = len(coverage.rows)
         table.add_row(
-            Text("Written (of all)", style="bold"),
+            Text("Written", style="bold"),
             "",
             *(Text(f"{t.written}/{total}", style="bold", justify="right") for t in coverage.totals),
             key=TOTAL_ROWS[0],

@@ -215,7 +215,7 @@ class SectionReviewScreen(Screen[None]):
             tooltip=f"The previous {PAGE_SIZE} cases",
             id="review.previous_page",
         ),
-        Binding("ctrl+s", "save", "Save", show=False, tooltip="Save now", id="review.save"),
+        Binding("ctrl+s", "save", "Save", tooltip="Save now", id="review.save"),
         Binding(
             "f8",
             "resolve_conflict",
