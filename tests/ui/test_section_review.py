@@ -270,3 +270,30 @@ async def test_many_cases_are_paged_and_moving_never_mounts_editors(
         await pilot.press("left_square_bracket")
         assert screen.page == 1
         assert "cases 6–10 of 12" in str(screen.query_one("#review-note").render())
+
+
+async def test_another_windows_save_of_the_open_entry_is_shown_before_typing(
+    app_factory, three_cases, store, monkeypatch
+):
+    monkeypatch.setattr(SectionReviewScreen, "FOLLOW_EVERY", 0.05)
+    asa, _bertil, _zara = three_cases
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot)
+        editor = await start_editing(pilot, screen, 2)
+        other_window_writes(store, asa.id, lived_reality="Written in the other window.")
+        await wait_until(pilot, lambda: editor.text == "Written in the other window.")
+        await pilot.press(*" Och här.")
+        await wait_entry_saved(pilot, screen)
+        assert store.load(asa.id).text("lived-reality") == "Written in the other window. Och här."
+
+
+async def test_a_number_picks_the_section(app_factory, three_cases):
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("s", "2")
+        await wait_until(pilot, lambda: isinstance(app.screen, SectionReviewScreen))
+        screen = app.screen
+        await wait_until(pilot, lambda: screen.entries is not None)
+        assert screen.section_id == "lived-reality"

@@ -341,7 +341,7 @@ class CaseListScreen(Screen[None]):
         ),
         Binding(
             "s",
-            "section_review",
+            "typed('section_review')",
             "Section",
             show=False,
             tooltip="Read one section across cases",
@@ -349,7 +349,7 @@ class CaseListScreen(Screen[None]):
         ),
         Binding(
             "p",
-            "perspectives",
+            "typed('perspectives')",
             "Perspectives",
             show=False,
             tooltip="The selected case's patient-person and professional-person sections",
@@ -357,7 +357,7 @@ class CaseListScreen(Screen[None]):
         ),
         Binding(
             "m",
-            "coverage",
+            "typed('coverage')",
             "Coverage",
             show=False,
             tooltip="Coverage of sections: cases by sections",
@@ -830,7 +830,16 @@ class CaseListScreen(Screen[None]):
 
     #: The bound actions that move the focus elsewhere (a screen, the filter).
     OPENING_ACTIONS: ClassVar[frozenset[str]] = frozenset(
-        {"open_case", "new_case", "filter", "rename", "tags"}
+        {
+            "open_case",
+            "new_case",
+            "filter",
+            "rename",
+            "tags",
+            "section_review",
+            "perspectives",
+            "coverage",
+        }
     )
 
     def key_opens_something(self, key: str) -> bool:
@@ -1096,7 +1105,7 @@ class CaseListScreen(Screen[None]):
         """Pick a section, then read it across every case."""
         from coprod_tui.ui.screens.section_review import SectionReviewScreen
 
-        self.app.push_screen(SectionReviewScreen())
+        self._push(SectionReviewScreen())
 
     def action_perspectives(self) -> None:
         """The selected case's two perspectives side by side."""
@@ -1104,13 +1113,13 @@ class CaseListScreen(Screen[None]):
 
         summary = self.selected_summary()
         if summary is not None and not summary.damaged:
-            self.app.push_screen(PerspectivesScreen(summary.id))
+            self._push(PerspectivesScreen(summary.id))
 
     def action_coverage(self) -> None:
         """The cases-by-sections coverage matrix."""
         from coprod_tui.ui.screens.coverage import CoverageScreen
 
-        self.app.push_screen(CoverageScreen())
+        self._push(CoverageScreen())
 
     def _select(self, case_id: str) -> None:
         table = self.query_one(CaseTable)

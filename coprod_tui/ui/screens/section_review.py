@@ -32,11 +32,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.console import Group, RenderableType
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -79,6 +80,8 @@ class InlineEdit:
     section_id: str
     template: Template
     session: EditSession
+    #: The case file as last seen (another window's save changes it).
+    seen: tuple[int, int, int] | None = None
 
 
 def _open_session(app: CoprodApp, entry: SectionEntry, wanted: str) -> InlineEdit:
@@ -109,8 +112,9 @@ def _open_session(app: CoprodApp, entry: SectionEntry, wanted: str) -> InlineEdi
             f"the template of '{_one_line(stored.title)}' has no such section; "
             "o opens the whole case"
         )
+    seen = app.store.fingerprint(entry.case_id)
     session = EditSession(prepare(stored), app.store, clock=app.clock, prepare=prepare)
-    return InlineEdit(-1, entry, section_id, template, session)
+    return InlineEdit(-1, entry, section_id, template, session, seen)
 
 
 def _matching_section(template: Template, *ids: str) -> str | None:
@@ -123,9 +127,19 @@ def _matching_section(template: Template, *ids: str) -> str | None:
 
 
 class SectionPicker(OptionList):
-    """The template's sections, numbered; Enter picks one."""
+    """The template's sections, numbered; Enter picks one, and so does its number (1-9)."""
 
     BINDING_GROUP_TITLE = "Sections"
+
+    def on_key(self, event: events.Key) -> None:
+        """A digit picks the section with that number at once (``2``: section 2)."""
+        if event.character and event.character.isdigit() and event.character != "0":
+            index = int(event.character) - 1
+            if index < self.option_count:
+                event.stop()
+                event.prevent_default()
+                self.highlighted = index
+                self.action_select()
 
 
 class EntryList(OptionList):
@@ -231,6 +245,8 @@ class SectionReviewScreen(Screen[None]):
     AUTOSAVE_MAX_DELAY: ClassVar[float] = 2.0
     #: Seconds before a failed save is tried again.
     RETRY_DELAY: ClassVar[float] = 5.0
+    #: How often to look (one ``lstat``) whether another window saved the entry's case.
+    FOLLOW_EVERY: ClassVar[float] = 2.0
     #: Cursor blink (snapshot tests switch it off).
     CURSOR_BLINK: ClassVar[bool] = True
 
@@ -247,6 +263,7 @@ class SectionReviewScreen(Screen[None]):
         self._template: Template | None = None
         self._error_reported = False
         self._leave_anyway = False
+        self._follow: Timer | None = None
         #: The case opened in the editor from here (read again on return).
         self._away_at: str | None = None
         #: The one inline editor (kept here: a flush may come after it is unmounted).
@@ -304,7 +321,7 @@ class SectionReviewScreen(Screen[None]):
         picker = self.query_one(SectionPicker)
         picker.display = True
         self.query_one(EntryList).display = False
-        self._note("Pick a section (Enter) to read it across cases.")
+        self._note("Pick a section (its number, or Enter) to read it across cases.")
         if self.section_id is not None:
             with contextlib.suppress(Exception):
                 picker.highlighted = picker.get_option_index(self.section_id)
@@ -521,6 +538,9 @@ class SectionReviewScreen(Screen[None]):
             heading.append("  (read-only: made by a newer coprod)", style="italic")
         self.query_one("#inline-heading", Static).update(heading)
         self.add_class("-editing")
+        self._follow = self.set_interval(
+            self.FOLLOW_EVERY, self._follow_other_windows, name="follow"
+        )
         self._refresh_status()
         self.set_focus(editor)
         listing = self.query_one(EntryList)
@@ -537,6 +557,33 @@ class SectionReviewScreen(Screen[None]):
             self._leave_anyway = False
             self._refresh_status()
             self._autosave.edited()
+
+    def _follow_other_windows(self) -> None:
+        """Take in what another window or the CLI saved of this case, as the editor does."""
+        inline = self.inline
+        if inline is None or any(w.is_running for w in self.workers if w.group == "review-save"):
+            return
+        session, store = inline.session, self.coprod.store
+
+        def catch_up() -> SaveOutcome | None:
+            seen = store.fingerprint(session.case_id)
+            if seen == inline.seen:
+                return None
+            inline.seen = seen
+            return session.catch_up()
+
+        def done(outcome: SaveOutcome | None) -> None:
+            if outcome is not None:
+                self._handle_outcome(session, outcome)
+
+        off_the_loop(
+            self,
+            catch_up,
+            done=done,
+            failed=lambda error: self._handle_outcome(session, SaveOutcome(error=error)),
+            group="review-save",
+            description="catch up",
+        )
 
     def _pull_editor(self) -> None:
         """Copy the inline editor's text into the session (a flush may beat the message)."""
@@ -681,6 +728,9 @@ class SectionReviewScreen(Screen[None]):
             )
             return False
         self._autosave.cancel()
+        if self._follow is not None:
+            self._follow.stop()
+            self._follow = None
         self.inline = None
         self.remove_class("-editing")
         if self.entries is not None and inline.index < len(self.entries):
