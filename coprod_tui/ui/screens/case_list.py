@@ -352,7 +352,7 @@ class CaseListScreen(Screen[None]):
             "typed('perspectives')",
             "Perspectives",
             show=False,
-            tooltip="The selected case's patient-person and professional-person sections",
+            tooltip="Patient-person beside professional-person sections",
             id="case_list.perspectives",
         ),
         Binding(
