@@ -97,6 +97,9 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
         metavar="GROUP",
         help="deliberately share this store with a Unix group (folders 2770, files 0660)",
     )
+    doctor.add_argument(
+        "--reindex", action="store_true", help="rebuild the search index from the case files"
+    )
     doctor.set_defaults(func=cmd_doctor)
 
 
@@ -507,6 +510,10 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     if args.share_with_group is not None:
         for message in store.share_with_group(args.share_with_group or None):
             _out(printable(message))
+    if getattr(args, "reindex", False):
+        from coprod_tui.commands.search import reindex
+
+        reindex(store)
     report = store.doctor(repair=args.repair)
     for message in report.fixed:
         _out(f"fixed: {printable(message)}")

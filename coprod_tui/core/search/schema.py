@@ -1,0 +1,77 @@
+"""The index file's tables, its version, and the checks that it is ours and whole.
+
+Bump :data:`SCHEMA` whenever the tables or the text analysis change: an index
+of another version is simply rebuilt (it is derived; nothing is lost).
+
+* ``files``  — one row per case file: its fingerprint (inode, mtime_ns,
+  size; an mtime of -1 means "re-read next time": the file was read while
+  racy), whether it is in the trash, title, template and tags;
+* ``docs``   — one row per indexed (case, section): ``section_id`` is the id
+  as stored in the case, ``""`` for the row holding the title and tags;
+* ``sec``    — the FTS5 table, rowid = ``docs.id``, the text in NFC
+  (``unicode61``, diacritics kept: å, ä, ö are letters);
+* ``tags``   — (folded tag, case id), for ``tag:`` filters;
+* ``lex`` + ``lextri`` — every folded word the index has seen, with its
+  base form (diacritics off), and a trigram index over both: how a query
+  word finds the words it stands inside (compounds) and the forms with
+  diacritics of a word typed without them. The lexicon only grows between
+  rebuilds; a word no longer in any case just matches nothing.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+SCHEMA = 1
+
+TABLES = frozenset({"meta", "files", "docs", "tags", "sec", "lex", "lextri"})
+
+CREATE = f"""
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE files(
+    case_id TEXT PRIMARY KEY,
+    ino INTEGER NOT NULL, mtime INTEGER NOT NULL, size INTEGER NOT NULL,
+    trashed INTEGER NOT NULL, damaged INTEGER NOT NULL DEFAULT 0,
+    title TEXT NOT NULL, template_id TEXT NOT NULL
+);
+CREATE TABLE docs(id INTEGER PRIMARY KEY, case_id TEXT NOT NULL, section_id TEXT NOT NULL);
+CREATE INDEX docs_case ON docs(case_id);
+CREATE TABLE tags(tag TEXT NOT NULL, case_id TEXT NOT NULL, PRIMARY KEY(tag, case_id))
+    WITHOUT ROWID;
+CREATE INDEX tags_case ON tags(case_id);
+CREATE VIRTUAL TABLE sec USING fts5(body, tokenize="unicode61 remove_diacritics 0");
+CREATE TABLE lex(id INTEGER PRIMARY KEY, word TEXT NOT NULL UNIQUE, base TEXT NOT NULL);
+CREATE INDEX lex_base ON lex(base);
+CREATE VIRTUAL TABLE lextri USING fts5(word, base, tokenize="trigram", content='');
+CREATE TRIGGER lex_added AFTER INSERT ON lex BEGIN
+    INSERT INTO lextri(rowid, word, base) VALUES (new.id, new.word, new.base);
+END;
+PRAGMA user_version = {SCHEMA};
+"""
+
+
+def create(conn: sqlite3.Connection) -> None:
+    """Make the tables in an empty database."""
+    conn.executescript(CREATE)
+
+
+def is_current(conn: sqlite3.Connection) -> bool:
+    """Whether the database is an index of this version with every table (else rebuild).
+
+    Raises ``sqlite3.DatabaseError`` for a file that is not a database at all.
+    """
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version != SCHEMA:
+        return False
+    names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    if not names >= TABLES:
+        return False
+    # Touch each table once: a damaged page or a table of the wrong shape fails here.
+    conn.execute(
+        "SELECT case_id, ino, mtime, size, trashed, damaged, title, template_id FROM files LIMIT 1"
+    ).fetchall()
+    conn.execute("SELECT id, case_id, section_id FROM docs LIMIT 1").fetchall()
+    conn.execute("SELECT tag, case_id FROM tags LIMIT 1").fetchall()
+    conn.execute("SELECT id, word, base FROM lex LIMIT 1").fetchall()
+    conn.execute("SELECT rowid FROM sec WHERE sec MATCH '\"x\"' LIMIT 1").fetchall()
+    return True
