@@ -359,6 +359,7 @@ class SectionReviewCommands(BindingCommands):
         "review.open_case": "Open the whole case at this section",
         "review.pick_section": "Read another section",
         "review.tag": "Only cases with a tag",
+        "review.search": "Only the cases a search finds",
     }
 
 

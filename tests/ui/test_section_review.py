@@ -297,3 +297,29 @@ async def test_a_number_picks_the_section(app_factory, three_cases):
         screen = app.screen
         await wait_until(pilot, lambda: screen.entries is not None)
         assert screen.section_id == "lived-reality"
+
+
+async def test_a_search_selects_the_cases_best_first(app_factory, three_cases):
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot)
+        await pilot.press("slash")
+        await wait_until(pilot, lambda: isinstance(app.screen, TextPromptDialog))
+        await pilot.press(*"ekby", "enter")
+        await wait_until(pilot, lambda: app.screen is screen)
+        await wait_until(pilot, lambda: screen.search == "ekby" and screen.entries is not None)
+        await wait_until(pilot, lambda: entry_titles(screen) == ["Bertil, 74: the missed referral"])
+        assert "search ekby" in str(screen.query_one("#review-title").render())
+
+
+async def test_a_search_it_cannot_read_is_one_line_not_a_crash(app_factory, three_cases):
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot)
+        await pilot.press("slash")
+        await wait_until(pilot, lambda: isinstance(app.screen, TextPromptDialog))
+        await pilot.press(*'"ont i', "enter")
+        await wait_until(pilot, lambda: app.screen is screen)
+        await wait_until(pilot, lambda: screen.entries == [])
+        note = str(screen.query_one("#review-note").render())
+        assert "quote is not closed" in note and "\n" not in note

@@ -126,6 +126,26 @@ def _matching_section(template: Template, *ids: str) -> str | None:
     return None
 
 
+#: At most this many search hits are read for the cases a search selects.
+SEARCH_HITS = 20_000
+
+
+def searched_cases(store: Any, query: str) -> list[str]:
+    """In a worker: the ids of the cases ``query`` finds, best first (``QueryError`` if unreadable).
+
+    Uses the store's derived search index (``core/search``), which catches up
+    with every saved word before it answers.
+    """
+    from coprod_tui.core.search import SearchIndex
+
+    index = SearchIndex.for_store(store)
+    try:
+        hits = index.search(query, limit=SEARCH_HITS)
+    finally:
+        index.close()
+    return list(dict.fromkeys(hit.case_id for hit in hits))
+
+
 class SectionPicker(OptionList):
     """The template's sections, numbered; Enter picks one, and so does its number (1-9)."""
 
@@ -213,6 +233,14 @@ class SectionReviewScreen(Screen[None]):
         ),
         Binding("t", "tag", "Tag", tooltip="Only the cases with a tag", id="review.tag"),
         Binding(
+            "slash",
+            "search",
+            "Search",
+            key_display="/",
+            tooltip="Only the cases a search finds (best match first)",
+            id="review.search",
+        ),
+        Binding(
             "right_square_bracket",
             "page(1)",
             "Next page",
@@ -250,11 +278,15 @@ class SectionReviewScreen(Screen[None]):
     #: Cursor blink (snapshot tests switch it off).
     CURSOR_BLINK: ClassVar[bool] = True
 
-    def __init__(self, section_id: str | None = None, *, tag: str | None = None) -> None:
+    def __init__(
+        self, section_id: str | None = None, *, tag: str | None = None, search: str | None = None
+    ) -> None:
         super().__init__()
         #: The section read across cases (``None`` while the user picks one).
         self.section_id = section_id
         self.tag = tag
+        #: A search whose cases are shown (in its order), if any.
+        self.search = search
         #: Every entry read (all pages); ``None`` until the cases are read.
         self.entries: list[SectionEntry] | None = None
         self.page = 0
@@ -357,15 +389,20 @@ class SectionReviewScreen(Screen[None]):
         heading = f"Section {number}: {title}" if number else f"Section {title}"
         if self.tag:
             heading += f" · tag {self.tag}"
+        if self.search:
+            heading += f" · search {self.search}"
         self.query_one("#review-title", Static).update(plain(heading, "bold", one_line=True))
         self._note("Reading the cases…")
         template, section_id, tag = self.template, self.section_id, self.tag
-        store, registry = self.coprod.store, self.coprod.templates
+        store, registry, query = self.coprod.store, self.coprod.templates, self.search
 
         def read() -> list[SectionEntry]:
             from coprod_tui.core.cross_case import section_across_cases
 
-            return section_across_cases(store, template, section_id, tag=tag, templates=registry)
+            case_ids = searched_cases(store, query) if query else None
+            return section_across_cases(
+                store, template, section_id, case_ids=case_ids, tag=tag, templates=registry
+            )
 
         off_the_loop(
             self,
@@ -379,6 +416,14 @@ class SectionReviewScreen(Screen[None]):
         self.set_focus(entries)
 
     def _entries_failed(self, error: Exception) -> None:
+        from coprod_tui.core.search import QueryError
+
+        if isinstance(error, QueryError):
+            self.entries = []
+            self.query_one(EntryList).clear_options()
+            self._note(f"{error} (/ to search again)")
+            self.refresh_bindings()
+            return
         self._note(f"Could not read the cases: {error}")
 
     def _entries_read(self, found: list[SectionEntry]) -> None:
@@ -406,7 +451,9 @@ class SectionReviewScreen(Screen[None]):
 
     def _page_note(self, total: int, first: int, shown: int) -> str:
         if total == 0:
-            return "No case to show" + (f" with the tag {self.tag}." if self.tag else ".")
+            which = f" with the tag {self.tag}" if self.tag else ""
+            which += f" found by the search {self.search}" if self.search else ""
+            return f"No case to show{which}."
         written = sum(1 for entry in self.entries or [] if entry.text.strip())
         where = f"cases {first + 1}–{first + shown} of {total}" if self.pages > 1 else ""
         parts = [f"{total} case{'s' if total != 1 else ''}, {written} with text"]
@@ -450,7 +497,7 @@ class SectionReviewScreen(Screen[None]):
             return editing
         if action == "resolve_conflict":
             return editing and self.inline is not None and self.inline.session.conflict is not None
-        if action in ("pick_section", "tag"):
+        if action in ("pick_section", "tag", "search"):
             return not editing or None
         return True
 
@@ -484,6 +531,28 @@ class SectionReviewScreen(Screen[None]):
                 "Tag (empty: every case)",
                 self.tag or "",
                 placeholder="e.g. akuten",
+            ),
+            chosen,
+        )
+
+    def action_search(self) -> None:
+        """Ask for a search; only the cases it finds are shown, best first (empty: all)."""
+        if self.inline is not None:
+            return
+
+        def chosen(value: str | None) -> None:
+            if value is None:
+                return
+            self.search = value.strip() or None
+            if self.section_id is not None:
+                self._read_entries()
+
+        self.app.push_screen(
+            TextPromptDialog(
+                "Only the cases a search finds",
+                "Search (empty: every case)",
+                self.search or "",
+                placeholder='e.g. remiss* or "ont i bröstet"',
             ),
             chosen,
         )
