@@ -113,7 +113,8 @@ async def test_a_tag_filters_the_cases(app_factory, cases):
         await pilot.press(*"akuten", "enter")
         await wait_until(pilot, lambda: screen.coverage is not None and screen.tag == "akuten")
         await wait_until(pilot, lambda: rows_in_order(screen) == [asa.id])
-        assert screen.cell_at(1, 2) == "1/1"
+        situation = screen.query_one(CoverageTable).get_column_index("situation")
+        assert screen.cell_at(1, situation) == "1/1"
 
 
 async def test_enter_on_a_cell_opens_that_case_at_that_section(app_factory, cases):
@@ -173,3 +174,24 @@ async def test_while_building_it_says_reading_n_cases(app_factory, cases, monkey
         assert "Reading 2 cases…" in str(screen.query_one("#coverage-note").render())
         release.set()
         await wait_until(pilot, lambda: screen.coverage is not None)
+
+
+async def test_many_cases_go_in_by_chunks_and_the_totals_come_last(
+    app_factory, make_case, monkeypatch
+):
+    from coprod_tui.ui.screens import coverage as coverage_screen
+
+    monkeypatch.setattr(coverage_screen, "FILL_CHUNK", 3)
+    for number in range(8):
+        make_case(f"Fall {number}", sections={"situation": LONG})
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_coverage(pilot)
+        await wait_until(pilot, lambda: screen.filled)
+        table = screen.query_one(CoverageTable)
+        assert table.row_count == 8 + 2
+        assert screen.cell_at(8, table.get_column_index("situation")) == "8/8"
+        await pilot.press("r")  # a new order while filling starts again, never doubles rows
+        await pilot.press("r")
+        await wait_until(pilot, lambda: screen.filled)
+        assert table.row_count == 8 + 2

@@ -18,6 +18,7 @@ editor at that section, over this screen; coming back reads the matrix again.
 from __future__ import annotations
 
 import contextlib
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.text import Text
@@ -51,6 +52,11 @@ TITLE_WIDTH = 28
 #: Characters of each section title in the legend (below and from 120 columns).
 LEGEND_TITLE_NARROW = 16
 LEGEND_TITLE_WIDE = 28
+#: The "Edited" column ("yesterday", "12 Mar 2023"), shown from this window width.
+EDITED_WIDTH = 11
+EDITED_FROM = 100
+#: Rows put into the table per turn of the loop (see ``CoverageScreen._fill``).
+FILL_CHUNK = 100
 #: Report progress every this many cases (and at the end).
 PROGRESS_EVERY = 250
 
@@ -63,6 +69,14 @@ def _short(title: str, room: int) -> str:
     """A section title cut to ``room`` characters for the legend (the editor has it whole)."""
     title = _one_line(title)
     return title if len(title) <= room else title[: room - 1].rstrip() + "…"
+
+
+def section_width(coverage: Coverage) -> int:
+    """Cells wide enough for the largest count, the totals and the header (fixed widths)."""
+    cases = len(coverage.rows)
+    widest = max((cell.words for row in coverage.rows for cell in row.cells), default=0)
+    words = max((totals.words for totals in coverage.totals), default=0)
+    return max(4, len(f"● {widest}"), len(f"{cases}/{cases}"), len(str(words)))
 
 
 def cell_text(cell: Cell) -> Text:
@@ -134,6 +148,11 @@ class CoverageScreen(Screen[None]):
         #: What the rows are sorted by: "title", "updated" or a section id.
         self.sort_by = "title"
         self.reverse = False
+        #: Every row of the current order is in the table (rows go in by chunks).
+        self.filled = False
+        self._fill_generation = 0
+        #: The "Edited" column is shown (from :data:`EDITED_FROM` columns).
+        self._with_edited = True
         self._away = False
 
     @property
@@ -195,10 +214,15 @@ class CoverageScreen(Screen[None]):
         self.coverage = coverage
         table = self.query_one(CoverageTable)
         table.clear(columns=True)
-        table.add_column("Case", key="title", width=self._title_width())
-        table.add_column("Edited", key="updated")
+        # Every column has a fixed width: DataTable would otherwise measure every
+        # cell of 10,000 rows on the loop (seconds) to size its auto-width columns.
+        width = section_width(coverage)
+        self._with_edited = self.app.size.width >= EDITED_FROM
+        table.add_column("Case", key="title", width=self._title_width(width, len(coverage.columns)))
+        if self._with_edited:
+            table.add_column("Edited", key="updated", width=EDITED_WIDTH)
         for column in coverage.columns:
-            table.add_column(Text(str(column.number), justify="right"), key=column.id)
+            table.add_column(Text(str(column.number), justify="right"), key=column.id, width=width)
         room = LEGEND_TITLE_WIDE if self.app.size.width >= 120 else LEGEND_TITLE_NARROW
         legend = "  ".join(f"{c.number} {_short(c.title, room)}" for c in coverage.columns)
         self.query_one("#coverage-legend", Static).update(
@@ -206,45 +230,69 @@ class CoverageScreen(Screen[None]):
         )
         self._fill()
 
-    def _title_width(self) -> int:
-        width = self.app.size.width
-        return max(12, min(TITLE_WIDTH, width - 12 - 6 * 9))
+    def _title_width(self, section_width: int, sections: int) -> int:
+        """What the window leaves for titles once the sections (and "Edited") have room."""
+        rest = sections * (section_width + 2) + 2
+        if self._with_edited:
+            rest += EDITED_WIDTH + 2
+        return max(12, min(TITLE_WIDTH, self.app.size.width - rest - 2))
 
     def _fill(self, keep: str | None = None) -> None:
-        """(Re)fill the rows in the current order, keeping the cursor on ``keep``'s row."""
+        """(Re)fill the rows in the current order, keeping the cursor on ``keep``'s row.
+
+        The rows go in :data:`FILL_CHUNK` at a time, each chunk in its own turn
+        of the loop: DataTable measures every new cell, which for 10,000 cases
+        takes seconds, and keys (moving, sorting again, Escape) must not wait
+        for it. A newer fill (another sort) supersedes one still going.
+        """
         assert self.coverage is not None
         coverage = self.coverage.sorted(self.sort_by, self.reverse)
         table = self.query_one(CoverageTable)
         column = table.cursor_column
         table.clear()
+        self._fill_generation += 1
+        self.filled = False
+        self._add_rows(self._fill_generation, coverage, 0, keep, column)
+
+    def _add_rows(
+        self, generation: int, coverage: Coverage, start: int, keep: str | None, column: int
+    ) -> None:
+        if generation != self._fill_generation or not self.is_attached:
+            return
+        table = self.query_one(CoverageTable)
         now = self.coprod.clock()
-        title_width = self._title_width()
-        rows = []
-        for row in coverage.rows:
+        title_width = table.ordered_columns[0].width if table.ordered_columns else TITLE_WIDTH
+        chunk = coverage.rows[start : start + FILL_CHUNK]
+        for row in chunk:
             title = Text(_one_line(row.title) or "(untitled)", overflow="ellipsis", no_wrap=True)
             title.truncate(title_width, overflow="ellipsis")
             cells = [cell_text(cell) for cell in row.cells]
-            rows.append((row.case_id, [title, relative_time(row.updated, now), *cells]))
-        for key, values in rows:
-            table.add_row(*values, key=key)
+            edited = [relative_time(row.updated, now)] if self._with_edited else []
+            table.add_row(title, *edited, *cells, key=row.case_id)
+        if start == 0:
+            table.move_cursor(row=0, column=column, animate=False)
+        if keep is not None and any(row.case_id == keep for row in chunk):
+            with contextlib.suppress(RowDoesNotExist):
+                table.move_cursor(row=table.get_row_index(keep), column=column, animate=False)
+        done = start + len(chunk)
+        if done < len(coverage.rows):
+            self._note(f"Showing {done} of {len(coverage.rows)} cases…")
+            self.set_timer(0.01, partial(self._add_rows, generation, coverage, done, keep, column))
+            return
         total = len(coverage.rows)
         table.add_row(
             Text("Written", style="bold"),
-            "",
+            *([""] if self._with_edited else []),
             *(Text(f"{t.written}/{total}", style="bold", justify="right") for t in coverage.totals),
             key=TOTAL_ROWS[0],
         )
         table.add_row(
             Text("Words", style="bold"),
-            "",
+            *([""] if self._with_edited else []),
             *(Text(str(t.words), style="bold", justify="right") for t in coverage.totals),
             key=TOTAL_ROWS[1],
         )
-        if keep is not None:
-            with contextlib.suppress(RowDoesNotExist):
-                table.move_cursor(row=table.get_row_index(keep), column=column, animate=False)
-        else:
-            table.move_cursor(row=0, column=column, animate=False)
+        self.filled = True
         self._note(self._summary(coverage))
 
     def _summary(self, coverage: Coverage) -> str:

@@ -486,6 +486,9 @@ class SectionReviewScreen(Screen[None]):
         if not self.is_mounted:
             return True
         editing = self.inline is not None
+        picking = self.query_one(SectionPicker).display
+        if picking and action in ("edit", "open_case", "page", "save", "resolve_conflict"):
+            return False  # not while a section is being picked
         if action in ("edit", "open_case"):
             return None if self._highlighted() is None and not editing else True
         if action == "page":
