@@ -195,3 +195,22 @@ async def test_many_cases_go_in_by_chunks_and_the_totals_come_last(
         await pilot.press("r")
         await wait_until(pilot, lambda: screen.filled)
         assert table.row_count == 8 + 2
+
+
+async def test_every_key_is_in_the_palette_and_in_help(app_factory, cases):
+    from test_help import expected_rows, help_rows, shown_pairs
+    from test_keys import _assert_every_binding_is_a_command
+
+    from coprod_tui.ui.screens.help import HelpScreen
+
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_coverage(pilot)
+        titles = _assert_every_binding_is_a_command(screen)
+        assert "Sort by the next column" in titles
+        expected = expected_rows(app, screen)
+        await pilot.press("f1")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        rows = help_rows(app.screen)
+        assert shown_pairs(rows) == expected
+        assert ("⏎", "Open this case in the editor at this section") in shown_pairs(rows)

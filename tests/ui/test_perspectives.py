@@ -152,3 +152,21 @@ async def test_a_case_whose_template_lacks_them_shows_the_line_not_columns(
         assert not screen.query(SectionCard)
         note = screen.query_one("#perspectives-note")
         assert "no patient-person" in str(note.render())
+
+
+async def test_every_key_is_in_the_palette_and_in_help(app_factory, make_case):
+    from test_help import expected_rows, help_rows, shown_pairs
+    from test_keys import _assert_every_binding_is_a_command
+
+    from coprod_tui.ui.screens.help import HelpScreen
+
+    make_case(sections=SECTIONS)
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_perspectives(pilot)
+        titles = _assert_every_binding_is_a_command(screen)
+        assert "Open this section in the editor" in titles
+        expected = expected_rows(app, screen)
+        await pilot.press("f1")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        assert shown_pairs(help_rows(app.screen)) == expected

@@ -323,3 +323,22 @@ async def test_a_search_it_cannot_read_is_one_line_not_a_crash(app_factory, thre
         await wait_until(pilot, lambda: screen.entries == [])
         note = str(screen.query_one("#review-note").render())
         assert "quote is not closed" in note and "\n" not in note
+
+
+async def test_every_key_is_in_the_palette_and_in_help(app_factory, three_cases):
+    from test_help import expected_rows, help_rows, shown_pairs
+    from test_keys import _assert_every_binding_is_a_command
+
+    from coprod_tui.ui.screens.help import HelpScreen
+
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_review(pilot)
+        titles = _assert_every_binding_is_a_command(screen)
+        assert "Edit this entry here" in titles and "Only the cases a search finds" in titles
+        expected = expected_rows(app, screen)
+        await pilot.press("f1")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        rows = help_rows(app.screen)
+        assert shown_pairs(rows) == expected
+        assert any(where == "Section review" for _k, _d, where in rows)

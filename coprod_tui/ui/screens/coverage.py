@@ -101,9 +101,16 @@ class CoverageTable(DataTable[Any]):
             tooltip="Open this case in the editor at this section",
             id="coverage.open",
         ),
-        Binding("home", "scroll_top", "First case", show=False, id="coverage.first"),
-        Binding("end", "scroll_bottom", "Last case", show=False, id="coverage.last"),
+        # DataTable's own Home/End scroll sideways; here they go to the first and last case.
+        Binding("home", "first_row", "First case", show=False, id="coverage.first"),
+        Binding("end", "last_row", "Last case", show=False, id="coverage.last"),
     ]
+
+    def action_first_row(self) -> None:
+        self.move_cursor(row=0, animate=False)
+
+    def action_last_row(self) -> None:
+        self.move_cursor(row=max(0, self.row_count - 1), animate=False)
 
 
 class CoverageScreen(Screen[None]):
