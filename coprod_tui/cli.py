@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 from coprod_tui import __version__
-from coprod_tui.commands import cases, search, templates
+from coprod_tui.commands import cases, knowledge, search, templates
 from coprod_tui.core.errors import CoprodError
 from coprod_tui.core.locations import store_path  # noqa: F401 - the CLI's name for it
 from coprod_tui.core.text_safety import printable
@@ -121,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     templates.register(commands)
     cases.register(commands)
     search.register(commands)
+    knowledge.register(commands)
     return parser
 
 

@@ -38,7 +38,17 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     listing = commands.add_parser("list", help="list the cases")
     listing.add_argument("--json", action="store_true", help="print JSON")
     listing.add_argument(
-        "--tag", action="append", default=[], metavar="T", help="only cases with this tag"
+        "--tag",
+        action="append",
+        default=[],
+        metavar="T",
+        help="only cases with this tag (repeatable: all of them; case does not matter)",
+    )
+    listing.add_argument(
+        "--sort",
+        choices=["updated", "title"],
+        default="updated",
+        help="newest first (default), or by title in your language's order",
     )
     listing.set_defaults(func=cmd_list)
 
@@ -177,6 +187,12 @@ def cmd_new(args: argparse.Namespace) -> int:
     title = args.title.strip()
     if not title:
         raise UserInputError("a case needs a title")
+    from coprod_tui.core.case import tag_problem
+
+    for tag in args.tag:
+        problem = tag_problem(tag) if tag.strip() else None  # blank ones are dropped
+        if problem is not None:
+            raise UserInputError(f"{problem} (nothing was created)")
     from coprod_tui.core.config import load_config
     from coprod_tui.core.template.registry import default_template_id
 
@@ -196,8 +212,16 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     store = _open_store(args)
-    wanted = {tag.strip() for tag in args.tag if tag.strip()}
-    summaries = [s for s in store.list_cases() if wanted <= set(s.tags)]
+    from coprod_tui.core.case import has_tags
+
+    wanted = [tag for tag in args.tag if tag.strip()]
+    summaries = [s for s in store.list_cases() if has_tags(s.tags, wanted)]
+    if args.sort == "title":
+        from coprod_tui.core.collation import sort_key
+        from coprod_tui.core.language import user_language
+
+        language = user_language()
+        summaries.sort(key=lambda s: (sort_key(s.title, language), s.id))
     if args.json:
         from dataclasses import fields
 

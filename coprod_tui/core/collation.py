@@ -49,6 +49,7 @@ _RUNS = re.compile(r"\d+|\D+")
 Key = tuple[tuple[int, ...], tuple[str, ...], str]
 
 
+@lru_cache(maxsize=64)
 def is_swedish(language: str) -> bool:
     """Whether ``language`` (``sv``, ``sv_SE``, ``sv-FI``, ``sv_SE.UTF-8``) is Swedish."""
     return language_code(language) == "sv"

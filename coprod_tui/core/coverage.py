@@ -70,6 +70,10 @@ class Cell:
 _EMPTY = Cell(0, "empty")
 
 
+def _cell(words: int) -> Cell:
+    return Cell(words, cell_status(words))
+
+
 @dataclass(frozen=True)
 class Column:
     """One section column: the section id, its 1-based number and title."""
@@ -81,6 +85,23 @@ class Column:
     template_id: str
     #: Older ids whose text counts here (from every template's ``renamed_from``).
     renamed_from: tuple[str, ...] = ()
+
+    def section_id_in(self, template: Template | None) -> str | None:
+        """The id this column's section has in ``template`` (where to open a case at it).
+
+        A case whose template still uses an old id (``renamed_from``) is
+        opened at that id; ``None`` when the template has none of them.
+        """
+        if template is None:
+            return None
+        ids = template.section_ids()
+        for section_id in (self.id, *self.renamed_from):
+            if section_id in ids:
+                return section_id
+        for section in template.sections:
+            if self.id in section.renamed_from:
+                return section.id
+        return None
 
 
 @dataclass(frozen=True)
@@ -310,6 +331,7 @@ def build_coverage(
     if progress is not None:
         progress(0, total)
     rows: list[CoverageRow] = []
+    known: dict[int, Cell] = {0: _EMPTY}  # cells are frozen: share one per word count
     sums = [[0, 0, 0, 0] for _ in columns]  # written, short, empty, words
     for done, summary in enumerate(chosen, start=1):
         renames = own_renames.get(summary.template_id, {})
@@ -318,7 +340,7 @@ def build_coverage(
             slot = index.get(renames.get(section_id, section_id))
             if slot is not None:
                 words[slot] += count
-        cells = tuple(Cell(count, cell_status(count)) if count else _EMPTY for count in words)
+        cells = tuple(known.get(count) or known.setdefault(count, _cell(count)) for count in words)
         for position, cell in enumerate(cells):
             slot = {"written": 0, "short": 1, "empty": 2}[cell.status]
             sums[position][slot] += 1

@@ -1,0 +1,257 @@
+"""Knowledge commands: tag, tags, coverage.
+
+Learning across cases from a shell: ``coprod tag CASE +add -remove`` changes
+one case's tags, ``coprod tags`` lists every tag with how many cases carry
+it (in the user's language's order), ``coprod coverage`` prints which
+sections of which cases are written, short or empty. Thin handlers over
+:mod:`coprod_tui.core.store`, :mod:`coprod_tui.core.coverage` and
+:mod:`coprod_tui.core.collation`; heavy imports happen inside the handlers so
+``coprod --help`` stays fast. User text passes
+:func:`~coprod_tui.core.text_safety.printable`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from coprod_tui.core.errors import UserInputError
+from coprod_tui.core.text_safety import printable
+
+#: ``typing`` itself is not imported: building the parser (``--help``) must not pay for it.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from coprod_tui.core.coverage import Coverage
+
+#: Cell markers, and the plain ASCII ones for a terminal that cannot show them.
+MARKS = {"empty": "·", "short": "○", "written": "●"}
+ASCII_MARKS = {"empty": ".", "short": "o", "written": "#"}
+
+
+def register(commands: argparse._SubParsersAction[Any]) -> None:
+    """Add the knowledge commands to the CLI."""
+    tag = commands.add_parser(
+        "tag",
+        help="add and remove a case's tags: +TAG adds, -TAG removes, a bare TAG adds",
+        description=(
+            "Add and remove tags of one case, then print its tags. +TAG (or a bare TAG) adds, "
+            "-TAG removes; case does not matter when removing or for duplicates "
+            "(so -H removes a tag named h; -h alone shows this help). "
+            "Example: coprod tag 1a2b +akut -remiss"
+        ),
+    )
+    tag.add_argument("case", metavar="CASE", help="case id or unique prefix")
+    tag.add_argument(
+        "changes", metavar="CHANGE", nargs=argparse.REMAINDER, help="+TAG, -TAG or TAG"
+    )
+    tag.set_defaults(func=cmd_tag, parser=tag)
+
+    tags = commands.add_parser("tags", help="list every tag with how many cases carry it")
+    tags.add_argument("--json", action="store_true", help="print JSON")
+    tags.set_defaults(func=cmd_tags)
+
+    coverage = commands.add_parser(
+        "coverage", help="which sections of which cases are written, short or empty"
+    )
+    coverage.add_argument("--tag", metavar="T", help="only cases with this tag")
+    coverage.add_argument("--json", action="store_true", help="print JSON")
+    coverage.add_argument(
+        "--sort",
+        metavar="BY",
+        default="title",
+        help="title (default), updated, or a section id or number (fewest words first)",
+    )
+    coverage.add_argument("--reverse", action="store_true", help="reverse the order")
+    coverage.set_defaults(func=cmd_coverage)
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def _line(text: str) -> str:
+    return printable(text, keep_newlines=False)
+
+
+def _out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _open_store(args: argparse.Namespace, templates: Any = None) -> Any:
+    """The store (never created here: a mistyped path is one line, exit 2)."""
+    from coprod_tui.core.locations import store_path
+    from coprod_tui.core.store import CaseStore
+
+    return CaseStore.open(store_path(args), create=False, templates=templates)
+
+
+def _templates(args: argparse.Namespace) -> Any:
+    from coprod_tui.core.locations import store_path
+    from coprod_tui.core.template.registry import discover_templates
+
+    return discover_templates(store_dir=store_path(args))
+
+
+def parse_changes(changes: list[str]) -> tuple[list[str], list[str]]:
+    """(tags to add, tags to remove) from ``+TAG`` / ``-TAG`` / ``TAG`` words.
+
+    ``UserInputError`` for no change at all, an empty ``+`` or ``-``, and a
+    word starting with ``--`` (a mistyped option, not a tag).
+    """
+    add: list[str] = []
+    remove: list[str] = []
+    for change in changes:
+        if change.startswith("--"):
+            raise UserInputError(
+                f"unknown option {_line(change)!r}; write +TAG to add a tag and "
+                "-TAG to remove one (see 'coprod tag --help')"
+            )
+        sign, name = (change[0], change[1:]) if change[:1] in "+-" and change else ("+", change)
+        if not name.strip():
+            raise UserInputError(
+                f"{_line(change)!r} names no tag; write +TAG to add a tag and -TAG to remove one"
+            )
+        (add if sign == "+" else remove).append(name)
+    if not add and not remove:
+        raise UserInputError(
+            "give at least one change: +TAG adds a tag, -TAG removes one (see 'coprod tag --help')"
+        )
+    return add, remove
+
+
+def _marks() -> dict[str, str]:
+    """The cell markers the terminal can show (ASCII when its encoding lacks them)."""
+    encoding = getattr(sys.stdout, "encoding", None) or "ascii"
+    try:
+        "".join(MARKS.values()).encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return ASCII_MARKS
+    return MARKS
+
+
+def _width() -> int:
+    import shutil
+
+    return max(60, shutil.get_terminal_size((80, 24)).columns)
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
+# --- commands --------------------------------------------------------------------------
+
+
+def cmd_tag(args: argparse.Namespace) -> int:
+    if any(change in ("-h", "--help") for change in args.changes):
+        args.parser.print_help()
+        return 0
+    add, remove = parse_changes(list(args.changes))
+    store = _open_store(args)
+    case = store.change_tags(store.resolve_id(args.case), add, remove)
+    if not case.tags:
+        print(f"coprod: {_line(case.title)!s} has no tags now", file=sys.stderr)
+    for tag in case.tags:
+        _out(_line(tag))
+    return 0
+
+
+def cmd_tags(args: argparse.Namespace) -> int:
+    store = _open_store(args)
+    counts = store.tag_counts()
+    if args.json:
+        from coprod_tui.core.export import safe_json
+
+        _out(safe_json([{"tag": tag, "count": count} for tag, count in counts]))
+        return 0
+    if not counts:
+        _out("no tags (add one with 'coprod tag CASE +TAG')")
+        return 0
+    width = max(len(str(count)) for _tag, count in counts)
+    for tag, count in counts:
+        _out(f"{str(count).rjust(width)}  {_line(tag)}")
+    return 0
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    from coprod_tui.core.coverage import build_coverage
+    from coprod_tui.core.template.registry import default_template_id
+
+    templates = _templates(args)
+    store = _open_store(args, templates)
+    # The columns follow the template a new case starts with (Swedish under a Swedish locale).
+    leading = []
+    if templates.entries:
+        leading = [templates.get(default_template_id(templates))]
+    coverage = build_coverage(store, [*leading, *templates.all()], tag=args.tag)
+    by = args.sort
+    if by.isdigit() and by not in {c.id for c in coverage.columns}:
+        number = int(by)
+        if not 1 <= number <= len(coverage.columns):
+            raise UserInputError(
+                f"there is no section {number} (sections are 1 to {len(coverage.columns)})"
+            )
+        by = coverage.columns[number - 1].id
+    coverage = coverage.sorted(by, reverse=args.reverse)
+    if args.json:
+        from coprod_tui.core.export import safe_json
+
+        _out(safe_json(coverage.to_json()))
+        return 0
+    for line in coverage_table(coverage, width=_width(), marks=_marks()):
+        _out(line)
+    return 0
+
+
+def coverage_table(
+    coverage: Coverage, *, width: int = 80, marks: dict[str, str] = MARKS
+) -> list[str]:
+    """The coverage as lines of plain text: a row per case, a column per section number,
+    then a legend and the totals per section. Fits ``width`` columns (titles are clipped)."""
+    from coprod_tui.core.coverage import SHORT_WORDS
+    from coprod_tui.core.timefmt import local_minutes
+
+    columns = coverage.columns
+    if not coverage.rows:
+        where = f" with the tag {_line(coverage.tag)!r}" if coverage.tag else ""
+        lines = [f"no cases{where} (create one with 'coprod new')"]
+        if coverage.damaged:
+            lines.append(f"{coverage.damaged} damaged case(s) left out (run 'coprod doctor')")
+        return lines
+    cell = max(len(str(len(columns))), 1)
+    grid = " ".join(str(c.number).rjust(cell) for c in columns)
+    title_width = max(10, width - 8 - 2 - 2 - len(grid))
+    lines = [f"{'ID':<8}  {'TITLE':<{title_width}}  {grid}"]
+    for row in coverage.rows:
+        title = _clip(_line(row.title) or "(untitled)", title_width)
+        cells = " ".join(marks[c.status].rjust(cell) for c in row.cells)
+        lines.append(f"{row.case_id[:8]}  {title:<{title_width}}  {cells}")
+    lines.append("")
+    lines.append(
+        f"{marks['written']} written ({SHORT_WORDS}+ words)   "
+        f"{marks['short']} short (1-{SHORT_WORDS - 1} words)   {marks['empty']} empty"
+    )
+    lines.append("")
+    name_width = max(10, min(40, width - 4 - 4 * 8))
+    lines.append(
+        f"{'#':>3}  {'SECTION':<{name_width}}  {'WRITTEN':>7} {'SHORT':>7} {'EMPTY':>7} "
+        f"{'WORDS':>7}"
+    )
+    for column, total in zip(columns, coverage.totals, strict=True):
+        name = _clip(_line(column.title) or column.id, name_width)
+        lines.append(
+            f"{column.number:>3}  {name:<{name_width}}  {total.written:>7} {total.short:>7} "
+            f"{total.empty:>7} {total.words:>7}"
+        )
+    cases = len(coverage.rows)
+    summary = f"{cases} case{'s' if cases != 1 else ''}"
+    if coverage.tag:
+        summary += f" with the tag {_line(coverage.tag)!r}"
+    newest = max(row.updated for row in coverage.rows)
+    summary += f"; last written {local_minutes(newest) or _line(newest)}"
+    lines.append("")
+    lines.append(summary)
+    if coverage.damaged:
+        lines.append(f"{coverage.damaged} damaged case(s) left out (run 'coprod doctor')")
+    return lines
