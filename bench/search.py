@@ -10,6 +10,8 @@ compounds, ~15 KB a case). In the same run, beside two floors:
   file (bytes only, and bytes + JSON decode + value checks: what any index
   build must at least do);
 * building the index (``SearchIndex.rebuild``): target ≤ 2× the plain read;
+  beside it, SQLite's own floor: the same section texts inserted into a bare
+  FTS5 table, no Python in the loop (the build cannot beat decode + that);
 * searching in-process (catch-up included) for a rare word (≤ 20 ms) and a
   common word, first 50 hits (≤ 60 ms); and a rare word right after another
   process saved a case (the worst case: a full folder scan and one re-read);
@@ -261,6 +263,33 @@ def decoded_read(store_dir: Path) -> float:
     return time.perf_counter() - start
 
 
+def fts_alone(store_dir: Path, folder: Path) -> float:
+    """Insert every section's text into a bare FTS5 table: SQLite's own floor for a build."""
+    import sqlite3
+
+    texts = [
+        text
+        for path in (store_dir / "cases").iterdir()
+        for text in read_case(path).sections.values()
+    ]
+    target = folder / "fts-floor.sqlite3"
+    target.unlink(missing_ok=True)
+    conn = sqlite3.connect(target, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=OFF")
+    conn.execute("PRAGMA synchronous=OFF")
+    conn.execute(
+        "CREATE VIRTUAL TABLE t USING fts5(body, tokenize='unicode61 remove_diacritics 0')"
+    )
+    start = time.perf_counter()
+    conn.execute("BEGIN")
+    conn.executemany("INSERT INTO t(body) VALUES (?)", ((text,) for text in texts))
+    conn.execute("COMMIT")
+    took = time.perf_counter() - start
+    conn.close()
+    target.unlink()
+    return took
+
+
 def grep(store_dir: Path, word: str) -> float:
     start = time.perf_counter()
     subprocess.run(
@@ -308,13 +337,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"made the store with the store's writer in {took:.1f} s ({size / 2**20:.0f} MB)")
         cases.clear()
 
-        reads, decodes, greps, builds = [], [], [], []
+        reads, decodes, greps, builds, floors = [], [], [], [], []
         index = SearchIndex(store_dir)
         for _ in range(3):  # round-robin, so a busy disk slows them alike
             reads.append(plain_read(store_dir))
             decodes.append(decoded_read(store_dir))
             greps.append(grep(store_dir, RARE))
             builds.append(timed(index.rebuild))
+            floors.append(fts_alone(store_dir, base))
         read, decode, grep_s, build = map(statistics.median, (reads, decodes, greps, builds))
         index_mb = index.path.stat().st_size / 2**20
         print(f"plain read of every case file: {read * 1000:.0f} ms (bytes only)")
@@ -323,6 +353,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"index build:                   {build * 1000:.0f} ms ({index_mb:.0f} MB)")
         print(f"  build / read+decode: {build / decode:.2f}× (target ≤ 2×)")
         print(f"  build / bytes read:  {build / read:.2f}×")
+        fts = statistics.median(floors)
+        print(f"bare FTS5 insert of the same section texts (SQLite alone): {fts * 1000:.0f} ms")
+        print(f"  build / (read+decode + bare FTS5): {build / (decode + fts):.2f}×")
 
         index = SearchIndex.for_store(store)
         index.search(RARE)

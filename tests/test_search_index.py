@@ -108,6 +108,16 @@ def test_phrase(index: SearchIndex, ids: dict[str, str]) -> None:
     assert marked(hits[0]) == ["ont i bröstet"]
 
 
+def test_a_phrase_typed_without_diacritics_finds_them_after_exact_hits(
+    index: SearchIndex, ids: dict[str, str]
+) -> None:
+    hits = index.search('"ont i brostet"')
+    assert found(hits) == [(ids["tove"], "situation")]
+    assert marked(hits[0]) == ["ont i bröstet"]
+    assert hits[0].score < 2  # after any exact hit
+    assert index.search('"ont i bröstet"')[0].score > 2
+
+
 def test_all_words_must_match(index: SearchIndex, ids: dict[str, str]) -> None:
     assert cases(index.search("bröstet magen")) == {ids["ebba"]}
 
@@ -454,3 +464,82 @@ def test_a_loose_index_folder_is_made_private(store: CaseStore, ids: dict[str, s
     with SearchIndex.for_store(store) as index:
         assert index.search("zebrafinken")
     assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
+
+
+def test_a_new_process_trusts_the_last_scan_until_a_folder_changes(
+    store: CaseStore, index: SearchIndex, ids: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import coprod_tui.core.search.index as index_module
+
+    hour_ago = time.time() - 3600
+    for folder in (store.path / "cases", store.path / "trash"):
+        for path in folder.iterdir():
+            os.utime(path, (hour_ago, hour_ago))
+        os.utime(folder, (hour_ago, hour_ago))
+    index.search("ont")  # a full scan; its marks are stored in the file
+    real_scan = index_module.scan_entries
+    scans: list[int] = []
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        scans.append(1)
+        return real_scan(*args, **kwargs)
+
+    monkeypatch.setattr(index_module, "scan_entries", counted)
+    with SearchIndex.for_store(store) as fresh:  # another process, later
+        assert cases(fresh.search("zebrafinken")) == {ids["gamla"]}
+        assert scans == []  # nothing changed: no folder scan
+        case = add_case(open_store(store.path), "Ny", situation="Lakritsbåt.")
+        assert cases(fresh.search("lakritsbåt")) == {case.id}
+        assert scans == [1]
+
+
+def test_damage_inside_a_live_index_found_while_catching_up_is_repaired(
+    store: CaseStore, index: SearchIndex, ids: dict[str, str]
+) -> None:
+    assert index.search("zebrafinken")
+    size = index.path.stat().st_size
+    with open(index.path, "r+b") as handle:  # the same file, pages overwritten in place
+        handle.seek(4096)
+        handle.write(os.urandom(size - 4096))
+    other = open_store(store.path)
+    case = add_case(other, "Efter skadan", situation="Krusbärskräm.")  # the catch-up must write
+    assert cases(index.search("krusbärskräm")) == {case.id}
+    assert cases(index.search("zebrafinken")) == {ids["gamla"]}
+
+
+def test_a_store_that_cannot_be_written_is_searched_from_memory(
+    store: CaseStore, ids: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    import coprod_tui.core.search.index as index_module
+
+    def read_only(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(index_module, "make_private_folders", read_only)
+    with SearchIndex.for_store(store) as index:
+        assert cases(index.search("zebrafinken")) == {ids["gamla"]}
+        case = add_case(open_store(store.path), "Läsbar", situation="Smultronställe.")
+        assert cases(index.search("smultronställe")) == {case.id}
+    assert not (store.path / "index").exists()
+
+
+def test_an_index_file_that_cannot_be_written_is_replaced_by_memory(
+    store: CaseStore, ids: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    import coprod_tui.core.search.index as index_module
+
+    with SearchIndex.for_store(store) as index:
+        index.search("ont")
+
+    def read_only(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(index_module, "chmod_nofollow", read_only)
+    with SearchIndex.for_store(store) as index:
+        assert cases(index.search("zebrafinken")) == {ids["gamla"]}
+        assert index.rebuild() == 5
+        assert cases(index.search("zebrafinken")) == {ids["gamla"]}

@@ -72,6 +72,13 @@ def test_queries_it_cannot_read(text: str, reason: str) -> None:
     assert error.value.exit_code == 2
 
 
+def test_overlong_queries_are_refused() -> None:
+    with pytest.raises(QueryError, match="too long"):
+        parse("ord " * 400)
+    with pytest.raises(QueryError, match="at most 32"):
+        parse(" ".join(f"ord{n}" for n in range(40)))
+
+
 def test_lower_case_operators_are_words() -> None:
     assert parse("and or not").terms == (Term(("and",)), Term(("or",)), Term(("not",)))
 

@@ -138,11 +138,19 @@ def reindex(store: Any) -> None:
     )
     try:
         count = index.rebuild(bar.show if bar is not None else None)
+        in_memory = index.in_memory
     finally:
         if bar is not None:
             bar.done()
         index.close()
     seconds = time.perf_counter() - started
+    if in_memory:
+        from coprod_tui.core.errors import OperationalError
+
+        raise OperationalError(
+            f"could not write the search index in {index.folder} (the store cannot be written); "
+            "searches still work, from memory"
+        )
     sys.stdout.write(f"search index rebuilt: {count} case file(s) read in {seconds:.1f} s\n")
 
 

@@ -100,10 +100,14 @@ class SearchIndex:
         self._inode: int | None = None
         self._known: dict[str, Known] | None = None
         self._data_version: int | None = None
-        #: The case folders' marks at the last full scan, and when it ran (monotonic).
+        #: The case folders' marks at the last full scan, and when it ran (monotonic);
+        #: the marks stored in the file (another process may have scanned last).
         self._marks: tuple[Any, ...] | None = None
+        self._stored_marks: tuple[Any, ...] | None = None
         self._full_scan_at = 0.0
         self._pending = Pending()
+        #: Built in memory: the store cannot be written (read-only), so nothing is kept.
+        self._memory = False
         self._observer: IndexObserver | None = None
         #: How many times this object (re)built the file: tests and the doctor read it.
         self.rebuilds = 0
@@ -159,14 +163,18 @@ class SearchIndex:
             self._pending.start(self._apply_in_background)
         store.add_observer(self._observer)
 
+    @property
+    def in_memory(self) -> bool:
+        """Whether the index lives in memory only (the store could not be written)."""
+        return self._memory
+
     # --- the public operations ----------------------------------------------------------
 
     def catch_up(self) -> int:
         """Re-read the case files changed since the last look; returns how many were read."""
         with self._lock, self._guard("update the search index"):
-            self._ensure_open()
-            self._apply_pending()
-            return self._catch_up()
+            count, _ = self._repairing(lambda: None)
+            return count
 
     def rebuild(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Build the index afresh from every case file; returns how many were read.
@@ -210,18 +218,26 @@ class SearchIndex:
             return []
         limit = max(0, limit)
         with self._lock, self._guard("search the cases"):
+            _, hits = self._repairing(lambda: self._search(parsed, filters, limit))
+            return list(hits)
+
+    def _repairing(self, answer: Callable[[], Any]) -> tuple[int, Any]:
+        """(files re-read, ``answer()``) after catching up; damage found on the way is
+        repaired by one silent rebuild (which then counts as every file re-read)."""
+        try:
             self._ensure_open()
             self._apply_pending()
-            self._catch_up()
-            try:
-                return self._search(parsed, filters, limit)
-            except sqlite3.DatabaseError as error:
-                if _is_busy(error):
-                    raise
-                self._close_conn()  # damaged under us: rebuild once, then answer
-                self._build(None)
-                self._connect_current()
-                return self._search(parsed, filters, limit)
+            count = self._catch_up()
+            return count, answer()
+        except sqlite3.DatabaseError as error:
+            if _is_busy(error):
+                raise
+        self._pending.take()  # the rebuild reads every file anyway
+        self._close_conn()
+        count = self._build(None)
+        self._connect_current()
+        count += self._catch_up()
+        return count, answer()
 
     # --- opening, checking, building ------------------------------------------------------
 
@@ -243,6 +259,8 @@ class SearchIndex:
 
     def _ensure_open(self) -> None:
         """A connection to a current, whole index file (rebuilt if it is not)."""
+        if self._memory and self._conn is not None:
+            return
         if self._conn is not None:
             try:
                 info = os.lstat(self.path)
@@ -251,10 +269,18 @@ class SearchIndex:
             if info is not None and info.st_ino == self._inode and stat.S_ISREG(info.st_mode):
                 return
             self._close_conn()  # replaced (another process rebuilt it) or removed
-        self._prepare_folder()
-        self._remove_planted()
+        try:
+            self._prepare_folder()
+            self._remove_planted()
+        except OSError as error:
+            if not _cannot_write(error):
+                raise
+            self._build_in_memory(None)
+            return
         if not os.path.lexists(self.path):
             self._build(None)
+            if self._memory:
+                return
         try:
             self._connect_current()
         except sqlite3.DatabaseError:
@@ -264,13 +290,24 @@ class SearchIndex:
 
     def _connect_current(self) -> None:
         """Connect to the index file and check it is ours and whole (``DatabaseError`` if not)."""
-        conn = self._connect(self.path)
+        if self._memory:
+            return  # built in memory: nothing on disk to connect to
+        try:
+            conn = self._connect(self.path)
+        except (OSError, sqlite3.OperationalError) as error:
+            if not _cannot_write(error):
+                raise
+            self._build_in_memory(None)
+            return
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             ok = _schema.is_current(conn)
-        except sqlite3.DatabaseError:
+        except sqlite3.DatabaseError as error:
             conn.close()
+            if isinstance(error, sqlite3.OperationalError) and _cannot_write(error):
+                self._build_in_memory(None)
+                return
             raise
         if not ok:
             conn.close()
@@ -278,7 +315,9 @@ class SearchIndex:
         self._conn = conn
         self._inode = os.lstat(self.path).st_ino
         self._known = None
-        self._marks = None
+        # The marks of the last full scan any process made: trusted for FULL_SCAN_EVERY.
+        self._marks = self._stored_marks = _load_marks(conn)
+        self._full_scan_at = time.monotonic()
 
     def _connect(self, path: Path) -> sqlite3.Connection:
         """A connection; a file SQLite creates is private whatever the umask."""
@@ -292,6 +331,7 @@ class SearchIndex:
         return conn
 
     def _close_conn(self) -> None:
+        self._memory = False
         if self._conn is not None:
             with contextlib.suppress(sqlite3.Error):
                 self._conn.close()
@@ -329,37 +369,27 @@ class SearchIndex:
                 os.unlink(path)
 
     def _build(self, progress: Callable[[int, int], None] | None) -> int:
-        """Write a fresh index to a temp file and rename it over the old one."""
-        self._prepare_folder()
-        self._remove_stale_temps()
-        temp = self.folder / f".{INDEX_NAME}.{os.urandom(6).hex()}.tmp"
-        conn = self._connect(temp)
+        """Write a fresh index to a temp file and rename it over the old one.
+
+        Where nothing can be written (a read-only store, a folder of someone
+        else's), the index is built in memory instead: searching still works,
+        for as long as this object lives.
+        """
+        try:
+            self._prepare_folder()
+            self._remove_stale_temps()
+            temp = self.folder / f".{INDEX_NAME}.{os.urandom(6).hex()}.tmp"
+            conn = self._connect(temp)
+        except (OSError, sqlite3.OperationalError) as error:
+            if not _cannot_write(error):
+                raise
+            return self._build_in_memory(progress)
         try:
             conn.execute("PRAGMA journal_mode=OFF")
             conn.execute("PRAGMA synchronous=OFF")
             conn.execute("PRAGMA cache_size=-65536")
             conn.execute("PRAGMA page_size=8192")
-            _schema.create(conn)
-            started = time.time_ns()
-            entries = [
-                (trashed, doc_id, entry.path, info)
-                for trashed, doc_id, entry, info in scan_entries(
-                    folders_to_scan(self.root), now=time.time()
-                )
-                if is_case_id(doc_id)
-            ]
-            total = len(entries)
-            conn.execute("BEGIN")
-            for done, (trashed, doc_id, case, print_) in enumerate(_read_ahead(entries), 1):
-                if print_ is not None:
-                    racy = is_racy(print_[1], started)
-                    _write_case(conn, doc_id, case, print_, trashed, racy, lexicon=False)
-                if progress is not None and (done % 64 == 0 or done == total):
-                    progress(done, total)
-            fill_lexicon(conn)
-            conn.execute("COMMIT")
-            if progress is not None and not total:
-                progress(0, 0)
+            total = self._fill(conn, progress)
             conn.close()
             for side in _SIDE_FILES:
                 with contextlib.suppress(FileNotFoundError):
@@ -371,7 +401,45 @@ class SearchIndex:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
             raise
+        self._memory = False
         self.rebuilds += 1
+        return total
+
+    def _build_in_memory(self, progress: Callable[[int, int], None] | None) -> int:
+        self._close_conn()
+        conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        total = self._fill(conn, progress)
+        self._conn, self._memory = conn, True
+        self._marks = self._stored_marks = None
+        self.rebuilds += 1
+        return total
+
+    def _fill(self, conn: sqlite3.Connection, progress: Callable[[int, int], None] | None) -> int:
+        """Make the tables in an empty database and index every case file into them."""
+        _schema.create(conn)
+        started = time.time_ns()
+        marks = self._folder_marks(started)
+        entries = [
+            (trashed, doc_id, entry.path, info)
+            for trashed, doc_id, entry, info in scan_entries(
+                folders_to_scan(self.root), now=time.time()
+            )
+            if is_case_id(doc_id)
+        ]
+        total = len(entries)
+        conn.execute("BEGIN")
+        for done, (trashed, doc_id, case, print_) in enumerate(_read_ahead(entries), 1):
+            if print_ is not None:
+                racy = is_racy(print_[1], started)
+                _write_case(conn, doc_id, case, print_, trashed, racy, lexicon=False)
+            if progress is not None and (done % 64 == 0 or done == total):
+                progress(done, total)
+        fill_lexicon(conn)
+        if marks is not None:
+            _save_marks(conn, marks)
+        conn.execute("COMMIT")
+        if progress is not None and not total:
+            progress(0, 0)
         return total
 
     def _remove_stale_temps(self) -> None:
@@ -418,7 +486,6 @@ class SearchIndex:
     def _catch_up(self) -> int:
         conn = self._conn
         assert conn is not None
-        known = self._known_files()
         started = time.time_ns()
         marks = self._folder_marks(started)
         if (
@@ -428,6 +495,7 @@ class SearchIndex:
         ):
             return 0  # no case file was replaced, added, moved or removed
         self._marks, self._full_scan_at = marks, time.monotonic()
+        known = self._known_files()
         changed: list[tuple[str, Path, bool, os.stat_result]] = []
         seen: set[str] = set()
         for trashed, doc_id, entry, info in scan_entries(
@@ -442,7 +510,8 @@ class SearchIndex:
                 continue
             changed.append((doc_id, Path(entry.path), trashed, info))
         gone = [doc_id for doc_id in known if doc_id not in seen]
-        if not changed and not gone:
+        keep_marks = marks is not None and marks != self._stored_marks
+        if not changed and not gone and not keep_marks:
             return 0
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -457,7 +526,11 @@ class SearchIndex:
             for doc_id in gone:
                 _forget(conn, doc_id)
                 known.pop(doc_id, None)
+            if keep_marks and marks is not None:
+                _save_marks(conn, marks)
             conn.execute("COMMIT")
+            if keep_marks:
+                self._stored_marks = marks
         except BaseException:
             with contextlib.suppress(sqlite3.Error):
                 conn.execute("ROLLBACK")
@@ -576,7 +649,7 @@ class SearchIndex:
     def _listing(
         self, where: str, params: list[Any], filters: dict[str, tuple[str, ...]], limit: int
     ) -> list[SearchHit]:
-        """A query of filters only: the matching sections (or titles), newest ids first."""
+        """A query of filters only: the matching sections (or the titles), by title."""
         assert self._conn is not None
         by_section = filters.get("section") or filters.get("perspective")
         only_titles = "" if by_section else " AND d.section_id = ''"
@@ -672,8 +745,40 @@ def _filters(
     return filters
 
 
+def _load_marks(conn: sqlite3.Connection) -> tuple[Any, ...] | None:
+    """The case folders' marks the last full scan stored (``None``: scan first)."""
+    import json
+
+    row = conn.execute("SELECT value FROM meta WHERE key = 'marks'").fetchone()
+    try:
+        value = json.loads(row[0]) if row else None
+    except ValueError:
+        return None
+    if not isinstance(value, list):
+        return None
+    return tuple(tuple(item) if isinstance(item, list) else None for item in value)
+
+
+def _save_marks(conn: sqlite3.Connection, marks: tuple[Any, ...]) -> None:
+    """Store the marks a full scan started from, in the transaction that wrote what it found."""
+    import json
+
+    value = json.dumps([list(item) if item is not None else None for item in marks])
+    conn.execute("INSERT OR REPLACE INTO meta VALUES ('marks', ?)", (value,))
+
+
 def _marks(values: Iterable[Any]) -> str:
     return ", ".join("?" for _ in values)
+
+
+def _cannot_write(error: BaseException) -> bool:
+    """Whether an error means the index's folder or file cannot be written at all."""
+    import errno
+
+    if isinstance(error, OSError):
+        return error.errno in (errno.EROFS, errno.EACCES, errno.EPERM)
+    text = str(error).lower()
+    return "readonly" in text or "read-only" in text or "unable to open" in text
 
 
 def _is_busy(error: sqlite3.DatabaseError) -> bool:
@@ -880,11 +985,20 @@ def _tiers(conn: sqlite3.Connection, terms: tuple[Term, ...]) -> list[tuple[str,
         matchers[0].append(_matcher_of(term))
         variants: list[str] = []
         compounds: list[str] = []
-        if not term.phrase:
-            word = term.words[0]
-            variants = _variants(conn, word, prefix=term.prefix)
-            if len(word) >= 3:
-                compounds = _compounds(conn, word, skip=set(variants))
+        if term.phrase:
+            spelled = _phrase_variants(conn, term)
+            variant_alts.append([_exact(Term(words, term.prefix)) for words in spelled])
+            compound_alts.append([])
+            if term.prefix:
+                matchers[1].append(Matcher(prefix_phrases=tuple(spelled)))
+            else:
+                matchers[1].append(Matcher(phrases=tuple(spelled)))
+            matchers[2].append(Matcher())
+            continue
+        word = term.words[0]
+        variants = _variants(conn, word, prefix=term.prefix)
+        if len(word) >= 3:
+            compounds = _compounds(conn, word, skip=set(variants))
         variant_alts.append([_quoted(w) for w in variants])
         compound_alts.append([_quoted(w) for w in compounds])
         matchers[1].append(Matcher(words=frozenset(variants)))
@@ -915,6 +1029,19 @@ def _matcher_of(term: Term) -> Matcher:
     if term.prefix:
         return Matcher(prefixes=frozenset(term.words))
     return Matcher(words=frozenset(term.words))
+
+
+#: At most this many spellings with diacritics stand in for one phrase typed without them.
+MAX_PHRASE_VARIANTS = 32
+
+
+def _phrase_variants(conn: sqlite3.Connection, term: Term) -> list[tuple[str, ...]]:
+    """The phrase spelled with diacritics where its words were typed without them."""
+    import itertools
+
+    options = [[word, *_variants(conn, word, prefix=False)[:8]] for word in term.words]
+    spelled = itertools.islice(itertools.product(*options), 1, MAX_PHRASE_VARIANTS + 1)
+    return [tuple(words) for words in spelled]
 
 
 def _variants(conn: sqlite3.Connection, word: str, *, prefix: bool) -> list[str]:

@@ -73,8 +73,15 @@ class Query:
 _PIECE = re.compile(r'"[^"]*"|[^\s"]+(?:"[^"]*")?|"')
 
 
+#: Bounds of a query: longer ones are refused (each word costs lookups and a MATCH part).
+MAX_QUERY = 1000
+MAX_TERMS = 32
+
+
 def parse(text: str) -> Query:
     """Parse a query; :class:`QueryError` for one it cannot read."""
+    if len(text) > MAX_QUERY:
+        raise QueryError(f"it is too long ({len(text)} characters; at most {MAX_QUERY})")
     text = normal(text)
     if text.count('"') % 2:
         raise QueryError("a quote is not closed")
@@ -93,6 +100,8 @@ def parse(text: str) -> Query:
         if '"' in piece:
             raise QueryError(f"a quote inside {piece[:40]!r}: quote whole words")
         terms.extend(_bare(piece))
+    if len(terms) > MAX_TERMS:
+        raise QueryError(f"it has {len(terms)} words and phrases; at most {MAX_TERMS}")
     return Query(tuple(terms), {name: tuple(values) for name, values in filters.items()})
 
 
