@@ -396,9 +396,25 @@ class CoverageScreen(Screen[None]):
         column = event.cell_key.column_key.value
         if case_id is None or case_id in TOTAL_ROWS:
             return
-        section_id = column if column not in ("title", "updated") else None
+        section_id = self._open_at(case_id, column)
         self._away = True
         await open_case_at(self, case_id, section_id)
+
+    def _open_at(self, case_id: str, column_key: str | None) -> str | None:
+        """Where in the case a column opens: its section's id in the case's own template.
+
+        A case whose template still uses an old id (``renamed_from``) opens at
+        that id; the title and "Edited" columns open where the case was left.
+        """
+        if self.coverage is None or column_key in (None, "title", "updated"):
+            return None
+        try:
+            column = self.coverage.columns[self.coverage.column_index(column_key)]
+            row = next(r for r in self.coverage.rows if r.case_id == case_id)
+        except (KeyError, StopIteration):
+            return column_key
+        template = self.coprod.template_for(row.template_id) or self.coprod.templates.default()
+        return column.section_id_in(template) or column.id
 
     def on_screen_resume(self) -> None:
         """Back from the editor: the case may have changed there, so read the matrix again."""
