@@ -342,3 +342,47 @@ async def test_every_key_is_in_the_palette_and_in_help(app_factory, three_cases)
         rows = help_rows(app.screen)
         assert shown_pairs(rows) == expected
         assert any(where == "Section review" for _k, _d, where in rows)
+
+
+class TestARenamedSection:
+    """A team template that renamed 'lived-reality' to 'lived-experience' (renamed_from)."""
+
+    @pytest.fixture
+    def templates(self, tmp_path):
+        from pathlib import Path
+
+        from coprod_tui.core.template.registry import discover_templates
+
+        shipped = Path(__file__).parents[2] / "schema" / "batalden-primary-care.yaml"
+        text = shipped.read_text(encoding="utf-8")
+        text = text.replace("id: batalden-primary-care\n", "id: ekby-team\n", 1)
+        text = text.replace(
+            "  - id: lived-reality\n",
+            "  - id: lived-experience\n    renamed_from: [lived-reality]\n",
+            1,
+        )
+        folder = tmp_path / "team-templates"
+        folder.mkdir()
+        (folder / "ekby-team.yaml").write_text(text, encoding="utf-8")
+        return discover_templates(user_dir=folder, env={})
+
+    async def test_its_cases_are_read_and_edited_under_their_own_id(
+        self, app_factory, store, templates
+    ):
+        from coprod_tui.core.case import new_case
+
+        team = templates.get("ekby-team")
+        case = new_case("Gunnel, 52: the night calls", team)
+        case.sections = {"lived-experience": "Gunnel ringer varje natt."}
+        stored = store.create(case)
+        app = app_factory()
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = await open_review(pilot)  # section 2 of the default template
+            assert entry_titles(screen) == ["Gunnel, 52: the night calls"]
+            assert "ringer varje natt" in shown_prompts(screen)[0]
+            await start_editing(pilot, screen, 0)
+            await pilot.press(*" Nu mer sällan.")
+            await wait_entry_saved(pilot, screen)
+            saved = store.load(stored.id)
+            assert saved.text("lived-experience") == "Gunnel ringer varje natt. Nu mer sällan."
+            assert "lived-reality" not in saved.sections
