@@ -386,3 +386,30 @@ class TestARenamedSection:
             saved = store.load(stored.id)
             assert saved.text("lived-experience") == "Gunnel ringer varje natt. Nu mer sällan."
             assert "lived-reality" not in saved.sections
+
+
+async def test_while_reading_it_says_how_many_cases(app_factory, three_cases, monkeypatch):
+    import threading
+
+    from coprod_tui.core import cross_case
+
+    release = threading.Event()
+    real = cross_case.section_across_cases
+
+    def slow(*args, **kwargs):
+        release.wait(5)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(cross_case, "section_across_cases", slow)
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("s", "2")
+        await wait_until(pilot, lambda: isinstance(app.screen, SectionReviewScreen))
+        screen = app.screen
+        await wait_until(
+            pilot, lambda: "Reading 3 cases…" in str(screen.query_one("#review-note").render())
+        )
+        await pilot.press("down")  # keys work meanwhile
+        release.set()
+        await wait_until(pilot, lambda: screen.entries is not None)

@@ -392,7 +392,11 @@ class SectionReviewScreen(Screen[None]):
         if self.search:
             heading += f" · search {self.search}"
         self.query_one("#review-title", Static).update(plain(heading, "bold", one_line=True))
-        self._note("Reading the cases…")
+        cached = self.coprod.cached_summaries()
+        count = f"{len(cached)} " if cached is not None and not self.search else "the "
+        self._note(
+            f"Searching and reading {count}cases…" if self.search else f"Reading {count}cases…"
+        )
         template, section_id, tag = self.template, self.section_id, self.tag
         store, registry, query = self.coprod.store, self.coprod.templates, self.search
 
