@@ -234,6 +234,19 @@ class CoprodApp(App[int]):
         self._editors.add(editor)
         self.push_screen(editor)
 
+    async def open_case_at(self, case_id: str, section_id: str | None) -> None:
+        """Show a case in the editor at a section, over the current screen (Escape comes back).
+
+        For the screens that read across cases (section review, perspectives,
+        coverage): returns once the editor can take keys.
+        """
+        from coprod_tui.ui.screens.case_editor import CaseEditorScreen, OpenAt
+
+        editor = CaseEditorScreen(case_id, at=OpenAt(section_id) if section_id else None)
+        self._editors.add(editor)
+        await self.push_screen(editor)
+        await editor.until_ready()
+
     def action_new_case(self) -> None:
         """Ask for a title and template, store the case, and open it on section 1."""
         from coprod_tui.ui.screens.case_list import CaseListScreen
@@ -280,6 +293,18 @@ class CoprodApp(App[int]):
             self.pop_screen()
         if isinstance(self.screen, CaseListScreen):
             self.screen.action_trash()
+
+    def action_section_review(self) -> None:
+        """Read one section across cases (the palette's entry, over any screen)."""
+        from coprod_tui.ui.screens.section_review import SectionReviewScreen
+
+        self.push_screen(SectionReviewScreen())
+
+    def action_coverage(self) -> None:
+        """The coverage matrix, cases by sections (the palette's entry, over any screen)."""
+        from coprod_tui.ui.screens.coverage import CoverageScreen
+
+        self.push_screen(CoverageScreen())
 
     # -- never lose a word ------------------------------------------------------------
 

@@ -28,8 +28,11 @@ def binding_classes() -> list[type[DOMNode]]:
     from coprod_tui.ui.dialogs.tags import CurrentTags, TagPickerDialog, TagsDialog
     from coprod_tui.ui.screens.case_editor import CaseEditorScreen
     from coprod_tui.ui.screens.case_list import CaseListScreen, CaseTable, QuickFilter
+    from coprod_tui.ui.screens.coverage import CoverageScreen, CoverageTable
     from coprod_tui.ui.screens.help import HelpScreen
+    from coprod_tui.ui.screens.perspectives import PerspectivesScreen
     from coprod_tui.ui.screens.search import ResultList, SearchBox, SearchScreen
+    from coprod_tui.ui.screens.section_review import SectionReviewScreen
     from coprod_tui.ui.screens.trash import TrashScreen, TrashTable
     from coprod_tui.ui.widgets.section_nav import SectionNav
 
@@ -55,6 +58,10 @@ def binding_classes() -> list[type[DOMNode]]:
         SearchScreen,
         SearchBox,
         ResultList,
+        PerspectivesScreen,
+        SectionReviewScreen,
+        CoverageScreen,
+        CoverageTable,
     ]
 
 

@@ -113,6 +113,8 @@ class CoprodCommands(_Commands):
             "case_list.trash",
             "case_list.search",
             "editor.search",
+            "case_list.section_review",
+            "case_list.coverage",
         }
     )
 
@@ -154,6 +156,20 @@ class CoprodCommands(_Commands):
             "Words in every case, results as you type (Ctrl+F)",
             True,
             "editor.search" if "editor.search" in own else "case_list.search",
+        )
+        yield PaletteCommand(
+            "Read one section across cases",
+            app.action_section_review,
+            "Pick a section, read and edit it for every case (s on the case list)",
+            True,
+            "case_list.section_review",
+        )
+        yield PaletteCommand(
+            "Coverage of sections",
+            app.action_coverage,
+            "Cases by sections: empty, short, written (m on the case list)",
+            True,
+            "case_list.coverage",
         )
 
     def extra_hits(self) -> Iterator[tuple[str, Callable[[], Any], str]]:
@@ -280,6 +296,7 @@ class CaseListCommands(BindingCommands):
         "case_list.clear_filter": "Clear filter",
         "case_list.sort": "Sort by title or newest first",
         "case_list.by_tag": "Show the cases with a tag",
+        "case_list.perspectives": "Perspectives of the selected case",
     }
 
 
@@ -298,6 +315,7 @@ class EditorCommands(BindingCommands):
         "editor.decide": "Decide: resolve the conflict, or restore from the trash",
         "editor.copy_section": "Copy this section to the clipboard",
         "editor.tags": "Edit tags",
+        "editor.perspectives": "Perspectives: patient-person beside professional-person",
     }
 
     def commands(self) -> Iterator[PaletteCommand]:
@@ -344,6 +362,39 @@ class SearchCommands(BindingCommands):
         "search.back": "Close the search",
         "search.box": "To the search box",
         "search.results": "To the results",
+    }
+
+
+class PerspectivesCommands(BindingCommands):
+    """The perspectives screen's keys."""
+
+    TITLES: ClassVar[dict[str, str]] = {
+        "perspectives.back": "Close the perspectives",
+        "perspectives.open": "Open this section in the editor",
+    }
+
+
+class SectionReviewCommands(BindingCommands):
+    """The section review's keys."""
+
+    TITLES: ClassVar[dict[str, str]] = {
+        "review.back": "Close the section review",
+        "review.edit": "Edit this entry here",
+        "review.open_case": "Open the whole case at this section",
+        "review.pick_section": "Read another section",
+        "review.tag": "Only cases with a tag",
+        "review.search": "Only the cases a search finds",
+    }
+
+
+class CoverageCommands(BindingCommands):
+    """The coverage matrix's keys."""
+
+    TITLES: ClassVar[dict[str, str]] = {
+        "coverage.back": "Close the coverage matrix",
+        "coverage.sort": "Sort by the next column",
+        "coverage.reverse": "Reverse the order",
+        "coverage.tag": "Only cases with a tag",
     }
 
 

@@ -206,6 +206,14 @@ class CaseEditorScreen(Screen[None]):
             show=False,
             id="editor.copy_section",
         ),
+        Binding(
+            "ctrl+o",
+            "perspectives",
+            "Perspectives",
+            tooltip="This case's patient-person and professional-person sections side by side",
+            show=False,
+            id="editor.perspectives",
+        ),
     ]
 
     #: Seconds of quiet after typing before the autosave (tests shorten it).
@@ -708,6 +716,20 @@ class CaseEditorScreen(Screen[None]):
             f"Section {self.current + 1} copied to the clipboard "
             "(if your terminal allows programs to set it)."
         )
+
+    def action_perspectives(self) -> None:
+        """Show this case's two perspectives; Enter there comes back at that section."""
+        from coprod_tui.ui.screens.perspectives import PerspectivesScreen
+
+        self.flush()  # the perspectives read the stored case
+
+        def arrive(section_id: str | None) -> None:
+            index = self._index_of(section_id) if section_id and self.template else None
+            if index is not None:
+                self.current = index
+                self.set_focus(self.editor)
+
+        self.app.push_screen(PerspectivesScreen(self.case_id, back_to_editor=True), arrive)
 
     # --- saving ----------------------------------------------------------------------------
 

@@ -397,6 +397,30 @@ class CaseListScreen(Screen[None]):
             id="case_list.copy_id",
         ),
         Binding(
+            "s",
+            "typed('section_review')",
+            "Section",
+            show=False,
+            tooltip="Read one section across cases",
+            id="case_list.section_review",
+        ),
+        Binding(
+            "p",
+            "typed('perspectives')",
+            "Perspectives",
+            show=False,
+            tooltip="Patient-person beside professional-person sections",
+            id="case_list.perspectives",
+        ),
+        Binding(
+            "m",
+            "typed('coverage')",
+            "Coverage",
+            show=False,
+            tooltip="Coverage of sections: cases by sections",
+            id="case_list.coverage",
+        ),
+        Binding(
             "escape",
             "clear_filter",
             "Clear filter",
@@ -407,7 +431,7 @@ class CaseListScreen(Screen[None]):
     ]
 
     ROW_ACTIONS: ClassVar[frozenset[str]] = frozenset(
-        {"open_case", "rename", "tags", "duplicate", "delete", "copy_id"}
+        {"open_case", "rename", "tags", "duplicate", "delete", "copy_id", "perspectives"}
     )
 
     #: The quick-filter text; the table shows only matching cases.
@@ -898,7 +922,18 @@ class CaseListScreen(Screen[None]):
 
     #: The bound actions that move the focus elsewhere (a screen, the filter).
     OPENING_ACTIONS: ClassVar[frozenset[str]] = frozenset(
-        {"open_case", "new_case", "filter", "rename", "tags", "search", "pick_tag"}
+        {
+            "open_case",
+            "new_case",
+            "filter",
+            "rename",
+            "tags",
+            "search",
+            "pick_tag",
+            "section_review",
+            "perspectives",
+            "coverage",
+        }
     )
 
     def key_opens_something(self, key: str) -> bool:
@@ -1184,6 +1219,28 @@ class CaseListScreen(Screen[None]):
         case_id = self.selected_case_id()
         if case_id is not None:
             self.coprod.copy_case_id(case_id)
+
+    # -- reading across cases (ui/screens/section_review, perspectives, coverage) ----
+
+    def action_section_review(self) -> None:
+        """Pick a section, then read it across every case."""
+        from coprod_tui.ui.screens.section_review import SectionReviewScreen
+
+        self._push(SectionReviewScreen())
+
+    def action_perspectives(self) -> None:
+        """The selected case's two perspectives side by side."""
+        from coprod_tui.ui.screens.perspectives import PerspectivesScreen
+
+        summary = self.selected_summary()
+        if summary is not None and not summary.damaged:
+            self._push(PerspectivesScreen(summary.id))
+
+    def action_coverage(self) -> None:
+        """The cases-by-sections coverage matrix."""
+        from coprod_tui.ui.screens.coverage import CoverageScreen
+
+        self._push(CoverageScreen())
 
     def _select(self, case_id: str) -> None:
         table = self.query_one(CaseTable)

@@ -90,6 +90,9 @@ GROUP_TITLES: dict[str, str] = {
     "help": "Help",
     "search": "Search",
     "tags": "Tags",
+    "perspectives": "Perspectives",
+    "review": "Section review",
+    "coverage": "Coverage",
     "app": "Everywhere",
 }
 
