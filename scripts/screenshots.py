@@ -96,6 +96,23 @@ async def shoot(out: Path, size: tuple[int, int]) -> list[Path]:
             await pilot.press("ctrl+f", *"nurse")
             await pilot.pause(1.5)  # the index opens after start-up
             await save("search")
+            await pilot.press("escape")
+            await pilot.pause(0.3)
+            await pilot.press("s")
+            await pilot.pause(0.3)
+            await pilot.press("2")  # the patient-person's lived reality, across cases
+            await pilot.pause(1.0)
+            await save("section-review")
+            await pilot.press("escape")
+            await pilot.pause(0.3)
+            await pilot.press("m")
+            await pilot.pause(1.0)
+            await save("coverage")
+            await pilot.press("escape")
+            await pilot.pause(0.3)
+            await pilot.press("p")
+            await pilot.pause(1.0)
+            await save("perspectives")
     return written
 
 
