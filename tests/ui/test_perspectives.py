@@ -5,8 +5,6 @@ All people and places are fictional.
 
 from __future__ import annotations
 
-import dataclasses
-
 from editor_helpers import open_editor, wait_until
 from textual.command import CommandPalette
 
@@ -124,7 +122,7 @@ async def test_the_palette_offers_the_perspectives_of_the_selected_case(app_fact
 
 
 def test_a_template_without_those_perspectives_is_one_clear_line(templates: TemplateRegistry):
-    template = dataclasses.replace(templates.default(), perspectives=())
+    template = templates.default()._replace(perspectives=())
     view = read_perspectives("Gunnel, 52", template, {"situation": "Natten."})
     assert view.columns == ()
     assert "no patient-person or professional-person perspective" in view.problem
@@ -140,7 +138,7 @@ async def test_a_case_whose_template_lacks_them_shows_the_line_not_columns(
 
     def no_perspectives(template_id: str):
         found = original(template_id)
-        return dataclasses.replace(found, perspectives=()) if found is not None else None
+        return found._replace(perspectives=()) if found is not None else None
 
     monkeypatch.setattr(app, "template_for", no_perspectives)
     async with app.run_test(size=(80, 24)) as pilot:
