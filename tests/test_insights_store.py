@@ -1,4 +1,4 @@
-"""The insight store: a case's guarantees for the second kind of document, and links that resolve."""
+"""The insight store: a case's guarantees for a second kind of document; links that resolve."""
 
 from __future__ import annotations
 
