@@ -159,3 +159,37 @@ def test_trash_hides_an_insight_from_the_list(run, case_id):
 def test_no_store_is_one_line_exit_2(run):
     code, _out, err = run("insights")
     assert code == 2 and "no store at" in one_line(err)
+
+
+def test_export_all_carries_the_insights_and_import_brings_them_back_once(run, case_id, tmp_path):
+    insight_id = new_insight(run, case_id, "--tag", "väntan")
+    run("insight", "plan", insight_id, "--plan", "Fråga i triage", "--start", "2026-12-01")
+    code, out, err = run("export", "--all")
+    assert code == 0, err
+    exported = json.loads(out)
+    assert exported["version"] == 1  # older coprods read the cases and ignore the insights
+    assert [entry["id"] for entry in exported["insights"]] == [insight_id]
+    path = tmp_path / "export.json"
+    path.write_text(out, encoding="utf-8")
+    other = Run(tmp_path / "other", run.capsys, run.monkeypatch)
+    code, out, err = other("import", str(path))
+    assert code == 0, err
+    assert "imported 1 new insight(s)" in out
+    code, out, err = other("import", str(path))
+    assert "0 new insight(s); 1 already present" in out
+    code, out, _err = other("insight", "show", insight_id, "--json")
+    shown = json.loads(out)
+    assert shown["plan"]["plan"] == "Fråga i triage" and shown["links"][0]["status"] == "found"
+
+
+def test_a_bad_insight_in_an_import_stops_it_before_anything_is_stored(run, case_id, tmp_path):
+    new_insight(run, case_id)
+    code, out, _err = run("export", "--all")
+    exported = json.loads(out)
+    exported["insights"][0]["plan"] = {"status": "klar"}
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(exported), encoding="utf-8")
+    other = Run(tmp_path / "other", run.capsys, run.monkeypatch)
+    code, _out, err = other("import", str(path))
+    assert code == 2 and "insight 1" in one_line(err) and "'status' must be one of" in err
+    assert not (tmp_path / "other").exists()
