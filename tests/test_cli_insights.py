@@ -154,6 +154,10 @@ def test_trash_hides_an_insight_from_the_list(run, case_id):
     assert json.loads(run("insights", "--json")[1]) == []
     code, out, _err = run("insight", "show", insight_id)
     assert code == 0 and "(in the trash)" in out
+    code, _out, err = run("insight", "link", insight_id, f"{case_id}:1")
+    assert code == 2 and "in the trash" in one_line(err)
+    assert run("insight", "untrash", insight_id[:8])[0] == 0
+    assert [row["id"] for row in json.loads(run("insights", "--json")[1])] == [insight_id]
 
 
 def test_no_store_is_one_line_exit_2(run):
