@@ -211,3 +211,22 @@ def test_a_trashed_insight_goes_back_into_the_trash_on_import(run, case_id, tmp_
     assert other("import", str(path))[0] == 0
     assert json.loads(other("insights", "--json")[1]) == []
     assert json.loads(other("insight", "show", insight_id, "--json")[1])["trashed"] is True
+
+
+def test_a_section_renamed_in_a_team_template_still_resolves(run, case_id, tmp_path):
+    from coprod_tui.core.template.registry import shipped_templates_dir
+
+    insight_id = new_insight(run, case_id)
+    shipped = (shipped_templates_dir() / "batalden-primary-care.yaml").read_text(encoding="utf-8")
+    assert "version: 1\n" in shipped and "  - id: condition\n" in shipped
+    renamed = shipped.replace("version: 1\n", "version: 2\n", 1).replace(
+        "  - id: condition\n", "  - id: health\n    renamed_from: [condition]\n", 1
+    )
+    team = tmp_path / "team"
+    team.mkdir()
+    (team / "batalden-primary-care.yaml").write_text(renamed, encoding="utf-8")
+    run.monkeypatch.setenv("COPROD_TEMPLATES", str(team))
+    code, out, err = run("insight", "show", insight_id, "--json")
+    assert code == 0, err
+    (link,) = json.loads(out)["links"]
+    assert (link["status"], link["section_now"], link["passage"]) == ("found", "health", QUOTE)
