@@ -201,3 +201,28 @@ def test_a_half_made_store_with_insight_folders_is_still_taken_over(tmp_path):
     for name in ("cases", "insights", "insights-locks"):
         (root / name).mkdir(mode=0o700)
     assert CaseStore.open(root, create=True).path == root
+
+
+def test_restore_brings_back_a_kept_version_and_keeps_the_current_one(store):
+    insights = insights_of(store)
+    made = insights.create(new_insight("Väntan", text="first"))
+    edited = made.copy()
+    edited.text = "second"
+    insights.save(edited, base_revision=1)
+    restored = insights.restore(made.id, 1)
+    assert restored.text == "first" and restored.revision == 3
+    assert {v.text for v in insights.kept_versions(made.id)} >= {"first", "second"}
+
+
+def test_an_insight_from_a_newer_coprod_is_read_only_here(store):
+    from coprod_tui.core.store import NewerFormatError
+
+    insights = insights_of(store)
+    made = insights.create(new_insight("From the future"))
+    path = store.path / "insights" / f"{made.id}.json"
+    path.write_bytes(path.read_bytes().replace(b'"format": 1', b'"format": 2'))
+    newer = insights.load(made.id)
+    assert newer.newer_format
+    newer.text = "changed here"
+    with pytest.raises(NewerFormatError, match="read-only here"):
+        insights.save(newer, base_revision=1)
