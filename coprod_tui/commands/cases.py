@@ -438,16 +438,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         insight_items = parse_insight_entries(read_export_json(raw, source), source=source)
     store = _open_store(args, create=True)
     report = store.import_cases(items)
+    insight_report = None
     if insight_items:
         from coprod_tui.core.insights.store import insights_of
 
-        ins = insights_of(store).import_insights(insight_items)
-        _out(
-            f"imported {len(ins.added)} new insight(s); {len(ins.unchanged)} already present; "
-            f"{len(ins.conflicts)} conflict cop{'y' if len(ins.conflicts) == 1 else 'ies'}"
-        )
-        for original, copy in ins.conflicts:
-            _out(f"  insight {original[:8]} differs from the stored one: kept as {copy[:8]}")
+        insight_report = insights_of(store).import_insights(insight_items)
     trashed = f" ({len(report.trashed)} into the trash)" if report.trashed else ""
     _out(
         f"imported {len(report.added)} new case(s){trashed}; "
@@ -459,6 +454,14 @@ def cmd_import(args: argparse.Namespace) -> int:
         _out(f"  {original[:8]} differs from the stored case: kept as {copy[:8]}")
     for case_id, why in report.skipped:
         _out(f"  {case_id[:8]} not imported: {why}")
+    if insight_report is not None:
+        ins = insight_report
+        _out(
+            f"imported {len(ins.added)} new insight(s); {len(ins.unchanged)} already present; "
+            f"{len(ins.conflicts)} conflict cop{'y' if len(ins.conflicts) == 1 else 'ies'}"
+        )
+        for original, copy in ins.conflicts:
+            _out(f"  insight {original[:8]} differs from the stored one: kept as {copy[:8]}")
     if report.skipped:
         raise OperationalError(
             f"{len(report.skipped)} case(s) were not imported (see above); "
