@@ -353,7 +353,13 @@ def cmd_export(args: argparse.Namespace) -> int:
             continue  # purged or moved away while exporting
         history = store.kept_versions(case_id) if args.with_history else []
         items.append(ExportItem(case, trashed=trashed, history=history))
-    data = dump_export(items)
+    insight_entries: list[Any] = []
+    if args.all:  # every insight goes with the whole store (see core/insights/exchange.py)
+        from coprod_tui.core.insights.exchange import insight_entries as entries_of
+        from coprod_tui.core.insights.store import insights_of
+
+        insight_entries = entries_of(insights_of(store).export_items())
+    data = dump_export(items, insights=insight_entries)
     if args.output == "-":
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
@@ -374,6 +380,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         if versions:
             extras.append(f"{versions} kept version(s)")
         detail = f" ({', '.join(extras)})" if extras else ""
+        if insight_entries:
+            detail += f" and {len(insight_entries)} insight(s)"
         print(f"exported {len(items)} case(s){detail} to {printable(args.output)}", file=sys.stderr)
     return 0
 
@@ -420,8 +428,26 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     raw, source = _read_import(args.file)
     items = parse_export_items(raw, source=source)
+    insight_items: list[Any] = []
+    from coprod_tui.core.insights.exchange import may_hold_insights
+
+    if may_hold_insights(raw):  # checked whole before anything is stored, as the cases
+        from coprod_tui.core.export import read_export_json
+        from coprod_tui.core.insights.exchange import parse_insight_entries
+
+        insight_items = parse_insight_entries(read_export_json(raw, source), source=source)
     store = _open_store(args, create=True)
     report = store.import_cases(items)
+    if insight_items:
+        from coprod_tui.core.insights.store import insights_of
+
+        ins = insights_of(store).import_insights(insight_items)
+        _out(
+            f"imported {len(ins.added)} new insight(s); {len(ins.unchanged)} already present; "
+            f"{len(ins.conflicts)} conflict cop{'y' if len(ins.conflicts) == 1 else 'ies'}"
+        )
+        for original, copy in ins.conflicts:
+            _out(f"  insight {original[:8]} differs from the stored one: kept as {copy[:8]}")
     trashed = f" ({len(report.trashed)} into the trash)" if report.trashed else ""
     _out(
         f"imported {len(report.added)} new case(s){trashed}; "

@@ -105,9 +105,20 @@ def export_document(
     }
 
 
-def dump_export(cases: Iterable[Case | ExportItem], *, exported: str | None = None) -> bytes:
-    """The export file's bytes: UTF-8, one case per line, ends with a newline."""
+def dump_export(
+    cases: Iterable[Case | ExportItem],
+    *,
+    exported: str | None = None,
+    insights: Iterable[dict[str, Any]] = (),
+) -> bytes:
+    """The export file's bytes: UTF-8, one case per line, ends with a newline.
+
+    ``insights`` (entries from ``core.insights.exchange.insight_entries``)
+    become a top-level ``"insights"`` list after the cases; why that keeps the
+    version is in that module's docstring.
+    """
     items = _items(cases)
+    insight_list = list(insights)
     head = {
         "format": EXPORT_FORMAT,
         "version": export_version(items),
@@ -115,7 +126,8 @@ def dump_export(cases: Iterable[Case | ExportItem], *, exported: str | None = No
     }
     opening = safe_json(head, indent=None)[:-1]  # without the closing brace
     cases_text = json_array_lines(_entry(item) for item in items)
-    return f'{opening}, "cases": {cases_text}}}\n'.encode()
+    tail = f', "insights": {json_array_lines(insight_list)}' if insight_list else ""
+    return f'{opening}, "cases": {cases_text}{tail}}}\n'.encode()
 
 
 def _no_constant(name: str) -> Any:
@@ -149,6 +161,11 @@ def _load(raw: bytes, source: str) -> Any:
     except ValueError as error:  # NaN, 1e999, an integer of thousands of digits
         reason = "it holds a number too long" if "digits" in str(error) else str(error)
         raise UserInputError(f"{source} is not an export coprod can read ({reason})") from None
+
+
+def read_export_json(raw: bytes, source: str) -> Any:
+    """An export file's parsed JSON (``UserInputError``, one line, if it is not JSON)."""
+    return _load(raw, source)
 
 
 def _shown_id(item: Any) -> str:

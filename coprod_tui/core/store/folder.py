@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from coprod_tui.core.case import utc_now
+from coprod_tui.core.store.layout import INSIGHT_FOLDERS
 from coprod_tui.core.store.storage import (
     DIR_MODE,
     FILE_MODE,
@@ -182,7 +183,7 @@ def _store_made(root: Path, name: str) -> bool:
         info = os.lstat(root / name)
     except OSError:
         return False
-    if name in SUBFOLDERS:
+    if name in SUBFOLDERS or name in INSIGHT_FOLDERS:
         return stat.S_ISDIR(info.st_mode)
     return name == SHARE_MARKER and stat.S_ISREG(info.st_mode)
 

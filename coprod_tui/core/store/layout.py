@@ -16,6 +16,16 @@ from pathlib import Path
 ACTIVE = "cases"
 TRASH = "trash"
 
+#: The folders of the second kind of document, insights (``core/insights/store.py``): named
+#: here so the store folder check and the doctor know them. Made on the first insight write,
+#: so a store without insights has none of them.
+INSIGHTS = "insights"
+INSIGHTS_TRASH = "insights-trash"
+INSIGHTS_HISTORY = "insights-history"
+INSIGHTS_LOCKS = "insights-locks"
+INSIGHTS_PURGED = "insights-purged"
+INSIGHT_FOLDERS = (INSIGHTS, INSIGHTS_TRASH, INSIGHTS_HISTORY, INSIGHTS_LOCKS, INSIGHTS_PURGED)
+
 _CASE_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
@@ -37,6 +47,11 @@ def trash_file(root: Path, case_id: str) -> Path:
 def lock_file(root: Path, case_id: str) -> Path:
     """The per-case lock file (never deleted)."""
     return root / "locks" / f"{case_id}.lock"
+
+
+def purged_mark(root: Path, case_id: str) -> Path:
+    """``purged/<id>``: says the case was deleted for good (an insight's link then says so)."""
+    return root / "purged" / case_id
 
 
 def folders_to_scan(root: Path) -> Iterator[tuple[Path, bool]]:

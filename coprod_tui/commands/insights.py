@@ -1,0 +1,388 @@
+"""Insight commands: insight new/show/link/plan/trash, insights, plans.
+
+From cases to knowledge in a shell: ``coprod insight new TITLE --link
+CASE:SECTION --quote TEXT`` records what was learned and where it came from,
+``coprod insight show ID`` shows each link with where its quote is now
+(found, moved, quote changed, case gone, section gone), ``coprod insights``
+lists them and ``coprod plans`` lists the open tests of change, oldest first.
+Thin handlers over :mod:`coprod_tui.core.insights`; everything heavy is
+imported inside the handlers, and nothing here is on the path of ``coprod
+show``/``write``/``list`` (cli.py builds only the command being run). User
+text passes :func:`~coprod_tui.core.text_safety.printable`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from coprod_tui.core.errors import UserInputError
+from coprod_tui.core.text_safety import printable
+
+#: ``typing`` itself is not imported: building the parser (``--help``) must not pay for it.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from coprod_tui.core.case import Case
+    from coprod_tui.core.insights.model import Insight, Link
+    from coprod_tui.core.insights.store import InsightStore, LinkView
+    from coprod_tui.core.store import CaseStore
+
+STATUSES = ("open", "running", "adopted", "adapted", "abandoned")
+
+
+def register(commands: argparse._SubParsersAction[Any]) -> None:
+    """Add the insight commands to the CLI."""
+    insight = commands.add_parser(
+        "insight",
+        help="record, show and link an insight (what was learned, and where it came from)",
+        description="Insights: short notes linked to the case sections and passages they "
+        "came from. Example: coprod insight new 'Patients wait for family' "
+        "--link 1a2b:5 --quote 'ville inte bli inlagd'",
+    )
+    actions = insight.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    new = actions.add_parser("new", help="record a new insight linked to a case section")
+    new.add_argument("title", metavar="TITLE", help="a short title")
+    new.add_argument("--text", metavar="TEXT", default="", help="its text, or - for stdin")
+    new.add_argument(
+        "--link",
+        metavar="CASE:SECTION",
+        action="append",
+        required=True,
+        help="a case (id or prefix) and a section (id or number); repeatable",
+    )
+    new.add_argument(
+        "--quote",
+        metavar="TEXT",
+        action="append",
+        default=[],
+        help="a passage of the linked section (exactly as written); the n-th for the n-th link",
+    )
+    new.add_argument("--tag", metavar="T", action="append", default=[], help="a tag; repeatable")
+    new.set_defaults(func=cmd_insight_new)
+
+    show = actions.add_parser("show", help="show an insight and where each link points now")
+    show.add_argument("insight", metavar="ID", help="insight id or unique prefix")
+    show.add_argument("--json", action="store_true", help="print JSON")
+    show.set_defaults(func=cmd_insight_show)
+
+    link = actions.add_parser("link", help="link an insight to one more case section")
+    link.add_argument("insight", metavar="ID", help="insight id or unique prefix")
+    link.add_argument("target", metavar="CASE:SECTION", help="case id or prefix : section")
+    link.add_argument("--quote", metavar="TEXT", default="", help="a passage of that section")
+    link.set_defaults(func=cmd_insight_link)
+
+    plan = actions.add_parser("plan", help="give an insight a plan (Plan-Do-Study-Act)")
+    plan.add_argument("insight", metavar="ID", help="insight id or unique prefix")
+    for name in ("plan", "do", "study", "act"):
+        plan.add_argument(f"--{name}", metavar="TEXT", default=None, help=f"the {name} text")
+    plan.add_argument("--start", metavar="DATE", default=None, help="start date, 2026-12-01")
+    plan.add_argument("--due", metavar="DATE", default=None, help="due date, 2026-12-15")
+    plan.add_argument("--status", choices=STATUSES, default=None, help="the plan's status")
+    plan.set_defaults(func=cmd_insight_plan)
+
+    trash = actions.add_parser("trash", help="move an insight to the trash")
+    trash.add_argument("insight", metavar="ID", help="insight id or unique prefix")
+    trash.set_defaults(func=cmd_insight_trash)
+
+    listing = commands.add_parser("insights", help="list the insights, newest first")
+    listing.add_argument("--tag", metavar="T", help="only insights with this tag")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.set_defaults(func=cmd_insights)
+
+    plans = commands.add_parser("plans", help="list the open plans (tests of change), oldest first")
+    plans.add_argument(
+        "--status", choices=STATUSES, default=None, help="only plans with this status"
+    )
+    plans.add_argument("--json", action="store_true", help="print JSON")
+    plans.set_defaults(func=cmd_plans)
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def _line(text: str) -> str:
+    return printable(text, keep_newlines=False)
+
+
+def _out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _print_json(data: Any) -> None:
+    from coprod_tui.core.json_text import safe_json
+
+    _out(safe_json(data))
+
+
+def _stores(args: argparse.Namespace) -> tuple[CaseStore, InsightStore]:
+    """The case store (never created here) and its insights."""
+    from coprod_tui.core.insights.store import insights_of
+    from coprod_tui.core.locations import store_path
+    from coprod_tui.core.store import CaseStore
+
+    store = CaseStore.open(store_path(args), create=False)
+    return store, insights_of(store)
+
+
+def _read_text(value: str) -> str:
+    if value != "-":
+        return value
+    raw = sys.stdin.buffer.read()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise UserInputError(
+            f"standard input is not valid UTF-8 (byte {error.start}); nothing was saved"
+        ) from None
+
+
+def _section_of(store: CaseStore, case: Case, given: str) -> str:
+    """The section id ``given`` names in ``case`` (an id, or a number in its template)."""
+    template = store.template_of(case.template_id)
+    ids = [s.id for s in template.sections] if template else list(case.sections)
+    if given in ids:
+        return given
+    if given.isdigit() and ids:
+        number = int(given)
+        if 1 <= number <= len(ids):
+            return ids[number - 1]
+        raise UserInputError(f"no section {number}: this case's template has 1 to {len(ids)}")
+    shown = ", ".join(ids[:12])
+    raise UserInputError(
+        f"no section {_line(given)!r} in case {case.id[:8]}; use one of: {_line(shown)} "
+        f"or a number 1 to {len(ids)}"
+    )
+
+
+def _make_link(store: CaseStore, target: str, quote: str) -> Link:
+    """A link from ``CASE:SECTION`` and an optional quote (exit 2 if it is not in the section)."""
+    from coprod_tui.core.insights.anchoring import QuoteNotFound, make_link
+
+    case_part, colon, section_part = target.partition(":")
+    if not colon or not case_part.strip() or not section_part.strip():
+        raise UserInputError(
+            f"{_line(target)!r} is not CASE:SECTION; write e.g. 1a2b:5 or 1a2b:so-what"
+        )
+    case = store.load(store.resolve_id(case_part))
+    section_id = _section_of(store, case, section_part.strip())
+    try:
+        return make_link(case, section_id, quote)
+    except QuoteNotFound:
+        raise UserInputError(
+            f"the quote does not occur in section {_line(section_id)} of case {case.id[:8]}; "
+            f"copy it exactly from 'coprod show {case.id[:8]}'"
+        ) from None
+
+
+def _plan_line(insight: Insight) -> str:
+    plan = insight.plan
+    if plan is None:
+        return ""
+    dates = " → ".join(d for d in (plan.start, plan.due) if d)
+    return f"plan: {plan.status}" + (f" ({dates})" if dates else "")
+
+
+def _view_json(view: LinkView) -> dict[str, Any]:
+    data = view.link.to_dict()
+    anchor = view.anchor
+    data.update(
+        status=anchor.status,
+        label=anchor.label,
+        section_now=anchor.section_id,
+        span=list(anchor.span) if anchor.span else None,
+        passage=anchor.text,
+        case_title=view.case_title,
+        section_title=view.section_title,
+        detail=anchor.detail,
+        trashed=view.trashed,
+    )
+    return data
+
+
+# --- commands --------------------------------------------------------------------------
+
+
+def cmd_insight_new(args: argparse.Namespace) -> int:
+    from coprod_tui.core.case import tag_problem
+    from coprod_tui.core.insights.model import new_insight
+
+    if len(args.quote) > len(args.link):
+        raise UserInputError("more --quote than --link: each quote belongs to the link before it")
+    for tag in args.tag:
+        problem = tag_problem(tag) if tag.strip() else None
+        if problem is not None:
+            raise UserInputError(f"{problem} (nothing was created)")
+    text = _read_text(args.text)
+    store, insights = _stores(args)
+    quotes = [*args.quote, *[""] * (len(args.link) - len(args.quote))]
+    links = [
+        _make_link(store, target, quote) for target, quote in zip(args.link, quotes, strict=True)
+    ]
+    try:
+        insight = new_insight(args.title, text=text, tags=args.tag, links=links)
+    except ValueError as error:
+        raise UserInputError(f"{error} (nothing was created)") from None
+    made = insights.create(insight)
+    _out(f"created insight {made.id} with {len(made.links)} link(s)")
+    return 0
+
+
+def cmd_insight_show(args: argparse.Namespace) -> int:
+    store, insights = _stores(args)
+    insight = insights.load(insights.resolve_id(args.insight, include_trashed=True))
+    views = insights.resolve_links(insight, store)
+    if args.json:
+        data = insight.to_dict()
+        data["links"] = [_view_json(view) for view in views]
+        data["trashed"] = insights.is_trashed(insight.id)
+        _print_json(data)
+        return 0
+    _out(_line(insight.title))
+    trashed = " (in the trash)" if insights.is_trashed(insight.id) else ""
+    _out(f"id {insight.id}  revision {insight.revision}{trashed}")
+    if insight.tags:
+        _out("tags: " + _line(", ".join(insight.tags)))
+    if insight.text.strip():
+        _out()
+        for line in printable(insight.text).splitlines():
+            _out(line)
+    _out()
+    _out(f"Links ({len(views)}):")
+    for number, view in enumerate(views, start=1):
+        anchor = view.anchor
+        where = _line(view.case_title) if view.case_title else view.link.case_id[:8]
+        section = _line(view.section_title or anchor.section_id)
+        detail = f": {anchor.detail}" if anchor.detail else ""
+        gone = " (case in the trash)" if view.trashed else ""
+        _out(
+            f"  {number}. {where} [{view.link.case_id[:8]}] · {section}{gone} — {anchor.label}"
+            f"{detail}"
+        )
+        if view.link.quote:
+            _out(f"     quoted: “{_line(view.link.quote)}”")
+            if anchor.text and anchor.text != view.link.quote:
+                _out(f"     now:    “{_line(anchor.text)}”")
+    if insight.plan is not None:
+        plan = insight.plan
+        _out()
+        _out(_plan_line(insight).capitalize())
+        for name in ("plan", "do", "study", "act"):
+            value = getattr(plan, name)
+            if value.strip():
+                _out(f"  {name.capitalize()}: {_line(value)}")
+    return 0
+
+
+def cmd_insight_link(args: argparse.Namespace) -> int:
+    store, insights = _stores(args)
+    insight_id = insights.resolve_id(args.insight)
+    link = _make_link(store, args.target, args.quote)
+    before = len(insights.load(insight_id).links)
+    saved = insights.add_link(insight_id, link)
+    if len(saved.links) == before:
+        _out(f"insight {insight_id[:8]} already has that link; nothing changed")
+    else:
+        _out(
+            f"linked insight {insight_id[:8]} to {link.case_id[:8]}:{_line(link.section_id)} "
+            f"({len(saved.links)} link(s), revision {saved.revision})"
+        )
+    return 0
+
+
+def cmd_insight_plan(args: argparse.Namespace) -> int:
+    from coprod_tui.core.insights.model import Plan
+
+    _store, insights = _stores(args)
+    insight_id = insights.resolve_id(args.insight)
+    current = insights.load(insight_id).plan or Plan()
+    changes = {
+        name: getattr(args, name)
+        for name in ("plan", "do", "study", "act", "start", "due", "status")
+        if getattr(args, name) is not None
+    }
+    values = {**current.to_dict(), **changes}
+    try:
+        plan = Plan.from_dict(values)
+    except ValueError as error:
+        raise UserInputError(f"{error} (nothing was changed)") from None
+    saved = insights.set_plan(insight_id, plan)
+    _out(f"insight {insight_id[:8]}: {_plan_line(saved)} (revision {saved.revision})")
+    return 0
+
+
+def cmd_insight_trash(args: argparse.Namespace) -> int:
+    _store, insights = _stores(args)
+    insight_id = insights.resolve_id(args.insight)
+    insights.trash(insight_id)
+    _out(f"moved insight {insight_id[:8]} to the trash")
+    return 0
+
+
+def cmd_insights(args: argparse.Namespace) -> int:
+    _store, insights = _stores(args)
+    listed = insights.list_insights(tag=args.tag)
+    if args.json:
+        _print_json([insight.to_dict() for insight in listed])
+        return 0
+    if not listed:
+        _out("no insights yet (record one with 'coprod insight new')")
+        return 0
+    for insight in listed:
+        tags = f"  [{_line(', '.join(insight.tags))}]" if insight.tags else ""
+        plan = f"  {_plan_line(insight)}" if insight.plan else ""
+        _out(f"{insight.id[:8]}  {_line(insight.title)}{tags}  {len(insight.links)} link(s){plan}")
+    return 0
+
+
+def cmd_plans(args: argparse.Namespace) -> int:
+    from coprod_tui.core.errors import CoprodError
+
+    store, insights = _stores(args)
+    chosen = insights.plans(args.status)
+    titles: dict[str, str] = {}
+
+    def title_of(case_id: str) -> str:
+        if case_id not in titles:
+            try:
+                titles[case_id] = store.load(case_id).title
+            except CoprodError:
+                titles[case_id] = ""
+        return titles[case_id]
+
+    rows = []
+    for insight in chosen:
+        cases = [{"id": case_id, "title": title_of(case_id)} for case_id in insight.case_ids()]
+        rows.append((insight, cases))
+    if args.json:
+        _print_json(
+            [
+                {
+                    "insight_id": insight.id,
+                    "title": insight.title,
+                    "plan": insight.plan.to_dict() if insight.plan else None,
+                    "created": insight.created,
+                    "cases": cases,
+                }
+                for insight, cases in rows
+            ]
+        )
+        return 0
+    if not rows:
+        which = f"with status {args.status}" if args.status else "open"
+        _out(f"no plans {which} (give an insight one with 'coprod insight plan')")
+        return 0
+    for insight, cases in rows:
+        plan = insight.plan
+        assert plan is not None
+        since = plan.start or insight.created[:10]
+        due = f" due {plan.due}" if plan.due else ""
+        _out(f"{since}  {plan.status:<9} {_line(insight.title)} [{insight.id[:8]}]{due}")
+        if plan.plan.strip():
+            _out(f"    plan: {_line(plan.plan)}")
+        if cases:
+            shown = ", ".join(_line(c["title"] or c["id"][:8]) for c in cases)
+            _out(f"    cases: {shown}")
+    return 0
