@@ -49,6 +49,12 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     matrix.add_argument(
         "--words", type=_words, metavar="N", help="each section cut to its first N words + …"
     )
+    matrix.add_argument(
+        "--insights",
+        action="store_true",
+        help="add the insights with their links as a second table "
+        "(CSV: a second file, FILE-insights.csv)",
+    )
     matrix.add_argument("--format", choices=FORMATS, required=True, help="output format")
     matrix.add_argument("-o", "--output", metavar="FILE", default="-", help="file, or - for stdout")
     matrix.add_argument("--force", action="store_true", help="replace FILE if it exists")
@@ -79,8 +85,15 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     to_stdout = args.output == "-"
     if to_stdout and args.format == "xlsx" and sys.stdout.isatty():
         raise UserInputError("XLSX is a binary file and stdout is a terminal: use -o FILE")
-    if not to_stdout:
-        _check_target(args.output, force=args.force)
+    if to_stdout and args.insights and args.format == "csv":
+        raise UserInputError(
+            "a CSV file holds one table: use -o FILE (the insights go to FILE-insights.csv)"
+        )
+    targets = [] if to_stdout else [args.output]
+    if args.insights and args.format == "csv" and not to_stdout:
+        targets.append(insights_file_name(args.output))
+    for target in targets:
+        _check_target(target, force=args.force)
     templates = discover_templates(store_dir=store_path(args))
     store = CaseStore.open(store_path(args), create=False, templates=templates)
     # Columns follow the template a new case starts with, as in 'coprod coverage'.
@@ -88,13 +101,28 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     matrix = build_matrix(
         store, [*leading, *templates.all()], tag=args.tag, sections=args.section, words=args.words
     )
-    data = _render(matrix, args.format, excel=args.excel)
+    tables = [matrix.table]
+    if args.insights:
+        from coprod_tui.core.matrix.insights_table import build_insights_table
+
+        tables.append(
+            build_insights_table(
+                store,
+                columns=matrix.columns,
+                tag=args.tag,
+                case_ids=[row[0] for row in matrix.table.rows],
+            )
+        )
+    first_section = len(matrix.table.headers) - len(matrix.columns)
+    outputs = _render(tables, args.format, excel=args.excel, first_section=first_section)
     if to_stdout:
-        _write_stdout(data, args.format)
+        _write_stdout(outputs[0], args.format)
     else:
-        _write_file(args.output, data, force=args.force)
-        shown = printable(args.output, keep_newlines=False)
-        print(f"wrote {len(matrix.table.rows)} case(s) to {shown}", file=sys.stderr)
+        for target, data in zip(targets, outputs, strict=True):
+            _write_file(target, data, force=args.force)
+        shown = " and ".join(printable(t, keep_newlines=False) for t in targets)
+        extra = f" and {len(tables[1].rows)} insight link(s)" if args.insights else ""
+        print(f"wrote {len(matrix.table.rows)} case(s){extra} to {shown}", file=sys.stderr)
     if matrix.damaged:
         print(
             f"coprod: left out {matrix.damaged} damaged case(s); run 'coprod doctor'",
@@ -103,19 +131,28 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     return 0
 
 
-def _render(matrix: Any, fmt: str, *, excel: bool) -> bytes:
-    first_section = len(matrix.table.headers) - len(matrix.columns)
+def insights_file_name(path: str) -> str:
+    """Where the insights table of a CSV export goes: ``matris.csv`` → ``matris-insights.csv``."""
+    from pathlib import PurePath
+
+    given = PurePath(path)
+    suffix = given.suffix or ".csv"
+    return str(given.with_name(f"{given.stem if given.suffix else given.name}-insights{suffix}"))
+
+
+def _render(tables: list[Any], fmt: str, *, excel: bool, first_section: int) -> list[bytes]:
+    """The bytes of each output: one per table for CSV, one file for Markdown and XLSX."""
     if fmt == "csv":
         from coprod_tui.core.matrix.csv_format import render_csv
 
-        return render_csv(matrix.table, excel=excel)
+        return [render_csv(table, excel=excel) for table in tables]
     if fmt == "md":
         from coprod_tui.core.matrix.markdown_format import render_markdown
 
-        return render_markdown([matrix.table])
+        return [render_markdown(tables)]
     from coprod_tui.core.matrix.xlsx_format import render_xlsx
 
-    return render_xlsx([matrix.table], wide_from=[first_section])
+    return [render_xlsx(tables, wide_from=[first_section])]
 
 
 def _write_stdout(data: bytes, fmt: str) -> None:
