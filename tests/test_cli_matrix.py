@@ -223,3 +223,96 @@ def test_a_folder_it_cannot_write_is_one_line_exit_1(
     locked.mkdir(mode=0o500)
     code, _out, err = run("matrix", "--format", "csv", "-o", str(locked / "m.csv"))
     assert code == 1 and "could not write" in one_line(err)
+
+
+# --- the insights table ----------------------------------------------------------------
+
+
+def insight(run: Run, title: str, *args: str) -> str:
+    code, out, err = run("insight", "new", title, *args)
+    assert code == 0, err
+    return out.decode().split()[2]
+
+
+def test_insights_are_a_second_sheet_with_a_row_per_link(
+    run: Run, cases: dict[str, str], tmp_path: Path
+) -> None:
+    asa, bo = cases["asa"], cases["bo"]
+    waiting = insight(
+        run, "Väntan föder oro", "--link", f"{asa}:situation", "--quote", "länge",
+        "--link", f"{bo}:situation", "--tag", "väntan",
+    )  # fmt: skip
+    insight(run, "Ännu ingen länk", "--link", f"{bo}:1")
+    target = tmp_path / "matris.xlsx"
+    code, _out, err = run("matrix", "--format", "xlsx", "--insights", "-o", str(target))
+    assert code == 0, err
+    workbook = openpyxl.load_workbook(target)
+    assert workbook.sheetnames == ["Cases", "Insights"]
+    sheet = workbook["Insights"]
+    assert sheet.freeze_panes == "A2"
+    header = [cell.value for cell in sheet[1]]
+    assert header[:2] == ["insight id", "insight"] and header[-4:] == [
+        "case",
+        "section",
+        "quote",
+        "link",
+    ]
+    rows = [
+        dict(zip(header, (c.value or "" for c in row), strict=True))
+        for row in sheet.iter_rows(min_row=2)
+    ]
+    mine = [row for row in rows if row["insight id"] == waiting]
+    assert [(row["case"], row["section"], row["quote"], row["link"]) for row in mine] == [
+        ("Åsa på vårdcentralen", "1. Situation", "länge", "found"),
+        ("Bo i väntrummet", "1. Situation", "", "found"),
+    ]
+    assert mine[0]["insight tags"] == "väntan"
+
+
+def test_insights_follow_the_text_and_say_when_a_quote_or_case_is_gone(
+    run: Run, cases: dict[str, str]
+) -> None:
+    asa, bo = cases["asa"], cases["bo"]
+    insight(run, "Oro", "--link", f"{asa}:situation", "--quote", "orolig")
+    insight(run, "Lappen", "--link", f"{bo}:situation", "--quote", "lappen")
+    assert run("write", asa, "1", stdin="Åsa väntar, nu lugn.".encode())[0] == 0
+    assert run("purge", bo, "--yes")[0] == 0
+    code, out, err = run("matrix", "--format", "md", "--insights")
+    assert code == 0, err
+    lines = out.decode().splitlines()
+    assert "## Insights" in lines
+    oro = next(line for line in lines if "| Oro |" in line)
+    assert "| quote changed |" in oro
+    lappen = next(line for line in lines if "| Lappen |" in line)
+    assert "case gone: purged" in lappen
+
+
+def test_insights_as_csv_are_a_second_file_under_the_same_rules(
+    run: Run, cases: dict[str, str], tmp_path: Path
+) -> None:
+    insight(run, "Väntan", "--link", f"{cases['asa']}:situation")
+    target = tmp_path / "matris.csv"
+    second = tmp_path / "matris-insights.csv"
+    code, _out, err = run("matrix", "--format", "csv", "--insights", "-o", str(target))
+    assert code == 0, err
+    assert stat.S_IMODE(second.stat().st_mode) == 0o600
+    rows = list(csv.reader(io.StringIO(second.read_text(encoding="utf-8"), newline="")))
+    assert rows[0][0] == "insight id" and rows[1][1] == "Väntan"
+    target.unlink()
+    code, _out, err = run("matrix", "--format", "csv", "--insights", "-o", str(target))
+    assert code == 2 and "matris-insights.csv exists; use --force" in one_line(err)
+    assert not target.exists()  # checked before anything is written
+    code, _out, err = run("matrix", "--format", "csv", "--insights")
+    assert code == 2 and "a CSV file holds one table: use -o FILE" in one_line(err)
+
+
+def test_with_a_tag_insights_linking_its_cases_or_carrying_it(
+    run: Run, cases: dict[str, str]
+) -> None:
+    insight(run, "Från Åsa", "--link", f"{cases['asa']}:situation")
+    insight(run, "Från Bo", "--link", f"{cases['bo']}:situation")
+    insight(run, "Taggad", "--link", f"{cases['bo']}:situation", "--tag", "Akut")
+    code, out, _err = run("matrix", "--format", "md", "--insights", "--tag", "akut")
+    assert code == 0
+    text = out.decode()
+    assert "| Från Åsa |" in text and "| Taggad |" in text and "| Från Bo |" not in text
