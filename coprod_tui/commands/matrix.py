@@ -2,7 +2,9 @@
 
 One row per case, one column per template section (see
 :mod:`coprod_tui.core.matrix`), for a team to read and chart in a
-spreadsheet. The file is written like every coprod export: atomically, 0600,
+spreadsheet; ``--insights`` adds the insights with their links as a second
+table (a second sheet, a second Markdown table, or ``FILE-insights.csv``:
+a CSV file holds one table). The file is written like every coprod export: atomically, 0600,
 never over an existing file without ``--force`` and never through a symbolic
 link. XLSX is binary, so it is refused on a terminal ("use -o FILE");
 CSV and Markdown printed on a terminal pass
