@@ -51,19 +51,20 @@ def case_id(run: Run) -> str:
     return case_id
 
 
-def new_insight(run: Run, case_id: str, *extra: str) -> str:
+def new_insight(run: Run, case_id: str, *extra: str, stdin: bytes = b"") -> str:
     code, out, err = run(
         "insight", "new", "Patienter väntar på familjen", "--link", f"{case_id[:6]}:5",
-        "--quote", QUOTE, *extra,
+        "--quote", QUOTE, *extra, stdin=stdin,
     )  # fmt: skip
     assert code == 0, err
     return out.split()[2]
 
 
 def test_new_links_a_quote_and_show_tells_where_it_is_now(run, case_id):
-    insight_id = new_insight(run, case_id, "--tag", "väntan", "--text", "-")
+    stdin = "Två av fyra fall väntar in en anhörig.\n".encode()
+    insight_id = new_insight(run, case_id, "--tag", "väntan", "--text", "-", stdin=stdin)
     code, out, _err = run("insight", "show", insight_id[:6])
-    assert code == 0
+    assert code == 0 and "Två av fyra fall väntar in en anhörig." in out
     assert "Patienter väntar på familjen" in out and "tags: väntan" in out
     assert "Akutbesök, Tallbacka (fiktivt)" in out and "— found" in out
     assert f"quoted: “{QUOTE}”" in out
@@ -154,6 +155,10 @@ def test_trash_hides_an_insight_from_the_list(run, case_id):
     assert json.loads(run("insights", "--json")[1]) == []
     code, out, _err = run("insight", "show", insight_id)
     assert code == 0 and "(in the trash)" in out
+    code, _out, err = run("insight", "link", insight_id, f"{case_id}:1")
+    assert code == 2 and "in the trash" in one_line(err)
+    assert run("insight", "untrash", insight_id[:8])[0] == 0
+    assert [row["id"] for row in json.loads(run("insights", "--json")[1])] == [insight_id]
 
 
 def test_no_store_is_one_line_exit_2(run):
@@ -193,3 +198,16 @@ def test_a_bad_insight_in_an_import_stops_it_before_anything_is_stored(run, case
     code, _out, err = other("import", str(path))
     assert code == 2 and "insight 1" in one_line(err) and "'status' must be one of" in err
     assert not (tmp_path / "other").exists()
+
+
+def test_a_trashed_insight_goes_back_into_the_trash_on_import(run, case_id, tmp_path):
+    insight_id = new_insight(run, case_id)
+    run("insight", "trash", insight_id)
+    code, out, _err = run("export", "--all")
+    assert json.loads(out)["insights"][0]["trashed"] is True
+    path = tmp_path / "export.json"
+    path.write_text(out, encoding="utf-8")
+    other = Run(tmp_path / "other", run.capsys, run.monkeypatch)
+    assert other("import", str(path))[0] == 0
+    assert json.loads(other("insights", "--json")[1]) == []
+    assert json.loads(other("insight", "show", insight_id, "--json")[1])["trashed"] is True

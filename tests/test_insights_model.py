@@ -82,6 +82,8 @@ def test_an_insight_round_trips_and_keeps_unknown_keys():
         ({"revision": -1}, "'revision' is out of range"),
         ({"created": "yesterday"}, "'created' must be an ISO 8601 time"),
         ({"conflict_of": "someone"}, "'conflict_of' must be empty or an insight id"),
+        ({"title": "two\nlines"}, "'title' holds a line break"),
+        ({"title": "\x1b[31mred"}, "control character"),
     ],
 )
 def test_every_bad_value_is_one_clear_error(change, message):

@@ -178,3 +178,26 @@ def test_import_is_idempotent_by_id_and_a_changed_one_becomes_a_copy(store, tmp_
     report = there.import_insights([changed])
     assert len(report.conflicts) == 1
     assert there.import_insights([changed]).unchanged == [made.id]  # the copy is found again
+
+
+def test_links_added_at_once_from_many_threads_are_all_kept(store, case):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from coprod_tui.core.insights.model import Link
+
+    insights = insights_of(store)
+    made = insights.create(new_insight("Many hands"))
+    targets = [Link(case.id, f"section-{n}") for n in range(8)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(lambda link: insights_of(store).add_link(made.id, link), targets))
+    assert sorted(link.section_id for link in insights.load(made.id).links) == sorted(
+        link.section_id for link in targets
+    )
+
+
+def test_a_half_made_store_with_insight_folders_is_still_taken_over(tmp_path):
+    root = tmp_path / "half"
+    root.mkdir(mode=0o700)
+    for name in ("cases", "insights", "insights-locks"):
+        (root / name).mkdir(mode=0o700)
+    assert CaseStore.open(root, create=True).path == root

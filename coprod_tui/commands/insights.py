@@ -1,4 +1,4 @@
-"""Insight commands: insight new/show/link/plan/trash, insights, plans.
+"""Insight commands: insight new/show/link/plan/trash/untrash, insights, plans.
 
 From cases to knowledge in a shell: ``coprod insight new TITLE --link
 CASE:SECTION --quote TEXT`` records what was learned and where it came from,
@@ -86,6 +86,10 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     trash = actions.add_parser("trash", help="move an insight to the trash")
     trash.add_argument("insight", metavar="ID", help="insight id or unique prefix")
     trash.set_defaults(func=cmd_insight_trash)
+
+    untrash = actions.add_parser("untrash", help="bring an insight back from the trash")
+    untrash.add_argument("insight", metavar="ID", help="insight id or unique prefix")
+    untrash.set_defaults(func=cmd_insight_untrash)
 
     listing = commands.add_parser("insights", help="list the insights, newest first")
     listing.add_argument("--tag", metavar="T", help="only insights with this tag")
@@ -318,6 +322,14 @@ def cmd_insight_trash(args: argparse.Namespace) -> int:
     insight_id = insights.resolve_id(args.insight)
     insights.trash(insight_id)
     _out(f"moved insight {insight_id[:8]} to the trash")
+    return 0
+
+
+def cmd_insight_untrash(args: argparse.Namespace) -> int:
+    _store, insights = _stores(args)
+    insight_id = insights.resolve_id(args.insight, include_trashed=True)
+    insights.untrash(insight_id)
+    _out(f"took insight {insight_id[:8]} out of the trash")
     return 0
 
 

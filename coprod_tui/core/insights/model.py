@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from coprod_tui.core.case import (
+    _TAG_FORBIDDEN,
     MAX_ITEMS,
     MAX_NAME,
     MAX_REVISION,
@@ -74,6 +75,10 @@ KEY_ORDER = (
 KNOWN_KEYS = frozenset(KEY_ORDER)
 _LINK_KEYS = frozenset(("case_id", "section_id", "quote", "before", "after", "linked"))
 _PLAN_KEYS = frozenset(("plan", "do", "study", "act", "start", "due", "status"))
+
+
+#: An insight's title is one line of plain text (the rule for tags: see ``core.case``).
+_TITLE_FORBIDDEN = _TAG_FORBIDDEN
 
 
 def _optional_text(data: dict[str, Any], key: str, limit: int) -> str:
@@ -284,6 +289,8 @@ class Insight:
         elif not is_case_id(conflict_of):
             raise ValueError("'conflict_of' must be empty or an insight id")
         title = _text(data, "title", MAX_INSIGHT_TITLE)
+        if _TITLE_FORBIDDEN.search(title):
+            raise ValueError("'title' holds a line break or another control character")
         insight = cls(
             id=data["id"],
             title=title,
@@ -332,6 +339,8 @@ def new_insight(
     cleaned = title.strip()
     if not cleaned:
         raise ValueError("an insight needs a title")
+    if _TITLE_FORBIDDEN.search(cleaned):
+        raise ValueError("an insight's title is one line: no line breaks or control characters")
     if len(cleaned) > MAX_INSIGHT_TITLE:
         raise ValueError(f"an insight's title can be at most {MAX_INSIGHT_TITLE} characters")
     stamp = now or utc_now()

@@ -30,7 +30,16 @@ from coprod_tui.core.case import Case, utc_now
 from coprod_tui.core.store.case_file import newer_format_of
 from coprod_tui.core.store.folder import FolderPolicy
 from coprod_tui.core.store.history import Snapshot
-from coprod_tui.core.store.layout import case_file, case_ids, is_case_id, trash_file
+from coprod_tui.core.store.layout import (
+    INSIGHTS,
+    INSIGHTS_HISTORY,
+    INSIGHTS_TRASH,
+    case_file,
+    case_ids,
+    ids_in,
+    is_case_id,
+    trash_file,
+)
 from coprod_tui.core.store.scan import STALE_TEMP_SECONDS
 from coprod_tui.core.store.storage import (
     DamagedFileError,
@@ -83,6 +92,7 @@ def run_doctor(store: CaseStore, *, repair: bool) -> DoctorReport:
             _check_case(store, trashed, case_id, report, repair=repair)
     _check_both_places(store, report)
     _check_history(store, report, repair=repair)
+    _check_insights(store, report, repair=repair)
     _check_links(store, report, repair=repair)
     _check_modes(store, report, repair=repair)
     _check_temps(store, report, repair=repair)
@@ -264,13 +274,147 @@ def _check_history(store: CaseStore, report: DoctorReport, *, repair: bool) -> N
 
 
 def _is_case_file(store: CaseStore, path: str) -> bool:
-    """Whether ``path`` is a case file (checked, and repaired, by :func:`_check_case`)."""
+    """Whether ``path`` is a case or insight file (checked, and repaired, with its document)."""
     folder, name = os.path.split(path)
+    documents = ("cases", "trash", INSIGHTS, INSIGHTS_TRASH)
     return (
-        folder in (str(store.path / "cases"), str(store.path / "trash"))
+        folder in {str(store.path / place) for place in documents}
         and name.endswith(".json")
         and is_case_id(name[:-5])
     )
+
+
+def _check_insights(store: CaseStore, report: DoctorReport, *, repair: bool) -> None:
+    """Insight files as case files: damaged ones reported; ``repair`` restores or sets aside.
+
+    The same rules as :func:`_check_case` through the insights' own document
+    folder (their history, their locks); a store without insights costs two
+    folder listings.
+    """
+    if not any(ids_in(store.path / place) for place in (INSIGHTS, INSIGHTS_TRASH)):
+        return
+    from coprod_tui.core.insights.store import InsightStore
+
+    docs = InsightStore(
+        store.path,
+        file_mode=store.policy.file_mode,
+        dir_mode=store.policy.dir_mode,
+        who=store.who,
+    ).docs
+    checked = 0
+    for trashed, place in ((False, INSIGHTS), (True, INSIGHTS_TRASH)):
+        for doc_id in sorted(ids_in(store.path / place)):
+            checked += 1
+            _check_insight(store, docs, place, trashed, doc_id, report, repair=repair)
+    report.notes.append(f"{checked} insight(s) checked")
+    history = store.path / INSIGHTS_HISTORY
+    for doc_id in sorted(ids_in_history(history)):
+        for snap in docs.history.snapshots(doc_id):
+            try:
+                docs.read(snap.path, doc_id)
+            except FileNotFoundError:
+                continue
+            except (DamagedFileError, OSError):
+                if repair:
+                    aside = store.path / "damaged" / f"{doc_id}-r{snap.revision}-{_stamp()}.json"
+                    if not aside.parent.is_dir():
+                        store.make_folder(aside.parent)
+                    os.replace(snap.path, aside)
+                    fsync_dir(aside.parent)
+                    report.fixed.append(
+                        f"insight {doc_id[:8]}: kept revision {snap.revision} was damaged; "
+                        f"moved to {aside}"
+                    )
+                else:
+                    report.problems.append(
+                        f"insight {doc_id[:8]}: kept revision {snap.revision} is damaged"
+                    )
+
+
+def ids_in_history(root: Path) -> list[str]:
+    """The document ids with a history folder under ``root`` (linked folders left out)."""
+    try:
+        names = os.listdir(root)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return [name for name in names if is_case_id(name) and not os.path.islink(root / name)]
+
+
+def _check_insight(
+    store: CaseStore,
+    docs: Any,
+    place: str,
+    trashed: bool,
+    doc_id: str,
+    report: DoctorReport,
+    *,
+    repair: bool,
+) -> None:
+    path = store.path / place / f"{doc_id}.json"
+    where = " (in the trash)" if trashed else ""
+    try:
+        insight = docs.read(path, doc_id)
+        if insight.newer_format:
+            report.notes.append(
+                f"insight {doc_id[:8]} was written by a newer coprod (format {insight.format}); "
+                "it is read-only here"
+            )
+        return
+    except FileNotFoundError:
+        return
+    except DamagedFileError as damage:
+        reason = damage.reason
+    except OSError as failure:
+        report.problems.append(f"insight {doc_id[:8]}: cannot read {path} ({failure.strerror})")
+        return
+    fmt = docs.kind.file.stored_format(path) if not os.path.islink(path) else None
+    if fmt is not None and fmt > docs.kind.current_format:
+        report.problems.append(
+            f"insight {doc_id[:8]}{where} was written by a newer coprod (format {fmt}) in a "
+            f"shape this version cannot read ({reason}); it is not repaired here"
+        )
+        return
+    if not repair:
+        report.problems.append(
+            f"insight {doc_id[:8]}{where} is damaged ({reason}); "
+            "'coprod doctor --repair' restores its newest good version"
+        )
+        return
+    with docs.locked(doc_id):
+        try:
+            docs.read(path, doc_id)
+            return  # repaired meanwhile
+        except DamagedFileError:
+            pass
+        except FileNotFoundError:
+            return
+        snaps = docs.history.snapshots(doc_id)
+        newest = max((snap.revision for snap in snaps), default=0)
+        good = None
+        for snap in reversed(snaps):
+            try:
+                good = docs.read(snap.path, doc_id)
+                break
+            except (DamagedFileError, OSError):
+                continue
+        aside = set_aside(store, path, doc_id)
+        if good is None:
+            os.unlink(path)
+            fsync_dir(path.parent)
+            report.fixed.append(
+                f"insight {doc_id[:8]}{where} was damaged ({reason}) and has no earlier version "
+                f"to restore: it was set aside, the file is now {aside}"
+            )
+            return
+        restored = good.copy()
+        restored.revision = max(newest + 1, good.revision, damaged_revision(aside)) + 1
+        restored.updated = utc_now()
+        restored.saved_by = store.who
+        docs.write(path, restored, checked=False)
+        report.fixed.append(
+            f"insight {doc_id[:8]}{where} was damaged ({reason}): restored revision "
+            f"{good.revision} as revision {restored.revision}; the damaged file is kept at {aside}"
+        )
 
 
 def store_links(store: CaseStore) -> list[str]:
