@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from editor_helpers import until_stored
+from editor_helpers import until_stored, until_typed
 from textual.widgets import Input
 
 from coprod_tui.core.config import Config
@@ -152,9 +152,15 @@ def test_new_case_dialog(snap_compare, templates, monkeypatch):
     monkeypatch.setenv("LANG", "en_GB.UTF-8")
     monkeypatch.delenv("LC_ALL", raising=False)
     monkeypatch.delenv("LC_MESSAGES", raising=False)
+
+    async def typed_then_still(pilot) -> None:
+        # Typed here, not with press=: the dialog's field only exists after "n", and its
+        # cursor must stop blinking too (a blinking cursor made this picture flaky).
+        await until_stored(pilot)
+        await pilot.press("n", *"Ingrid, 84")
+        await until_typed(pilot)
+        await still(pilot)
+
     assert snap_compare(
-        make_app(templates, CASES),
-        terminal_size=(80, 24),
-        press=["n", *"Ingrid, 84"],
-        run_before=still,
+        make_app(templates, CASES), terminal_size=(80, 24), run_before=typed_then_still
     )
