@@ -332,3 +332,29 @@ async def test_catch_up(editing, store, monkeypatch):
         other.save(elsewhere, base_revision=1)
         await app_runs_while_held(pilot, gate)
         await wait_until(pilot, lambda: screen.editor.text == "Start. Elsewhere.")
+
+
+async def test_a_build_that_finds_the_screen_gone_breaks_nothing(
+    app_factory, make_case, store, monkeypatch
+):
+    """Textual's recompose does nothing for a screen that has left (Escape, another case
+    opened, the app closing as the case arrives): the editor then builds nothing and the app
+    goes on, instead of failing on widgets that were never made."""
+    case = make_case(sections={"situation": "Start."})
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = CaseEditorScreen(case.id)
+
+        async def left_meanwhile() -> None:
+            """What recompose does once the screen is detached: nothing."""
+
+        monkeypatch.setattr(screen, "recompose", left_meanwhile)
+        await app.push_screen(screen)
+        await screen.until_ready()
+        await pilot.pause()
+        assert screen.session is not None and not screen._built
+        await pilot.press("escape")
+        await soon(lambda: isinstance(app.screen, CaseListScreen))
+        await pilot.press("n")  # the app still takes keys
+        await soon(lambda: not isinstance(app.screen, CaseListScreen))
+    assert store.load(case.id).text("situation") == "Start."

@@ -370,7 +370,11 @@ class CaseEditorScreen(Screen[None]):
         self.set_focus(None)
         self._loaded = True
         try:
-            await self.recompose()
+            await self.recompose()  # does nothing once the screen has left (see below)
+            if self.session is not None and not self._editors:
+                # The screen left (Escape, another case opened, the app closing) before
+                # the case was read: there is nothing to build or type into.
+                return
             self._built = self.session is not None
             self._mount_case()
         finally:
