@@ -416,7 +416,7 @@ class SearchIndex:
 
     def _fill(self, conn: sqlite3.Connection, progress: Callable[[int, int], None] | None) -> int:
         """Make the tables in an empty database and index every case file into them."""
-        _schema.create(conn)
+        _schema.create(conn, trigger=False)
         started = time.time_ns()
         marks = self._folder_marks(started)
         entries = [
@@ -928,12 +928,17 @@ def add_words(conn: sqlite3.Connection, words: Iterable[str]) -> None:
 
 
 def fill_lexicon(conn: sqlite3.Connection) -> None:
-    """The lexicon of a fresh build, from the index's own vocabulary (one pass, in C)."""
+    """The lexicon of a fresh build, from the index's own vocabulary (one pass, in C).
+
+    The build made the tables without the trigger that feeds ``lextri``: it is
+    filled here in one statement, and the trigger made after.
+    """
     conn.execute("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, sec, row)")
     try:
         add_words(conn, (row[0] for row in conn.execute("SELECT term FROM temp.vocab")))
     finally:
         conn.execute("DROP TABLE temp.vocab")
+    _schema.add_lexicon_trigger(conn)
 
 
 def _apply(conn: sqlite3.Connection, event: Event, known: dict[str, Known]) -> None:

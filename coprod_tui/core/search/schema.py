@@ -24,7 +24,7 @@ import sqlite3
 
 SCHEMA = 1
 
-TABLES = frozenset({"meta", "files", "docs", "tags", "sec", "lex", "lextri"})
+TABLES = frozenset({"meta", "files", "docs", "tags", "sec", "lex", "lextri", "lex_added"})
 
 CREATE = f"""
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -43,16 +43,28 @@ CREATE VIRTUAL TABLE sec USING fts5(body, tokenize="unicode61 remove_diacritics 
 CREATE TABLE lex(id INTEGER PRIMARY KEY, word TEXT NOT NULL UNIQUE, base TEXT NOT NULL);
 CREATE INDEX lex_base ON lex(base);
 CREATE VIRTUAL TABLE lextri USING fts5(word, base, tokenize="trigram", content='');
-CREATE TRIGGER lex_added AFTER INSERT ON lex BEGIN
-    INSERT INTO lextri(rowid, word, base) VALUES (new.id, new.word, new.base);
-END;
 PRAGMA user_version = {SCHEMA};
 """
 
+#: Keeps ``lextri`` in step with ``lex`` for the words a catch-up adds. A fresh build
+#: makes it only after filling both tables in bulk (:func:`add_lexicon_trigger`): run
+#: once per word it cost five times the bulk insert (~100 ms of a 2,000-case build).
+LEX_TRIGGER = """
+CREATE TRIGGER lex_added AFTER INSERT ON lex BEGIN
+    INSERT INTO lextri(rowid, word, base) VALUES (new.id, new.word, new.base);
+END;
+"""
 
-def create(conn: sqlite3.Connection) -> None:
-    """Make the tables in an empty database."""
-    conn.executescript(CREATE)
+
+def create(conn: sqlite3.Connection, *, trigger: bool = True) -> None:
+    """Make the tables in an empty database (``trigger=False``: a build adds it last)."""
+    conn.executescript(CREATE + (LEX_TRIGGER if trigger else ""))
+
+
+def add_lexicon_trigger(conn: sqlite3.Connection) -> None:
+    """Fill ``lextri`` from ``lex`` in one statement, then keep it in step (a fresh build)."""
+    conn.execute("INSERT INTO lextri(rowid, word, base) SELECT id, word, base FROM lex")
+    conn.execute(LEX_TRIGGER)
 
 
 def is_current(conn: sqlite3.Connection) -> bool:
