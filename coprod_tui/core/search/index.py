@@ -428,12 +428,18 @@ class SearchIndex:
         ]
         total = len(entries)
         conn.execute("BEGIN")
-        for done, (trashed, doc_id, case, print_) in enumerate(_read_ahead(entries), 1):
+        batch = _Batch(conn)
+        for done, (trashed, doc_id, prepared, print_) in enumerate(
+            _read_ahead(entries, prepare=_prepared), 1
+        ):
             if print_ is not None:
                 racy = is_racy(print_[1], started)
-                _write_case(conn, doc_id, case, print_, trashed, racy, lexicon=False)
-            if progress is not None and (done % 64 == 0 or done == total):
-                progress(done, total)
+                batch.add(doc_id, prepared, print_, trashed, racy)
+            if done % _Batch.CASES == 0 or done == total:
+                batch.flush()
+                if progress is not None:
+                    progress(done, total)
+        batch.flush()
         fill_lexicon(conn)
         if marks is not None:
             _save_marks(conn, marks)
@@ -805,11 +811,14 @@ def _read(path: Path, info: os.stat_result) -> tuple[Any, Fingerprint | None]:
 
 def _read_ahead(
     entries: list[tuple[bool, str, str, os.stat_result]],
+    *,
+    prepare: Callable[[Any], Any] = lambda case: case,
 ) -> Iterable[tuple[bool, str, Any, Fingerprint | None]]:
-    """(trashed, id, case, fingerprint) of each entry, read and decoded on a second thread.
+    """(trashed, id, ``prepare(case)``, fingerprint) of each entry, made on a second thread.
 
     SQLite lets go of the interpreter while it indexes, so reading the next
-    files overlaps indexing the last ones (a build is mostly those two).
+    files (and ``prepare``, the Python half of indexing one) overlaps
+    indexing the last ones: the indexing thread is left only SQLite's work.
     """
     import queue
 
@@ -823,7 +832,7 @@ def _read_ahead(
                 if stop.is_set():
                     return
                 case, print_ = _read(Path(path), info)
-                ahead.put((trashed, doc_id, case, print_))
+                ahead.put((trashed, doc_id, None if case is None else prepare(case), print_))
         except BaseException as error:  # noqa: BLE001 - raised again on the indexing side
             ahead.put(error)
         ahead.put(done)
@@ -864,6 +873,75 @@ def _rows_of(text: CaseText) -> list[tuple[str, str]]:
     for mapping in (text.sections, text.orphans):
         rows.extend((sid, body) for sid, body in mapping.items() if is_filled(body))
     return rows
+
+
+#: What a build keeps of one case: (title, template id, folded tags, [(section id, NFC text)]).
+Prepared = tuple[str, str, frozenset[str], list[tuple[str, str]]]
+
+
+def _prepared(case: Any) -> Prepared:
+    """The rows one case gives a build, in the Python it needs (run on the reading thread)."""
+    text = case if isinstance(case, CaseText) else CaseText.of(case)
+    rows = [(sid, normal(body)) for sid, body in _rows_of(text)]
+    tags = frozenset(fold(tag.strip()) for tag in text.tags if tag.strip())
+    return text.title, text.template_id, tags, rows
+
+
+class _Batch:
+    """A fresh build's rows, written a few hundred cases at a time (one ``executemany`` each).
+
+    The build is one transaction into an empty file, so row ids are counted
+    here instead of asked of SQLite case by case.
+    """
+
+    #: Cases per flush (the progress bar moves at each).
+    CASES = 64
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.next_id = 1
+        self.files: list[tuple[Any, ...]] = []
+        self.docs: list[tuple[int, str, str]] = []
+        self.bodies: list[tuple[int, str]] = []
+        self.tags: list[tuple[str, str]] = []
+
+    def add(
+        self,
+        case_id: str,
+        prepared: Prepared | None,
+        print_: Fingerprint,
+        trashed: bool,
+        racy: bool,
+    ) -> None:
+        """Queue one case's rows (``prepared`` None: a damaged file, listed as such)."""
+        ino, mtime, size = print_
+        mtime = -1 if racy else mtime
+        if prepared is None:
+            self.files.append((case_id, ino, mtime, size, int(trashed), 1, "", ""))
+            return
+        title, template_id, tags, rows = prepared
+        self.files.append((case_id, ino, mtime, size, int(trashed), 0, title, template_id))
+        for sid, body in rows:
+            self.docs.append((self.next_id, case_id, sid))
+            self.bodies.append((self.next_id, body))
+            self.next_id += 1
+        self.tags.extend((tag, case_id) for tag in tags)
+
+    def flush(self) -> None:
+        """Write the queued rows."""
+        conn = self.conn
+        if self.files:
+            conn.executemany(
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)", self.files
+            )
+        if self.docs:
+            conn.executemany(
+                "INSERT INTO docs(id, case_id, section_id) VALUES (?, ?, ?)", self.docs
+            )
+            conn.executemany("INSERT INTO sec(rowid, body) VALUES (?, ?)", self.bodies)
+        if self.tags:
+            conn.executemany("INSERT OR IGNORE INTO tags VALUES (?, ?)", self.tags)
+        self.files, self.docs, self.bodies, self.tags = [], [], [], []
 
 
 def _write_case(
