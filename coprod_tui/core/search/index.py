@@ -74,6 +74,8 @@ RANK_WINDOW = 6000
 #: Seconds between full scans while the case folders look unchanged (a file edited in
 #: place by hand, without the rename every coprod write does, is found within this).
 FULL_SCAN_EVERY = 5.0
+#: Bytes of terms FTS5 gathers in memory before it writes them out as a segment.
+_BUILD_HASH = 8 * 2**20
 #: (fingerprint, trashed) the index holds for a case file.
 Known = tuple[Fingerprint, bool]
 
@@ -417,6 +419,10 @@ class SearchIndex:
     def _fill(self, conn: sqlite3.Connection, progress: Callable[[int, int], None] | None) -> int:
         """Make the tables in an empty database and index every case file into them."""
         _schema.create(conn, trigger=False)
+        # FTS5 writes its in-memory terms out as a segment every 1 MB by default and
+        # then merges the segments; 8 MB makes fewer to merge (bare FTS5 insert at
+        # 2,000 cases: 607 -> 461 ms). Memory it uses only while a transaction runs.
+        conn.execute("INSERT INTO sec(sec, rank) VALUES ('hashsize', ?)", (_BUILD_HASH,))
         started = time.time_ns()
         marks = self._folder_marks(started)
         entries = [
