@@ -356,6 +356,9 @@ def main(argv: list[str] | None = None) -> int:
         fts = statistics.median(floors)
         print(f"bare FTS5 insert of the same section texts (SQLite alone): {fts * 1000:.0f} ms")
         print(f"  build / (read+decode + bare FTS5): {build / (decode + fts):.2f}×")
+        # Where the last build's time went (the reading thread runs beside the indexing one).
+        phases = ", ".join(f"{name} {took * 1000:.0f}" for name, took in index.build_phases.items())
+        print(f"  last build's phases, ms: {phases}")
 
         index = SearchIndex.for_store(store)
         index.search(RARE)

@@ -113,6 +113,9 @@ class SearchIndex:
         self._observer: IndexObserver | None = None
         #: How many times this object (re)built the file: tests and the doctor read it.
         self.rebuilds = 0
+        #: Seconds the last build spent in each phase (``bench/search.py`` prints them);
+        #: the reading thread's phases overlap the indexing thread's.
+        self.build_phases: dict[str, float] = {}
 
     # --- opening ----------------------------------------------------------------------
 
@@ -418,6 +421,7 @@ class SearchIndex:
 
     def _fill(self, conn: sqlite3.Connection, progress: Callable[[int, int], None] | None) -> int:
         """Make the tables in an empty database and index every case file into them."""
+        begun = time.perf_counter()
         _schema.create(conn, trigger=False)
         # FTS5 writes its in-memory terms out as a segment every 1 MB by default and
         # then merges the segments; 8 MB makes fewer to merge (bare FTS5 insert at
@@ -433,10 +437,11 @@ class SearchIndex:
             if is_case_id(doc_id)
         ]
         total = len(entries)
+        phases = {"scan": time.perf_counter() - begun}
         conn.execute("BEGIN")
         batch = _Batch(conn)
         for done, (trashed, doc_id, prepared, print_) in enumerate(
-            _read_ahead(entries, prepare=_prepared), 1
+            _read_ahead(entries, prepare=_prepared, phases=phases), 1
         ):
             if print_ is not None:
                 racy = is_racy(print_[1], started)
@@ -446,10 +451,17 @@ class SearchIndex:
                 if progress is not None:
                     progress(done, total)
         batch.flush()
+        phases["insert (indexing thread)"] = batch.took
+        lexicon_at = time.perf_counter()
         fill_lexicon(conn)
+        phases["lexicon"] = time.perf_counter() - lexicon_at
         if marks is not None:
             _save_marks(conn, marks)
+        commit_at = time.perf_counter()
         conn.execute("COMMIT")
+        phases["commit"] = time.perf_counter() - commit_at
+        phases["total"] = time.perf_counter() - begun
+        self.build_phases = phases
         if progress is not None and not total:
             progress(0, 0)
         return total
@@ -819,12 +831,15 @@ def _read_ahead(
     entries: list[tuple[bool, str, str, os.stat_result]],
     *,
     prepare: Callable[[Any], Any] = lambda case: case,
+    phases: dict[str, float] | None = None,
 ) -> Iterable[tuple[bool, str, Any, Fingerprint | None]]:
     """(trashed, id, ``prepare(case)``, fingerprint) of each entry, made on a second thread.
 
     SQLite lets go of the interpreter while it indexes, so reading the next
     files (and ``prepare``, the Python half of indexing one) overlaps
     indexing the last ones: the indexing thread is left only SQLite's work.
+    ``phases`` gets the reading thread's seconds in reading + decoding and in
+    ``prepare``.
     """
     import queue
 
@@ -833,12 +848,22 @@ def _read_ahead(
     done = object()
 
     def reader() -> None:
+        reading = preparing = 0.0
+        clock = time.perf_counter
         try:
             for trashed, doc_id, path, info in entries:
                 if stop.is_set():
                     return
+                at = clock()
                 case, print_ = _read(Path(path), info)
-                ahead.put((trashed, doc_id, None if case is None else prepare(case), print_))
+                read_at = clock()
+                prepared = None if case is None else prepare(case)
+                reading += read_at - at
+                preparing += clock() - read_at
+                ahead.put((trashed, doc_id, prepared, print_))
+            if phases is not None:
+                phases["read + decode (reading thread)"] = reading
+                phases["prepare (reading thread)"] = preparing
         except BaseException as error:  # noqa: BLE001 - raised again on the indexing side
             ahead.put(error)
         ahead.put(done)
@@ -910,6 +935,8 @@ class _Batch:
         self.docs: list[tuple[int, str, str]] = []
         self.bodies: list[tuple[int, str]] = []
         self.tags: list[tuple[str, str]] = []
+        #: Seconds spent writing (SQLite's tokenizing and inserting, mostly).
+        self.took = 0.0
 
     def add(
         self,
@@ -935,6 +962,7 @@ class _Batch:
 
     def flush(self) -> None:
         """Write the queued rows."""
+        at = time.perf_counter()
         conn = self.conn
         if self.files:
             conn.executemany(
@@ -948,6 +976,7 @@ class _Batch:
         if self.tags:
             conn.executemany("INSERT OR IGNORE INTO tags VALUES (?, ?)", self.tags)
         self.files, self.docs, self.bodies, self.tags = [], [], [], []
+        self.took += time.perf_counter() - at
 
 
 def _write_case(
