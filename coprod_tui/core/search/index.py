@@ -422,7 +422,7 @@ class SearchIndex:
     def _fill(self, conn: sqlite3.Connection, progress: Callable[[int, int], None] | None) -> int:
         """Make the tables in an empty database and index every case file into them."""
         begun = time.perf_counter()
-        _schema.create(conn, trigger=False)
+        _schema.create(conn, bulk=True)
         # FTS5 writes its in-memory terms out as a segment every 1 MB by default and
         # then merges the segments; 8 MB makes fewer to merge (bare FTS5 insert at
         # 2,000 cases: 607 -> 461 ms). Memory it uses only while a transaction runs.
@@ -1051,7 +1051,7 @@ def fill_lexicon(conn: sqlite3.Connection) -> None:
         add_words(conn, (row[0] for row in conn.execute("SELECT term FROM temp.vocab")))
     finally:
         conn.execute("DROP TABLE temp.vocab")
-    _schema.add_lexicon_trigger(conn)
+    _schema.finish_bulk(conn)
 
 
 def _apply(conn: sqlite3.Connection, event: Event, known: dict[str, Known]) -> None:
