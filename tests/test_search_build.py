@@ -11,7 +11,7 @@ import pytest
 from coprod_tui.core.search import SearchIndex
 from coprod_tui.core.search.build import build_apart, needs_build
 from coprod_tui.core.store import CaseStore
-from tests.search_helpers import fill, open_store
+from tests.search_helpers import add_case, fill, open_store
 
 
 @pytest.fixture
@@ -63,11 +63,21 @@ def test_a_small_store_is_left_to_the_caller(store: CaseStore) -> None:
     assert not index_path(store).exists()
 
 
-def test_closing_ends_the_child_and_leaves_no_index(store: CaseStore) -> None:
+def test_a_closed_source_starts_no_child(store: CaseStore) -> None:
     cancel = threading.Event()
     cancel.set()
     assert not apart(store, at_least=1, cancel=cancel)
-    folder = index_path(store).parent
     assert not index_path(store).exists()
+
+
+def test_closing_ends_a_running_child_and_leaves_no_index(tmp_path: Path) -> None:
+    big = open_store(tmp_path / "big")
+    for number in range(300):
+        add_case(big, f"Påhittat fall {number}", situation="Remissen kom i går. " * 80)
+    cancel = threading.Event()
+    threading.Timer(0.05, cancel.set).start()  # the child is starting or building then
+    assert not apart(big, at_least=1, cancel=cancel)
+    folder = index_path(big).parent
+    assert not index_path(big).exists()
     leftovers = list(folder.glob("*.tmp")) if folder.exists() else []
     assert leftovers == []  # a build cut off removes its temp file

@@ -89,6 +89,8 @@ def build_apart(
     ends the child (a build that is cut off leaves no index: it was writing
     a temp file).
     """
+    if cancel is not None and cancel.is_set():
+        return False
     if not needs_build(index_path) or not _has_cases(root, at_least):
         return False
     command = [
