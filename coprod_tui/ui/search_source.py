@@ -57,18 +57,34 @@ class SearchUnavailable(CoprodError):
     exit_code = 1
 
 
-def open_store_index(store: CaseStore) -> IndexLike:
+def open_store_index(store: CaseStore, cancel: threading.Event | None = None) -> IndexLike:
     """The store's own index (created or rebuilt by the index when needed).
 
     Only for a real :class:`CaseStore`: the index lives inside its folder, and
     a stand-in (the snapshot tests' fixed catalogs) has no folder to write to.
+    An index that has to be built from scratch is built in a low-priority
+    child process first (``core/search/build.py``): built on a thread here it
+    would hold the interpreter's lock for seconds and make typing stutter.
+    ``cancel`` set (the app closing) ends that child.
     """
     from coprod_tui.core.store import CaseStore
 
     if not isinstance(store, CaseStore):
         raise SearchUnavailable("search needs a case store")
     from coprod_tui.core.search import SearchIndex
+    from coprod_tui.core.search.build import build_apart
+    from coprod_tui.core.search.index import INDEX_FOLDER, INDEX_NAME
 
+    policy = store.policy
+    build_apart(
+        store.path,
+        store.path / INDEX_FOLDER / INDEX_NAME,
+        file_mode=policy.file_mode,
+        dir_mode=policy.dir_mode,
+        cancel=cancel,
+    )
+    if cancel is not None and cancel.is_set():
+        raise SearchUnavailable("search has been closed")
     index: IndexLike = SearchIndex.for_store(store)
     return index
 
@@ -82,6 +98,10 @@ class SearchSource:
         open_index: Callable[[CaseStore], IndexLike] = open_store_index,
     ) -> None:
         self.store = store
+        #: Set by :meth:`close`: a build still running in its child process is ended.
+        self._cancel = threading.Event()
+        if open_index is open_store_index:
+            open_index = self._open_own_index
         self._open_index = open_index
         self._index: IndexLike | None = None
         self._error: Exception | None = None
@@ -93,6 +113,9 @@ class SearchSource:
         self._searching = threading.Lock()
 
     # -- life -------------------------------------------------------------------------
+
+    def _open_own_index(self, store: CaseStore) -> IndexLike:
+        return open_store_index(store, cancel=self._cancel)
 
     def start(self) -> None:
         """Open the index in a thread of its own (once; later calls do nothing)."""
@@ -130,6 +153,7 @@ class SearchSource:
 
     def close(self) -> None:
         """Close the index (at once, or when it has finished opening)."""
+        self._cancel.set()
         with self._guard:
             self._closed = True
             index, self._index = self._index, None

@@ -74,6 +74,8 @@ RANK_WINDOW = 6000
 #: Seconds between full scans while the case folders look unchanged (a file edited in
 #: place by hand, without the rename every coprod write does, is found within this).
 FULL_SCAN_EVERY = 5.0
+#: Bytes of terms FTS5 gathers in memory before it writes them out as a segment.
+_BUILD_HASH = 8 * 2**20
 #: (fingerprint, trashed) the index holds for a case file.
 Known = tuple[Fingerprint, bool]
 
@@ -111,6 +113,9 @@ class SearchIndex:
         self._observer: IndexObserver | None = None
         #: How many times this object (re)built the file: tests and the doctor read it.
         self.rebuilds = 0
+        #: Seconds the last build spent in each phase (``bench/search.py`` prints them);
+        #: the reading thread's phases overlap the indexing thread's.
+        self.build_phases: dict[str, float] = {}
 
     # --- opening ----------------------------------------------------------------------
 
@@ -416,7 +421,12 @@ class SearchIndex:
 
     def _fill(self, conn: sqlite3.Connection, progress: Callable[[int, int], None] | None) -> int:
         """Make the tables in an empty database and index every case file into them."""
-        _schema.create(conn)
+        begun = time.perf_counter()
+        _schema.create(conn, bulk=True)
+        # FTS5 writes its in-memory terms out as a segment every 1 MB by default and
+        # then merges the segments; 8 MB makes fewer to merge (bare FTS5 insert at
+        # 2,000 cases: 607 -> 461 ms). Memory it uses only while a transaction runs.
+        conn.execute("INSERT INTO sec(sec, rank) VALUES ('hashsize', ?)", (_BUILD_HASH,))
         started = time.time_ns()
         marks = self._folder_marks(started)
         entries = [
@@ -427,17 +437,31 @@ class SearchIndex:
             if is_case_id(doc_id)
         ]
         total = len(entries)
+        phases = {"scan": time.perf_counter() - begun}
         conn.execute("BEGIN")
-        for done, (trashed, doc_id, case, print_) in enumerate(_read_ahead(entries), 1):
+        batch = _Batch(conn)
+        for done, (trashed, doc_id, prepared, print_) in enumerate(
+            _read_ahead(entries, prepare=_prepared, phases=phases), 1
+        ):
             if print_ is not None:
                 racy = is_racy(print_[1], started)
-                _write_case(conn, doc_id, case, print_, trashed, racy, lexicon=False)
-            if progress is not None and (done % 64 == 0 or done == total):
-                progress(done, total)
+                batch.add(doc_id, prepared, print_, trashed, racy)
+            if done % _Batch.CASES == 0 or done == total:
+                batch.flush()
+                if progress is not None:
+                    progress(done, total)
+        batch.flush()
+        phases["insert (indexing thread)"] = batch.took
+        lexicon_at = time.perf_counter()
         fill_lexicon(conn)
+        phases["lexicon"] = time.perf_counter() - lexicon_at
         if marks is not None:
             _save_marks(conn, marks)
+        commit_at = time.perf_counter()
         conn.execute("COMMIT")
+        phases["commit"] = time.perf_counter() - commit_at
+        phases["total"] = time.perf_counter() - begun
+        self.build_phases = phases
         if progress is not None and not total:
             progress(0, 0)
         return total
@@ -805,11 +829,18 @@ def _read(path: Path, info: os.stat_result) -> tuple[Any, Fingerprint | None]:
 
 def _read_ahead(
     entries: list[tuple[bool, str, str, os.stat_result]],
+    *,
+    prepare: Callable[[Any], Any] = lambda case: case,
+    phases: dict[str, float] | None = None,
 ) -> Iterable[tuple[bool, str, Any, Fingerprint | None]]:
-    """(trashed, id, case, fingerprint) of each entry, read and decoded on a second thread.
+    """(trashed, id, ``prepare(case)``, fingerprint) of each entry, made on a second thread.
 
     SQLite lets go of the interpreter while it indexes, so reading the next
-    files overlaps indexing the last ones (a build is mostly those two).
+    files (and ``prepare``, the Python half of indexing one) can overlap
+    indexing the last ones: the indexing thread is left only SQLite's work.
+    (Measured on a busy 2-core machine the overlap was small: a build's wall
+    time was about its CPU time; an idle second core gains more.) ``phases``
+    gets the reading thread's seconds in reading + decoding and in ``prepare``.
     """
     import queue
 
@@ -818,12 +849,22 @@ def _read_ahead(
     done = object()
 
     def reader() -> None:
+        reading = preparing = 0.0
+        clock = time.perf_counter
         try:
             for trashed, doc_id, path, info in entries:
                 if stop.is_set():
                     return
+                at = clock()
                 case, print_ = _read(Path(path), info)
-                ahead.put((trashed, doc_id, case, print_))
+                read_at = clock()
+                prepared = None if case is None else prepare(case)
+                reading += read_at - at
+                preparing += clock() - read_at
+                ahead.put((trashed, doc_id, prepared, print_))
+            if phases is not None:
+                phases["read + decode (reading thread)"] = reading
+                phases["prepare (reading thread)"] = preparing
         except BaseException as error:  # noqa: BLE001 - raised again on the indexing side
             ahead.put(error)
         ahead.put(done)
@@ -864,6 +905,79 @@ def _rows_of(text: CaseText) -> list[tuple[str, str]]:
     for mapping in (text.sections, text.orphans):
         rows.extend((sid, body) for sid, body in mapping.items() if is_filled(body))
     return rows
+
+
+#: What a build keeps of one case: (title, template id, folded tags, [(section id, NFC text)]).
+Prepared = tuple[str, str, frozenset[str], list[tuple[str, str]]]
+
+
+def _prepared(case: Any) -> Prepared:
+    """The rows one case gives a build, in the Python it needs (run on the reading thread)."""
+    text = case if isinstance(case, CaseText) else CaseText.of(case)
+    rows = [(sid, normal(body)) for sid, body in _rows_of(text)]
+    tags = frozenset(fold(tag.strip()) for tag in text.tags if tag.strip())
+    return text.title, text.template_id, tags, rows
+
+
+class _Batch:
+    """A fresh build's rows, written a few hundred cases at a time (one ``executemany`` each).
+
+    The build is one transaction into an empty file, so row ids are counted
+    here instead of asked of SQLite case by case.
+    """
+
+    #: Cases per flush (the progress bar moves at each).
+    CASES = 64
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.next_id = 1
+        self.files: list[tuple[Any, ...]] = []
+        self.docs: list[tuple[int, str, str]] = []
+        self.bodies: list[tuple[int, str]] = []
+        self.tags: list[tuple[str, str]] = []
+        #: Seconds spent writing (SQLite's tokenizing and inserting, mostly).
+        self.took = 0.0
+
+    def add(
+        self,
+        case_id: str,
+        prepared: Prepared | None,
+        print_: Fingerprint,
+        trashed: bool,
+        racy: bool,
+    ) -> None:
+        """Queue one case's rows (``prepared`` None: a damaged file, listed as such)."""
+        ino, mtime, size = print_
+        mtime = -1 if racy else mtime
+        if prepared is None:
+            self.files.append((case_id, ino, mtime, size, int(trashed), 1, "", ""))
+            return
+        title, template_id, tags, rows = prepared
+        self.files.append((case_id, ino, mtime, size, int(trashed), 0, title, template_id))
+        for sid, body in rows:
+            self.docs.append((self.next_id, case_id, sid))
+            self.bodies.append((self.next_id, body))
+            self.next_id += 1
+        self.tags.extend((tag, case_id) for tag in tags)
+
+    def flush(self) -> None:
+        """Write the queued rows."""
+        at = time.perf_counter()
+        conn = self.conn
+        if self.files:
+            conn.executemany(
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)", self.files
+            )
+        if self.docs:
+            conn.executemany(
+                "INSERT INTO docs(id, case_id, section_id) VALUES (?, ?, ?)", self.docs
+            )
+            conn.executemany("INSERT INTO sec(rowid, body) VALUES (?, ?)", self.bodies)
+        if self.tags:
+            conn.executemany("INSERT OR IGNORE INTO tags VALUES (?, ?)", self.tags)
+        self.files, self.docs, self.bodies, self.tags = [], [], [], []
+        self.took += time.perf_counter() - at
 
 
 def _write_case(
@@ -928,12 +1042,17 @@ def add_words(conn: sqlite3.Connection, words: Iterable[str]) -> None:
 
 
 def fill_lexicon(conn: sqlite3.Connection) -> None:
-    """The lexicon of a fresh build, from the index's own vocabulary (one pass, in C)."""
+    """The lexicon of a fresh build, from the index's own vocabulary (one pass, in C).
+
+    The build made the tables without the trigger that feeds ``lextri``: it is
+    filled here in one statement, and the trigger made after.
+    """
     conn.execute("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, sec, row)")
     try:
         add_words(conn, (row[0] for row in conn.execute("SELECT term FROM temp.vocab")))
     finally:
         conn.execute("DROP TABLE temp.vocab")
+    _schema.finish_bulk(conn)
 
 
 def _apply(conn: sqlite3.Connection, event: Event, known: dict[str, Known]) -> None:

@@ -24,7 +24,9 @@ import sqlite3
 
 SCHEMA = 1
 
-TABLES = frozenset({"meta", "files", "docs", "tags", "sec", "lex", "lextri"})
+TABLES = frozenset(
+    {"meta", "files", "docs", "tags", "sec", "lex", "lextri", "lex_added", "docs_case", "tags_case"}
+)
 
 CREATE = f"""
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -35,24 +37,47 @@ CREATE TABLE files(
     title TEXT NOT NULL, template_id TEXT NOT NULL
 );
 CREATE TABLE docs(id INTEGER PRIMARY KEY, case_id TEXT NOT NULL, section_id TEXT NOT NULL);
-CREATE INDEX docs_case ON docs(case_id);
 CREATE TABLE tags(tag TEXT NOT NULL, case_id TEXT NOT NULL, PRIMARY KEY(tag, case_id))
     WITHOUT ROWID;
-CREATE INDEX tags_case ON tags(case_id);
 CREATE VIRTUAL TABLE sec USING fts5(body, tokenize="unicode61 remove_diacritics 0");
 CREATE TABLE lex(id INTEGER PRIMARY KEY, word TEXT NOT NULL UNIQUE, base TEXT NOT NULL);
 CREATE INDEX lex_base ON lex(base);
 CREATE VIRTUAL TABLE lextri USING fts5(word, base, tokenize="trigram", content='');
-CREATE TRIGGER lex_added AFTER INSERT ON lex BEGIN
-    INSERT INTO lextri(rowid, word, base) VALUES (new.id, new.word, new.base);
-END;
 PRAGMA user_version = {SCHEMA};
 """
 
+#: The lookups by case (a catch-up's removals); a fresh build makes them after the rows.
+INDEXES = """
+CREATE INDEX docs_case ON docs(case_id);
+CREATE INDEX tags_case ON tags(case_id);
+"""
 
-def create(conn: sqlite3.Connection) -> None:
-    """Make the tables in an empty database."""
-    conn.executescript(CREATE)
+#: Keeps ``lextri`` in step with ``lex`` for the words a catch-up adds. A fresh build
+#: makes it only after filling both tables in bulk (:func:`finish_bulk`): run
+#: once per word it cost five times the bulk insert (~100 ms of a 2,000-case build).
+LEX_TRIGGER = """
+CREATE TRIGGER lex_added AFTER INSERT ON lex BEGIN
+    INSERT INTO lextri(rowid, word, base) VALUES (new.id, new.word, new.base);
+END;
+"""
+
+
+def create(conn: sqlite3.Connection, *, bulk: bool = False) -> None:
+    """Make the tables in an empty database.
+
+    ``bulk`` (a fresh build) leaves out the indexes by case and the lexicon's
+    trigger: :func:`finish_bulk` makes them once the rows are in.
+    """
+    conn.executescript(CREATE + ("" if bulk else INDEXES + LEX_TRIGGER))
+
+
+def finish_bulk(conn: sqlite3.Connection) -> None:
+    """After a bulk fill: index the rows by case, fill ``lextri`` from ``lex`` in one
+    statement, and make the trigger that keeps it in step from now on."""
+    for statement in INDEXES.strip().splitlines():
+        conn.execute(statement)
+    conn.execute("INSERT INTO lextri(rowid, word, base) SELECT id, word, base FROM lex")
+    conn.execute(LEX_TRIGGER)
 
 
 def is_current(conn: sqlite3.Connection) -> bool:
