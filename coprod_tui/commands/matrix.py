@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from coprod_tui.core.errors import OperationalError, UserInputError
+from coprod_tui.core.errors import UserInputError
 from coprod_tui.core.text_safety import printable
 
 #: ``typing`` itself is not imported: building the parser (``--help``) must not pay for it.
@@ -134,27 +134,17 @@ def cmd_matrix(args: argparse.Namespace) -> int:
 
 
 def insights_file_name(path: str) -> str:
-    """Where the insights table of a CSV export goes: ``matris.csv`` → ``matris-insights.csv``."""
-    from pathlib import PurePath
+    """Where the insights table of a CSV export goes (see ``core/matrix/export.py``)."""
+    from coprod_tui.core.matrix.export import insights_file_name as core_name
 
-    given = PurePath(path)
-    suffix = given.suffix or ".csv"
-    return str(given.with_name(f"{given.stem if given.suffix else given.name}-insights{suffix}"))
+    return core_name(path)
 
 
 def _render(tables: list[Any], fmt: str, *, excel: bool, first_section: int) -> list[bytes]:
-    """The bytes of each output: one per table for CSV, one file for Markdown and XLSX."""
-    if fmt == "csv":
-        from coprod_tui.core.matrix.csv_format import render_csv
+    """The bytes of each output (the workbench's export renders through the same function)."""
+    from coprod_tui.core.matrix.export import render
 
-        return [render_csv(table, excel=excel) for table in tables]
-    if fmt == "md":
-        from coprod_tui.core.matrix.markdown_format import render_markdown
-
-        return [render_markdown(tables)]
-    from coprod_tui.core.matrix.xlsx_format import render_xlsx
-
-    return [render_xlsx(tables, wide_from=[first_section])]
+    return render(tables, fmt, excel=excel, first_section=first_section)
 
 
 def _write_stdout(data: bytes, fmt: str) -> None:
@@ -169,30 +159,13 @@ def _write_stdout(data: bytes, fmt: str) -> None:
 
 def _check_target(path: str, *, force: bool) -> None:
     """Refuse a link, a folder, or (without ``--force``) an existing file, before any work."""
-    import os
+    from coprod_tui.core.matrix.export import check_target
 
-    shown = printable(path, keep_newlines=False)
-    if os.path.islink(path):
-        raise UserInputError(
-            f"{shown} is a symbolic link; coprod does not write an export through a link: "
-            "give the real file name, or remove the link"
-        )
-    if os.path.isdir(path):
-        raise UserInputError(f"{shown} is a folder: give a file name")
-    if os.path.lexists(path) and not force:
-        raise UserInputError(f"{shown} exists; use --force to replace it")
+    check_target(path, replace=force)
 
 
 def _write_file(path: str, data: bytes, *, force: bool) -> None:
-    from pathlib import Path
+    """Atomic, 0600, checked again first (``core/matrix/export.write_file``, as the workbench)."""
+    from coprod_tui.core.matrix.export import write_file
 
-    from coprod_tui.core.store.storage import atomic_write_bytes, describe_os_error
-
-    _check_target(path, force=force)  # again: it may have appeared while the matrix was built
-    shown = printable(path, keep_newlines=False)
-    try:
-        atomic_write_bytes(Path(path), data, overwrite=force)
-    except FileExistsError:
-        raise UserInputError(f"{shown} exists; use --force to replace it") from None
-    except OSError as error:
-        raise OperationalError(f"could not write {shown}: {describe_os_error(error)}") from None
+    write_file(path, data, replace=force)

@@ -1,0 +1,130 @@
+"""The "Now what?" view: open plans oldest first, Enter edits, o opens the case behind it.
+
+Everyone here is fictional (Tallbacka and Ekbacka health centres do not exist).
+"""
+
+from __future__ import annotations
+
+from editor_helpers import wait_until
+from notices import notices
+
+from coprod_tui.core.insights.anchoring import make_link
+from coprod_tui.core.insights.model import Plan, new_insight
+from coprod_tui.core.insights.store import insights_of
+from coprod_tui.ui.dialogs.plan_form import PlanForm
+from coprod_tui.ui.screens.case_editor import CaseEditorScreen
+from coprod_tui.ui.screens.case_list import CaseListScreen
+from coprod_tui.ui.screens.now_what import NO_PLANS, NowWhatScreen
+
+
+def _plans(store, make_case):
+    """Two cases; three insights: an older open plan, a newer running one, an adopted one."""
+    sven = make_case("Sven, 81: the pill box and the Sunday visits")
+    britt = make_case("Britt, 74: the stairs and the bus")
+    insights = insights_of(store)
+    older = new_insight(
+        "Sunday visits hide the weekday gaps",
+        links=[make_link(sven, "lived-reality", "His son visits on Sundays")],
+        plan=Plan(plan="Phone on Wednesdays for a month.", start="2024-02-01"),
+    )
+    newer = new_insight(
+        "Pill boxes need a second pair of eyes",
+        links=[make_link(britt, "situation"), make_link(sven, "situation")],
+        plan=Plan(
+            plan="Pharmacist checks the box.\nSecond line.", status="running", start="2024-03-01"
+        ),
+    )
+    done = new_insight(
+        "Adopted already",
+        links=[make_link(sven, "situation")],
+        plan=Plan(plan="Done.", status="adopted", start="2024-01-01"),
+    )
+    for insight in (newer, older, done):
+        insights.create(insight)
+    return sven, britt, older, newer
+
+
+async def _open(pilot, app):
+    await wait_until(pilot, lambda: isinstance(app.screen, CaseListScreen))
+    await pilot.press("w")
+    await wait_until(pilot, lambda: isinstance(app.screen, NowWhatScreen) and app.screen.loaded)
+    return app.screen
+
+
+async def test_w_lists_open_plans_oldest_first_with_their_cases(app_factory, store, make_case):
+    sven, britt, older, newer = _plans(store, make_case)
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open(pilot, app)
+        assert [row.insight.id for row in screen.rows] == [older.id, newer.id]
+        assert screen.rows[0].cases == (sven.title,)
+        assert screen.rows[1].cases == (britt.title, sven.title)
+        text = screen.rows[1].prompt()
+        rendered = "\n".join(str(part) for part in text.renderables)
+        assert "[running]" in rendered and "Pharmacist checks the box." in rendered
+        assert "Second line" not in rendered
+        assert britt.title in rendered and sven.title in rendered
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, CaseListScreen))
+
+
+async def test_no_plans_says_what_a_plan_is(app_factory, make_case):
+    make_case()
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot, app)
+        assert screen.rows == []
+        assert NO_PLANS in str(screen.query_one("#now-what-status").render())
+        assert screen.check_action("edit_plan", ()) is None
+
+
+async def test_enter_edits_the_plan_and_an_adopted_plan_leaves_the_list(
+    app_factory, store, make_case
+):
+    _sven, _britt, older, newer = _plans(store, make_case)
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open(pilot, app)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, PlanForm))
+        form = app.screen
+        assert form.insight.id == older.id
+        form.query_one("#plan-study").text = "Seven of ten calls found a gap."
+        form.query_one("#plan-status").value = "adopted"
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: app.screen is screen)
+        await wait_until(pilot, lambda: [r.insight.id for r in screen.rows] == [newer.id])
+        saved = insights_of(store).load(older.id).plan
+        assert saved.status == "adopted" and saved.study == "Seven of ten calls found a gap."
+        assert any("adopted" in n.message for n in notices(app))
+
+
+async def test_o_opens_the_first_case_at_its_section_and_escape_comes_back(
+    app_factory, store, make_case
+):
+    sven, _britt, _older, _newer = _plans(store, make_case)
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open(pilot, app)
+        await pilot.press("o")
+        await wait_until(pilot, lambda: isinstance(app.screen, CaseEditorScreen))
+        editor = app.screen
+        await wait_until(pilot, lambda: editor._built)
+        assert editor.case_id == sven.id
+        assert editor.editor.section_id == "lived-reality"
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is screen)
+
+
+async def test_the_palette_opens_now_what(app_factory, make_case):
+    from coprod_tui.ui.commands import palette_commands
+
+    make_case()
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, CaseListScreen))
+        names = {c.name: c for c in palette_commands(app.screen)}
+        assert "Now what? Open plans" in names
+        assert "Export the framework matrix" in names
+        app.call_later(names["Now what? Open plans"].action)
+        await wait_until(pilot, lambda: isinstance(app.screen, NowWhatScreen))
