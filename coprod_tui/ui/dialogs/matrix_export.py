@@ -72,7 +72,7 @@ class MatrixExportDialog(ModalDialog["ExportResult | None"]):
 
     def __init__(self) -> None:
         super().__init__()
-        self._running = False
+        self._export_busy = False
 
     def compose(self) -> ComposeResult:
         today = self.coprod.clock().date()
@@ -135,7 +135,7 @@ class MatrixExportDialog(ModalDialog["ExportResult | None"]):
     @on(Button.Pressed, "#export")
     async def action_export(self) -> None:
         """Check what was typed, then export in a worker (asking before replacing a file)."""
-        if self._running:
+        if self._export_busy:
             return
         fmt = str(self.query_one("#export-format", Select).value)
         path = os.path.expanduser(self.query_one("#export-path", Input).value.strip())
@@ -172,15 +172,18 @@ class MatrixExportDialog(ModalDialog["ExportResult | None"]):
 
         await self._export(run, replace=False)
 
-    async def _export(self, run: Callable[[bool], Callable[[], ExportResult]], *, replace: bool):
+    async def _export(
+        self, run: Callable[[bool], Callable[[], ExportResult]], *, replace: bool
+    ) -> None:
+        """Run the export; an existing file asks "Replace?" and, on yes, runs it again."""
         from coprod_tui.ui.dialogs.confirm import ConfirmDialog
 
-        self._running = True
+        self._export_busy = True
         self.query_one("#export-progress", Static).update("Exporting…")
         try:
             result = await answer_of(self, run(replace), group="matrix-export")
         except TargetExists as exists:
-            self._running = False
+            self._export_busy = False
             self.query_one("#export-progress", Static).update("")
             shown = printable(exists.path, keep_newlines=False)
 
@@ -200,16 +203,16 @@ class MatrixExportDialog(ModalDialog["ExportResult | None"]):
             )
             return
         except CoprodError as error:
-            self._running = False
+            self._export_busy = False
             self.query_one("#export-progress", Static).update("")
             self._error(f"Not exported: {error}")
             return
         except Exception as error:  # noqa: BLE001 - one line, the dialog stays open
-            self._running = False
+            self._export_busy = False
             self.query_one("#export-progress", Static).update("")
             self._error(f"Not exported ({type(error).__name__}); try again.")
             return
-        self._running = False
+        self._export_busy = False
         shown = " and ".join(printable(t, keep_newlines=False) for t in result.targets)
         extra = f" and {result.links} insight link(s)" if result.links is not None else ""
         note = f"Wrote {result.cases} case(s){extra} to {shown}"

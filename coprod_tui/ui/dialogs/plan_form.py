@@ -85,7 +85,7 @@ class PlanForm(ModalDialog["Plan | None"]):
         self.plan = insight.plan or Plan()
         #: Off for a caller that saves the plan itself (the answer is then unsaved).
         self.saves = save
-        self._saving = False
+        self._plan_busy = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="panel -form") as frame:
@@ -170,7 +170,7 @@ class PlanForm(ModalDialog["Plan | None"]):
     @on(Button.Pressed, "#save")
     async def action_save(self) -> None:
         """Check the dates, save the plan off the loop, and close with it."""
-        if self._saving:
+        if self._plan_busy:
             return
         plan = self.collected()
         if plan is None:
@@ -178,7 +178,7 @@ class PlanForm(ModalDialog["Plan | None"]):
         if not self.saves:
             self.dismiss(plan)
             return
-        self._saving = True
+        self._plan_busy = True
         self.query_one("#plan-error", Static).update("Saving…")
         insights = insights_of(self.coprod.store)
         insight_id = self.insight.id
@@ -197,7 +197,7 @@ class PlanForm(ModalDialog["Plan | None"]):
             )
             return
         finally:
-            self._saving = False
+            self._plan_busy = False
         self.dismiss(saved.plan)
 
     @on(Button.Pressed, "#cancel")
