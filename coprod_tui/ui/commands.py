@@ -116,6 +116,7 @@ class CoprodCommands(_Commands):
             "case_list.section_review",
             "case_list.coverage",
             "case_list.now_what",
+            "editor.now_what",
         }
     )
 
@@ -175,9 +176,9 @@ class CoprodCommands(_Commands):
         yield PaletteCommand(
             "Now what? Open plans",
             app.action_now_what,
-            "Tests of change still open, oldest first (w on the case list)",
+            "Tests of change still open, oldest first (w on the case list, Ctrl+G in the editor)",
             True,
-            "case_list.now_what",
+            "editor.now_what" if "editor.now_what" in own else "case_list.now_what",
         )
         yield PaletteCommand(
             "Export the framework matrix",

@@ -128,3 +128,36 @@ async def test_the_palette_opens_now_what(app_factory, make_case):
         assert "Export the framework matrix" in names
         app.call_later(names["Now what? Open plans"].action)
         await wait_until(pilot, lambda: isinstance(app.screen, NowWhatScreen))
+
+
+async def test_section_9_lists_the_plans_from_this_case_and_ctrl_g_opens_now_what(
+    app_factory, store, make_case
+):
+    from editor_helpers import open_editor
+
+    sven, britt, older, newer = _plans(store, make_case)
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, CaseListScreen))
+        editor = await open_editor(pilot, sven.id)
+        line = editor.query_one("#case-plans")
+        await wait_until(pilot, lambda: editor._case_plans is not None)
+        assert not line.display  # section 1: not the "So what? Now what?" section
+        app.call_later(editor.run_action, "goto_section(9)")
+        await wait_until(pilot, lambda: line.display)
+        text = str(line.render())
+        assert text.startswith("Plans from this case:")
+        # Open ones first, oldest first; the adopted plan is listed too, marked.
+        assert text.index(older.title) < text.index(newer.title) < text.index("Adopted already")
+        assert "[adopted]" in text and "Now what?" in text
+        await pilot.press("ctrl+g")
+        await wait_until(pilot, lambda: isinstance(app.screen, NowWhatScreen))
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is editor)
+
+
+def test_the_now_what_section_rule():
+    from coprod_tui.ui.screens.now_what import now_what_section
+
+    assert now_what_section(["situation", "reflections", "extra"]) == 1
+    assert now_what_section(["a", "b", "c"]) == 2

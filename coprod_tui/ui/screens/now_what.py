@@ -105,6 +105,59 @@ def load_rows(store: CaseStore) -> list[PlanRow]:
     return rows
 
 
+#: The id of section 9, "So what? Now what?", in the shipped templates.
+NOW_WHAT_SECTION_ID = "reflections"
+
+
+def now_what_section(section_ids: list[str]) -> int:
+    """The index of a template's "So what? Now what?" section.
+
+    The rule: the section with id ``reflections`` (section 9 of the shipped
+    templates, under any title or translation), else the template's last
+    section (a team's own template ends with its reflection, as Batalden's
+    does). ``-1`` for a template without sections.
+    """
+    if NOW_WHAT_SECTION_ID in section_ids:
+        return section_ids.index(NOW_WHAT_SECTION_ID)
+    return len(section_ids) - 1
+
+
+def case_plans(store: CaseStore, case_id: str) -> list[Insight]:
+    """The plans a case gave rise to: insights citing it that carry a plan (any status).
+
+    Open ones first, each group oldest first (by start date, else creation).
+    In a worker: it reads every insight (``citations``).
+    """
+    found: dict[str, Insight] = {}
+    for insights in insights_of(store).citations(case_id).values():
+        for insight in insights:
+            if insight.plan is not None:
+                found.setdefault(insight.id, insight)
+
+    def order(insight: Insight) -> tuple[bool, str, str]:
+        plan = insight.plan
+        assert plan is not None
+        return (not plan.is_open, plan.start or insight.created[:10], insight.created)
+
+    return sorted(found.values(), key=order)
+
+
+def plans_line(plans: list[Insight], key: str) -> Text:
+    """The editor's line under section 9: "Plans from this case: … (Ctrl+G Now what?)"."""
+    line = Text(no_wrap=True, overflow="ellipsis")
+    line.append("Plans from this case: ", style="bold")
+    if not plans:
+        line.append("none yet", style="dim")
+    for number, insight in enumerate(plans):
+        if number:
+            line.append(" · ", style="dim")
+        status = insight.plan.status if insight.plan else ""
+        line.append(_line(insight.title) or "(untitled)")
+        line.append(f" [{status}]", style="dim")
+    line.append(f"   ({key} Now what?)", style="dim")
+    return line
+
+
 class PlanList(OptionList):
     """The open plans; Enter edits one."""
 
