@@ -176,7 +176,7 @@ class CoprodCommands(_Commands):
         yield PaletteCommand(
             "Now what? Open plans",
             app.action_now_what,
-            "Tests of change still open, oldest first (w on the case list, Ctrl+G in the editor)",
+            "Tests of change still open, oldest first (w on the case list, Ctrl+R in the editor)",
             True,
             "editor.now_what" if "editor.now_what" in own else "case_list.now_what",
         )

@@ -130,7 +130,7 @@ async def test_the_palette_opens_now_what(app_factory, make_case):
         await wait_until(pilot, lambda: isinstance(app.screen, NowWhatScreen))
 
 
-async def test_section_9_lists_the_plans_from_this_case_and_ctrl_g_opens_now_what(
+async def test_section_9_lists_the_plans_from_this_case_and_ctrl_r_opens_now_what(
     app_factory, store, make_case
 ):
     from editor_helpers import open_editor
@@ -150,7 +150,7 @@ async def test_section_9_lists_the_plans_from_this_case_and_ctrl_g_opens_now_wha
         # Open ones first, oldest first; the adopted plan is listed too, marked.
         assert text.index(older.title) < text.index(newer.title) < text.index("Adopted already")
         assert "[adopted]" in text and "Now what?" in text
-        await pilot.press("ctrl+g")
+        await pilot.press("ctrl+r")
         await wait_until(pilot, lambda: isinstance(app.screen, NowWhatScreen))
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.screen is editor)

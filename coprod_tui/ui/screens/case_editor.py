@@ -215,7 +215,7 @@ class CaseEditorScreen(Screen[None]):
             id="editor.perspectives",
         ),
         Binding(
-            "ctrl+g",
+            "ctrl+r",
             "now_what",
             "Now what?",
             show=False,
@@ -659,7 +659,7 @@ class CaseEditorScreen(Screen[None]):
                     for active in self.active_bindings.values()
                     if active.binding.id == "editor.now_what"
                 ),
-                "^g",
+                "^r",
             )
             line.update(plans_line(self._case_plans or [], key))
 

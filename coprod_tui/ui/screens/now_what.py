@@ -143,7 +143,7 @@ def case_plans(store: CaseStore, case_id: str) -> list[Insight]:
 
 
 def plans_line(plans: list[Insight], key: str) -> Text:
-    """The editor's line under section 9: "Plans from this case: … (Ctrl+G Now what?)"."""
+    """The editor's line under section 9: "Plans from this case: … (Ctrl+R Now what?)"."""
     line = Text(no_wrap=True, overflow="ellipsis")
     line.append("Plans from this case: ", style="bold")
     if not plans:
