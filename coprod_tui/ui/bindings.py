@@ -32,7 +32,7 @@ def binding_classes() -> list[type[DOMNode]]:
     from coprod_tui.ui.screens.case_list import CaseListScreen, CaseTable, QuickFilter
     from coprod_tui.ui.screens.coverage import CoverageScreen, CoverageTable
     from coprod_tui.ui.screens.help import HelpScreen
-    from coprod_tui.ui.screens.now_what import NowWhatScreen
+    from coprod_tui.ui.screens.now_what import NowWhatScreen, PlanList
     from coprod_tui.ui.screens.perspectives import PerspectivesScreen
     from coprod_tui.ui.screens.search import ResultList, SearchBox, SearchScreen
     from coprod_tui.ui.screens.section_review import SectionReviewScreen
@@ -66,6 +66,7 @@ def binding_classes() -> list[type[DOMNode]]:
         CoverageScreen,
         CoverageTable,
         NowWhatScreen,
+        PlanList,
         PlanForm,
         MatrixExportDialog,
     ]

@@ -163,6 +163,10 @@ class PlanList(OptionList):
 
     BINDING_GROUP_TITLE = "Open plans"
 
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select", "Edit plan", tooltip="Edit this plan", id="now_what.select"),
+    ]
+
 
 class NowWhatScreen(Screen[None]):
     """Open and running plans, oldest first."""
@@ -182,7 +186,14 @@ class NowWhatScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", tooltip="Close the open plans", id="now_what.back"),
-        Binding("enter", "edit_plan", "Edit plan", tooltip="Edit this plan", id="now_what.edit"),
+        Binding(
+            "e",
+            "edit_plan",
+            "Edit plan",
+            show=False,
+            tooltip="Edit this plan (Enter too)",
+            id="now_what.edit",
+        ),
         Binding(
             "o",
             "open_case",
