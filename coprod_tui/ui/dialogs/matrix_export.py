@@ -104,8 +104,8 @@ class MatrixExportDialog(ModalDialog["ExportResult | None"]):
             yield Static("", id="export-progress")
             yield Static("", id="export-error", classes="error")
             with ButtonRow(classes="buttons"):
-                yield Button("Export", variant="primary", id="export")
-                yield Button("Cancel", id="cancel")
+                yield Button("Export", variant="primary", id="export", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:

@@ -58,6 +58,16 @@ def date_errors(start: str, due: str) -> dict[str, str]:
     return errors
 
 
+def _label(label: str, hint: str) -> Text:
+    """A field's label in bold, its hint dimmed after it."""
+    # A no-break space: a plain one at the style boundary is dropped when rendered.
+    hint = "\u00a0" + hint.lstrip(" ")
+    text = Text(label + hint)
+    text.stylize("bold", 0, len(label))
+    text.stylize("dim", len(label))
+    return text
+
+
 class PlanForm(ModalDialog["Plan | None"]):
     """Edit an insight's plan; saves it and answers with the saved plan, or ``None``."""
 
@@ -97,9 +107,7 @@ class PlanForm(ModalDialog["Plan | None"]):
                     id="plan-for",
                 )
                 for name, label, hint in PDSA_TEXTS:
-                    yield Label(
-                        Text.assemble((label, "bold"), ("  " + hint, "dim")), classes="plan-label"
-                    )
+                    yield Label(_label(label, "· " + hint), classes="plan-label")
                     yield TextArea(
                         printable(getattr(self.plan, name)),
                         id=f"plan-{name}",
@@ -112,7 +120,7 @@ class PlanForm(ModalDialog["Plan | None"]):
                     for name, label in PLAN_DATES:
                         with Vertical(classes="plan-cell"):
                             yield Label(
-                                Text.assemble((label, "bold"), (" YYYY-MM-DD", "dim")),
+                                _label(label, "YYYY-MM-DD"),
                                 classes="plan-label",
                             )
                             yield Input(
@@ -134,8 +142,8 @@ class PlanForm(ModalDialog["Plan | None"]):
                         )
                 yield Static("", id="plan-error", classes="error")
             with ButtonRow(id="plan-buttons"):
-                yield Button("Save", variant="primary", id="save")
-                yield Button("Cancel", id="cancel")
+                yield Button("Save", variant="primary", id="save", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
