@@ -78,9 +78,9 @@ def _words(text: str) -> int:
 
 def cmd_matrix(args: argparse.Namespace) -> int:
     from coprod_tui.core.locations import store_path
-    from coprod_tui.core.matrix import build_matrix
+    from coprod_tui.core.matrix.export import build_tables
     from coprod_tui.core.store import CaseStore
-    from coprod_tui.core.template.registry import default_template_id, discover_templates
+    from coprod_tui.core.template.registry import discover_templates
 
     if args.excel and args.format != "csv":
         raise UserInputError("--excel is for --format csv (XLSX is Excel's own format)")
@@ -98,24 +98,15 @@ def cmd_matrix(args: argparse.Namespace) -> int:
         _check_target(target, force=args.force)
     templates = discover_templates(store_dir=store_path(args))
     store = CaseStore.open(store_path(args), create=False, templates=templates)
-    # Columns follow the template a new case starts with, as in 'coprod coverage'.
-    leading = [templates.get(default_template_id(templates))] if templates.entries else []
-    matrix = build_matrix(
-        store, [*leading, *templates.all()], tag=args.tag, sections=args.section, words=args.words
+    # The same tables as the workbench's export (core/matrix/export.py).
+    tables, first_section, damaged = build_tables(
+        store,
+        templates,
+        tag=args.tag,
+        sections=args.section,
+        words=args.words,
+        insights=args.insights,
     )
-    tables = [matrix.table]
-    if args.insights:
-        from coprod_tui.core.matrix.insights_table import build_insights_table
-
-        tables.append(
-            build_insights_table(
-                store,
-                columns=matrix.columns,
-                tag=args.tag,
-                case_ids=[row[0] for row in matrix.table.rows],
-            )
-        )
-    first_section = len(matrix.table.headers) - len(matrix.columns)
     outputs = _render(tables, args.format, excel=args.excel, first_section=first_section)
     if to_stdout:
         _write_stdout(outputs[0], args.format)
@@ -124,10 +115,10 @@ def cmd_matrix(args: argparse.Namespace) -> int:
             _write_file(target, data, force=args.force)
         shown = " and ".join(printable(t, keep_newlines=False) for t in targets)
         extra = f" and {len(tables[1].rows)} insight link(s)" if args.insights else ""
-        print(f"wrote {len(matrix.table.rows)} case(s){extra} to {shown}", file=sys.stderr)
-    if matrix.damaged:
+        print(f"wrote {len(tables[0].rows)} case(s){extra} to {shown}", file=sys.stderr)
+    if damaged:
         print(
-            f"coprod: left out {matrix.damaged} damaged case(s); run 'coprod doctor'",
+            f"coprod: left out {damaged} damaged case(s); run 'coprod doctor'",
             file=sys.stderr,
         )
     return 0

@@ -142,3 +142,27 @@ async def test_xlsx_with_insights_from_the_palette(app_factory, store, make_case
         )
         book = load_workbook(target, read_only=True)
         assert len(book.sheetnames) == 2
+
+
+def test_the_core_export_refuses_an_existing_file_unless_replace(
+    store, make_case, templates, tmp_path
+):
+    import pytest
+
+    from coprod_tui.core.matrix.export import TargetExists, export_matrix
+
+    make_case()
+    target = tmp_path / "matris.csv"
+    seen: list[tuple[int, int]] = []
+    result = export_matrix(
+        store, templates, str(target), "csv", insights=True, progress=lambda *p: seen.append(p)
+    )
+    assert result.targets == (str(target), str(tmp_path / "matris-insights.csv"))
+    assert seen[-1] == (1, 1)
+    before = target.read_bytes()
+    with pytest.raises(TargetExists) as refused:
+        export_matrix(store, templates, str(target), "csv")
+    assert refused.value.path == str(target) and "exists" in str(refused.value)
+    assert target.read_bytes() == before
+    export_matrix(store, templates, str(target), "csv", replace=True)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600

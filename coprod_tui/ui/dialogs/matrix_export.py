@@ -15,6 +15,7 @@ which stays open with everything typed.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import os
 from typing import TYPE_CHECKING, ClassVar
@@ -125,11 +126,14 @@ class MatrixExportDialog(ModalDialog["ExportResult | None"]):
         self.query_one("#export-error", Static).update(plain(text, one_line=True))
 
     def _progress(self, done: int, total: int) -> None:
-        """From the worker: the progress line (through the loop)."""
-        self.app.call_from_thread(
-            self.query_one("#export-progress", Static).update,
-            f"Building the matrix: {done} of {total} case(s)…",
-        )
+        """From the worker: the progress line (through the loop; never fails the export)."""
+
+        def show() -> None:
+            for line in self.query("#export-progress").results(Static):
+                line.update(f"Building the matrix: {done} of {total} case(s)…")
+
+        with contextlib.suppress(Exception):
+            self.app.call_from_thread(show)
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#export")
@@ -223,5 +227,8 @@ class MatrixExportDialog(ModalDialog["ExportResult | None"]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        """Close without writing anything."""
+        """Close without writing anything (not halfway: an export under way finishes first)."""
+        if self._export_busy:
+            self._error("Exporting… the dialog closes when the file is written.")
+            return
         self.dismiss(None)
