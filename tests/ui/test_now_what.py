@@ -161,3 +161,25 @@ def test_the_now_what_section_rule():
 
     assert now_what_section(["situation", "reflections", "extra"]) == 1
     assert now_what_section(["a", "b", "c"]) == 2
+
+
+async def test_help_and_the_palette_over_now_what_list_its_keys(app_factory, store, make_case):
+    from test_help import help_rows
+
+    from coprod_tui.ui.commands import palette_commands
+    from coprod_tui.ui.screens.help import HelpScreen
+
+    _plans(store, make_case)
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot, app)
+        names = {c.name for c in palette_commands(screen)}
+        assert {"Edit this plan", "Open the case behind this plan", "Close the open plans"} <= names
+        await pilot.press("f1")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await pilot.pause()
+        rows = help_rows(app.screen)
+        does = {d for _k, d, _w in rows}
+        assert {"Edit this plan", "Close the open plans"} <= does
+        assert any("first case behind this plan" in d for d in does)
+        assert {"Now what?", "Open plans"} <= {w for _k, _d, w in rows}
