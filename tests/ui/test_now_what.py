@@ -146,7 +146,7 @@ async def test_section_9_lists_the_plans_from_this_case_and_ctrl_r_opens_now_wha
         app.call_later(editor.run_action, "goto_section(9)")
         await wait_until(pilot, lambda: line.display)
         text = str(line.render())
-        assert text.startswith("Plans from this case:")
+        assert text.startswith("Plans from this case (^r Now what?): ")
         # Open ones first, oldest first; the adopted plan is listed too, marked.
         assert text.index(older.title) < text.index(newer.title) < text.index("Adopted already")
         assert "[adopted]" in text and "Now what?" in text

@@ -62,6 +62,7 @@ class MatrixExportDialog(ModalDialog["ExportResult | None"]):
     DEFAULT_CSS = """
     MatrixExportDialog .dialog { width: 76; }
     MatrixExportDialog Input, MatrixExportDialog Select { width: 1fr; }
+    MatrixExportDialog Input { background: $boost; }
     MatrixExportDialog #export-progress { color: $text-muted; height: auto; }
     """
 

@@ -143,9 +143,13 @@ def case_plans(store: CaseStore, case_id: str) -> list[Insight]:
 
 
 def plans_line(plans: list[Insight], key: str) -> Text:
-    """The editor's line under section 9: "Plans from this case: … (Ctrl+R Now what?)"."""
+    """The editor's line on section 9: "Plans from this case (^r Now what?): …".
+
+    The key comes first, so it still shows when the titles are cut at 80 columns.
+    """
     line = Text(no_wrap=True, overflow="ellipsis")
-    line.append("Plans from this case: ", style="bold")
+    line.append("Plans from this case", style="bold")
+    line.append(f" ({key} Now what?): ", style="dim")
     if not plans:
         line.append("none yet", style="dim")
     for number, insight in enumerate(plans):
@@ -154,7 +158,6 @@ def plans_line(plans: list[Insight], key: str) -> Text:
         status = insight.plan.status if insight.plan else ""
         line.append(_line(insight.title) or "(untitled)")
         line.append(f" [{status}]", style="dim")
-    line.append(f"   ({key} Now what?)", style="dim")
     return line
 
 
