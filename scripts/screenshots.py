@@ -3,8 +3,9 @@
     python scripts/screenshots.py [--out screenshots] [--size 120x40]
 
 Runs the real ``CoprodApp`` (built by the same ``create_app`` the ``coprod``
-command uses) headless on a throwaway store holding the demo case plus two
-fictional cases in progress, and saves one SVG per screen. Nothing touches the
+command uses) headless on a throwaway store holding the demo story (four cases, two
+insights, one open plan) plus two fictional cases in progress, and saves one
+SVG per screen (the last: "Now what?", the open plans). Nothing touches the
 user's store or settings.
 """
 
@@ -18,10 +19,10 @@ from pathlib import Path
 
 from coprod_tui.core.case import new_case
 from coprod_tui.core.config import Config
-from coprod_tui.core.demo import DEMO_CASE_ID
+from coprod_tui.core.demo import DEMO_CASE_ID, seed_story
 from coprod_tui.core.store import CaseStore
 from coprod_tui.core.template.registry import TemplateRegistry, discover_templates
-from coprod_tui.ui.launch import create_app, seed_demo
+from coprod_tui.ui.launch import create_app
 
 #: Fictional cases in progress, so the list shows what work under way looks like.
 IN_PROGRESS = [
@@ -44,14 +45,14 @@ IN_PROGRESS = [
 
 
 def build_store(folder: Path, templates: TemplateRegistry) -> CaseStore:
-    """A store with the demo case and the in-progress cases."""
+    """A store with the demo story and the in-progress cases."""
     store = CaseStore.open(folder, templates=templates)
     template = templates.default()
     for title, tags, sections in IN_PROGRESS:
         case = new_case(title, template, tags=tags)
         case.sections.update(sections)
         store.create(case)
-    seed_demo(store, templates)
+    seed_story(store, templates)
     return store
 
 
@@ -113,6 +114,11 @@ async def shoot(out: Path, size: tuple[int, int]) -> list[Path]:
             await pilot.press("p")
             await pilot.pause(1.0)
             await save("perspectives")
+            await pilot.press("escape")
+            await pilot.pause(0.3)
+            await pilot.press("w")  # the demo story's open plan, with the cases behind it
+            await pilot.pause(1.0)
+            await save("now-what")
     return written
 
 

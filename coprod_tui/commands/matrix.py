@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from coprod_tui.core.errors import OperationalError, UserInputError
+from coprod_tui.core.errors import UserInputError
 from coprod_tui.core.text_safety import printable
 
 #: ``typing`` itself is not imported: building the parser (``--help``) must not pay for it.
@@ -78,9 +78,9 @@ def _words(text: str) -> int:
 
 def cmd_matrix(args: argparse.Namespace) -> int:
     from coprod_tui.core.locations import store_path
-    from coprod_tui.core.matrix import build_matrix
+    from coprod_tui.core.matrix.export import build_tables
     from coprod_tui.core.store import CaseStore
-    from coprod_tui.core.template.registry import default_template_id, discover_templates
+    from coprod_tui.core.template.registry import discover_templates
 
     if args.excel and args.format != "csv":
         raise UserInputError("--excel is for --format csv (XLSX is Excel's own format)")
@@ -98,24 +98,15 @@ def cmd_matrix(args: argparse.Namespace) -> int:
         _check_target(target, force=args.force)
     templates = discover_templates(store_dir=store_path(args))
     store = CaseStore.open(store_path(args), create=False, templates=templates)
-    # Columns follow the template a new case starts with, as in 'coprod coverage'.
-    leading = [templates.get(default_template_id(templates))] if templates.entries else []
-    matrix = build_matrix(
-        store, [*leading, *templates.all()], tag=args.tag, sections=args.section, words=args.words
+    # The same tables as the workbench's export (core/matrix/export.py).
+    tables, first_section, damaged = build_tables(
+        store,
+        templates,
+        tag=args.tag,
+        sections=args.section,
+        words=args.words,
+        insights=args.insights,
     )
-    tables = [matrix.table]
-    if args.insights:
-        from coprod_tui.core.matrix.insights_table import build_insights_table
-
-        tables.append(
-            build_insights_table(
-                store,
-                columns=matrix.columns,
-                tag=args.tag,
-                case_ids=[row[0] for row in matrix.table.rows],
-            )
-        )
-    first_section = len(matrix.table.headers) - len(matrix.columns)
     outputs = _render(tables, args.format, excel=args.excel, first_section=first_section)
     if to_stdout:
         _write_stdout(outputs[0], args.format)
@@ -124,37 +115,27 @@ def cmd_matrix(args: argparse.Namespace) -> int:
             _write_file(target, data, force=args.force)
         shown = " and ".join(printable(t, keep_newlines=False) for t in targets)
         extra = f" and {len(tables[1].rows)} insight link(s)" if args.insights else ""
-        print(f"wrote {len(matrix.table.rows)} case(s){extra} to {shown}", file=sys.stderr)
-    if matrix.damaged:
+        print(f"wrote {len(tables[0].rows)} case(s){extra} to {shown}", file=sys.stderr)
+    if damaged:
         print(
-            f"coprod: left out {matrix.damaged} damaged case(s); run 'coprod doctor'",
+            f"coprod: left out {damaged} damaged case(s); run 'coprod doctor'",
             file=sys.stderr,
         )
     return 0
 
 
 def insights_file_name(path: str) -> str:
-    """Where the insights table of a CSV export goes: ``matris.csv`` → ``matris-insights.csv``."""
-    from pathlib import PurePath
+    """Where the insights table of a CSV export goes (see ``core/matrix/export.py``)."""
+    from coprod_tui.core.matrix.export import insights_file_name as core_name
 
-    given = PurePath(path)
-    suffix = given.suffix or ".csv"
-    return str(given.with_name(f"{given.stem if given.suffix else given.name}-insights{suffix}"))
+    return core_name(path)
 
 
 def _render(tables: list[Any], fmt: str, *, excel: bool, first_section: int) -> list[bytes]:
-    """The bytes of each output: one per table for CSV, one file for Markdown and XLSX."""
-    if fmt == "csv":
-        from coprod_tui.core.matrix.csv_format import render_csv
+    """The bytes of each output (the workbench's export renders through the same function)."""
+    from coprod_tui.core.matrix.export import render
 
-        return [render_csv(table, excel=excel) for table in tables]
-    if fmt == "md":
-        from coprod_tui.core.matrix.markdown_format import render_markdown
-
-        return [render_markdown(tables)]
-    from coprod_tui.core.matrix.xlsx_format import render_xlsx
-
-    return [render_xlsx(tables, wide_from=[first_section])]
+    return render(tables, fmt, excel=excel, first_section=first_section)
 
 
 def _write_stdout(data: bytes, fmt: str) -> None:
@@ -169,30 +150,13 @@ def _write_stdout(data: bytes, fmt: str) -> None:
 
 def _check_target(path: str, *, force: bool) -> None:
     """Refuse a link, a folder, or (without ``--force``) an existing file, before any work."""
-    import os
+    from coprod_tui.core.matrix.export import check_target
 
-    shown = printable(path, keep_newlines=False)
-    if os.path.islink(path):
-        raise UserInputError(
-            f"{shown} is a symbolic link; coprod does not write an export through a link: "
-            "give the real file name, or remove the link"
-        )
-    if os.path.isdir(path):
-        raise UserInputError(f"{shown} is a folder: give a file name")
-    if os.path.lexists(path) and not force:
-        raise UserInputError(f"{shown} exists; use --force to replace it")
+    check_target(path, replace=force)
 
 
 def _write_file(path: str, data: bytes, *, force: bool) -> None:
-    from pathlib import Path
+    """Atomic, 0600, checked again first (``core/matrix/export.write_file``, as the workbench)."""
+    from coprod_tui.core.matrix.export import write_file
 
-    from coprod_tui.core.store.storage import atomic_write_bytes, describe_os_error
-
-    _check_target(path, force=force)  # again: it may have appeared while the matrix was built
-    shown = printable(path, keep_newlines=False)
-    try:
-        atomic_write_bytes(Path(path), data, overwrite=force)
-    except FileExistsError:
-        raise UserInputError(f"{shown} exists; use --force to replace it") from None
-    except OSError as error:
-        raise OperationalError(f"could not write {shown}: {describe_os_error(error)}") from None
+    write_file(path, data, replace=force)

@@ -1,11 +1,16 @@
-"""One fully worked, fictional case that shows what a good case looks like.
+"""The demo: one fully worked case, three shorter ones, and what was learned from them.
 
-``coprod --demo`` opens a throwaway store holding this case, so a newcomer can
-see all nine sections written out before facing a blank page. The store is made
+``coprod --demo`` opens a throwaway store holding the worked case (all nine
+sections written out, so a newcomer sees a good case before facing a blank
+page) and three shorter cases that share its theme (the first week after a
+heart failure discharge), two insights linked to quoted passages in them and
+one open plan: the whole cycle, write → compare → distil → act → revisit, in
+a minute (:func:`seed_story`). The store is made
 and removed here (:func:`demo_store`), not by the UI, so every front end gets
 the same demo and the same clean-up. Everyone in it is
-invented: Margit, her daughter Annika, Björkdalen vårdcentral and its staff do
-not exist. The clinical detail is kept plausible so the example teaches.
+invented: Margit, her daughter Annika, Yusuf, Ingrid and Bertil, Leila,
+Björkdalen vårdcentral and its staff do not exist. The clinical detail is
+kept plausible so the example teaches.
 """
 
 from __future__ import annotations
@@ -13,13 +18,14 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from coprod_tui.core.case import Case, normalise_tags
 from coprod_tui.core.errors import CoprodError, OperationalError
 from coprod_tui.core.template import Template
 
 if TYPE_CHECKING:
+    from coprod_tui.core.insights.model import Insight
     from coprod_tui.core.store import CaseStore
     from coprod_tui.core.template.registry import TemplateRegistry
 
@@ -281,6 +287,207 @@ def demo_case(template: Template, *, now: str = "2024-03-12T15:40:00Z") -> Case:
     )
 
 
+#: The three shorter cases of the story: (id, title, tags, date, {section id: text}).
+#: They fill the first section, system navigation and the last one ("So what?
+#: Now what?"): enough to compare, and visibly cases still being written.
+STORY_CASES: list[tuple[str, str, list[str], str, dict[str, str]]] = [
+    (
+        "2b9e4f1a-6c3d-4a7e-8f2b-3c4d5e6f7a8b",
+        "Yusuf, 84: the weight rule nobody wrote down",
+        ["heart failure", "discharge"],
+        "2024-03-19",
+        {
+            "situation": """\
+Yusuf Demir (fictional), 84, lives with his wife Ayla in a terraced house on \
+the edge of Björkdalen. He came home from the county hospital on a Thursday \
+after his second admission for heart failure this winter. On the ward he was \
+told to "keep an eye on his weight"; nobody said how much was too much.""",
+            "system-navigation": """\
+Ayla phoned our nurse line on day nine, when his legs were so swollen that \
+his shoes no longer fitted. She said they had waited because "you do not \
+phone the health centre over a kilo or two". The discharge letter reached \
+us on day six; nobody here had read it yet.""",
+            "reflections": """\
+So what? The advice was given, but not as a rule anyone could act on. Now \
+what? A written weight rule with a number and a phone number, given at the \
+first contact after discharge, not left for the ward to explain.""",
+        },
+    ),
+    (
+        "3c0f5a2b-7d4e-4b8f-9a3c-4d5e6f7a8b9c",
+        "Ingrid and Bertil: two medicine lists after the ward",
+        ["heart failure", "medication", "family carer"],
+        "2024-03-26",
+        {
+            "situation": """\
+Bertil Lund (fictional), 81, cares for his wife Ingrid, 79, who has heart \
+failure and mild dementia. After a week on the medical ward Ingrid came home \
+with a new medicine list; the pharmacy's dose packages still followed the \
+old one.""",
+            "system-navigation": """\
+For five days Bertil gave both the new tablets and the old packages, because \
+"the hospital said to start these, and nobody said to stop those". Nobody \
+owned the week after the discharge: the ward had handed over, and we had \
+not yet picked up.""",
+            "reflections": """\
+So what? The gap between the ward's list and the dose packages is ours to \
+close, not Bertil's. Now what? Reconcile the medicine list on the phone in \
+the first week, with the carer, before the next dose packages are made.""",
+        },
+    ),
+    (
+        "4d1a6b3c-8e5f-4c9a-8b4d-5e6f7a8b9c0d",
+        "Leila, 69: a Friday discharge and a weekend at 1177",
+        ["heart failure", "discharge"],
+        "2024-04-02",
+        {
+            "situation": """\
+Leila Haddad (fictional), 69, was discharged on a Friday afternoon after \
+three nights with fluid overload. By Sunday she was breathless again and \
+phoned 1177, which sent her to the emergency department for the night.""",
+            "system-navigation": """\
+She told me on the Monday that she had not wanted to phone earlier because \
+"you only phone when it is really bad". The follow-up call the ward had \
+promised was planned for the next week; nobody owned the weekend in between.""",
+            "reflections": """\
+So what? A Friday discharge leaves the first three days to chance. Now \
+what? Try a call on the first working day after every heart failure \
+discharge, and tell people at the ward that phoning early is what we want.""",
+        },
+    ),
+]
+
+#: The story's insights and plan: fixed ids and dates, so screenshots are reproducible.
+STORY_INSIGHT_IDS = (
+    "5e2b7c4d-9f6a-4d0b-9c5e-6f7a8b9c0d1e",
+    "6f3c8d5e-0a7b-4e1c-8d6f-7a8b9c0d1e2f",
+)
+_FIRST_WEEK = "After discharge, nobody owns the first week"
+_PHONE_LATE = "People wait to phone until it is really bad"
+
+
+def _story_insights() -> list[tuple[str, str, list[str], list[tuple[str, str, str]], Any]]:
+    """(title, text, tags, [(case id, section id, quote)], plan) of the two insights
+
+    (section ids of the default template; the model is imported lazily: this module is
+    on the app's start-up path).
+    """
+    from coprod_tui.core.insights.model import Plan
+
+    ingrid, leila = STORY_CASES[1][0], STORY_CASES[2][0]
+    yusuf = STORY_CASES[0][0]
+    return [
+        (
+            _FIRST_WEEK,
+            "Across four cases the week after a heart failure discharge belongs to no one: "
+            "the ward has handed over, the health centre has not yet picked up, and the "
+            "family fills the gap.",
+            ["discharge", "continuity"],
+            [
+                (
+                    DEMO_CASE_ID,
+                    "system-navigation",
+                    "The planned follow-up call within seven days of discharge never happened.",
+                ),
+                (ingrid, "system-navigation", "Nobody owned the week after the discharge"),
+                (leila, "system-navigation", "nobody owned the weekend in between"),
+            ],
+            Plan(
+                plan="Phone every heart failure patient on the first working day after "
+                "discharge, for one month; predict that half will have a problem we can fix "
+                "by phone.",
+                do="The heart failure nurse makes the calls from the discharge list; the "
+                "secretary books them.",
+                study="Count the calls made within three working days, the problems found, "
+                "and readmissions within 30 days, against last spring.",
+                act="",
+                start="2024-04-08",
+                due="2024-05-06",
+                status="open",
+            ),
+        ),
+        (
+            _PHONE_LATE,
+            "People who have waited long for care learn to phone only when it is really bad, "
+            "which is the wrong rule for heart failure: give them a rule with a number.",
+            ["help-seeking", "self-care"],
+            [
+                (DEMO_CASE_ID, "system-navigation", "you only phone when it is really bad"),
+                (yusuf, "system-navigation", "you do not phone the health centre"),
+                (leila, "system-navigation", "you only phone when it is really bad"),
+            ],
+            None,
+        ),
+    ]
+
+
+def _on_template(template: Template, sections: dict[str, str]) -> dict[str, str]:
+    """Texts keyed by the default template's ids, moved to ``template``'s ids by position."""
+    ids = [section.id for section in template.sections]
+    if all(section_id in ids for section_id in sections):
+        return dict(sections)
+    positions = list(DEMO_SECTIONS)
+    placed: dict[str, str] = {}
+    for section_id, text in sections.items():
+        index = positions.index(section_id)
+        if section_id == positions[-1]:
+            index = len(ids) - 1  # the last section ("So what? Now what?") stays last
+        if 0 <= index < len(ids):
+            placed[ids[index]] = text
+    return placed
+
+
+def story_cases(template: Template) -> list[Case]:
+    """The three shorter cases of the story, laid out on ``template``."""
+    cases = []
+    for case_id, title, tags, day, sections in STORY_CASES:
+        stamp = f"{day}T16:00:00Z"
+        cases.append(
+            Case(
+                id=case_id,
+                title=title,
+                template_id=template.id,
+                template_version=template.version,
+                created=stamp,
+                updated=stamp,
+                tags=normalise_tags(tags),
+                fields={"date": day} if "date" in {f.id for f in template.fields} else {},
+                sections=_on_template(template, sections),
+            )
+        )
+    return cases
+
+
+def story_insights(template: Template, cases: list[Case]) -> list[Insight]:
+    """The two insights, linked to quoted passages of ``cases`` (laid out on ``template``).
+
+    A quote that a translated template moved elsewhere is linked without its
+    quote (the section still), so the demo never fails to open.
+    """
+    from coprod_tui.core.insights.anchoring import QuoteNotFound, make_link
+    from coprod_tui.core.insights.model import new_insight
+
+    by_id = {case.id: case for case in cases}
+    ids = [section.id for section in template.sections]
+    positions = list(DEMO_SECTIONS)
+    made = []
+    for number, (title, text, tags, links, plan) in enumerate(_story_insights()):
+        stamp = f"2024-04-0{3 + number}T09:00:00Z"
+        built = []
+        for case_id, section_id, quote in links:
+            case = by_id[case_id]
+            if section_id not in ids:
+                section_id = ids[min(positions.index(section_id), len(ids) - 1)]
+            try:
+                built.append(make_link(case, section_id, quote, now=stamp))
+            except QuoteNotFound:
+                built.append(make_link(case, section_id, now=stamp))
+        insight = new_insight(title, text=text, tags=tags, links=built, plan=plan, now=stamp)
+        insight.id = STORY_INSIGHT_IDS[number]
+        made.append(insight)
+    return made
+
+
 def seed_demo(store: CaseStore, templates: TemplateRegistry) -> str:
     """Put the worked demo case into ``store``; returns its id."""
     try:
@@ -290,9 +497,27 @@ def seed_demo(store: CaseStore, templates: TemplateRegistry) -> str:
     return store.create(demo_case(template)).id
 
 
+def seed_story(store: CaseStore, templates: TemplateRegistry) -> str:
+    """The whole demo: the worked case, three more, two insights and one open plan.
+
+    Returns the worked case's id. What ``coprod --demo`` opens.
+    """
+    from coprod_tui.core.insights.store import insights_of
+
+    case_id = seed_demo(store, templates)
+    template = templates.default()
+    cases = story_cases(template)
+    for case in cases:
+        store.create(case)
+    insights = insights_of(store)
+    for insight in story_insights(template, [store.load(case_id), *cases]):
+        insights.create(insight)
+    return case_id
+
+
 @contextmanager
 def demo_store(templates: TemplateRegistry) -> Iterator[CaseStore]:
-    """A throwaway store holding the demo case, removed (folder and all) afterwards.
+    """A throwaway store holding the demo story (:func:`seed_story`), removed afterwards.
 
     It lives in a private (0700) temporary folder from
     :func:`~coprod_tui.core.locations.make_demo_folder`; removal happens on
@@ -305,7 +530,7 @@ def demo_store(templates: TemplateRegistry) -> Iterator[CaseStore]:
     try:
         store = CaseStore.open(folder / "store", templates=templates)
         try:
-            seed_demo(store, templates)
+            seed_story(store, templates)
             yield store
         finally:
             store.close()

@@ -306,6 +306,18 @@ class CoprodApp(App[int]):
 
         self.push_screen(CoverageScreen())
 
+    def action_now_what(self) -> None:
+        """The open plans, oldest first (the palette's "Now what?", over any screen)."""
+        from coprod_tui.ui.screens.now_what import NowWhatScreen
+
+        self.push_screen(NowWhatScreen())
+
+    def action_export_matrix(self) -> None:
+        """The framework matrix export dialog (the palette's entry, over any screen)."""
+        from coprod_tui.ui.dialogs.matrix_export import MatrixExportDialog
+
+        self.push_screen(MatrixExportDialog())
+
     # -- never lose a word ------------------------------------------------------------
 
     def _remember_editor(self, screen: Screen[Any]) -> None:

@@ -24,12 +24,15 @@ def binding_classes() -> list[type[DOMNode]]:
     from coprod_tui.ui.dialogs.conflict import ConflictScreen
     from coprod_tui.ui.dialogs.fields_form import FieldsFormScreen
     from coprod_tui.ui.dialogs.history import HistoryScreen
+    from coprod_tui.ui.dialogs.matrix_export import MatrixExportDialog
     from coprod_tui.ui.dialogs.orphans import OrphansScreen
+    from coprod_tui.ui.dialogs.plan_form import PlanForm
     from coprod_tui.ui.dialogs.tags import CurrentTags, TagPickerDialog, TagsDialog
     from coprod_tui.ui.screens.case_editor import CaseEditorScreen
     from coprod_tui.ui.screens.case_list import CaseListScreen, CaseTable, QuickFilter
     from coprod_tui.ui.screens.coverage import CoverageScreen, CoverageTable
     from coprod_tui.ui.screens.help import HelpScreen
+    from coprod_tui.ui.screens.now_what import NowWhatScreen, PlanList
     from coprod_tui.ui.screens.perspectives import PerspectivesScreen
     from coprod_tui.ui.screens.search import ResultList, SearchBox, SearchScreen
     from coprod_tui.ui.screens.section_review import SectionReviewScreen
@@ -62,6 +65,10 @@ def binding_classes() -> list[type[DOMNode]]:
         SectionReviewScreen,
         CoverageScreen,
         CoverageTable,
+        NowWhatScreen,
+        PlanList,
+        PlanForm,
+        MatrixExportDialog,
     ]
 
 

@@ -115,6 +115,8 @@ class CoprodCommands(_Commands):
             "editor.search",
             "case_list.section_review",
             "case_list.coverage",
+            "case_list.now_what",
+            "editor.now_what",
         }
     )
 
@@ -170,6 +172,18 @@ class CoprodCommands(_Commands):
             "Cases by sections: empty, short, written (m on the case list)",
             True,
             "case_list.coverage",
+        )
+        yield PaletteCommand(
+            "Now what? Open plans",
+            app.action_now_what,
+            "Tests of change still open, oldest first (w on the case list, Ctrl+R in the editor)",
+            True,
+            "editor.now_what" if "editor.now_what" in own else "case_list.now_what",
+        )
+        yield PaletteCommand(
+            "Export the framework matrix",
+            app.action_export_matrix,
+            "Cases by sections (and insights) as CSV, Markdown or XLSX",
         )
 
     def extra_hits(self) -> Iterator[tuple[str, Callable[[], Any], str]]:
@@ -395,6 +409,16 @@ class CoverageCommands(BindingCommands):
         "coverage.sort": "Sort by the next column",
         "coverage.reverse": "Reverse the order",
         "coverage.tag": "Only cases with a tag",
+    }
+
+
+class NowWhatCommands(BindingCommands):
+    """The "Now what?" view's keys."""
+
+    TITLES: ClassVar[dict[str, str]] = {
+        "now_what.back": "Close the open plans",
+        "now_what.edit": "Edit this plan",
+        "now_what.open_case": "Open the case behind this plan",
     }
 
 

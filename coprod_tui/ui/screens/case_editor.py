@@ -17,7 +17,7 @@ import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -214,6 +214,14 @@ class CaseEditorScreen(Screen[None]):
             show=False,
             id="editor.perspectives",
         ),
+        Binding(
+            "ctrl+r",
+            "now_what",
+            "Now what?",
+            show=False,
+            tooltip="The open plans (Now what?); on section 9, the plans from this case",
+            id="editor.now_what",
+        ),
     ]
 
     #: Seconds of quiet after typing before the autosave (tests shorten it).
@@ -259,6 +267,8 @@ class CaseEditorScreen(Screen[None]):
         #: The editor is built (the case was read and its widgets mounted).
         self._built = False
         self._seen_on_disk: tuple[int, int, int] | None = None
+        #: The plans this case gave rise to (section 9's line); ``None`` until read.
+        self._case_plans: list[Any] | None = None
         self._autosave = AutosaveScheduler(
             self,
             self._autosave_now,
@@ -326,6 +336,7 @@ class CaseEditorScreen(Screen[None]):
             )
             with Vertical(id="centre"):
                 yield SectionHeader(id="section-header")
+                yield Static("", id="case-plans")
                 with ContentSwitcher(id="editors", initial=_editor_id(0)):
                     for index, section in enumerate(template.sections):
                         editor = SectionEditor(
@@ -381,6 +392,7 @@ class CaseEditorScreen(Screen[None]):
             self._ready.set()
         if self.session is not None:
             self.set_interval(self.FOLLOW_EVERY, self._follow_other_windows, name="follow")
+            self._read_plans()
             self._type_in_early()
         # Keys the screen received while it was building are queued behind this
         # handler: they are typed in too, then the screen stops catching.
@@ -571,6 +583,8 @@ class CaseEditorScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         self._apply_layout(self.app.size.width)
+        if self._built:
+            self._read_plans()  # a plan may have been made or edited meanwhile
 
     def _layout(self, width: int) -> str:
         return "wide" if width >= QUESTIONS_FOLD_WIDTH else "folded"
@@ -609,6 +623,56 @@ class CaseEditorScreen(Screen[None]):
         self.query_one(SectionNav).show_current(index)
         self.query_one(WordCount).words = word_count(self._editors[index].text)
         self._editors[index].arrive()
+        self._show_plans_line()
+
+    # --- section 9: the plans this case gave rise to ---------------------------------------
+
+    def _read_plans(self) -> None:
+        """Read the plans citing this case off the loop; section 9 shows them."""
+        from coprod_tui.ui.screens.now_what import case_plans
+
+        store, case_id = self.app.store, self.case_id  # type: ignore[attr-defined]
+
+        def got(plans: list[Any]) -> None:
+            self._case_plans = plans
+            self._show_plans_line()
+
+        off_the_loop(
+            self,
+            lambda: case_plans(store, case_id),
+            done=got,
+            failed=lambda _error: None,  # the line is a convenience: no plans shown
+            group="editor-plans",
+            exclusive=True,
+        )
+
+    def _show_plans_line(self) -> None:
+        """On section 9 ("So what? Now what?"): "Plans from this case: …"; elsewhere nothing."""
+        from coprod_tui.ui.screens.now_what import now_what_section, plans_line
+
+        found = self.query("#case-plans")
+        if not found or self.template is None:
+            return
+        line = found.first(Static)
+        shown = self.current == now_what_section(self.template.section_ids())
+        line.display = shown and self._case_plans is not None
+        if line.display:
+            key = next(
+                (
+                    self.app.get_key_display(active.binding)
+                    for active in self.active_bindings.values()
+                    if active.binding.id == "editor.now_what"
+                ),
+                "^r",
+            )
+            line.update(plans_line(self._case_plans or [], key))
+
+    def action_now_what(self) -> None:
+        """The open plans ("Now what?"), over the editor (Escape comes back)."""
+        from coprod_tui.ui.screens.now_what import NowWhatScreen
+
+        self.flush()
+        self.app.push_screen(NowWhatScreen())
 
     # Focus changes use Screen.set_focus (immediate), not Widget.focus (deferred):
     # the section shown and the focus change together. Keys typed right after

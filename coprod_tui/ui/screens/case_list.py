@@ -421,6 +421,14 @@ class CaseListScreen(Screen[None]):
             id="case_list.coverage",
         ),
         Binding(
+            "w",
+            "typed('now_what')",
+            "Now what?",
+            show=False,
+            tooltip="Now what? The open plans, oldest first",
+            id="case_list.now_what",
+        ),
+        Binding(
             "escape",
             "clear_filter",
             "Clear filter",
@@ -1241,6 +1249,12 @@ class CaseListScreen(Screen[None]):
         from coprod_tui.ui.screens.coverage import CoverageScreen
 
         self._push(CoverageScreen())
+
+    def action_now_what(self) -> None:
+        """The open plans ("Now what?"), oldest first."""
+        from coprod_tui.ui.screens.now_what import NowWhatScreen
+
+        self._push(NowWhatScreen())
 
     def _select(self, case_id: str) -> None:
         table = self.query_one(CaseTable)
