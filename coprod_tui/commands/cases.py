@@ -553,7 +553,24 @@ def cmd_purge(args: argparse.Namespace) -> int:
             done.add(removed)
             copy = "" if removed == case_id else " (conflict copy)"
             _out(f"purged {named(removed)}{copy}")
+    _erase_from_search_index(store)
     return 0
+
+
+def _erase_from_search_index(store: Any) -> None:
+    """Rebuild the search index, if there is one, so no word of a purged case is left in it.
+
+    Deleting rows is not enough for an erasure: SQLite keeps them in free
+    pages and FTS5 in older segments until they are overwritten. A rebuild
+    writes a new file from the case files and renames it over the old one.
+    """
+    from coprod_tui.core.search import SearchIndex
+    from coprod_tui.core.search.index import INDEX_FOLDER, INDEX_NAME
+
+    if not (store.path / INDEX_FOLDER / INDEX_NAME).exists():
+        return
+    with SearchIndex.for_store(store) as index:
+        index.rebuild()
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:

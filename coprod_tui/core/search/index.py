@@ -578,6 +578,14 @@ class SearchIndex:
         events = self._pending.take()
         if not events:
             return
+        if any(event.kind == "purged" for event in events):
+            # A purge erases for good: deleted rows would linger in the file's free pages
+            # and in FTS5's older segments. Build afresh from the case files instead (the
+            # old file is replaced, the purged case's words are in none of the new one).
+            self._close_conn()
+            self._build(None)
+            self._connect_current()
+            return
         conn = self._conn
         assert conn is not None
         known = self._known_files()
