@@ -24,12 +24,15 @@ def binding_classes() -> list[type[DOMNode]]:
     from coprod_tui.ui.dialogs.conflict import ConflictScreen
     from coprod_tui.ui.dialogs.fields_form import FieldsFormScreen
     from coprod_tui.ui.dialogs.history import HistoryScreen
+    from coprod_tui.ui.dialogs.insight_form import InsightForm
     from coprod_tui.ui.dialogs.orphans import OrphansScreen
     from coprod_tui.ui.dialogs.tags import CurrentTags, TagPickerDialog, TagsDialog
     from coprod_tui.ui.screens.case_editor import CaseEditorScreen
     from coprod_tui.ui.screens.case_list import CaseListScreen, CaseTable, QuickFilter
     from coprod_tui.ui.screens.coverage import CoverageScreen, CoverageTable
     from coprod_tui.ui.screens.help import HelpScreen
+    from coprod_tui.ui.screens.insight_detail import InsightDetailScreen, LinkList
+    from coprod_tui.ui.screens.insights import InsightFilterBox, InsightsScreen
     from coprod_tui.ui.screens.perspectives import PerspectivesScreen
     from coprod_tui.ui.screens.search import ResultList, SearchBox, SearchScreen
     from coprod_tui.ui.screens.section_review import SectionReviewScreen
@@ -62,6 +65,11 @@ def binding_classes() -> list[type[DOMNode]]:
         SectionReviewScreen,
         CoverageScreen,
         CoverageTable,
+        InsightsScreen,
+        InsightFilterBox,
+        InsightDetailScreen,
+        LinkList,
+        InsightForm,
     ]
 
 
