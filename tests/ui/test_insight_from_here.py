@@ -1,4 +1,4 @@
-""""New insight from here" in the editor and the section review, the editor's "cited by N
+""" "New insight from here" in the editor and the section review, the editor's "cited by N
 insights" marker and its list of them.
 
 All people, places and text are fictional.

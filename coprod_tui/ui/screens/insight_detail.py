@@ -66,7 +66,7 @@ def status_label(view: LinkView) -> str:
 def link_prompt(view: LinkView) -> Group:
     """Two or three lines: case · section, the status; then the quote as it reads now."""
     head = Text(no_wrap=True, overflow="ellipsis")
-    head.append(_plain(view.case_title) or view.link.case_id[:8], style="bold")
+    head.append(_plain(view.case_title) or "(a case no longer in the store)", style="bold")
     head.append("  ·  ", style="dim")
     head.append(_plain(view.section_title) or _plain(view.link.section_id), style="italic")
     status = Text(no_wrap=True, overflow="ellipsis")
