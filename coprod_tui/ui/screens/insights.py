@@ -16,6 +16,7 @@ user text: plain ``Text``, never markup.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
@@ -24,6 +25,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
@@ -40,6 +42,17 @@ if TYPE_CHECKING:
     from coprod_tui.core.insights.store import InsightStore
     from coprod_tui.ui.app import CoprodApp
     from coprod_tui.ui.dialogs.insight_form import InsightDraft
+
+
+#: Rows added at once when the list is shown (a screenful); the rest follow in chunks.
+FIRST_ROWS = 60
+CHUNK_ROWS = 100
+#: Seconds after opening with the last reading before reading again (after the first paint).
+REREAD_DELAY = 0.15
+
+#: The last full reading of each store's insights: the screen opens with it at once and
+#: reads again behind it (a thousand insight files take longer than a screen change).
+_LAST_READ: weakref.WeakKeyDictionary[Any, list[Insight]] = weakref.WeakKeyDictionary()
 
 
 def _plain(text: str) -> str:
@@ -79,6 +92,11 @@ class InsightFilter:
             return True
         haystack = " ".join((insight.title, insight.text, *insight.tags)).casefold()
         return all(word in haystack for word in self.words)
+
+
+def _same(old: list[Insight], new: list[Insight]) -> bool:
+    """The same insights at the same revisions, in the same order."""
+    return [(i.id, i.revision) for i in old] == [(i.id, i.revision) for i in new]
 
 
 class InsightFilterBox(Input):
@@ -158,6 +176,8 @@ class InsightsScreen(Screen[None]):
         #: Ids moved to the trash here, last one last (``u`` brings them back).
         self.trashed: list[str] = []
         self._highlight_after: str | None = None
+        self._filling = 0
+        self._cursor_row: int | None = None
 
     @property
     def coprod(self) -> CoprodApp:
@@ -194,7 +214,13 @@ class InsightsScreen(Screen[None]):
         table.add_column("Links", key="links")
         table.add_column("Updated", key="updated")
         self.set_focus(table)
-        self.reread()
+        last = _LAST_READ.get(self.coprod.store) if self.citing is None else None
+        if last is not None:
+            # The last reading at once; the fresh one a moment after this is on screen.
+            self._read(last)
+            self.set_timer(REREAD_DELAY, self.reread, name="read the insights again")
+        else:
+            self.reread()
 
     def on_screen_resume(self) -> None:
         self.query_one(Footer).show_command_palette = self.app.size.width >= 100
@@ -264,6 +290,10 @@ class InsightsScreen(Screen[None]):
         )
 
     def _read(self, insights: list[Insight]) -> None:
+        if self.citing is None:
+            _LAST_READ[self.coprod.store] = insights
+        if self.insights is not None and _same(self.insights, insights):
+            return  # nothing changed: the table stays as it is
         self.insights = insights
         self._show()
 
@@ -283,6 +313,12 @@ class InsightsScreen(Screen[None]):
         self.action_to_table()
 
     def _show(self) -> None:
+        """Fill the table with the insights the filter keeps: a screenful now, the rest after.
+
+        A thousand rows take a DataTable tens of milliseconds, so the first
+        :data:`FIRST_ROWS` are added at once (the screen paints them) and the
+        rest in chunks after each refresh, while keys keep working.
+        """
         if self.insights is None:
             return
         table = self.query_one(InsightTable)
@@ -291,20 +327,12 @@ class InsightsScreen(Screen[None]):
         self._highlight_after = None
         keep = InsightFilter.parse(self.query_one(InsightFilterBox).value)
         self.shown = [i for i in self.insights if keep.keeps(i)]
-        now = self.coprod.clock()
         table.clear()
-        for insight in self.shown:
-            table.add_row(
-                Text(_plain(insight.title) or "(untitled)", style="bold"),
-                Text(", ".join(_plain(t) for t in insight.tags)),
-                Text(str(len(insight.links)), justify="right"),
-                Text(relative_time(insight.updated, now) if insight.updated else ""),
-                key=insight.id,
-            )
+        self._filling += 1
         target = neighbour(was, old_order, {i.id for i in self.shown})
         ids = [i.id for i in self.shown]
-        if target in ids:
-            table.move_cursor(row=ids.index(target), animate=False)
+        self._cursor_row = ids.index(target) if target in ids else None
+        self._add_rows(self._filling, 0, FIRST_ROWS)
         total = len(self.insights)
         if not total:
             what = "No insight cites this section yet." if self.citing else "No insights yet."
@@ -314,6 +342,35 @@ class InsightsScreen(Screen[None]):
         else:
             self._status(f"{len(self.shown)} of {total} insights", error=False)
         self.refresh_bindings()
+
+    def _add_rows(self, filling: int, start: int, count: int) -> None:
+        """Add rows ``start`` to ``start + count`` of :attr:`shown`; schedule the next chunk."""
+        if filling != self._filling:
+            return  # a newer filling (a keystroke in the filter) replaced this one
+        try:
+            table = self.query_one(InsightTable)
+        except NoMatches:
+            return  # the screen closed meanwhile
+        now = self.coprod.clock()
+        end = min(len(self.shown), start + count)
+        for insight in self.shown[start:end]:
+            table.add_row(
+                Text(_plain(insight.title) or "(untitled)", style="bold"),
+                Text(", ".join(_plain(t) for t in insight.tags)),
+                Text(str(len(insight.links)), justify="right"),
+                Text(relative_time(insight.updated, now) if insight.updated else ""),
+                key=insight.id,
+            )
+        if self._cursor_row is not None and self._cursor_row < end:
+            table.move_cursor(row=self._cursor_row, animate=False)
+            self._cursor_row = None
+        if end < len(self.shown):
+            self.call_after_refresh(self._add_rows, filling, end, CHUNK_ROWS)
+
+    @property
+    def filled(self) -> bool:
+        """Every row the filter keeps is in the table."""
+        return self.query_one(InsightTable).row_count == len(self.shown)
 
     def _status(self, text: str, *, error: bool) -> None:
         status = self.query_one("#insights-status", Static)
