@@ -245,6 +245,8 @@ class CaseEditorScreen(Screen[None]):
     READY_TIMEOUT: ClassVar[float] = 5.0
     #: How often to look (one ``lstat``) whether another window saved this case.
     FOLLOW_EVERY: ClassVar[float] = 2.0
+    #: Seconds after the case is shown before the insights citing it are counted.
+    CITATIONS_DELAY: ClassVar[float] = 0.2
 
     #: Index (0-based) of the section being written.
     current: reactive[int] = reactive(0, init=False)
@@ -401,7 +403,8 @@ class CaseEditorScreen(Screen[None]):
         if self.session is not None:
             self.set_interval(self.FOLLOW_EVERY, self._follow_other_windows, name="follow")
             self._type_in_early()
-            self.read_citations()
+            # A moment later: counting reads every insight, and the case comes first.
+            self.set_timer(self.CITATIONS_DELAY, self.read_citations, name="citations")
         # Keys the screen received while it was building are queued behind this
         # handler: they are typed in too, then the screen stops catching.
         self.call_later(self._stop_catching_early_keys)
