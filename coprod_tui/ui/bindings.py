@@ -32,7 +32,7 @@ def binding_classes() -> list[type[DOMNode]]:
     from coprod_tui.ui.screens.coverage import CoverageScreen, CoverageTable
     from coprod_tui.ui.screens.help import HelpScreen
     from coprod_tui.ui.screens.insight_detail import InsightDetailScreen, LinkList
-    from coprod_tui.ui.screens.insights import InsightFilterBox, InsightsScreen
+    from coprod_tui.ui.screens.insights import InsightFilterBox, InsightsScreen, InsightTable
     from coprod_tui.ui.screens.perspectives import PerspectivesScreen
     from coprod_tui.ui.screens.search import ResultList, SearchBox, SearchScreen
     from coprod_tui.ui.screens.section_review import SectionReviewScreen
@@ -67,6 +67,7 @@ def binding_classes() -> list[type[DOMNode]]:
         CoverageTable,
         InsightsScreen,
         InsightFilterBox,
+        InsightTable,
         InsightDetailScreen,
         LinkList,
         InsightForm,

@@ -108,9 +108,19 @@ class InsightFilterBox(Input):
 
 
 class InsightTable(DataTable[Text]):
-    """The insights; Enter opens one."""
+    """The insights; Enter opens one (shown in the footer, unlike the table's own Enter)."""
 
     BINDING_GROUP_TITLE = "Insight list"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "enter",
+            "screen.open",
+            "Open",
+            tooltip="Open the insight: text and links",
+            id="insights.open",
+        ),
+    ]
 
 
 class InsightsScreen(Screen[None]):
@@ -135,9 +145,6 @@ class InsightsScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", tooltip="Close the insights", id="insights.back"),
-        Binding(
-            "enter", "open", "Open", tooltip="Open the insight: text and links", id="insights.open"
-        ),
         Binding("n", "new", "New", tooltip="Write a new insight", id="insights.new"),
         Binding("e", "edit", "Edit", tooltip="Edit the title, text and tags", id="insights.edit"),
         Binding(
