@@ -139,6 +139,8 @@ async def _workbench(path: Path, rounds: int) -> tuple[list[float], list[float]]
     store = CaseStore.open(path, templates=templates)
     opens: list[float] = []
     follows: list[float] = []
+    pushes: list[float] = []
+    editor_pushes: list[float] = []
     try:
         app = create_app(store, templates, handle_signals=False)
         # No search index: its first build (bench/search.py measures it) would compete here.
@@ -181,6 +183,11 @@ async def _workbench(path: Path, rounds: int) -> tuple[list[float], list[float]]
                 await pilot.pause(0.3)
     finally:
         store.close()
+    print(
+        f"  of which: the key until the Insights screen is pushed "
+        f"{statistics.median(pushes[1:]):.1f} ms (the case list's part); Enter until "
+        f"the editor is pushed {statistics.median(editor_pushes[1:]):.1f} ms"
+    )
     return opens[1:], follows[1:]
 
 
