@@ -151,13 +151,13 @@ async def _workbench(path: Path, rounds: int) -> tuple[list[float], list[float]]
             await _until(lambda: home.summaries is not None)
             await pilot.pause()
             for _ in range(rounds + 1):
+                await _until(lambda: not any(w.is_running for w in app.workers))
+                await pilot.pause(0.3)
                 start = time.perf_counter()
                 app.post_message(events.Key("i", "i"))
-                await _until(
-                    lambda: (
-                        isinstance(app.screen, InsightsScreen) and app.screen.insights is not None
-                    )
-                )
+                await _until(lambda: isinstance(app.screen, InsightsScreen))
+                pushes.append((time.perf_counter() - start) * 1000)
+                await _until(lambda: app.screen.insights is not None)
                 screen = app.screen
                 await _painted(screen)
                 opens.append((time.perf_counter() - start) * 1000)
@@ -170,7 +170,9 @@ async def _workbench(path: Path, rounds: int) -> tuple[list[float], list[float]]
                 await _painted(detail)
                 start = time.perf_counter()
                 app.post_message(events.Key("enter", "\r"))
-                await _until(lambda: isinstance(app.screen, CaseEditorScreen) and app.screen._built)
+                await _until(lambda: isinstance(app.screen, CaseEditorScreen))
+                editor_pushes.append((time.perf_counter() - start) * 1000)
+                await _until(lambda: app.screen._built)
                 editor: Any = app.screen
                 await _until(lambda: bool(editor.editor.selected_text))  # noqa: B023
                 await _painted(editor)
@@ -179,8 +181,6 @@ async def _workbench(path: Path, rounds: int) -> tuple[list[float], list[float]]
                 while not isinstance(app.screen, CaseListScreen):
                     app.pop_screen()
                     await pilot.pause()
-                await _until(lambda: not any(w.is_running for w in app.workers))
-                await pilot.pause(0.3)
     finally:
         store.close()
     print(
