@@ -98,7 +98,7 @@ async def test_without_a_selection_the_section_is_linked_and_escape_makes_nothin
         assert made.links[0].section_id == "lived-reality" and made.links[0].quote == ""
 
 
-async def test_ctrl_l_lists_the_insights_citing_this_section(editing, store) -> None:
+async def test_ctrl_b_lists_the_insights_citing_this_section(editing, store) -> None:
     async with editing(sections={"situation": TEXT}) as (app, pilot, screen, case):
         stored = store.load(case.id)
         insights = insights_of(store)
@@ -116,7 +116,7 @@ async def test_ctrl_l_lists_the_insights_citing_this_section(editing, store) -> 
         names = [c.name for c in palette_commands(screen)]
         assert "Insights citing this section" in names
         assert any(n.startswith("New insight from here") for n in names)
-        await burst(pilot, "ctrl+l", "enter")
+        await burst(pilot, "ctrl+b", "enter")
         await until_typed(pilot)
         await wait_until(pilot, lambda: isinstance(app.screen, InsightDetailScreen))
         assert app.screen.insight_id == cited.id

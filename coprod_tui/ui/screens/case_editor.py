@@ -224,7 +224,7 @@ class CaseEditorScreen(Screen[None]):
             id="editor.new_insight",
         ),
         Binding(
-            "ctrl+l",
+            "ctrl+b",
             "citing",
             "Cited by",
             tooltip="The insights citing this section (Enter opens one)",
@@ -803,7 +803,7 @@ class CaseEditorScreen(Screen[None]):
                 for active in self.active_bindings.values()
                 if active.binding.id == "editor.citing"
             ]
-            key = keys[0] if keys else "Ctrl+L"
+            key = keys[0] if keys else "Ctrl+B"
             marker.update(
                 Text(
                     f"◆{count} cited by {count} insight{'s' if count != 1 else ''}"

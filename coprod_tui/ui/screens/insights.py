@@ -1,7 +1,7 @@
 """The Insights screen: what was learned across cases, each linked to where it came from.
 
 Opened with ``i`` on the case list or the palette's "Insights"; from the
-editor, Ctrl+L opens it showing only the insights citing the section being
+editor, Ctrl+B opens it showing only the insights citing the section being
 written. A table (title, tags, number of links, updated), newest first; the
 box at the top filters as you type: words match the title, text and tags,
 ``#tag`` (or ``tag:T``) keeps the insights with that tag. ``n`` new, ``e``
