@@ -234,15 +234,18 @@ class CoprodApp(App[int]):
         self._editors.add(editor)
         self.push_screen(editor)
 
-    async def open_case_at(self, case_id: str, section_id: str | None) -> None:
+    async def open_case_at(
+        self, case_id: str, section_id: str | None, *, span: tuple[int, int] | None = None
+    ) -> None:
         """Show a case in the editor at a section, over the current screen (Escape comes back).
 
         For the screens that read across cases (section review, perspectives,
-        coverage): returns once the editor can take keys.
+        coverage, an insight's links): returns once the editor can take keys.
+        ``span``: characters of the section to select (an insight's quote).
         """
         from coprod_tui.ui.screens.case_editor import CaseEditorScreen, OpenAt
 
-        editor = CaseEditorScreen(case_id, at=OpenAt(section_id) if section_id else None)
+        editor = CaseEditorScreen(case_id, at=OpenAt(section_id, span) if section_id else None)
         self._editors.add(editor)
         await self.push_screen(editor)
         await editor.until_ready()
@@ -317,6 +320,13 @@ class CoprodApp(App[int]):
         from coprod_tui.ui.dialogs.matrix_export import MatrixExportDialog
 
         self.push_screen(MatrixExportDialog())
+
+    def action_insights(self) -> None:
+        """The Insights screen (i on the case list, and the palette, over any screen)."""
+        from coprod_tui.ui.screens.insights import InsightsScreen
+
+        self.flush_editors()  # "New insight from here" and the links read the stored text
+        self.push_screen(InsightsScreen())
 
     # -- never lose a word ------------------------------------------------------------
 

@@ -24,6 +24,7 @@ def binding_classes() -> list[type[DOMNode]]:
     from coprod_tui.ui.dialogs.conflict import ConflictScreen
     from coprod_tui.ui.dialogs.fields_form import FieldsFormScreen
     from coprod_tui.ui.dialogs.history import HistoryScreen
+    from coprod_tui.ui.dialogs.insight_form import InsightForm
     from coprod_tui.ui.dialogs.matrix_export import MatrixExportDialog
     from coprod_tui.ui.dialogs.orphans import OrphansScreen
     from coprod_tui.ui.dialogs.plan_form import PlanForm
@@ -32,6 +33,8 @@ def binding_classes() -> list[type[DOMNode]]:
     from coprod_tui.ui.screens.case_list import CaseListScreen, CaseTable, QuickFilter
     from coprod_tui.ui.screens.coverage import CoverageScreen, CoverageTable
     from coprod_tui.ui.screens.help import HelpScreen
+    from coprod_tui.ui.screens.insight_detail import InsightDetailScreen, LinkList
+    from coprod_tui.ui.screens.insights import InsightFilterBox, InsightsScreen, InsightTable
     from coprod_tui.ui.screens.now_what import NowWhatScreen, PlanList
     from coprod_tui.ui.screens.perspectives import PerspectivesScreen
     from coprod_tui.ui.screens.search import ResultList, SearchBox, SearchScreen
@@ -69,6 +72,12 @@ def binding_classes() -> list[type[DOMNode]]:
         PlanList,
         PlanForm,
         MatrixExportDialog,
+        InsightsScreen,
+        InsightFilterBox,
+        InsightTable,
+        InsightDetailScreen,
+        LinkList,
+        InsightForm,
     ]
 
 

@@ -117,6 +117,7 @@ class CoprodCommands(_Commands):
             "case_list.coverage",
             "case_list.now_what",
             "editor.now_what",
+            "case_list.insights",
         }
     )
 
@@ -184,6 +185,13 @@ class CoprodCommands(_Commands):
             "Export the framework matrix",
             app.action_export_matrix,
             "Cases by sections (and insights) as CSV, Markdown or XLSX",
+        )
+        yield PaletteCommand(
+            "Insights",
+            app.action_insights,
+            "What was learned, linked to the case sections it came from (i on the case list)",
+            True,
+            "case_list.insights",
         )
 
     def extra_hits(self) -> Iterator[tuple[str, Callable[[], Any], str]]:
@@ -330,6 +338,8 @@ class EditorCommands(BindingCommands):
         "editor.copy_section": "Copy this section to the clipboard",
         "editor.tags": "Edit tags",
         "editor.perspectives": "Perspectives: patient-person beside professional-person",
+        "editor.new_insight": "New insight from here (this section, the selection as quote)",
+        "editor.citing": "Insights citing this section",
     }
 
     def commands(self) -> Iterator[PaletteCommand]:
@@ -398,6 +408,7 @@ class SectionReviewCommands(BindingCommands):
         "review.pick_section": "Read another section",
         "review.tag": "Only cases with a tag",
         "review.search": "Only the cases a search finds",
+        "review.new_insight": "New insight from here (this entry, the selection as quote)",
     }
 
 
@@ -419,6 +430,30 @@ class NowWhatCommands(BindingCommands):
         "now_what.back": "Close the open plans",
         "now_what.edit": "Edit this plan",
         "now_what.open_case": "Open the case behind this plan",
+    }
+
+
+class InsightsCommands(BindingCommands):
+    """The Insights screen's keys."""
+
+    TITLES: ClassVar[dict[str, str]] = {
+        "insights.back": "Close the insights",
+        "insights.open": "Open the insight",
+        "insights.new": "New insight",
+        "insights.edit": "Edit the insight",
+        "insights.trash": "Move the insight to the trash",
+        "insights.untrash": "Bring back the insight last moved to the trash",
+        "insights.filter": "Filter the insights",
+        "insights.to_table": "To the list",
+    }
+
+
+class InsightDetailCommands(BindingCommands):
+    """The insight detail's keys."""
+
+    TITLES: ClassVar[dict[str, str]] = {
+        "insight.back": "Back to the insights",
+        "insight.follow": "Follow the link: open the case at the quote",
     }
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -222,6 +223,22 @@ class CaseEditorScreen(Screen[None]):
             tooltip="The open plans (Now what?); on section 9, the plans from this case",
             id="editor.now_what",
         ),
+        Binding(
+            "ctrl+n",
+            "new_insight",
+            "New insight",
+            tooltip="New insight from here: links this section, the selection as the quote",
+            show=False,
+            id="editor.new_insight",
+        ),
+        Binding(
+            "f12",
+            "citing",
+            "Cited by",
+            tooltip="The insights citing this section (Enter opens one)",
+            show=False,
+            id="editor.citing",
+        ),
     ]
 
     #: Seconds of quiet after typing before the autosave (tests shorten it).
@@ -236,6 +253,8 @@ class CaseEditorScreen(Screen[None]):
     READY_TIMEOUT: ClassVar[float] = 5.0
     #: How often to look (one ``lstat``) whether another window saved this case.
     FOLLOW_EVERY: ClassVar[float] = 2.0
+    #: Seconds after the case is shown before the insights citing it are counted.
+    CITATIONS_DELAY: ClassVar[float] = 0.2
 
     #: Index (0-based) of the section being written.
     current: reactive[int] = reactive(0, init=False)
@@ -269,6 +288,8 @@ class CaseEditorScreen(Screen[None]):
         self._seen_on_disk: tuple[int, int, int] | None = None
         #: The plans this case gave rise to (section 9's line); ``None`` until read.
         self._case_plans: list[Any] | None = None
+        #: Section id (as linked) -> how many insights cite it (read off the loop).
+        self.citations: dict[str, int] = {}
         self._autosave = AutosaveScheduler(
             self,
             self._autosave_now,
@@ -337,6 +358,10 @@ class CaseEditorScreen(Screen[None]):
             with Vertical(id="centre"):
                 yield SectionHeader(id="section-header")
                 yield Static("", id="case-plans")
+                cited_by = Static("", id="cited-by", markup=False)
+                cited_by.display = False  # until an insight cites the section
+                cited_by.styles.padding = (0, 1)
+                yield cited_by
                 with ContentSwitcher(id="editors", initial=_editor_id(0)):
                     for index, section in enumerate(template.sections):
                         editor = SectionEditor(
@@ -394,6 +419,8 @@ class CaseEditorScreen(Screen[None]):
             self.set_interval(self.FOLLOW_EVERY, self._follow_other_windows, name="follow")
             self._read_plans()
             self._type_in_early()
+            # A moment later: counting reads every insight, and the case comes first.
+            self.set_timer(self.CITATIONS_DELAY, self.read_citations, name="citations")
         # Keys the screen received while it was building are queued behind this
         # handler: they are typed in too, then the screen stops catching.
         self.call_later(self._stop_catching_early_keys)
@@ -624,6 +651,7 @@ class CaseEditorScreen(Screen[None]):
         self.query_one(WordCount).words = word_count(self._editors[index].text)
         self._editors[index].arrive()
         self._show_plans_line()
+        self._show_cited_by()
 
     # --- section 9: the plans this case gave rise to ---------------------------------------
 
@@ -798,6 +826,89 @@ class CaseEditorScreen(Screen[None]):
                 self.set_focus(self.editor)
 
         self.app.push_screen(PerspectivesScreen(self.case_id, back_to_editor=True), arrive)
+
+    # --- insights (ui/screens/insights.py, ui/dialogs/insight_form.py) ---------------------
+
+    def read_citations(self) -> None:
+        """Read, off the loop, how many insights cite each section of this case."""
+        from coprod_tui.core.insights.store import insights_of
+
+        insights, case_id = insights_of(self.app.store), self.case_id  # type: ignore[attr-defined]
+
+        def count() -> dict[str, int]:
+            return {sid: len(found) for sid, found in insights.citations(case_id).items()}
+
+        off_the_loop(
+            self,
+            count,
+            done=self._citations_read,
+            failed=lambda _error: None,  # the marker is a hint: no marker, nothing lost
+            group="citations",
+            exclusive=True,
+            description="count the insights citing this case",
+        )
+
+    def _citations_read(self, counts: dict[str, int]) -> None:
+        self.citations = counts
+        if self._built:
+            self._show_cited_by()
+
+    def cited_count(self, index: int | None = None) -> int:
+        """Insights citing section ``index`` (the current one), under its id or an old one."""
+        if self.template is None:
+            return 0
+        section = self.template.sections[self.current if index is None else index]
+        ids = {section.id, *section.renamed_from}
+        return sum(n for sid, n in self.citations.items() if sid in ids)
+
+    def _show_cited_by(self) -> None:
+        marker = self.query_one("#cited-by", Static)
+        count = self.cited_count()
+        marker.display = count > 0
+        if count:
+            keys = [
+                self.app.get_key_display(active.binding)
+                for active in self.active_bindings.values()
+                if active.binding.id == "editor.citing"
+            ]
+            key = keys[0] if keys else "F12"
+            marker.update(
+                Text(
+                    f"◆{count} cited by {count} insight{'s' if count != 1 else ''}"
+                    f" ({key} lists them)",
+                    style="bold",
+                )
+            )
+
+    def action_new_insight(self) -> None:
+        """New insight from here: save, then link this section with the selection as quote."""
+        from coprod_tui.ui.dialogs.insight_form import new_insight_from_here, selected_quote
+
+        self.flush()  # the quote must be in the stored text
+        editor = self.editor
+        quote, start = selected_quote(editor)
+        new_insight_from_here(
+            self,
+            self.case_id,
+            editor.section_id,
+            quote,
+            start=start,
+            made=lambda _insight: self.read_citations(),
+        )
+
+    def action_citing(self) -> None:
+        """The insights citing this section, in the Insights screen (Enter opens one)."""
+        from coprod_tui.ui.screens.insights import InsightsScreen
+
+        if self.template is None:
+            return
+        self.flush()
+        section = self.template.sections[self.current]
+        label = f"section {self.current + 1} · {printable(section.title, keep_newlines=False)}"
+        self.app.push_screen(
+            InsightsScreen(citing=(self.case_id, section.id), citing_label=label),
+            lambda _result: self.read_citations(),
+        )
 
     # --- saving ----------------------------------------------------------------------------
 

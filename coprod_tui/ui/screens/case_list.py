@@ -429,6 +429,14 @@ class CaseListScreen(Screen[None]):
             id="case_list.now_what",
         ),
         Binding(
+            "i",
+            "typed('insights')",
+            "Insights",
+            show=False,
+            tooltip="Insights: what was learned, linked to the case sections",
+            id="case_list.insights",
+        ),
+        Binding(
             "escape",
             "clear_filter",
             "Clear filter",
@@ -941,6 +949,7 @@ class CaseListScreen(Screen[None]):
             "section_review",
             "perspectives",
             "coverage",
+            "insights",
         }
     )
 
@@ -1243,6 +1252,12 @@ class CaseListScreen(Screen[None]):
         summary = self.selected_summary()
         if summary is not None and not summary.damaged:
             self._push(PerspectivesScreen(summary.id))
+
+    def action_insights(self) -> None:
+        """The Insights screen (ui/screens/insights.py)."""
+        from coprod_tui.ui.screens.insights import InsightsScreen
+
+        self._push(InsightsScreen())
 
     def action_coverage(self) -> None:
         """The cases-by-sections coverage matrix."""

@@ -93,6 +93,9 @@ GROUP_TITLES: dict[str, str] = {
     "perspectives": "Perspectives",
     "review": "Section review",
     "coverage": "Coverage",
+    "insights": "Insights",
+    "insight": "Insight",
+    "insight_form": "This dialog",
     "app": "Everywhere",
 }
 

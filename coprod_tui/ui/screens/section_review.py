@@ -265,6 +265,14 @@ class SectionReviewScreen(Screen[None]):
             tooltip="After a conflict: compare your text with the other window's and choose",
             id="review.decide",
         ),
+        Binding(
+            "ctrl+n",
+            "new_insight",
+            "New insight",
+            tooltip="New insight from here: links this entry's section, the selection as quote",
+            show=False,
+            id="review.new_insight",
+        ),
     ]
 
     #: Seconds of quiet after typing before the autosave (tests shorten it).
@@ -491,9 +499,16 @@ class SectionReviewScreen(Screen[None]):
             return True
         editing = self.inline is not None
         picking = self.query_one(SectionPicker).display
-        if picking and action in ("edit", "open_case", "page", "save", "resolve_conflict"):
+        if picking and action in (
+            "edit",
+            "open_case",
+            "page",
+            "save",
+            "resolve_conflict",
+            "new_insight",
+        ):
             return False  # not while a section is being picked
-        if action in ("edit", "open_case"):
+        if action in ("edit", "open_case", "new_insight"):
             return None if self._highlighted() is None and not editing else True
         if action == "page":
             if editing or self.entries is None:
@@ -886,6 +901,24 @@ class SectionReviewScreen(Screen[None]):
             self._editor.load_section(session.text(inline.section_id))
             session.shown(inline.section_id)
         self._handle_outcome(session, outcome)
+
+    # -- insights (ui/dialogs/insight_form.py) ------------------------------------------
+
+    def action_new_insight(self) -> None:
+        """New insight from here: the entry's section, the selection (when editing) as quote."""
+        from coprod_tui.ui.dialogs.insight_form import new_insight_from_here, selected_quote
+
+        quote, start = "", None
+        if self.inline is not None:
+            self.flush()  # the quote must be in the stored text
+            case_id, section_id = self.inline.entry.case_id, self.inline.section_id
+            quote, start = selected_quote(self.query_one("#inline-editor", SectionEditor))
+        else:
+            found = self._highlighted()
+            if found is None:
+                return
+            case_id, section_id = found[1].case_id, found[1].stored_section_id
+        new_insight_from_here(self, case_id, section_id, quote, start=start)
 
     # -- the whole case ---------------------------------------------------------------
 
