@@ -39,7 +39,6 @@ from coprod_tui.core.editing import (
 )
 from coprod_tui.core.errors import CoprodError
 from coprod_tui.core.store import RevisionInfo
-from coprod_tui.core.store.types import CasePurgedError
 from coprod_tui.core.template import Template
 from coprod_tui.core.text_safety import printable
 from coprod_tui.core.timefmt import clock_label
@@ -50,6 +49,7 @@ from coprod_tui.ui.dialogs.fields_form import FieldsFormScreen
 from coprod_tui.ui.dialogs.history import HistoryScreen
 from coprod_tui.ui.dialogs.orphans import OrphansScreen
 from coprod_tui.ui.positions import Position, Positions
+from coprod_tui.ui.save_notices import SaveNotices
 from coprod_tui.ui.widgets.loading_notice import LoadingNotice
 from coprod_tui.ui.widgets.question_hints import QuestionHints, QuestionList
 from coprod_tui.ui.widgets.safe_text import plain
@@ -270,7 +270,15 @@ class CaseEditorScreen(Screen[None]):
         self._load_error = ""
         self._editors: list[SectionEditor] = []
         self._questions_wanted = {"wide": True, "folded": False}
-        self._error_reported = False
+        self._save_notices = SaveNotices(
+            self,
+            purged=(
+                "This case was deleted for good in another window (or by 'coprod purge'), "
+                "so nothing more is saved. F9 copies a section's text; Escape twice "
+                "leaves the case."
+            ),
+            retry_delay=self.RETRY_DELAY,
+        )
         self._leave_anyway = False
         self._offered_keys: tuple[bool, bool] | None = None
         self._ready = asyncio.Event()
@@ -959,32 +967,8 @@ class CaseEditorScreen(Screen[None]):
         """Tell the user what a save did; show merged text; schedule a retry after a failure."""
         if outcome is None or self.session is None:
             return
-        if isinstance(outcome.error, CasePurgedError):
-            if not self._error_reported:
-                self._error_reported = True
-                self.notify(
-                    "This case was deleted for good in another window (or by 'coprod purge'), "
-                    "so nothing more is saved. F9 copies a section's text; Escape twice "
-                    "leaves the case.",
-                    title="Deleted for good",
-                    severity="error",
-                    timeout=20,
-                )
-        elif outcome.error is not None:
-            if not self._error_reported:
-                self._error_reported = True
-                self.notify(
-                    f"Could not save: {outcome.error}. Your text is kept here and saving "
-                    f"will be retried in {self.RETRY_DELAY:g} s (Ctrl+S to retry now).",
-                    title="Unsaved",
-                    severity="error",
-                    timeout=10,
-                    markup=False,
-                )
+        if self._save_notices.report(outcome):
             self._autosave.save_soon(self.RETRY_DELAY)
-        elif outcome.saved and self._error_reported:
-            self._error_reported = False
-            self.notify("Saved again: your text is safe.", title="Saved")
         self._show_merged_text()
         if outcome.merged_sections and self.template is not None:
             numbers = ", ".join(

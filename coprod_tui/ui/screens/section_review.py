@@ -44,7 +44,6 @@ from textual.widgets.option_list import Option
 from coprod_tui.core.case import Case, apply_template
 from coprod_tui.core.editing import EditSession, SaveOutcome, SaveState
 from coprod_tui.core.errors import CoprodError
-from coprod_tui.core.store.types import CasePurgedError
 from coprod_tui.core.text_safety import printable
 from coprod_tui.core.timefmt import clock_label, relative_time
 from coprod_tui.ui.autosave import AutosaveScheduler
@@ -52,6 +51,7 @@ from coprod_tui.ui.commands import SectionReviewCommands
 from coprod_tui.ui.dialogs.conflict import ConflictScreen
 from coprod_tui.ui.dialogs.prompt import TextPromptDialog
 from coprod_tui.ui.open_at import open_case_at
+from coprod_tui.ui.save_notices import SaveNotices
 from coprod_tui.ui.widgets.safe_text import plain
 from coprod_tui.ui.widgets.save_status import SaveStatus
 from coprod_tui.ui.widgets.section_editor import SectionEditor
@@ -301,7 +301,14 @@ class SectionReviewScreen(Screen[None]):
         #: The entry being edited in place, if any.
         self.inline: InlineEdit | None = None
         self._template: Template | None = None
-        self._error_reported = False
+        self._save_notices = SaveNotices(
+            self,
+            purged=(
+                "This case was deleted for good in another window, so nothing more is "
+                "saved. Copy the text you need; Escape twice closes the entry."
+            ),
+            retry_delay=self.RETRY_DELAY,
+        )
         self._leave_anyway = False
         self._follow: Timer | None = None
         #: The case opened in the editor from here (read again on return).
@@ -618,7 +625,7 @@ class SectionReviewScreen(Screen[None]):
             return  # one editor at a time
         self.inline = inline
         self._leave_anyway = False
-        self._error_reported = False
+        self._save_notices.reset()
         session = inline.session
         editor = self._editor
         editor.section_id = inline.section_id
@@ -719,31 +726,8 @@ class SectionReviewScreen(Screen[None]):
         inline = self.inline
         if inline is None or inline.session is not session:
             return  # the entry was closed meanwhile; its text was saved on closing
-        if isinstance(outcome.error, CasePurgedError):
-            if not self._error_reported:
-                self._error_reported = True
-                self.notify(
-                    "This case was deleted for good in another window, so nothing more is "
-                    "saved. Copy the text you need; Escape twice closes the entry.",
-                    title="Deleted for good",
-                    severity="error",
-                    timeout=20,
-                )
-        elif outcome.error is not None:
-            if not self._error_reported:
-                self._error_reported = True
-                self.notify(
-                    f"Could not save: {outcome.error}. Your text is kept here and saving "
-                    f"will be retried in {self.RETRY_DELAY:g} s (Ctrl+S to retry now).",
-                    title="Unsaved",
-                    severity="error",
-                    timeout=10,
-                    markup=False,
-                )
+        if self._save_notices.report(outcome):
             self._autosave.save_soon(self.RETRY_DELAY)
-        elif outcome.saved and self._error_reported:
-            self._error_reported = False
-            self.notify("Saved again: your text is safe.", title="Saved")
         self._show_merged_text()
         if outcome.new_conflict is not None:
             self.notify(
