@@ -235,7 +235,7 @@ class Coverage:
 # --------------------------------------------------------------------------- building
 
 
-def _templates_of(registry_or_templates: Any) -> tuple[Template | None, list[Template]]:
+def templates_of(registry_or_templates: Any) -> tuple[Template | None, list[Template]]:
     """(the default template, every template) from a registry or a list of templates.
 
     A list's first template is its default.
@@ -308,7 +308,7 @@ def build_coverage(
     counted (:attr:`Coverage.damaged`).
     """
     lang = user_language() if language is None else language
-    default, templates = _templates_of(registry_or_templates)
+    default, templates = templates_of(registry_or_templates)
     columns = section_columns(default, templates)
     own_renames = {
         t.id: {

@@ -34,7 +34,7 @@ from typing import Any, NamedTuple
 
 from coprod_tui.core.case import Case, has_tags
 from coprod_tui.core.collation import sort_key
-from coprod_tui.core.coverage import Column, _templates_of, section_columns
+from coprod_tui.core.coverage import Column, section_columns, templates_of
 from coprod_tui.core.errors import CoprodError, UserInputError
 from coprod_tui.core.language import user_language
 from coprod_tui.core.template import Template
@@ -162,7 +162,7 @@ def build_matrix(
     if words is not None and words < 1:
         raise UserInputError("--words takes a number of words of 1 or more")
     lang = user_language() if language is None else language
-    default, templates = _templates_of(registry_or_templates)
+    default, templates = templates_of(registry_or_templates)
     columns = choose_columns(section_columns(default, templates), sections)
     fields = _field_columns(default, templates)
     # Which column a stored section id's text belongs to: the column's own id
