@@ -230,3 +230,14 @@ def test_a_section_renamed_in_a_team_template_still_resolves(run, case_id, tmp_p
     assert code == 0, err
     (link,) = json.loads(out)["links"]
     assert (link["status"], link["section_now"], link["passage"]) == ("found", "health", QUOTE)
+
+
+def test_a_damaged_insight_is_named_by_the_listing_not_hidden(run, case_id):
+    kept = new_insight(run, case_id)
+    broken = new_insight(run, case_id)
+    [path] = [p for p in (run.store / "insights").iterdir() if p.name.startswith(broken)]
+    path.write_text('{"not json', encoding="utf-8")
+    code, out, err = run("insights")
+    assert code == 0
+    assert kept[:8] in out and broken[:8] not in out
+    assert one_line(err) and "1 insight(s) could not be read" in err and "coprod doctor" in err

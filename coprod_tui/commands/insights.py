@@ -335,11 +335,17 @@ def cmd_insight_untrash(args: argparse.Namespace) -> int:
 
 def cmd_insights(args: argparse.Namespace) -> int:
     _store, insights = _stores(args)
-    listed = insights.list_insights(tag=args.tag)
+    listed, damaged = insights.listing(tag=args.tag)
+    if damaged:
+        print(
+            f"coprod: {len(damaged)} insight(s) could not be read and are not listed "
+            "(see 'coprod doctor')",
+            file=sys.stderr,
+        )
     if args.json:
         _print_json([insight.to_dict() for insight in listed])
         return 0
-    if not listed:
+    if not listed and not damaged:
         _out("no insights yet (record one with 'coprod insight new')")
         return 0
     for insight in listed:

@@ -256,13 +256,19 @@ class InsightStore:
         self, *, tag: str | None = None, include_trashed: bool = False
     ) -> list[Insight]:
         """Readable insights, newest first; with ``tag``, only those carrying it (any case)."""
-        found, _damaged = self.scan(include_trashed=include_trashed)
+        return self.listing(tag=tag, include_trashed=include_trashed)[0]
+
+    def listing(
+        self, *, tag: str | None = None, include_trashed: bool = False
+    ) -> tuple[list[Insight], list[str]]:
+        """:meth:`list_insights` and the ids of the damaged insights left out, in one reading."""
+        found, damaged = self.scan(include_trashed=include_trashed)
         insights = [insight for insight, _trashed in found]
         if tag is not None:
             wanted = tag_key(tag)
             insights = [i for i in insights if wanted in {tag_key(t) for t in i.tags}]
         insights.sort(key=lambda insight: (insight.updated, insight.id), reverse=True)
-        return insights
+        return insights, damaged
 
     def citing(self, case_id: str, section_id: str | None = None) -> list[Insight]:
         """Active insights with a link to that case (and section id, if given), newest first."""
