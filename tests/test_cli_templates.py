@@ -126,7 +126,9 @@ def test_show_english_template(capsys):
 def test_show_swedish_template(capsys):
     code, out, _ = run(capsys, "template", "show", "batalden-primary-care-sv")
     assert code == 0
-    assert "• Så vad? Vad nu?" in out
+    assert "• Vad betyder det här? Vad gör vi nu?" in out
+    assert "Perspektiv" in out or "Perspectives" in out
+    assert "”Professionsperson” [professional-person]" in out
 
 
 def test_show_never_interprets_markup_or_control_codes(capsys, tmp_path, isolated_config):

@@ -191,7 +191,7 @@ def test_swedish_has_the_same_shape(english, swedish):
 def test_swedish_is_swedish(swedish, english):
     english_questions = {q for s in english.sections for q in s.questions}
     assert not english_questions & {q for s in swedish.sections for q in s.questions}
-    assert swedish.section("reflections").questions[0] == "Så vad? Vad nu?"
+    assert swedish.section("reflections").questions[0] == "Vad betyder det här? Vad gör vi nu?"
     text = " ".join(q for s in swedish.sections for q in s.questions)
     for word in ("närstående", "vård", "patient"):
         assert word in text
@@ -201,3 +201,60 @@ def test_swedish_is_swedish(swedish, english):
 def test_shipped_files_point_editors_at_the_schema(name):
     first = (shipped_templates_dir() / f"{name}.yaml").read_text(encoding="utf-8").splitlines()[0]
     assert first == "# yaml-language-server: $schema=./template.schema.json"
+
+
+def swedish_texts(template: Template) -> list[str]:
+    """Every line a user of the Swedish template reads: titles, questions, perspectives, fields."""
+    texts = [template.title, template.source, template.description]
+    texts += [t for p in template.perspectives for t in (p.title, p.description)]
+    texts += [f.label for f in template.fields]
+    for section in template.sections:
+        texts += [section.title, section.description, *section.questions]
+    return [t for t in texts if t]
+
+
+@pytest.mark.parametrize(
+    "calque",
+    [
+        "Levd verklighet",  # caring science says livsvärld
+        "levd verklighet",
+        "Så vad?",  # word for word from "So what?"
+        "Så, reflektioner",
+        "i aktiv vård",
+        "tillgång till dessa tillgångar",
+        "Vilken är din roll",
+        "Professionell person",
+        "både sjukdomen eller",
+    ],
+)
+def test_swedish_has_none_of_the_old_calques(swedish, calque):
+    assert not [t for t in swedish_texts(swedish) if calque in t]
+
+
+def test_swedish_unfinished_sentences_end_without_a_question_mark(swedish):
+    questions = [q for s in swedish.sections for q in s.questions]
+    unfinished = [q for q in questions if q.endswith("…")]
+    assert len(unfinished) == 3  # "Det här fallet hjälpte mig eftersom …" and two more
+    assert not [q for q in questions if re.search(r"(…|\.\.\.)\s*\?", q)]
+
+
+def test_swedish_perspectives_are_a_pair_of_persons(swedish):
+    titles = {p.id: p.title for p in swedish.perspectives}
+    assert titles["patient-person"] == "”Patientperson”"
+    assert titles["professional-person"] == "”Professionsperson”"
+    as_is = next(p for p in swedish.perspectives if p.id == "as-is-system")
+    assert "”som den är”" in as_is.title and "”as is”" in as_is.description
+
+
+def test_swedish_lived_reality_is_livsvarld_in_both_persons_sections(swedish):
+    assert swedish.section("lived-reality").title.startswith("Livsvärlden hos")
+    assert swedish.section("professional-reality").title.startswith("Livsvärlden hos")
+    assert swedish.section("situation").questions[3] == "Vilken roll har du?"
+
+
+def test_swedish_source_names_the_talk_and_the_programme_heading_apart(swedish):
+    talk = "What knowledge & skill might help the ’coproduction of primary healthcare service?’"
+    heading = "Vad krävs av mikrosystemet för att möta hälso- och sjukvården 3.0?"
+    assert f"föredraget ”{talk}”" in swedish.source
+    assert f"i programpunkten ”{heading}”" in swedish.source
+    assert "Utvecklingskraft 2023-09-20" in swedish.source
