@@ -41,12 +41,11 @@ from coprod_tui.core.export.json_format import (
     dump_export,
     export_document,
     export_version,
-    json_array_lines,
     parse_export,
     parse_export_items,
     read_export_json,
-    safe_json,
 )
+from coprod_tui.core.json_text import json_array_lines, safe_json
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
