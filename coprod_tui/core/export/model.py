@@ -291,3 +291,20 @@ def field_rows(entry: ExportEntry) -> list[tuple[str, str]]:
     rows += [(one_line(f.label), one_line(f.value)) for f in doc.fields]
     rows.append((names["updated"], updated_label(doc)))
     return rows
+
+
+def user_texts(entry: ExportEntry) -> list[str]:
+    """Every piece of user text an entry shows (for the identifier count before a share)."""
+    doc = entry.document
+    texts = [doc.title, *doc.tags, *(f.value for f in doc.fields)]
+    texts += [block.text for block in doc.sections] + [orphan.text for orphan in doc.orphans]
+    for insight in entry.insights:
+        texts += [insight.title, insight.text, *(quote.quote for quote in insight.quotes)]
+    return texts
+
+
+def count_identifiers(entries: Sequence[ExportEntry]) -> int:
+    """How many identifying details (``core.privacy.find_identifiers``) the entries hold."""
+    from coprod_tui.core.privacy import find_identifiers
+
+    return sum(len(find_identifiers(text)) for entry in entries for text in user_texts(entry))
