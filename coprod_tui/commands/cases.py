@@ -410,6 +410,8 @@ def _export_ids(args: argparse.Namespace, store: CaseStore) -> list[tuple[str, b
         from coprod_tui.core.case import has_tags
 
         wanted = [tag for tag in args.tag if tag.strip()]
+        if not wanted:
+            raise UserInputError("--tag needs a tag, e.g. --tag hemsjukvård")
         found = [(s.id, False) for s in reversed(store.list_cases()) if has_tags(s.tags, wanted)]
         if not found:
             shown = printable(", ".join(wanted), keep_newlines=False)
@@ -453,6 +455,8 @@ def cmd_export(args: argparse.Namespace) -> int:
             if args.cases:
                 raise
             # purged or moved away while exporting
+    if readable and not loaded and not damaged:
+        raise UserInputError("there are no cases to export; nothing written")
     if readable:
         data, detail, found = _readable_export(args, store, templates, [c for c, _ in loaded])
     else:
