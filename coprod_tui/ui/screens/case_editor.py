@@ -211,7 +211,7 @@ class CaseEditorScreen(Screen[None]):
             "f10",
             "export_case",
             "Export",
-            tooltip="Export this case to a file (Markdown, HTML, Word, JSON)",
+            tooltip="Export this case to a file (Markdown, HTML, Word)",
             show=False,
             id="editor.export",
         ),
