@@ -340,6 +340,7 @@ class EditorCommands(BindingCommands):
         "editor.perspectives": "Perspectives: patient-person beside professional-person",
         "editor.new_insight": "New insight from here (this section, the selection as quote)",
         "editor.citing": "Insights citing this section",
+        "editor.identifiers": "Check for identifying details",
     }
 
     def commands(self) -> Iterator[PaletteCommand]:
