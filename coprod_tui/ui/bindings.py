@@ -25,6 +25,7 @@ def binding_classes() -> list[type[DOMNode]]:
     from coprod_tui.ui.dialogs.export import ExportDialog
     from coprod_tui.ui.dialogs.fields_form import FieldsFormScreen
     from coprod_tui.ui.dialogs.history import HistoryScreen
+    from coprod_tui.ui.dialogs.identifiers import IdentifiersDialog
     from coprod_tui.ui.dialogs.insight_form import InsightForm
     from coprod_tui.ui.dialogs.matrix_export import MatrixExportDialog
     from coprod_tui.ui.dialogs.orphans import OrphansScreen
@@ -80,6 +81,7 @@ def binding_classes() -> list[type[DOMNode]]:
         InsightDetailScreen,
         LinkList,
         InsightForm,
+        IdentifiersDialog,
     ]
 
 
