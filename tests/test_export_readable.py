@@ -252,6 +252,8 @@ def test_docx_core_properties_name_nobody_and_carry_the_exports_time():
     assert props.revision == 1
     assert props.title == "Fiktiv: Åsa Lind, 82, hemsjukvård"
     assert props.language == "sv-SE"
+    section = docx.Document(io.BytesIO(data)).sections[0]
+    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
     chosen = docx.Document(io.BytesIO(render("docx", make_case(), author="Fiktiv Handledare")))
     assert chosen.core_properties.author == "Fiktiv Handledare"
     assert chosen.core_properties.last_modified_by == "Fiktiv Handledare"

@@ -6,7 +6,8 @@ italics when asked for, the text as paragraphs (single line breaks kept), an
 italic "(empty)" for an empty section, then orphaned text and the insights
 citing the case (Heading 2 each, quotes in Word's Quote style). Several cases:
 a page break between them. The document's language (spelling, hyphenation)
-is the first case's template language.
+is the first case's template language; the paper is A4 (the template's US
+Letter prints badly where coprod's users are).
 
 **No fingerprint.** python-docx builds every file from one shipped template,
 so every file it makes looks alike and names it: the core properties say
@@ -202,13 +203,25 @@ def _unmark(document: Any, entries: Sequence[ExportEntry], options: ExportOption
     ):
         _scrub(element)
     if language:
-        _set_language(document.styles.element, language)
+        _set_language(document, language)
 
 
-def _set_language(styles: Any, language: str) -> None:
+def _set_language(document: Any, language: str) -> None:
     """The default run language (spelling and hyphenation) of the whole document."""
-    for lang in styles.iter(f"{{{_W}}}lang"):
+    for lang in document.styles.element.iter(f"{{{_W}}}lang"):
         lang.set(f"{{{_W}}}val", language)
+    for lang in document.settings.element.iter(f"{{{_W}}}themeFontLang"):
+        lang.set(f"{{{_W}}}val", language)
+
+
+def _a4(document: Any) -> None:
+    """A4 paper with 2.5 cm margins: the template's US Letter does not print well in Europe."""
+    from docx.shared import Cm
+
+    for section in document.sections:
+        section.page_width, section.page_height = Cm(21), Cm(29.7)
+        section.left_margin = section.right_margin = Cm(2.5)
+        section.top_margin = section.bottom_margin = Cm(2.5)
 
 
 def render(entries: Sequence[ExportEntry], options: ExportOptions) -> bytes:
@@ -216,6 +229,7 @@ def render(entries: Sequence[ExportEntry], options: ExportOptions) -> bytes:
     import docx
 
     document: Any = docx.Document()
+    _a4(document)
     for number, entry in enumerate(entries):
         if number:
             document.add_page_break()
