@@ -22,8 +22,10 @@ def binding_classes() -> list[type[DOMNode]]:
     from coprod_tui.ui.dialogs.base import ModalDialog
     from coprod_tui.ui.dialogs.confirm import ConfirmDialog
     from coprod_tui.ui.dialogs.conflict import ConflictScreen
+    from coprod_tui.ui.dialogs.export import ExportDialog
     from coprod_tui.ui.dialogs.fields_form import FieldsFormScreen
     from coprod_tui.ui.dialogs.history import HistoryScreen
+    from coprod_tui.ui.dialogs.identifiers import IdentifiersDialog
     from coprod_tui.ui.dialogs.insight_form import InsightForm
     from coprod_tui.ui.dialogs.matrix_export import MatrixExportDialog
     from coprod_tui.ui.dialogs.orphans import OrphansScreen
@@ -72,12 +74,14 @@ def binding_classes() -> list[type[DOMNode]]:
         PlanList,
         PlanForm,
         MatrixExportDialog,
+        ExportDialog,
         InsightsScreen,
         InsightFilterBox,
         InsightTable,
         InsightDetailScreen,
         LinkList,
         InsightForm,
+        IdentifiersDialog,
     ]
 
 
