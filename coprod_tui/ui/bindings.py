@@ -22,6 +22,7 @@ def binding_classes() -> list[type[DOMNode]]:
     from coprod_tui.ui.dialogs.base import ModalDialog
     from coprod_tui.ui.dialogs.confirm import ConfirmDialog
     from coprod_tui.ui.dialogs.conflict import ConflictScreen
+    from coprod_tui.ui.dialogs.export_section import ExportSectionDialog
     from coprod_tui.ui.dialogs.fields_form import FieldsFormScreen
     from coprod_tui.ui.dialogs.history import HistoryScreen
     from coprod_tui.ui.dialogs.insight_form import InsightForm
@@ -72,6 +73,7 @@ def binding_classes() -> list[type[DOMNode]]:
         PlanList,
         PlanForm,
         MatrixExportDialog,
+        ExportSectionDialog,
         InsightsScreen,
         InsightFilterBox,
         InsightTable,
