@@ -126,7 +126,7 @@ def _file(*cases: dict, version: int = 1, **top) -> bytes:
 
 
 def test_an_export_with_trash_or_history_is_version_2_and_older_readers_refuse_it(monkeypatch):
-    from coprod_tui.core import export
+    from coprod_tui.core.export import json_format as export
 
     case = rich_case()
     assert json.loads(dump_export([ExportItem(case)]))["version"] == 1
@@ -168,7 +168,7 @@ def test_unknown_keys_of_the_file_and_of_each_case_are_fine():
 
 
 def test_a_bom_is_skipped_and_a_huge_file_refused(monkeypatch):
-    from coprod_tui.core import export
+    from coprod_tui.core.export import json_format as export
 
     raw = dump_export([rich_case()])
     assert len(parse_export(b"\xef\xbb\xbf" + raw)) == 1

@@ -63,16 +63,60 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     write.add_argument("--append", action="store_true", help="add to the end instead of replacing")
     write.set_defaults(func=cmd_write)
 
-    export = commands.add_parser("export", help="export cases losslessly")
+    export = commands.add_parser(
+        "export",
+        help="export cases: Markdown, HTML, DOCX to share, or the lossless JSON",
+        description=(
+            "Write cases to a file (or standard output with -o -). md, html and docx are for "
+            "people (html prints to a good PDF from a browser); json is the lossless backup "
+            "'coprod import' reads. Files are private (0600) and never replace an existing "
+            "file without --force."
+        ),
+    )
     export.add_argument("cases", metavar="CASE", nargs="*", help="case ids or prefixes")
     export.add_argument(
-        "--all", action="store_true", help="export every case, the trash included (marked)"
+        "--all",
+        action="store_true",
+        help="every case (json: the trash too, marked, and every insight)",
     )
     export.add_argument(
-        "--with-history", action="store_true", help="include each case's kept earlier versions"
+        "--tag",
+        action="append",
+        default=[],
+        metavar="T",
+        help="the cases with this tag (repeatable: all of them)",
     )
-    export.add_argument("--format", choices=["json"], default="json", help="output format")
+    export.add_argument(
+        "--search", metavar="QUERY", help="the cases a search finds (as 'coprod search')"
+    )
+    export.add_argument(
+        "--with-history",
+        action="store_true",
+        help="json: include each case's kept earlier versions",
+    )
+    export.add_argument(
+        "--format", choices=["md", "html", "docx", "json"], default="json", help="output format"
+    )
+    export.add_argument(
+        "--questions", action="store_true", help="include each section's guiding questions"
+    )
+    export.add_argument("--no-empty", action="store_true", help="leave out empty sections")
+    export.add_argument(
+        "--redact",
+        action="store_true",
+        help="replace identifying details (personnummer, phone, e-mail, address) with labels",
+    )
+    export.add_argument(
+        "--insights", action="store_true", help="add the insights that cite each case"
+    )
+    export.add_argument(
+        "--author",
+        metavar="NAME",
+        default="",
+        help="docx: the author in the file's properties (default: nobody)",
+    )
     export.add_argument("-o", "--output", metavar="FILE", default="-", help="file, or - for stdout")
+    export.add_argument("--force", action="store_true", help="replace FILE if it exists")
     export.set_defaults(func=cmd_export)
 
     imp = commands.add_parser(
@@ -324,35 +368,167 @@ def cmd_write(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Options that only the readable formats (md, html, docx) take, by their flag.
+_READABLE_ONLY = {
+    "questions": "--questions",
+    "no_empty": "--no-empty",
+    "redact": "--redact",
+    "insights": "--insights",
+}
+
+
+def _check_export_args(args: argparse.Namespace) -> None:
+    """One line (exit 2) for a selection or an option that does not fit the format."""
+    chosen = sum((bool(args.cases), args.all, bool(args.tag), args.search is not None))
+    if chosen == 0:
+        raise UserInputError("name the cases to export, or use --all, --tag T or --search QUERY")
+    if chosen > 1:
+        raise UserInputError("choose the cases one way: case ids, --all, --tag or --search")
+    if args.format == "json":
+        for name, flag in _READABLE_ONLY.items():
+            if getattr(args, name):
+                raise UserInputError(
+                    f"{flag} is for --format md, html or docx; the JSON export is lossless"
+                )
+    elif args.with_history:
+        raise UserInputError("--with-history is for --format json (the lossless backup)")
+    if args.author and args.format != "docx":
+        raise UserInputError("--author is for --format docx (the file's properties)")
+    if args.output == "-" and args.format == "docx" and sys.stdout.isatty():
+        raise UserInputError(
+            "a DOCX file is not for the terminal: give -o FILE, or redirect the output"
+        )
+
+
+def _export_ids(args: argparse.Namespace, store: CaseStore) -> list[tuple[str, bool]]:
+    """(case id, trashed) of the cases asked for, in export order."""
+    if args.all:
+        readable = args.format != "json"  # the JSON backup takes the trash too
+        summaries = store.list_cases(include_trashed=not readable)
+        return [(s.id, s.trashed) for s in reversed(summaries)]
+    if args.tag:
+        from coprod_tui.core.case import has_tags
+
+        wanted = [tag for tag in args.tag if tag.strip()]
+        found = [(s.id, False) for s in reversed(store.list_cases()) if has_tags(s.tags, wanted)]
+        if not found:
+            shown = printable(", ".join(wanted), keep_newlines=False)
+            raise UserInputError(f"no case has the tag(s) {shown}; nothing exported")
+        return found
+    if args.search is not None:
+        from coprod_tui.core.search import SearchIndex
+
+        with SearchIndex.for_store(store) as index:
+            hits = index.search(args.search, limit=10_000)
+        found = [(case_id, False) for case_id in dict.fromkeys(hit.case_id for hit in hits)]
+        if not found:
+            raise UserInputError("the search finds no case; nothing exported")
+        return found
+    ids = dict.fromkeys(store.resolve_id(given, include_trashed=True) for given in args.cases)
+    return [(case_id, store.is_trashed(case_id)) for case_id in ids]
+
+
 def cmd_export(args: argparse.Namespace) -> int:
-    from coprod_tui.core.export import ExportItem, dump_export
     from coprod_tui.core.store import CaseNotFound, DamagedCaseError
 
-    if args.all and args.cases:
-        raise UserInputError("give case ids or --all, not both")
-    if not args.all and not args.cases:
-        raise UserInputError("name the cases to export, or use --all")
-    store = _open_store(args)
-    if args.all:
-        wanted = [(s.id, s.trashed) for s in reversed(store.list_cases(include_trashed=True))]
-    else:
-        ids = dict.fromkeys(store.resolve_id(given, include_trashed=True) for given in args.cases)
-        wanted = [(case_id, store.is_trashed(case_id)) for case_id in ids]
-    items, damaged = [], []
+    _check_export_args(args)
+    if args.output != "-":
+        from coprod_tui.core.export.files import check_target
+
+        check_target(args.output, replace=args.force)  # before any work
+    readable = args.format != "json"
+    templates = _templates(args) if readable else None
+    store = _open_store(args, templates)
+    wanted = _export_ids(args, store)
+    loaded: list[tuple[Case, bool]] = []
+    damaged: list[str] = []
     for case_id, trashed in wanted:
         try:
-            case = store.load(case_id, mapped=False)
+            loaded.append((store.load(case_id, mapped=readable), trashed))
         except DamagedCaseError:
-            if not args.all:
+            if args.cases:
                 raise
             damaged.append(case_id[:8])
-            continue
         except CaseNotFound:
-            if not args.all:
+            if args.cases:
                 raise
-            continue  # purged or moved away while exporting
-        history = store.kept_versions(case_id) if args.with_history else []
-        items.append(ExportItem(case, trashed=trashed, history=history))
+            # purged or moved away while exporting
+    if readable:
+        data, detail, found = _readable_export(args, store, templates, [c for c, _ in loaded])
+    else:
+        data, detail, found = _json_export(args, store, loaded)
+    if args.output == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        from coprod_tui.core.export.files import write_file
+
+        write_file(args.output, data, replace=args.force)
+    if found:
+        print(
+            f"the export holds {found} identifying detail(s) (personnummer, phone, e-mail, "
+            "address); "
+            + ("use --redact" if readable else "share a readable format with --redact instead"),
+            file=sys.stderr,
+        )
+    if damaged:
+        raise OperationalError(
+            f"exported {len(loaded)} case(s) but skipped damaged case(s) {', '.join(damaged)}; "
+            "run 'coprod doctor --repair'"
+        )
+    if args.output != "-":
+        print(
+            f"exported {len(loaded)} case(s){detail} to {printable(args.output)}", file=sys.stderr
+        )
+    return 0
+
+
+def _readable_export(
+    args: argparse.Namespace, store: CaseStore, templates: Any, cases: list[Case]
+) -> tuple[bytes, str, int]:
+    """(bytes, detail for the message, identifying details left in) of md, html or docx."""
+    from coprod_tui.core.export import render_readable
+    from coprod_tui.core.export.files import readable_entries
+    from coprod_tui.core.export.model import ExportOptions, count_identifiers
+
+    redact: Any = None
+    if args.redact:
+        from coprod_tui.core.privacy import redact as redact_text
+
+        redact = redact_text
+
+    options = ExportOptions(
+        questions=args.questions,
+        empty_sections=not args.no_empty,
+        redact=redact,
+        insights=args.insights,
+        author=args.author,
+    )
+    entries = readable_entries(store, cases, templates, options)
+    found = 0 if args.redact else count_identifiers(entries)
+    cited = sum(len(entry.insights) for entry in entries)
+    detail = f" with {cited} citing insight(s)" if args.insights else ""
+    if args.redact:
+        detail += ", redacted"
+    return render_readable(args.format, entries, options), detail, found
+
+
+def _json_export(
+    args: argparse.Namespace, store: CaseStore, loaded: list[tuple[Case, bool]]
+) -> tuple[bytes, str, int]:
+    """(bytes, detail for the message, identifying details) of the lossless JSON."""
+    from coprod_tui.core.export import ExportItem, dump_export
+    from coprod_tui.core.export.model import ExportOptions, build_entries, count_identifiers
+
+    items = [
+        ExportItem(
+            case,
+            trashed=trashed,
+            history=store.kept_versions(case.id) if args.with_history else [],
+        )
+        for case, trashed in loaded
+    ]
     insight_entries: list[Any] = []
     if args.all:  # every insight goes with the whole store (see core/insights/exchange.py)
         from coprod_tui.core.insights.exchange import insight_entries as entries_of
@@ -360,49 +536,18 @@ def cmd_export(args: argparse.Namespace) -> int:
 
         insight_entries = entries_of(insights_of(store).export_items())
     data = dump_export(items, insights=insight_entries)
-    if args.output == "-":
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-    else:
-        _write_output(args.output, data)
-    if damaged:
-        raise OperationalError(
-            f"exported {len(items)} case(s) but skipped damaged case(s) {', '.join(damaged)}; "
-            "run 'coprod doctor --repair'"
-        )
-    if args.output != "-":
-        trashed_count = sum(item.trashed for item in items)
-        versions = sum(len(item.history) for item in items)
-        extras = []
-        if trashed_count:
-            extras.append(f"{trashed_count} from the trash")
-        if versions:
-            extras.append(f"{versions} kept version(s)")
-        detail = f" ({', '.join(extras)})" if extras else ""
-        if insight_entries:
-            detail += f" and {len(insight_entries)} insight(s)"
-        print(f"exported {len(items)} case(s){detail} to {printable(args.output)}", file=sys.stderr)
-    return 0
-
-
-def _write_output(path: str, data: bytes) -> None:
-    import os
-    from pathlib import Path
-
-    from coprod_tui.core.store.storage import atomic_write_bytes, describe_os_error
-
-    if os.path.islink(path):
-        # Replacing the link would silently drop it; writing through it would
-        # put case text wherever it points. Neither: say so.
-        raise UserInputError(
-            f"{printable(path)} is a symbolic link; coprod does not write an export through a "
-            "link: give the real file name, or remove the link"
-        )
-    try:
-        atomic_write_bytes(Path(path), data)
-    except OSError as error:
-        raise OperationalError(f"could not write {path}: {describe_os_error(error)}") from None
+    found = count_identifiers(build_entries([case for case, _ in loaded], None, ExportOptions()))
+    trashed_count = sum(item.trashed for item in items)
+    versions = sum(len(item.history) for item in items)
+    extras = []
+    if trashed_count:
+        extras.append(f"{trashed_count} from the trash")
+    if versions:
+        extras.append(f"{versions} kept version(s)")
+    detail = f" ({', '.join(extras)})" if extras else ""
+    if insight_entries:
+        detail += f" and {len(insight_entries)} insight(s)"
+    return data, detail, found
 
 
 def _read_import(path: str) -> tuple[bytes, str]:

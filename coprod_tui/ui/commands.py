@@ -319,6 +319,7 @@ class CaseListCommands(BindingCommands):
         "case_list.sort": "Sort by title or newest first",
         "case_list.by_tag": "Show the cases with a tag",
         "case_list.perspectives": "Perspectives of the selected case",
+        "case_list.export": "Export case…",
     }
 
 
@@ -341,6 +342,7 @@ class EditorCommands(BindingCommands):
         "editor.perspectives": "Perspectives: patient-person beside professional-person",
         "editor.new_insight": "New insight from here (this section, the selection as quote)",
         "editor.citing": "Insights citing this section",
+        "editor.export": "Export case…",
     }
 
     def commands(self) -> Iterator[PaletteCommand]:

@@ -219,6 +219,14 @@ class CaseEditorScreen(Screen[None]):
             id="editor.export_section",
         ),
         Binding(
+            "f10",
+            "export_case",
+            "Export",
+            tooltip="Export this case to a file (Markdown, HTML, Word, JSON)",
+            show=False,
+            id="editor.export",
+        ),
+        Binding(
             "ctrl+o",
             "perspectives",
             "Perspectives",
@@ -869,6 +877,15 @@ class CaseEditorScreen(Screen[None]):
                 section_id=section.id,
             )
         )
+
+    def action_export_case(self) -> None:
+        """Save, then export this case to a file (ui/dialogs/export.py)."""
+        from coprod_tui.ui.dialogs.export import ExportDialog
+
+        if self.session is None:
+            return
+        self.flush()  # the export reads the stored case
+        self.app.push_screen(ExportDialog(self.case_id, self.session.title))
 
     def action_perspectives(self) -> None:
         """Show this case's two perspectives; Enter there comes back at that section."""

@@ -349,6 +349,14 @@ class CaseListScreen(Screen[None]):
             id="case_list.tags",
         ),
         Binding(
+            "e",
+            "typed('export_case')",
+            "Export",
+            show=False,
+            tooltip="Export the selected case to a file (Markdown, HTML, Word, JSON)",
+            id="case_list.export",
+        ),
+        Binding(
             "c",
             "duplicate",
             "Duplicate",
@@ -447,7 +455,16 @@ class CaseListScreen(Screen[None]):
     ]
 
     ROW_ACTIONS: ClassVar[frozenset[str]] = frozenset(
-        {"open_case", "rename", "tags", "duplicate", "delete", "copy_id", "perspectives"}
+        {
+            "open_case",
+            "rename",
+            "tags",
+            "duplicate",
+            "delete",
+            "copy_id",
+            "perspectives",
+            "export_case",
+        }
     )
 
     #: The quick-filter text; the table shows only matching cases.
@@ -950,6 +967,7 @@ class CaseListScreen(Screen[None]):
             "perspectives",
             "coverage",
             "insights",
+            "export_case",
         }
     )
 
@@ -1244,6 +1262,14 @@ class CaseListScreen(Screen[None]):
         from coprod_tui.ui.screens.section_review import SectionReviewScreen
 
         self._push(SectionReviewScreen())
+
+    def action_export_case(self) -> None:
+        """Export the selected case to a file (ui/dialogs/export.py)."""
+        from coprod_tui.ui.dialogs.export import ExportDialog
+
+        summary = self.selected_summary()
+        if summary is not None and not summary.damaged:
+            self._push(ExportDialog(summary.id, summary.title))
 
     def action_perspectives(self) -> None:
         """The selected case's two perspectives side by side."""
