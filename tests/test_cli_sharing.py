@@ -200,3 +200,104 @@ def test_the_option_takes_several_files_and_repeats(anna, tmp_path):
     encryption = encryption_of(parser.parse_args(["--encrypt-to", pub(anna)]), output="out.json")
     assert encryption is not None and encryption.target("out.json") == "out.json.age"
     assert encryption.target("-") == "-" and encryption.readers() == "anna@tallbacka"
+
+
+# -- coprod export --encrypt-to -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "json"])
+def test_an_encrypted_export_opens_as_the_plain_one(run, case, anna, tmp_path, fmt):
+    plain = tmp_path / f"plain.{fmt}"
+    assert run("export", case, "--format", fmt, "-o", str(plain))[0] == 0
+    code, _out, err = run(
+        "export",
+        case,
+        "--format",
+        fmt,
+        "-o",
+        str(tmp_path / f"sven.{fmt}"),
+        "--encrypt-to",
+        pub(anna),
+    )
+    assert code == 0, err
+    sealed = tmp_path / f"sven.{fmt}.age"
+    assert not (tmp_path / f"sven.{fmt}").exists()
+    assert stat.S_IMODE(sealed.stat().st_mode) == 0o600
+    assert f"to {sealed}, encrypted to anna@tallbacka" in err
+    data = sealed.read_bytes()
+    assert b"Sven" not in data and b"dosetten" not in data
+    assert opened(data, anna) == plain.read_bytes()
+
+
+def test_an_encrypted_docx_is_the_word_file(run, case, anna, tmp_path):
+    import zipfile
+
+    code, _out, err = run(
+        "export",
+        case,
+        "--format",
+        "docx",
+        "-o",
+        str(tmp_path / "sven.docx"),
+        "--encrypt-to",
+        pub(anna),
+    )
+    assert code == 0, err
+    document = opened((tmp_path / "sven.docx.age").read_bytes(), anna)
+    with zipfile.ZipFile(io.BytesIO(document)) as docx:
+        body = docx.read("word/document.xml").decode("utf-8")
+    assert "Sven, 81" in body and "dosetten" in body
+
+
+def test_a_redacted_encrypted_export_holds_no_identifier(run, anna, tmp_path):
+    code, out, _err = run("new", "Maja, 67: the missed call")
+    maja = out.decode().strip()
+    text = "Ring Maja på 070-123 45 67; personnummer 20170101-2393 (Skatteverkets testnummer)."
+    assert run("write", maja, "1", stdin=text.encode())[0] == 0
+    code, _out, err = run(
+        "export",
+        maja,
+        "--format",
+        "md",
+        "--redact",
+        "-o",
+        str(tmp_path / "maja.md"),
+        "--encrypt-to",
+        pub(anna),
+    )
+    assert code == 0, err
+    shared = opened((tmp_path / "maja.md.age").read_bytes(), anna).decode("utf-8")
+    assert "Maja, 67" in shared
+    assert "2393" not in shared and "45 67" not in shared
+
+
+def test_export_keeps_its_rules_for_the_age_file(run, case, anna, tmp_path, monkeypatch):
+    sealed = tmp_path / "sven.json.age"
+    sealed.write_bytes(b"keep me")
+    args = ("export", case, "-o", str(tmp_path / "sven.json"), "--encrypt-to", pub(anna))
+    code, _out, err = run(*args)
+    assert code == 2 and "exists" in one_line(err) and sealed.read_bytes() == b"keep me"
+    link = tmp_path / "link.json.age"
+    link.symlink_to(sealed)
+    code, _out, err = run(
+        "export", case, "-o", str(tmp_path / "link.json"), "--encrypt-to", pub(anna)
+    )
+    assert code == 2 and "symbolic link" in one_line(err) and sealed.read_bytes() == b"keep me"
+    code, _out, err = run(
+        "export", case, "-o", str(tmp_path / "x.json"), "--encrypt-to", "none.pub"
+    )
+    assert code == 2 and "no such key file: none.pub" in one_line(err)
+    assert not (tmp_path / "x.json.age").exists() and not (tmp_path / "x.json").exists()
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    code, out, err = run("export", case, "--encrypt-to", pub(anna))
+    assert code == 2 and out == b"" and "binary and stdout is a terminal" in one_line(err)
+
+
+def test_an_encrypted_backup_to_a_pipe_imports_again_once_decrypted(run, case, anna, tmp_path):
+    code, out, err = run("export", "--all", "--encrypt-to", pub(anna))
+    assert code == 0, err
+    backup = opened(out, anna)
+    other = Run(tmp_path / "other-store", run.capsys, run.monkeypatch)
+    code, out, err = other("import", "-", stdin=backup)
+    assert code == 0, err
+    assert b"imported 1 new case(s)" in out

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from coprod_tui.commands.sharing import add_encrypt_option, encryption_of
 from coprod_tui.core.errors import OperationalError, UserInputError
 from coprod_tui.core.text_safety import printable
 from coprod_tui.core.timefmt import local_minutes
@@ -117,6 +118,7 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     )
     export.add_argument("-o", "--output", metavar="FILE", default="-", help="file, or - for stdout")
     export.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    add_encrypt_option(export)
     export.set_defaults(func=cmd_export)
 
     imp = commands.add_parser(
@@ -432,6 +434,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     from coprod_tui.core.store import CaseNotFound, DamagedCaseError
 
     _check_export_args(args)
+    encryption = encryption_of(args, output=args.output)  # --encrypt-to: keys read first
+    if encryption is not None:
+        args.output = encryption.target(args.output)  # FILE -> FILE.age
     if args.output != "-":
         from coprod_tui.core.export.files import check_target
 
@@ -457,6 +462,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         data, detail, found = _readable_export(args, store, templates, [c for c, _ in loaded])
     else:
         data, detail, found = _json_export(args, store, loaded)
+    if encryption is not None:
+        data = encryption.seal(data)  # the plain export is never written anywhere
     if args.output == "-":
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
@@ -478,8 +485,10 @@ def cmd_export(args: argparse.Namespace) -> int:
             "run 'coprod doctor --repair'"
         )
     if args.output != "-":
+        sealed = f", encrypted to {encryption.readers()}" if encryption is not None else ""
         print(
-            f"exported {len(loaded)} case(s){detail} to {printable(args.output)}", file=sys.stderr
+            f"exported {len(loaded)} case(s){detail} to {printable(args.output)}{sealed}",
+            file=sys.stderr,
         )
     return 0
 
