@@ -125,7 +125,11 @@ def copy_notice(number: int, route: CopyRoute, export_key: str) -> tuple[str, bo
     """(the notice after F9, whether it is a warning) for section ``number`` (1-based)."""
     export = f" ({export_key})" if export_key else " (in the palette)"
     if route.passes is True:
-        return f"Section {number} copied to the clipboard (through {route.via}).", False
+        return (
+            f"Section {number} copied to the clipboard through {route.via} "
+            "(if your terminal allows programs to set it).",
+            False,
+        )
     if route.passes is False:
         return f"Section {number} was not copied: {route.advice.format(export=export)}", True
     note = f"Section {number} copied to the clipboard (if your terminal allows programs to set it)."
