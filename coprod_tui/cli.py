@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 from coprod_tui import __version__
-from coprod_tui.commands import cases, insights, knowledge, matrix, search, templates
+from coprod_tui.commands import cases, insights, knowledge, matrix, privacy, search, templates
 from coprod_tui.core.errors import CoprodError
 from coprod_tui.core.locations import store_path  # noqa: F401 - the CLI's name for it
 from coprod_tui.core.text_safety import printable
@@ -172,7 +172,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     commands = parser.add_subparsers(
         dest="command", metavar="COMMAND", parser_class=_OneLineParser, prog=parser.prog
     )
-    families = (templates, cases, knowledge, search, insights, matrix)
+    families = (templates, cases, knowledge, search, insights, matrix, privacy)
     if only is not None:
         wanted = _OnlyCommand(commands, only)
         for family in families:

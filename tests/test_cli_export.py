@@ -164,6 +164,7 @@ def test_selection_by_tag_search_and_all(run, case_id, tmp_path):
         (("--tag", "ingen-sådan", "--format", "md"), "no case has the tag(s) ingen-sådan"),
         (("--search", "zzzyxq", "--format", "md"), "the search finds no case"),
         (("--search", '"unclosed', "--format", "md"), ""),
+        (("--tag", " ", "--format", "md"), "--tag needs a tag"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(run, case_id, args, message):
@@ -171,6 +172,17 @@ def test_bad_input_is_one_line_and_exit_2(run, case_id, args, message):
     code, out, err = run("export", *args)
     assert code == 2 and out == b""
     assert message in one_line(err)
+
+
+def test_an_empty_store_has_nothing_to_share_but_an_empty_backup_is_fine(run, tmp_path):
+    new(run, "Fiktiv")  # makes the store
+    code, out, _ = run("list", "--json")
+    [row] = json.loads(out)
+    run("purge", row["id"], "--yes")
+    code, out, err = run("export", "--all", "--format", "md")
+    assert code == 2 and "no cases to export" in one_line(err)
+    code, out, err = run("export", "--all", "--format", "json")
+    assert code == 0 and json.loads(out)["cases"] == []
 
 
 def test_identifying_details_are_counted_on_stderr_unless_redacted(run, case_id, tmp_path):

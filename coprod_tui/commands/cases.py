@@ -181,9 +181,12 @@ def _open_store(
     (exit 2) and creates nothing.
     """
     from coprod_tui.core.locations import store_path
+    from coprod_tui.core.privacy.guard import guard_store
     from coprod_tui.core.store import CaseStore
 
-    return CaseStore.open(store_path(args), create=create, templates=templates)
+    store = CaseStore.open(store_path(args), create=create, templates=templates)
+    guard_store(store)  # the identifier guard: warns, or refuses where the store says so
+    return store
 
 
 def _templates(args: argparse.Namespace | None = None) -> Any:
@@ -216,6 +219,14 @@ def _out(text: str = "") -> None:
 def _local(stamp: str) -> str:
     """An ISO UTC time as local ``YYYY-MM-DD HH:MM`` (as stored if unreadable)."""
     return local_minutes(stamp) or _line(stamp)
+
+
+def _warn_identifiers(case: Case, places: list[str] | None = None) -> None:
+    """One warning line on standard error per identifier in what was just saved."""
+    from coprod_tui.commands.privacy import warn_saved
+    from coprod_tui.core.privacy.cases import case_identifiers
+
+    warn_saved(case_identifiers(case, places))
 
 
 def _print_json(data: Any) -> None:
@@ -253,6 +264,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     store = _open_store(args, templates, create=True)
     case = store.create(new_case(title, template, tags=args.tag))
     _out(case.id)
+    _warn_identifiers(case, ["title"])
     return 0
 
 
@@ -367,6 +379,7 @@ def cmd_write(args: argparse.Namespace) -> int:
             f"nothing was overwritten: your text is in the conflict copy {result.conflict.id}"
         )
     _out(f"saved {section_id} of {case_id[:8]} (revision {result.case.revision})")
+    _warn_identifiers(result.case, [section_id])
     return 0
 
 
@@ -412,6 +425,8 @@ def _export_ids(args: argparse.Namespace, store: CaseStore) -> list[tuple[str, b
         from coprod_tui.core.case import has_tags
 
         wanted = [tag for tag in args.tag if tag.strip()]
+        if not wanted:
+            raise UserInputError("--tag needs a tag, e.g. --tag hemsjukvård")
         found = [(s.id, False) for s in reversed(store.list_cases()) if has_tags(s.tags, wanted)]
         if not found:
             shown = printable(", ".join(wanted), keep_newlines=False)
@@ -458,6 +473,8 @@ def cmd_export(args: argparse.Namespace) -> int:
             if args.cases:
                 raise
             # purged or moved away while exporting
+    if readable and not loaded and not damaged:
+        raise UserInputError("there are no cases to export; nothing written")
     if readable:
         data, detail, found = _readable_export(args, store, templates, [c for c, _ in loaded])
     else:
@@ -608,6 +625,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         _out(f"  {original[:8]} differs from the stored case: kept as {copy[:8]}")
     for case_id, why in report.skipped:
         _out(f"  {case_id[:8]} not imported: {why}")
+    saved_as = {**{case_id: case_id for case_id in report.added}, **dict(report.conflicts)}
+    for item in items:
+        if item.case.id in saved_as:
+            _warn_identifiers(item.case.replace(id=saved_as[item.case.id]))
     if insight_report is not None:
         ins = insight_report
         _out(

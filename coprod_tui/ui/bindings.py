@@ -26,6 +26,7 @@ def binding_classes() -> list[type[DOMNode]]:
     from coprod_tui.ui.dialogs.export_section import ExportSectionDialog
     from coprod_tui.ui.dialogs.fields_form import FieldsFormScreen
     from coprod_tui.ui.dialogs.history import HistoryScreen
+    from coprod_tui.ui.dialogs.identifiers import IdentifiersDialog
     from coprod_tui.ui.dialogs.insight_form import InsightForm
     from coprod_tui.ui.dialogs.matrix_export import MatrixExportDialog
     from coprod_tui.ui.dialogs.orphans import OrphansScreen
@@ -82,6 +83,7 @@ def binding_classes() -> list[type[DOMNode]]:
         InsightDetailScreen,
         LinkList,
         InsightForm,
+        IdentifiersDialog,
     ]
 
 

@@ -343,6 +343,7 @@ class EditorCommands(BindingCommands):
         "editor.new_insight": "New insight from here (this section, the selection as quote)",
         "editor.citing": "Insights citing this section",
         "editor.export": "Export case…",
+        "editor.identifiers": "Check for identifying details",
     }
 
     def commands(self) -> Iterator[PaletteCommand]:

@@ -6,7 +6,9 @@ or a ``(0)``, starting with ``0``, ``+46``/``0046`` or another ``+`` country cod
 67``, ``+46 (0)8 123 456 78``. Rules: a national number starts with ``0`` and a non-zero
 digit and has 8-10 digits; a mobile (``070``, ``072``, ``073``, ``076``, ``079``) has
 exactly 10. A first group of two digits must be ``08`` (Stockholm is the only one-digit
-area code), so counts like ``05 10 15 20`` are not numbers. Formatted numbers (a
+area code), groups of one digit are counting rather than dialling, a Stockholm number
+never continues with ``0``, and groups that are all clock times (``0800-1700``) are
+opening hours: so ``05 10 15 20`` and ``0 1 2 3 ...`` are not numbers. Formatted numbers (a
 separator after the area code) and mobiles are "sure"; 8-10 bare digits starting with
 ``0`` and foreign ``+`` numbers are "possible". Dosages (``2x10 mg``), times (``08:30``),
 decimals (``0,5``) and years never start a run with ``0`` followed by enough digits.
@@ -25,6 +27,7 @@ from coprod_tui.core.privacy.model import Identifier
 __all__ = ["find_contacts"]
 
 _MOBILE = re.compile(r"07[02369]\d{7}")
+_TIME = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d")
 # A digit group, then more groups joined by one separator each.
 _RUN = re.compile(
     r"(?<![\w+.,/\-\u2013])(?<!\d:)"
@@ -65,7 +68,13 @@ def _phone_certainty(groups: list[str], plus: bool, raw: str) -> str | None:
         return None
     if digits[1] == "7":
         return "sure" if _MOBILE.fullmatch(digits) else None
+    if digits[1] == "8" and digits[2] == "0":
+        return None  # Stockholm numbers never start with 0 after the area code
+    if all(_TIME.fullmatch(group) for group in groups):
+        return None  # opening hours: 0800-1700
     first = groups[0]
+    if len(first) < 2 or any(len(group) < 2 for group in groups[1:]):
+        return None  # one-digit groups: counting, not dialling
     if len(groups) == 1:
         return "possible"  # bare digits
     if len(first) == 2 and first != "08":

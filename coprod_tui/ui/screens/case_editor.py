@@ -48,10 +48,12 @@ from coprod_tui.ui.commands import EditorCommands
 from coprod_tui.ui.dialogs.conflict import ConflictScreen
 from coprod_tui.ui.dialogs.fields_form import FieldsFormScreen
 from coprod_tui.ui.dialogs.history import HistoryScreen
+from coprod_tui.ui.dialogs.identifiers import IdentifierChoice, IdentifierItem, IdentifiersDialog
 from coprod_tui.ui.dialogs.orphans import OrphansScreen
 from coprod_tui.ui.keymap import bound_keys
 from coprod_tui.ui.positions import Position, Positions
 from coprod_tui.ui.save_notices import SaveNotices
+from coprod_tui.ui.widgets.identifier_count import IdentifierCount
 from coprod_tui.ui.widgets.loading_notice import LoadingNotice
 from coprod_tui.ui.widgets.question_hints import QuestionHints, QuestionList
 from coprod_tui.ui.widgets.safe_text import plain
@@ -222,7 +224,7 @@ class CaseEditorScreen(Screen[None]):
             "f10",
             "export_case",
             "Export",
-            tooltip="Export this case to a file (Markdown, HTML, Word, JSON)",
+            tooltip="Export this case to a file (Markdown, HTML, Word)",
             show=False,
             id="editor.export",
         ),
@@ -249,6 +251,15 @@ class CaseEditorScreen(Screen[None]):
             tooltip="New insight from here: links this section, the selection as the quote",
             show=False,
             id="editor.new_insight",
+        ),
+        # Not F10 (export) nor F6/F7 (the editor's); Ctrl+G where the terminal keeps F11.
+        Binding(
+            "f11,ctrl+g",
+            "identifiers",
+            "Identifiers",
+            tooltip="Check for identifying details: list them, go to one, redact",
+            show=False,
+            id="editor.identifiers",
         ),
         Binding(
             "f12",
@@ -375,6 +386,7 @@ class CaseEditorScreen(Screen[None]):
         template = self.template
         with Horizontal(id="title-bar"):
             yield Static(id="case-title")
+            yield IdentifierCount(id="identifier-count")
             yield WordCount(id="word-count")
             yield SaveStatus(id="save-status")
         with Horizontal(id="editor-body"):
@@ -678,6 +690,7 @@ class CaseEditorScreen(Screen[None]):
         self.query_one(QuestionHints).show_section(section)
         self.query_one(SectionNav).show_current(index)
         self.query_one(WordCount).words = word_count(self._editors[index].text)
+        self._show_identifier_count()
         self._editors[index].arrive()
         self._show_plans_line()
         self._show_cited_by()
@@ -1246,6 +1259,80 @@ class CaseEditorScreen(Screen[None]):
     @on(SectionNav.OrphansChosen)
     def _orphans_chosen(self) -> None:
         self.action_orphans()
+
+    # --- identifying details (core/privacy, found and underlined by each SectionEditor) ----
+
+    @on(SectionEditor.IdentifiersChanged)
+    def _show_identifier_count(self) -> None:
+        """The title bar's "2 identifying details (F11)": every section's, kept current."""
+        found = self.query("#identifier-count")
+        if not found:
+            return
+        counter = found.first(IdentifierCount)
+        key = next(
+            (
+                self.app.get_key_display(active.binding)
+                for active in self.active_bindings.values()
+                if active.binding.id == "editor.identifiers"
+            ),
+            "F11",
+        )
+        counter.key = key.upper() if key[1:].isdigit() else key  # "F11", as the help says
+        counter.count = sum(len(editor.identifiers) for editor in self._editors)
+        counter.refresh()
+
+    def _identifier_items(self) -> list[IdentifierItem]:
+        """Every section's identifying details, checked now, in section order."""
+        assert self.template is not None
+        items: list[IdentifierItem] = []
+        for index, (editor, section) in enumerate(
+            zip(self._editors, self.template.sections, strict=False)
+        ):
+            editor.check_identifiers()
+            items.extend(
+                IdentifierItem(index, section.title, found) for found in editor.identifiers
+            )
+        return items
+
+    def action_identifiers(self, highlight: int = 0) -> None:
+        """List the case's identifying details: go to one, redact one or all."""
+        if self.template is None:
+            return
+        items = self._identifier_items()
+        self._show_identifier_count()
+
+        def done(choice: IdentifierChoice | None) -> None:
+            if choice is not None:
+                self._identifier_chosen(items, choice)
+
+        self.app.push_screen(
+            IdentifiersDialog(items, editable=not self.read_only, highlight=highlight), done
+        )
+
+    def _identifier_chosen(self, items: list[IdentifierItem], choice: IdentifierChoice) -> None:
+        """Carry out the list's answer: select the detail, or replace one or all with labels."""
+        if choice.action == "redact_all":
+            done = sum(
+                self._editors[index].redact_identifiers(
+                    [item.found for item in items if item.section_index == index]
+                )
+                for index in sorted({item.section_index for item in items})
+            )
+            self._show_identifier_count()
+            noun = "detail" if done == 1 else "details"
+            self.notify(f"Replaced {done} identifying {noun} with labels.", timeout=4)
+            return
+        if choice.row is None or not 0 <= choice.row < len(items):
+            return
+        item = items[choice.row]
+        editor = self._editors[item.section_index]
+        if choice.action == "jump":
+            self.current = item.section_index
+            self.set_focus(editor)
+            editor.select_identifier(item.found)
+        elif choice.action == "redact":
+            editor.redact_identifiers([item.found])
+            self.action_identifiers(highlight=choice.row)  # the list again, one shorter
 
     @keys_wait
     async def action_history(self) -> None:

@@ -353,7 +353,7 @@ class CaseListScreen(Screen[None]):
             "typed('export_case')",
             "Export",
             show=False,
-            tooltip="Export the selected case to a file (Markdown, HTML, Word, JSON)",
+            tooltip="Export the selected case to a file (Markdown, HTML, Word)",
             id="case_list.export",
         ),
         Binding(

@@ -9,22 +9,44 @@ pasted text before it enters the document.
 The document keeps the stored text exactly: TextArea normalises some line
 breaks on load (``\\x85``, ``\\x0c`` ...), so the editor remembers what it
 loaded and reports the original back until the user really changes something.
+
+Identifying details (``core/privacy``: personnummer, phone numbers, e-mail, addresses)
+are underlined where they stand. They are found line by line (no identifier spans a
+line break), on load and again a moment after typing pauses, and drawn through
+:meth:`SectionEditor.get_line`, TextArea's public hook for a line's text: no private
+highlight map is touched. A span is underlined only while the line still holds the
+text found there, so an edit never leaves an underline on the wrong words.
 """
 
 from __future__ import annotations
 
+from typing import ClassVar, NamedTuple
+
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.content import Content
 from textual.geometry import Offset
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import TextArea
 from textual.widgets.text_area import Selection
 
 from coprod_tui.core.editing import visible_controls
+from coprod_tui.core.privacy import Identifier, find_identifiers
 from coprod_tui.core.text_safety import printable
 
 PLACEHOLDER = Content("Write here. A guiding question (right, F2) can be taken in with Enter.")
+
+#: How an identifying detail is marked: an underline shows in 16 colours and NO_COLOR too.
+IDENTIFIER_STYLE = Style(underline=True)
+
+
+class LineHit(NamedTuple):
+    """An identifier on one line of the document: ``hit`` offsets are columns of ``row``."""
+
+    row: int
+    hit: Identifier
 
 
 class SectionEditor(TextArea):
@@ -58,6 +80,20 @@ class SectionEditor(TextArea):
         def control(self) -> SectionEditor:
             return self.editor
 
+    class IdentifiersChanged(Message):
+        """The identifying details found in this section changed (``editor.identifiers``)."""
+
+        def __init__(self, editor: SectionEditor) -> None:
+            self.editor = editor
+            super().__init__()
+
+        @property
+        def control(self) -> SectionEditor:
+            return self.editor
+
+    #: Seconds of quiet after typing before the section is checked again.
+    IDENTIFIER_DEBOUNCE: ClassVar[float] = 0.3
+
     def __init__(
         self, section_id: str, text: str, *, cursor_blink: bool = True, id: str | None = None
     ) -> None:
@@ -77,6 +113,11 @@ class SectionEditor(TextArea):
         self._arrived = False
         #: A first visit shows the start of the text, though the cursor is after it.
         self._show_start = False
+        #: The identifying details in the document, in text order.
+        self.identifiers: list[LineHit] = []
+        self._identifier_rows: dict[int, list[Identifier]] = {}
+        self._identifier_timer: Timer | None = None
+        self._find_identifiers()
 
     def arrive(self) -> None:
         """The section is being shown; the first time, put the cursor after its text.
@@ -151,6 +192,7 @@ class SectionEditor(TextArea):
         self.move_cursor(self.document.end)
         self._loaded_original = text
         self._loaded_display = self.text
+        self.check_identifiers()
 
     @property
     def stored_text(self) -> str:
@@ -162,7 +204,12 @@ class SectionEditor(TextArea):
         """A document line with control characters shown as visible stand-ins."""
         # Built from the document line itself: rich's Text would silently drop
         # some controls (BEL, BS, CR) and shift every later column.
-        return Text(visible_controls(self.document.get_line(line_index)), end="", no_wrap=True)
+        raw = self.document.get_line(line_index)
+        line = Text(visible_controls(raw), end="", no_wrap=True)
+        for hit in self._identifier_rows.get(line_index, ()):
+            if raw[hit.start : hit.end] == hit.text:  # still there (not yet re-checked)
+                line.stylize(IDENTIFIER_STYLE, hit.start, hit.end)
+        return line
 
     def on_paste(self, event: events.Paste) -> None:
         """Paste without terminal escape sequences (and without the TextArea's raw paste)."""
@@ -180,6 +227,70 @@ class SectionEditor(TextArea):
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         event.stop()
         self.post_message(self.Edited(self, self.stored_text))
+        if self._identifier_timer is not None:
+            self._identifier_timer.stop()
+        self._identifier_timer = self.set_timer(
+            self.IDENTIFIER_DEBOUNCE, self.check_identifiers, name="identifiers"
+        )
+
+    # --- identifying details ---------------------------------------------------------------
+
+    def _find_identifiers(self) -> bool:
+        """Find the document's identifiers again; whether anything changed."""
+        found = [
+            LineHit(row, hit)
+            for row, line in enumerate(self.document.lines)
+            for hit in find_identifiers(line)
+        ]
+        if found == self.identifiers:
+            return False
+        self.identifiers = found
+        rows: dict[int, list[Identifier]] = {}
+        for item in found:
+            rows.setdefault(item.row, []).append(item.hit)
+        self._identifier_rows = rows
+        return True
+
+    def check_identifiers(self) -> None:
+        """Check the section now (after a pause in typing, or before listing the hits).
+
+        Redraws the underlines and posts :class:`IdentifiersChanged` when they changed.
+        """
+        if self._identifier_timer is not None:
+            self._identifier_timer.stop()
+            self._identifier_timer = None
+        if self._find_identifiers():
+            self.notify_style_update()  # TextArea's way to drop its cached lines
+            self.refresh()
+            self.post_message(self.IdentifiersChanged(self))
+
+    def select_identifier(self, item: LineHit) -> None:
+        """Select an identifier's text (the writer jumped to it from the list)."""
+        self._arrived = True
+        self._show_start = False
+        self.selection = Selection((item.row, item.hit.start), (item.row, item.hit.end))
+        self.call_after_refresh(self.scroll_cursor_visible, center=True, animate=False)
+
+    def redact_identifiers(self, items: list[LineHit]) -> int:
+        """Replace each of ``items`` still in the document with its label (one undo step each).
+
+        A normal edit: it is saved like typing and Ctrl+Z brings the text back.
+        Returns how many were replaced.
+        """
+        if self.read_only:
+            return 0
+        done = 0
+        for item in sorted(items, key=lambda it: (it.row, it.hit.start), reverse=True):
+            hit = item.hit
+            if item.row >= self.document.line_count:
+                continue
+            if self.document.get_line(item.row)[hit.start : hit.end] != hit.text:
+                continue
+            self.replace(hit.label, (item.row, hit.start), (item.row, hit.end))
+            done += 1
+        if done:
+            self.check_identifiers()
+        return done
 
 
 def _location(text: str, index: int) -> tuple[int, int]:
