@@ -229,3 +229,17 @@ async def test_export_section_is_in_the_palette_with_its_key(editing, tmp_path):
         await wait_until(pilot, lambda: isinstance(app.screen, ExportSectionDialog))
         value = app.screen.query_one("#section-path", Input).value
         assert value.endswith(f"-{screen.template.sections[1].id}.txt")
+
+
+async def test_an_empty_section_is_not_exported(editing):
+    async with editing(sections={"situation": "Written.", "lived-reality": ""}) as (
+        app,
+        pilot,
+        screen,
+        case,
+    ):
+        await pilot.press("ctrl+pagedown", "ctrl+l")
+        await wait_until(pilot, lambda: any("is empty" in n.message for n in notices(app)))
+        assert app.screen is screen
+        [note] = [n for n in notices(app) if "is empty" in n.message]
+        assert note.message == "Section 2 is empty: nothing to export."

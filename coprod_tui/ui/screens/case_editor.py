@@ -881,6 +881,9 @@ class CaseEditorScreen(Screen[None]):
 
         if self.session is None or self.template is None:
             return
+        if not self.editor.text.strip():
+            self.notify(f"Section {self.current + 1} is empty: nothing to export.", markup=False)
+            return
         section = self.template.sections[self.current]
         self.app.push_screen(
             ExportSectionDialog(
