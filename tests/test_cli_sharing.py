@@ -301,3 +301,16 @@ def test_an_encrypted_backup_to_a_pipe_imports_again_once_decrypted(run, case, a
     code, out, err = other("import", "-", stdin=backup)
     assert code == 0, err
     assert b"imported 1 new case(s)" in out
+
+
+def test_a_case_named_after_encrypt_to_is_a_missing_key_file_with_a_hint(run, case, anna, tmp_path):
+    code, _out, err = run(
+        "export", "--format", "md", "-o", str(tmp_path / "s.md"), "--encrypt-to", pub(anna), case
+    )
+    assert code == 2
+    line = one_line(err)
+    assert f"no such key file: {case}" in line and "put it last, after the cases" in line
+    code, _out, err = run(
+        "export", "--format", "md", "-o", str(tmp_path / "s.md"), case, "--encrypt-to", pub(anna)
+    )
+    assert code == 0, err

@@ -448,8 +448,10 @@ def _export_ids(args: argparse.Namespace, store: CaseStore) -> list[tuple[str, b
 def cmd_export(args: argparse.Namespace) -> int:
     from coprod_tui.core.store import CaseNotFound, DamagedCaseError
 
+    # --encrypt-to first: it swallows every name after it, so a case named after it is a
+    # missing key file (the hint says so) rather than "name the cases".
+    encryption = encryption_of(args, output=args.output)
     _check_export_args(args)
-    encryption = encryption_of(args, output=args.output)  # --encrypt-to: keys read first
     if encryption is not None:
         args.output = encryption.target(args.output)  # FILE -> FILE.age
     if args.output != "-":

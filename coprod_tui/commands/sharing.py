@@ -92,6 +92,13 @@ def encryption_of(
             "an encrypted export is binary and stdout is a terminal: "
             "use -o FILE, or redirect it into a file"
         )
-    from coprod_tui.core.encryption import read_recipients
+    from coprod_tui.core.encryption import KeyFileError, read_recipients
 
-    return Encryption(read_recipients(keyfiles))
+    try:
+        return Encryption(read_recipients(keyfiles))
+    except KeyFileError as error:
+        if str(error).startswith("no such key file"):
+            raise KeyFileError(
+                f"{error} (--encrypt-to takes every name after it: put it last, after the cases)"
+            ) from None
+        raise
