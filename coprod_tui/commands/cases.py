@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from coprod_tui.commands.sharing import add_encrypt_option, encryption_of
 from coprod_tui.core.errors import OperationalError, UserInputError
 from coprod_tui.core.text_safety import printable
 from coprod_tui.core.timefmt import local_minutes
@@ -117,6 +118,7 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     )
     export.add_argument("-o", "--output", metavar="FILE", default="-", help="file, or - for stdout")
     export.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    add_encrypt_option(export)
     export.set_defaults(func=cmd_export)
 
     imp = commands.add_parser(
@@ -446,7 +448,12 @@ def _export_ids(args: argparse.Namespace, store: CaseStore) -> list[tuple[str, b
 def cmd_export(args: argparse.Namespace) -> int:
     from coprod_tui.core.store import CaseNotFound, DamagedCaseError
 
+    # --encrypt-to first: it swallows every name after it, so a case named after it is a
+    # missing key file (the hint says so) rather than "name the cases".
+    encryption = encryption_of(args, output=args.output)
     _check_export_args(args)
+    if encryption is not None:
+        args.output = encryption.target(args.output)  # FILE -> FILE.age
     if args.output != "-":
         from coprod_tui.core.export.files import check_target
 
@@ -474,6 +481,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         data, detail, found = _readable_export(args, store, templates, [c for c, _ in loaded])
     else:
         data, detail, found = _json_export(args, store, loaded)
+    if encryption is not None:
+        data = encryption.seal(data)  # the plain export is never written anywhere
     if args.output == "-":
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
@@ -495,8 +504,10 @@ def cmd_export(args: argparse.Namespace) -> int:
             "run 'coprod doctor --repair'"
         )
     if args.output != "-":
+        sealed = f", encrypted to {encryption.readers()}" if encryption is not None else ""
         print(
-            f"exported {len(loaded)} case(s){detail} to {printable(args.output)}", file=sys.stderr
+            f"exported {len(loaded)} case(s){detail} to {printable(args.output)}{sealed}",
+            file=sys.stderr,
         )
     return 0
 

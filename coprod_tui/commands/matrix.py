@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from coprod_tui.commands.sharing import add_encrypt_option
 from coprod_tui.core.errors import UserInputError
 from coprod_tui.core.text_safety import printable
 
@@ -63,6 +64,7 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     matrix.add_argument(
         "--excel", action="store_true", help="CSV: start with the BOM Excel needs for å ä ö"
     )
+    add_encrypt_option(matrix)
     matrix.set_defaults(func=cmd_matrix)
 
 
@@ -91,9 +93,14 @@ def cmd_matrix(args: argparse.Namespace) -> int:
         raise UserInputError(
             "a CSV file holds one table: use -o FILE (the insights go to FILE-insights.csv)"
         )
+    from coprod_tui.commands.sharing import encryption_of
+
+    encryption = encryption_of(args, output=args.output)  # key files read before any work
     targets = [] if to_stdout else [args.output]
     if args.insights and args.format == "csv" and not to_stdout:
         targets.append(insights_file_name(args.output))
+    if encryption is not None:
+        targets = [encryption.target(target) for target in targets]
     for target in targets:
         _check_target(target, force=args.force)
     templates = discover_templates(store_dir=store_path(args))
@@ -108,14 +115,17 @@ def cmd_matrix(args: argparse.Namespace) -> int:
         insights=args.insights,
     )
     outputs = _render(tables, args.format, excel=args.excel, first_section=first_section)
+    if encryption is not None:
+        outputs = [encryption.seal(data) for data in outputs]
     if to_stdout:
-        _write_stdout(outputs[0], args.format)
+        _write_stdout(outputs[0], "age" if encryption is not None else args.format)
     else:
         for target, data in zip(targets, outputs, strict=True):
             _write_file(target, data, force=args.force)
         shown = " and ".join(printable(t, keep_newlines=False) for t in targets)
         extra = f" and {len(tables[1].rows)} insight link(s)" if args.insights else ""
-        print(f"wrote {len(tables[0].rows)} case(s){extra} to {shown}", file=sys.stderr)
+        sealed = f", encrypted to {encryption.readers()}" if encryption is not None else ""
+        print(f"wrote {len(tables[0].rows)} case(s){extra} to {shown}{sealed}", file=sys.stderr)
     if damaged:
         print(
             f"coprod: left out {damaged} damaged case(s); run 'coprod doctor'",
@@ -139,7 +149,7 @@ def _render(tables: list[Any], fmt: str, *, excel: bool, first_section: int) -> 
 
 
 def _write_stdout(data: bytes, fmt: str) -> None:
-    if fmt != "xlsx" and sys.stdout.isatty():
+    if fmt not in ("xlsx", "age") and sys.stdout.isatty():
         sys.stdout.write(printable(data.decode("utf-8", errors="replace")))
         sys.stdout.flush()
         return

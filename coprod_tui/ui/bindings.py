@@ -23,6 +23,7 @@ def binding_classes() -> list[type[DOMNode]]:
     from coprod_tui.ui.dialogs.confirm import ConfirmDialog
     from coprod_tui.ui.dialogs.conflict import ConflictScreen
     from coprod_tui.ui.dialogs.export import ExportDialog
+    from coprod_tui.ui.dialogs.export_section import ExportSectionDialog
     from coprod_tui.ui.dialogs.fields_form import FieldsFormScreen
     from coprod_tui.ui.dialogs.history import HistoryScreen
     from coprod_tui.ui.dialogs.identifiers import IdentifiersDialog
@@ -74,6 +75,7 @@ def binding_classes() -> list[type[DOMNode]]:
         PlanList,
         PlanForm,
         MatrixExportDialog,
+        ExportSectionDialog,
         ExportDialog,
         InsightsScreen,
         InsightFilterBox,

@@ -337,6 +337,7 @@ class EditorCommands(BindingCommands):
         "editor.orphans": "Orphaned text: move into a section",
         "editor.decide": "Decide: resolve the conflict, or restore from the trash",
         "editor.copy_section": "Copy this section to the clipboard",
+        "editor.export_section": "Export section to file",
         "editor.tags": "Edit tags",
         "editor.perspectives": "Perspectives: patient-person beside professional-person",
         "editor.new_insight": "New insight from here (this section, the selection as quote)",

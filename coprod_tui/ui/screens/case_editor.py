@@ -43,12 +43,14 @@ from coprod_tui.core.template import Template
 from coprod_tui.core.text_safety import printable
 from coprod_tui.core.timefmt import clock_label
 from coprod_tui.ui.autosave import AutosaveScheduler
+from coprod_tui.ui.clipboard import CopyProbe, CopyRoute, copy_notice
 from coprod_tui.ui.commands import EditorCommands
 from coprod_tui.ui.dialogs.conflict import ConflictScreen
 from coprod_tui.ui.dialogs.fields_form import FieldsFormScreen
 from coprod_tui.ui.dialogs.history import HistoryScreen
 from coprod_tui.ui.dialogs.identifiers import IdentifierChoice, IdentifierItem, IdentifiersDialog
 from coprod_tui.ui.dialogs.orphans import OrphansScreen
+from coprod_tui.ui.keymap import bound_keys
 from coprod_tui.ui.positions import Position, Positions
 from coprod_tui.ui.save_notices import SaveNotices
 from coprod_tui.ui.widgets.identifier_count import IdentifierCount
@@ -209,6 +211,15 @@ class CaseEditorScreen(Screen[None]):
             show=False,
             id="editor.copy_section",
         ),
+        # Where F9's copy cannot arrive (tmux without set-clipboard, GNU screen): a file.
+        Binding(
+            "ctrl+l",
+            "export_section",
+            "To file",
+            tooltip="Export this section's text to a private text file",
+            show=False,
+            id="editor.export_section",
+        ),
         Binding(
             "f10",
             "export_case",
@@ -274,6 +285,8 @@ class CaseEditorScreen(Screen[None]):
     FOLLOW_EVERY: ClassVar[float] = 2.0
     #: Seconds after the case is shown before the insights citing it are counted.
     CITATIONS_DELAY: ClassVar[float] = 0.2
+    #: What F9's copy passes through (tmux, screen); tests give it a fake environment.
+    copy_probe: ClassVar[CopyProbe] = CopyProbe()
 
     #: Index (0-based) of the section being written.
     current: reactive[int] = reactive(0, init=False)
@@ -835,11 +848,50 @@ class CaseEditorScreen(Screen[None]):
         return False
 
     def action_copy_section(self) -> None:
-        """Copy the section's text to the clipboard (OSC 52: works over SSH)."""
+        """Copy the section's text to the clipboard (OSC 52: works over SSH).
+
+        A tmux or GNU screen in between may swallow OSC 52, so the notice comes
+        after asking the probe (off the loop: it may run ``tmux``) and says how
+        to let it through, or to export the section to a file instead.
+        """
         self.app.copy_to_clipboard(self.editor.text)
+        number = self.current + 1
+        off_the_loop(
+            self,
+            self.copy_probe.route,
+            done=lambda route: self._copy_noticed(number, route),
+            failed=lambda _error: self._copy_noticed(number, CopyRoute(None)),
+            group="copy-probe",
+            exclusive=True,
+            description="ask tmux whether the copy gets through",
+        )
+
+    def _copy_noticed(self, number: int, route: CopyRoute) -> None:
+        text, warning = copy_notice(number, route, bound_keys(self, "editor.export_section"))
         self.notify(
-            f"Section {self.current + 1} copied to the clipboard "
-            "(if your terminal allows programs to set it)."
+            text,
+            severity="warning" if warning else "information",
+            timeout=12 if warning else 5,
+            markup=False,
+        )
+
+    def action_export_section(self) -> None:
+        """Write this section's text to a private (0600) text file: F9's fallback."""
+        from coprod_tui.ui.dialogs.export_section import ExportSectionDialog
+
+        if self.session is None or self.template is None:
+            return
+        if not self.editor.text.strip():
+            self.notify(f"Section {self.current + 1} is empty: nothing to export.", markup=False)
+            return
+        section = self.template.sections[self.current]
+        self.app.push_screen(
+            ExportSectionDialog(
+                self.editor.text,
+                case_title=self.session.case.title,
+                section_title=f"{self.current + 1}. {section.title}",
+                section_id=section.id,
+            )
         )
 
     def action_export_case(self) -> None:
