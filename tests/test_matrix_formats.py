@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import zipfile
 
 import openpyxl
@@ -146,6 +147,29 @@ def test_xlsx_one_sheet_per_table_frozen_header_wrapped_text_kept() -> None:
     assert sheet["A1"].font.bold
     assert sheet.column_dimensions["D"].width > sheet.column_dimensions["A"].width
     assert workbook["Insights"]["A2"].value == "Väntan föder oro"
+
+
+def test_xlsx_puts_no_copy_of_the_text_in_the_temporary_folder(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """openpyxl stages sheets in $TMPDIR by default: case text outside the store, left by a kill."""
+    import tempfile
+
+    staging = tmp_path / "tmp"
+    staging.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(staging))
+    created: list[str] = []
+    real_open = os.open
+
+    def watching_open(path, flags, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if str(path).startswith(str(staging)):
+            created.append(str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", watching_open)
+    workbook = load(render_xlsx([TABLE]))
+    assert workbook["Cases"]["B2"].value == "Åsa på vårdcentralen"
+    assert created == []
 
 
 def test_xlsx_formula_looking_text_stays_text() -> None:

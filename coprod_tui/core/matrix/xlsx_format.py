@@ -109,7 +109,7 @@ def render_xlsx(
         if table.headers:
             last = get_column_letter(len(table.headers))
             sheet.auto_filter.ref = f"A1:{last}{len(table.rows) + 1}"
-
+        _write_in_memory(sheet)  # after the sheet's settings: its writer writes them first
         sheet.append([_cell(sheet, header, wrap, bold) for header in table.headers])
         for row in table.rows:
             sheet.append([_cell(sheet, value, wrap) for value in row])
@@ -131,6 +131,28 @@ def _cell(sheet: Any, value: str, alignment: Any, font: Any = None) -> Any:
     return made
 
 
+def _write_in_memory(sheet: Any) -> None:
+    """Make a write-only sheet serialise into memory, not into a temporary file.
+
+    openpyxl's sheet writer stages each sheet's XML -- every cell, so the
+    case text -- in a file in ``$TMPDIR`` (``NamedTemporaryFile(delete=False)``)
+    and removes it only after the save or at exit: a copy of the cases outside
+    the store, left behind by a kill. The writer takes any file object as its
+    ``out``; an in-memory one keeps the text in this process. The sheet picks
+    this writer up instead of making its own (``_get_writer`` only makes one
+    when none is set).
+    """
+    from openpyxl.worksheet._writer import WorksheetWriter
+
+    class MemoryWriter(WorksheetWriter):  # type: ignore[misc]
+        def cleanup(self) -> None:
+            """Nothing to remove: the XML was never on disk."""
+
+    writer = MemoryWriter(sheet, out=io.BytesIO())
+    writer.write_top()
+    sheet._writer = writer
+
+
 class _PlainArchive(zipfile.ZipFile):
     """The workbook's zip, with ``docProps/app.xml`` naming no application.
 
@@ -150,3 +172,10 @@ class _PlainArchive(zipfile.ZipFile):
             props.AppVersion = None
             data = tostring(props.to_tree())
         super().writestr(zinfo_or_arcname, data, *args, **kwargs)
+
+    def write(self, filename: Any, arcname: Any = None, *args: Any, **kwargs: Any) -> None:
+        """Take a sheet serialised in memory (see :func:`_write_in_memory`) as well as a file."""
+        if isinstance(filename, io.BytesIO):
+            self.writestr(arcname, filename.getvalue())
+            return
+        super().write(filename, arcname, *args, **kwargs)
