@@ -16,6 +16,7 @@ import argparse
 import sys
 
 from coprod_tui.core.errors import UserInputError
+from coprod_tui.core.i18n import N_, _
 from coprod_tui.core.text_safety import printable
 
 #: ``typing`` itself is not imported: building the parser (``--help``) must not pay for it.
@@ -34,36 +35,36 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     """Add the knowledge commands to the CLI."""
     tag = commands.add_parser(
         "tag",
-        help="add and remove a case's tags: +TAG adds, -TAG removes, a bare TAG adds",
-        description=(
+        help=N_("add and remove a case's tags: +TAG adds, -TAG removes, a bare TAG adds"),
+        description=N_(
             "Add and remove tags of one case, then print its tags. +TAG (or a bare TAG) adds, "
             "-TAG removes; case does not matter when removing or for duplicates "
             "(so -H removes a tag named h; -h alone shows this help). "
             "Example: coprod tag 1a2b +akut -remiss"
         ),
     )
-    tag.add_argument("case", metavar="CASE", help="case id or unique prefix")
+    tag.add_argument("case", metavar="CASE", help=N_("case id or unique prefix"))
     tag.add_argument(
-        "changes", metavar="CHANGE", nargs=argparse.REMAINDER, help="+TAG, -TAG or TAG"
+        "changes", metavar="CHANGE", nargs=argparse.REMAINDER, help=N_("+TAG, -TAG or TAG")
     )
     tag.set_defaults(func=cmd_tag, parser=tag)
 
-    tags = commands.add_parser("tags", help="list every tag with how many cases carry it")
-    tags.add_argument("--json", action="store_true", help="print JSON")
+    tags = commands.add_parser("tags", help=N_("list every tag with how many cases carry it"))
+    tags.add_argument("--json", action="store_true", help=N_("print JSON"))
     tags.set_defaults(func=cmd_tags)
 
     coverage = commands.add_parser(
-        "coverage", help="which sections of which cases are written, short or empty"
+        "coverage", help=N_("which sections of which cases are written, short or empty")
     )
-    coverage.add_argument("--tag", metavar="T", help="only cases with this tag")
-    coverage.add_argument("--json", action="store_true", help="print JSON")
+    coverage.add_argument("--tag", metavar="T", help=N_("only cases with this tag"))
+    coverage.add_argument("--json", action="store_true", help=N_("print JSON"))
     coverage.add_argument(
         "--sort",
         metavar="BY",
         default="title",
-        help="title (default), updated, or a section id or number (fewest words first)",
+        help=N_("title (default), updated, or a section id or number (fewest words first)"),
     )
-    coverage.add_argument("--reverse", action="store_true", help="reverse the order")
+    coverage.add_argument("--reverse", action="store_true", help=N_("reverse the order"))
     coverage.set_defaults(func=cmd_coverage)
 
 
@@ -104,18 +105,25 @@ def parse_changes(changes: list[str]) -> tuple[list[str], list[str]]:
     for change in changes:
         if change.startswith("--"):
             raise UserInputError(
-                f"unknown option {_line(change)!r}; write +TAG to add a tag and "
-                "-TAG to remove one (see 'coprod tag --help')"
+                _(
+                    "unknown option {option}; write +TAG to add a tag and "
+                    "-TAG to remove one (see 'coprod tag --help')"
+                ).format(option=repr(_line(change)))
             )
         sign, name = (change[0], change[1:]) if change[:1] in "+-" and change else ("+", change)
         if not name.strip():
             raise UserInputError(
-                f"{_line(change)!r} names no tag; write +TAG to add a tag and -TAG to remove one"
+                _("{word} names no tag; write +TAG to add a tag and -TAG to remove one").format(
+                    word=repr(_line(change))
+                )
             )
         (add if sign == "+" else remove).append(name)
     if not add and not remove:
         raise UserInputError(
-            "give at least one change: +TAG adds a tag, -TAG removes one (see 'coprod tag --help')"
+            _(
+                "give at least one change: +TAG adds a tag, -TAG removes one "
+                "(see 'coprod tag --help')"
+            )
         )
     return add, remove
 
@@ -151,7 +159,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
     store = _open_store(args)
     case = store.change_tags(store.resolve_id(args.case), add, remove)
     if not case.tags:
-        print(f"coprod: {_line(case.title)!s} has no tags now", file=sys.stderr)
+        print(_("coprod: {title} has no tags now").format(title=_line(case.title)), file=sys.stderr)
     for tag in case.tags:
         _out(_line(tag))
     return 0
@@ -166,7 +174,7 @@ def cmd_tags(args: argparse.Namespace) -> int:
         _out(safe_json([{"tag": tag, "count": count} for tag, count in counts]))
         return 0
     if not counts:
-        _out("no tags (add one with 'coprod tag CASE +TAG')")
+        _out(_("no tags (add one with 'coprod tag CASE +TAG')"))
         return 0
     width = max(len(str(count)) for _tag, count in counts)
     for tag, count in counts:
@@ -190,7 +198,9 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         number = int(by)
         if not 1 <= number <= len(coverage.columns):
             raise UserInputError(
-                f"there is no section {number} (sections are 1 to {len(coverage.columns)})"
+                _("there is no section {number} (sections are 1 to {last})").format(
+                    number=number, last=len(coverage.columns)
+                )
             )
         by = coverage.columns[number - 1].id
     coverage = coverage.sorted(by, reverse=args.reverse)
@@ -214,8 +224,10 @@ def coverage_table(
 
     columns = coverage.columns
     if not coverage.rows:
-        where = f" with the tag {_line(coverage.tag)!r}" if coverage.tag else ""
-        lines = [f"no cases{where} (create one with 'coprod new')"]
+        where = (
+            _(" with the tag {tag}").format(tag=repr(_line(coverage.tag))) if coverage.tag else ""
+        )
+        lines = [_("no cases{where} (create one with 'coprod new')").format(where=where)]
         if coverage.damaged:
             lines.append(f"{coverage.damaged} damaged case(s) left out (run 'coprod doctor')")
         return lines
