@@ -78,9 +78,7 @@ def translate_error(message: str) -> str:
         match = pattern.fullmatch(message)
         if match is None:
             continue
-        translated = _(msgid)
-        if translated == msgid:
-            return message
+        translated = _(msgid)  # may read as the English does ("argument %s: ..."): go on
         values = match.groupdict()
         if "message" in values:
             values["message"] = translate_error(values["message"])
