@@ -38,6 +38,10 @@ def extract() -> None:
         str(ROOT / "babel.cfg"),
         "--no-location",
         "--sort-output",
+        # Babel's keywords (_, ngettext, pgettext, N_, ...) and tr: a translator for another
+        # language than the current one (core.i18n.translator; help's About page).
+        "--keywords",
+        "tr",
         "--width",
         "100",
         "--project",
