@@ -102,6 +102,7 @@ class CoprodApp(App[int]):
             key_display=App.COMMAND_PALETTE_DISPLAY,
             priority=True,
             tooltip=N_("Open the command palette"),
+            id="app.palette",
         ),
     ]
 
