@@ -107,7 +107,7 @@ def _textual_supports_it() -> bool:
 
 
 def binding_words() -> list[str]:
-    """Every binding class's descriptions, tooltips and help group (English), for the catalogue.
+    """Every binding's description, tooltip, help group and palette title (English).
 
     ``scripts/catalogues.py extract`` adds them to the .pot (no screen marks
     its bindings one by one), and the catalogue test checks each has a
@@ -131,4 +131,15 @@ def binding_words() -> list[str]:
                 for word in (binding.description, binding.tooltip):
                     if word:
                         words.setdefault(word)
+    # The palette's titles for bindings (ui/commands.py, by binding id; shown through _()).
+    from coprod_tui.ui import commands
+
+    providers: list[type[commands.BindingCommands]] = [commands.BindingCommands]
+    while providers:
+        provider = providers.pop()
+        providers.extend(provider.__subclasses__())
+        for title in provider.__dict__.get("TITLES", {}).values():
+            words.setdefault(title)
+    for title in getattr(commands, "_BINDING_TITLES", {}).values():
+        words.setdefault(title)
     return sorted(words)

@@ -115,8 +115,12 @@ async def test_the_palette_says_what_a_key_does_in_swedish(app_factory):
     app = app_factory(config=SWEDISH)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, CaseListScreen))
-        helps = " ".join(command.help for command in palette_commands(app.screen))
+        commands = palette_commands(app.screen)
+        helps = " ".join(command.help for command in commands)
+        names = {command.name for command in commands}
         assert "Byt namn på det valda fallet" in helps
+        assert {"Byt namn på fallet", "Nytt fall", "Sök i alla fall"} <= names
+        assert not {"Rename case", "New case"} & names
 
 
 async def test_english_again_for_the_next_app_in_the_same_process(app_factory, make_case):
