@@ -7,7 +7,7 @@ All cases are fictional.
 
 from __future__ import annotations
 
-from editor_helpers import wait_until
+from editor_helpers import open_editor, wait_saved, wait_until
 from textual.widgets import DataTable, Markdown, Static, TabbedContent
 from textual.widgets._footer import FooterKey
 
@@ -19,6 +19,10 @@ from coprod_tui.ui.screens.case_list import CaseListScreen
 from coprod_tui.ui.screens.help import HelpScreen
 from coprod_tui.ui.screens.section_review import SectionPicker, SectionReviewScreen
 from coprod_tui.ui.screens.trash import TrashScreen
+from coprod_tui.ui.widgets.question_hints import QuestionHints
+from coprod_tui.ui.widgets.save_status import SaveStatus
+from coprod_tui.ui.widgets.section_nav import SectionNav
+from coprod_tui.ui.widgets.word_count import WordCount
 
 SWEDISH = Config(language="sv")
 
@@ -66,6 +70,20 @@ async def test_footer_and_help_are_swedish_with_language_sv(app_factory, make_ca
         # with the page's own words in Swedish too.
         assert "## Avsnitt" in about and "## Sections" not in about
         assert "Situation" in about or "situation" in about.lower()
+
+
+async def test_the_editor_says_sparat_and_shows_vagledande_fragor(app_factory, make_case):
+    case = make_case(sections={})
+    app = app_factory(config=SWEDISH)
+    async with app.run_test(size=(120, 40)) as pilot:
+        editor = await open_editor(pilot, case.id)
+        assert editor.query_one(QuestionHints).border_title == "Vägledande frågor"
+        assert editor.query_one(SectionNav).border_title == "Avsnitt"
+        await pilot.press("H", "e", "j", "space", "d", "u")
+        await wait_saved(pilot, editor)
+        status = editor.query_one(SaveStatus)
+        await wait_until(pilot, lambda: str(status.render()) == "Sparat 14:03:12")
+        assert str(editor.query_one(WordCount).render()) == "2 ord"
 
 
 async def test_the_trash_is_swedish(app_factory):
