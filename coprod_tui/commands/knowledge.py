@@ -16,7 +16,7 @@ import argparse
 import sys
 
 from coprod_tui.core.errors import UserInputError
-from coprod_tui.core.i18n import N_, _
+from coprod_tui.core.i18n import N_, _, ngettext
 from coprod_tui.core.text_safety import printable
 
 #: ``typing`` itself is not imported: building the parser (``--help``) must not pay for it.
@@ -229,26 +229,36 @@ def coverage_table(
         )
         lines = [_("no cases{where} (create one with 'coprod new')").format(where=where)]
         if coverage.damaged:
-            lines.append(f"{coverage.damaged} damaged case(s) left out (run 'coprod doctor')")
+            lines.append(_damaged(coverage.damaged))
         return lines
     cell = max(len(str(len(columns))), 1)
     grid = " ".join(str(c.number).rjust(cell) for c in columns)
     title_width = max(10, width - 8 - 2 - 2 - len(grid))
-    lines = [f"{'ID':<8}  {'TITLE':<{title_width}}  {grid}"]
+    id_head, title_head = _("ID"), _("TITLE")  # outside the f-string: the extractor reads them
+    lines = [f"{id_head:<8}  {title_head:<{title_width}}  {grid}"]
     for row in coverage.rows:
-        title = _clip(_line(row.title) or "(untitled)", title_width)
+        title = _clip(_line(row.title) or _("(untitled)"), title_width)
         cells = " ".join(marks[c.status].rjust(cell) for c in row.cells)
         lines.append(f"{row.case_id[:8]}  {title:<{title_width}}  {cells}")
     lines.append("")
     lines.append(
-        f"{marks['written']} written ({SHORT_WORDS}+ words)   "
-        f"{marks['short']} short (1-{SHORT_WORDS - 1} words)   {marks['empty']} empty"
+        _(
+            "{written} written ({short_words}+ words)   {short} short (1-{most} words)   "
+            "{empty} empty"
+        ).format(
+            written=marks["written"],
+            short=marks["short"],
+            empty=marks["empty"],
+            short_words=SHORT_WORDS,
+            most=SHORT_WORDS - 1,
+        )
     )
     lines.append("")
     name_width = max(10, min(40, width - 4 - 4 * 8))
+    heads = (_("SECTION"), _("WRITTEN"), _("SHORT"), _("EMPTY"), _("WORDS"))
     lines.append(
-        f"{'#':>3}  {'SECTION':<{name_width}}  {'WRITTEN':>7} {'SHORT':>7} {'EMPTY':>7} "
-        f"{'WORDS':>7}"
+        f"{'#':>3}  {heads[0]:<{name_width}}  {heads[1]:>7} {heads[2]:>7} {heads[3]:>7} "
+        f"{heads[4]:>7}"
     )
     for column, total in zip(columns, coverage.totals, strict=True):
         name = _clip(_line(column.title) or column.id, name_width)
@@ -257,13 +267,18 @@ def coverage_table(
             f"{total.empty:>7} {total.words:>7}"
         )
     cases = len(coverage.rows)
-    summary = f"{cases} case{'s' if cases != 1 else ''}"
+    summary = ngettext("{n} case", "{n} cases", cases).format(n=cases)
     if coverage.tag:
-        summary += f" with the tag {_line(coverage.tag)!r}"
+        summary += _(" with the tag {tag}").format(tag=repr(_line(coverage.tag)))
     newest = max(row.updated for row in coverage.rows)
-    summary += f"; last written {local_minutes(newest) or _line(newest)}"
+    summary += _("; last written {when}").format(when=local_minutes(newest) or _line(newest))
     lines.append("")
     lines.append(summary)
     if coverage.damaged:
-        lines.append(f"{coverage.damaged} damaged case(s) left out (run 'coprod doctor')")
+        lines.append(_damaged(coverage.damaged))
     return lines
+
+
+def _damaged(count: int) -> str:
+    """The line about damaged cases the coverage left out."""
+    return _("{n} damaged case(s) left out (run 'coprod doctor')").format(n=count)

@@ -130,7 +130,7 @@ def _registry(args: argparse.Namespace) -> TemplateRegistry:
 def list_templates(args: argparse.Namespace) -> int:
     """Print the templates in force; broken files are reported on stderr, not fatal."""
     registry = _registry(args)
-    rows = [("ID", "VERSION", "LANGUAGE", "TITLE", "FILE")]
+    rows = [(_("ID"), _("VERSION"), _("LANGUAGE"), _("TITLE"), _("FILE"))]
     notes: dict[int, list[str]] = {}
     for template in registry.all():
         entry = registry.entries[template.id]
@@ -143,9 +143,11 @@ def list_templates(args: argparse.Namespace) -> int:
                 _cell(str(entry.path)),
             )
         )
-        notes[len(rows) - 1] = [f"overrides {_cell(str(path))}" for path in entry.overrides]
+        notes[len(rows) - 1] = [
+            _("overrides {file}").format(file=_cell(str(path))) for path in entry.overrides
+        ]
         if registry.from_store(template.id):
-            notes[len(rows) - 1].insert(0, "from the store: everyone using this store sees it")
+            notes[len(rows) - 1].insert(0, _("from the store: everyone using this store sees it"))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for index, row in enumerate(rows):
         cells = [cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True)]
@@ -225,30 +227,35 @@ def render_template(template: Template) -> Text:
         out.append("\n")
 
     line(template.title, "bold")
-    line(f"{template.id}  ·  version {template.version}  ·  language {template.language}", "dim")
+    line(
+        _("{id}  ·  version {version}  ·  language {language}").format(
+            id=template.id, version=template.version, language=template.language
+        ),
+        "dim",
+    )
     if template.path is not None:
-        line(f"file: {template.path}", "dim")
-    line(f"source: {template.source}", "dim")
+        line(_("file: {path}").format(path=template.path), "dim")
+    line(_("source: {source}").format(source=template.source), "dim")
     if template.description:
         line()
         for paragraph in template.description.splitlines():
             line(paragraph)
     if template.perspectives:
         line()
-        line("Perspectives", "bold underline")
+        line(_("Perspectives"), "bold underline")
         for perspective in template.perspectives:
             line(f"{perspective.title} [{perspective.id}]", "bold", 2)
             if perspective.description:
                 line(perspective.description, "", 4)
     if template.fields:
         line()
-        line("Case fields", "bold underline")
+        line(_("Case fields"), "bold underline")
         for spec in template.fields:
             extra = f": {', '.join(spec.choices)}" if spec.choices else ""
-            required = ", required" if spec.required else ""
+            required = _(", required") if spec.required else ""
             line(f"{spec.label} [{spec.id}] ({spec.type}{required}){extra}", "", 2)
     line()
-    line("Sections", "bold underline")
+    line(_("Sections"), "bold underline")
     for number, section in enumerate(template.sections, start=1):
         _render_section(line, template, number, section)
     out.rstrip()
@@ -264,9 +271,9 @@ def _render_section(
         line(section.description, "italic", 5)
     perspective = template.perspective(section.perspective)
     if perspective is not None:
-        line(f"perspective: {perspective.title}", "dim", 5)
+        line(_("perspective: {title}").format(title=perspective.title), "dim", 5)
     if section.renamed_from:
-        line(f"renamed from: {', '.join(section.renamed_from)}", "dim", 5)
+        line(_("renamed from: {ids}").format(ids=", ".join(section.renamed_from)), "dim", 5)
     for question in section.questions:
         line(f"• {question}", "", 5)
 
@@ -313,7 +320,7 @@ def _expand(paths: list[Path], problems: list[Problem]) -> list[Path]:
         if path.is_dir():
             inside = template_files(path)
             if not inside:
-                problems.append(Problem(str(path), 1, 1, "no template files (.yaml) here"))
+                problems.append(Problem(str(path), 1, 1, _("no template files (.yaml) here")))
             expanded.extend(inside)
         else:
             expanded.append(path)
