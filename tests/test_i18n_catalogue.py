@@ -136,3 +136,15 @@ def test_the_catalogues_script_names_its_steps():
     )
     assert result.returncode == 2
     assert "usage: python scripts/catalogues.py" in result.stderr
+
+
+def test_no_literal_is_translated_inside_an_f_string():
+    """``f"{_('TITLE')}"`` is invisible to the extractor: the word would stay English."""
+    hidden = re.compile(r"""\{_\(\s*["']|\{ngettext\(\s*["']""")
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted((ROOT / "coprod_tui").rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if hidden.search(line)
+    ]
+    assert found == []
