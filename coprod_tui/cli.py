@@ -25,18 +25,24 @@ if TYPE_CHECKING:
 from coprod_tui import __version__
 from coprod_tui.commands import cases, insights, knowledge, matrix, privacy, search, templates
 from coprod_tui.core.errors import CoprodError
+from coprod_tui.core.i18n import N_, _, current_language, start_language
 from coprod_tui.core.locations import store_path  # noqa: F401 - the CLI's name for it
 from coprod_tui.core.text_safety import printable
 
 
 class _Formatter(argparse.HelpFormatter):
-    """argparse's formatter, sized without importing ``shutil``.
+    """argparse's formatter, sized without importing ``shutil``, in the user's language.
 
     argparse builds a formatter for every ``add_argument`` and, left to
     itself, imports ``shutil`` (and with it bz2, lzma, zlib) to learn the
     terminal width: a few milliseconds on every command, for help text that
     is rarely printed. The width is worked out here exactly as
     ``shutil.get_terminal_size`` would.
+
+    Help texts are given in English, marked ``N_()``, and translated here, as
+    the help page is written: building the parser of ``coprod show`` never
+    opens a catalogue. argparse's own words ("usage: ", "options") pass
+    through the same ``_()`` (``argparse_text.py`` lists them).
     """
 
     def __init__(
@@ -49,6 +55,19 @@ class _Formatter(argparse.HelpFormatter):
         if width is None:
             width = _terminal_columns() - 2
         super().__init__(prog, indent_increment, max_help_position, width)
+
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, _("usage: ") if prefix is None else prefix)
+
+    def start_section(self, heading: str | None) -> None:
+        super().start_section(_(heading) if heading else heading)
+
+    def add_text(self, text: str | None) -> None:
+        super().add_text(_(text) if text and text is not argparse.SUPPRESS else text)
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        help_text = super()._get_help_string(action)
+        return _(help_text) if help_text else help_text
 
 
 def _terminal_columns(fallback: int = 80) -> int:
@@ -74,9 +93,16 @@ class _OneLineParser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> None:  # type: ignore[override]
+        if current_language() != "en":
+            from coprod_tui.argparse_text import translate_error
+
+            message = translate_error(message)
         # The message echoes the user's own arguments: never let them reach the terminal raw.
         shown = printable(_safe_text(message), keep_newlines=False)
-        self.exit(2, f"{self.prog}: error: {shown} (see '{self.prog} --help')\n")
+        line = _("{prog}: error: {message} (see '{prog} --help')").format(
+            prog=self.prog, message=shown
+        )
+        self.exit(2, line + "\n")
 
 
 def _safe_text(text: str) -> str:
@@ -150,7 +176,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """
     parser = _OneLineParser(
         prog="coprod",
-        description=(
+        description=N_(
             "Write and learn from coproduction case notes with Batalden's nine-section "
             "template. With no command, opens the workbench."
         ),
@@ -160,12 +186,12 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         "--store",
         type=Path,
         default=None,
-        help="store folder (default: $COPROD_STORE, else your user data folder)",
+        help=N_("store folder (default: $COPROD_STORE, else your user data folder)"),
     )
     parser.add_argument(
         "--demo",
         action="store_true",
-        help="open a throwaway store holding one worked, fictional example case",
+        help=N_("open a throwaway store holding one worked, fictional example case"),
     )
     # ``prog`` given: argparse would otherwise build a help formatter (and import shutil) to work
     # out the same "coprod" for every command's usage line.
@@ -194,6 +220,7 @@ def _tolerant_stdout() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``coprod``; returns the process exit code."""
     _tolerant_stdout()
+    start_language()  # once, before any word is shown: settings, then the locale
     arguments = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser(only=_command_named(arguments))
     args = parser.parse_args(arguments)
@@ -207,7 +234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _print_error(str(error))
         return error.exit_code
     except KeyboardInterrupt:
-        print("coprod: interrupted", file=sys.stderr)
+        print(_("coprod: interrupted"), file=sys.stderr)
         return 130
     except BrokenPipeError:
         # e.g. `coprod list | head`: the reader left; nothing to report.
@@ -216,10 +243,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except RecursionError:
-        _print_error("the data is nested too deeply to handle; nothing was changed")
+        _print_error(_("the data is nested too deeply to handle; nothing was changed"))
         return 1
     except MemoryError:
-        _print_error("out of memory; nothing was changed")
+        _print_error(_("out of memory; nothing was changed"))
         return 1
     except Exception as error:
         # A bug: still one line, never a traceback on the user's terminal
@@ -227,7 +254,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("COPROD_DEBUG"):
             raise
         _print_error(
-            f"unexpected error ({type(error).__name__}); this is a bug, please report it "
-            "(COPROD_DEBUG=1 shows the details)"
+            _(
+                "unexpected error ({name}); this is a bug, please report it "
+                "(COPROD_DEBUG=1 shows the details)"
+            ).format(name=type(error).__name__)
         )
         return 1

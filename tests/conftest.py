@@ -56,3 +56,30 @@ def _private_environment(
         monkeypatch.setenv(name, str(base / folder))
     monkeypatch.setenv("COPROD_CACHE", str(shared_template_cache))
     yield base
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test() -> Iterator[None]:
+    """Every test starts and ends in English, whatever a test (or a CLI run in-process) chose.
+
+    The language is process-wide (``core/i18n.py``), and so are the bindings'
+    words (``ui/binding_language.py``, only if the UI was loaded).
+    """
+    import sys
+
+    from coprod_tui.core.i18n import set_language
+
+    set_language("en")
+    yield
+    set_language("en")
+    bindings = sys.modules.get("coprod_tui.ui.binding_language")
+    if bindings is not None:
+        bindings.use_binding_language("en")
+
+
+@pytest.fixture
+def swedish() -> Iterator[str]:
+    """Messages in Swedish for this test (English again after it)."""
+    from coprod_tui.core.i18n import set_language
+
+    yield set_language("sv")

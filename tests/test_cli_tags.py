@@ -24,6 +24,9 @@ def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LC_MESSAGES", "")
     monkeypatch.setenv("LANG", "sv_SE.UTF-8")
+    # Swedish order (the locale), English messages (the settings' language beats the locale).
+    (tmp_path / "config" / "coprod").mkdir(parents=True)
+    (tmp_path / "config" / "coprod" / "config.yaml").write_text("language: en\n", encoding="utf-8")
 
 
 class Run:

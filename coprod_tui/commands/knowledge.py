@@ -16,6 +16,7 @@ import argparse
 import sys
 
 from coprod_tui.core.errors import UserInputError
+from coprod_tui.core.i18n import N_, _, ngettext
 from coprod_tui.core.text_safety import printable
 
 #: ``typing`` itself is not imported: building the parser (``--help``) must not pay for it.
@@ -34,36 +35,36 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     """Add the knowledge commands to the CLI."""
     tag = commands.add_parser(
         "tag",
-        help="add and remove a case's tags: +TAG adds, -TAG removes, a bare TAG adds",
-        description=(
+        help=N_("add and remove a case's tags: +TAG adds, -TAG removes, a bare TAG adds"),
+        description=N_(
             "Add and remove tags of one case, then print its tags. +TAG (or a bare TAG) adds, "
             "-TAG removes; case does not matter when removing or for duplicates "
             "(so -H removes a tag named h; -h alone shows this help). "
             "Example: coprod tag 1a2b +akut -remiss"
         ),
     )
-    tag.add_argument("case", metavar="CASE", help="case id or unique prefix")
+    tag.add_argument("case", metavar="CASE", help=N_("case id or unique prefix"))
     tag.add_argument(
-        "changes", metavar="CHANGE", nargs=argparse.REMAINDER, help="+TAG, -TAG or TAG"
+        "changes", metavar="CHANGE", nargs=argparse.REMAINDER, help=N_("+TAG, -TAG or TAG")
     )
     tag.set_defaults(func=cmd_tag, parser=tag)
 
-    tags = commands.add_parser("tags", help="list every tag with how many cases carry it")
-    tags.add_argument("--json", action="store_true", help="print JSON")
+    tags = commands.add_parser("tags", help=N_("list every tag with how many cases carry it"))
+    tags.add_argument("--json", action="store_true", help=N_("print JSON"))
     tags.set_defaults(func=cmd_tags)
 
     coverage = commands.add_parser(
-        "coverage", help="which sections of which cases are written, short or empty"
+        "coverage", help=N_("which sections of which cases are written, short or empty")
     )
-    coverage.add_argument("--tag", metavar="T", help="only cases with this tag")
-    coverage.add_argument("--json", action="store_true", help="print JSON")
+    coverage.add_argument("--tag", metavar="T", help=N_("only cases with this tag"))
+    coverage.add_argument("--json", action="store_true", help=N_("print JSON"))
     coverage.add_argument(
         "--sort",
         metavar="BY",
         default="title",
-        help="title (default), updated, or a section id or number (fewest words first)",
+        help=N_("title (default), updated, or a section id or number (fewest words first)"),
     )
-    coverage.add_argument("--reverse", action="store_true", help="reverse the order")
+    coverage.add_argument("--reverse", action="store_true", help=N_("reverse the order"))
     coverage.set_defaults(func=cmd_coverage)
 
 
@@ -104,18 +105,25 @@ def parse_changes(changes: list[str]) -> tuple[list[str], list[str]]:
     for change in changes:
         if change.startswith("--"):
             raise UserInputError(
-                f"unknown option {_line(change)!r}; write +TAG to add a tag and "
-                "-TAG to remove one (see 'coprod tag --help')"
+                _(
+                    "unknown option {option}; write +TAG to add a tag and "
+                    "-TAG to remove one (see 'coprod tag --help')"
+                ).format(option=repr(_line(change)))
             )
         sign, name = (change[0], change[1:]) if change[:1] in "+-" and change else ("+", change)
         if not name.strip():
             raise UserInputError(
-                f"{_line(change)!r} names no tag; write +TAG to add a tag and -TAG to remove one"
+                _("{word} names no tag; write +TAG to add a tag and -TAG to remove one").format(
+                    word=repr(_line(change))
+                )
             )
         (add if sign == "+" else remove).append(name)
     if not add and not remove:
         raise UserInputError(
-            "give at least one change: +TAG adds a tag, -TAG removes one (see 'coprod tag --help')"
+            _(
+                "give at least one change: +TAG adds a tag, -TAG removes one "
+                "(see 'coprod tag --help')"
+            )
         )
     return add, remove
 
@@ -151,7 +159,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
     store = _open_store(args)
     case = store.change_tags(store.resolve_id(args.case), add, remove)
     if not case.tags:
-        print(f"coprod: {_line(case.title)!s} has no tags now", file=sys.stderr)
+        print(_("coprod: {title} has no tags now").format(title=_line(case.title)), file=sys.stderr)
     for tag in case.tags:
         _out(_line(tag))
     return 0
@@ -166,7 +174,7 @@ def cmd_tags(args: argparse.Namespace) -> int:
         _out(safe_json([{"tag": tag, "count": count} for tag, count in counts]))
         return 0
     if not counts:
-        _out("no tags (add one with 'coprod tag CASE +TAG')")
+        _out(_("no tags (add one with 'coprod tag CASE +TAG')"))
         return 0
     width = max(len(str(count)) for _tag, count in counts)
     for tag, count in counts:
@@ -190,7 +198,9 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         number = int(by)
         if not 1 <= number <= len(coverage.columns):
             raise UserInputError(
-                f"there is no section {number} (sections are 1 to {len(coverage.columns)})"
+                _("there is no section {number} (sections are 1 to {last})").format(
+                    number=number, last=len(coverage.columns)
+                )
             )
         by = coverage.columns[number - 1].id
     coverage = coverage.sorted(by, reverse=args.reverse)
@@ -214,29 +224,41 @@ def coverage_table(
 
     columns = coverage.columns
     if not coverage.rows:
-        where = f" with the tag {_line(coverage.tag)!r}" if coverage.tag else ""
-        lines = [f"no cases{where} (create one with 'coprod new')"]
+        where = (
+            _(" with the tag {tag}").format(tag=repr(_line(coverage.tag))) if coverage.tag else ""
+        )
+        lines = [_("no cases{where} (create one with 'coprod new')").format(where=where)]
         if coverage.damaged:
-            lines.append(f"{coverage.damaged} damaged case(s) left out (run 'coprod doctor')")
+            lines.append(_damaged(coverage.damaged))
         return lines
     cell = max(len(str(len(columns))), 1)
     grid = " ".join(str(c.number).rjust(cell) for c in columns)
     title_width = max(10, width - 8 - 2 - 2 - len(grid))
-    lines = [f"{'ID':<8}  {'TITLE':<{title_width}}  {grid}"]
+    id_head, title_head = _("ID"), _("TITLE")  # outside the f-string: the extractor reads them
+    lines = [f"{id_head:<8}  {title_head:<{title_width}}  {grid}"]
     for row in coverage.rows:
-        title = _clip(_line(row.title) or "(untitled)", title_width)
+        title = _clip(_line(row.title) or _("(untitled)"), title_width)
         cells = " ".join(marks[c.status].rjust(cell) for c in row.cells)
         lines.append(f"{row.case_id[:8]}  {title:<{title_width}}  {cells}")
     lines.append("")
     lines.append(
-        f"{marks['written']} written ({SHORT_WORDS}+ words)   "
-        f"{marks['short']} short (1-{SHORT_WORDS - 1} words)   {marks['empty']} empty"
+        _(
+            "{written} written ({short_words}+ words)   {short} short (1-{most} words)   "
+            "{empty} empty"
+        ).format(
+            written=marks["written"],
+            short=marks["short"],
+            empty=marks["empty"],
+            short_words=SHORT_WORDS,
+            most=SHORT_WORDS - 1,
+        )
     )
     lines.append("")
     name_width = max(10, min(40, width - 4 - 4 * 8))
+    heads = (_("SECTION"), _("WRITTEN"), _("SHORT"), _("EMPTY"), _("WORDS"))
     lines.append(
-        f"{'#':>3}  {'SECTION':<{name_width}}  {'WRITTEN':>7} {'SHORT':>7} {'EMPTY':>7} "
-        f"{'WORDS':>7}"
+        f"{'#':>3}  {heads[0]:<{name_width}}  {heads[1]:>7} {heads[2]:>7} {heads[3]:>7} "
+        f"{heads[4]:>7}"
     )
     for column, total in zip(columns, coverage.totals, strict=True):
         name = _clip(_line(column.title) or column.id, name_width)
@@ -245,13 +267,18 @@ def coverage_table(
             f"{total.empty:>7} {total.words:>7}"
         )
     cases = len(coverage.rows)
-    summary = f"{cases} case{'s' if cases != 1 else ''}"
+    summary = ngettext("{n} case", "{n} cases", cases).format(n=cases)
     if coverage.tag:
-        summary += f" with the tag {_line(coverage.tag)!r}"
+        summary += _(" with the tag {tag}").format(tag=repr(_line(coverage.tag)))
     newest = max(row.updated for row in coverage.rows)
-    summary += f"; last written {local_minutes(newest) or _line(newest)}"
+    summary += _("; last written {when}").format(when=local_minutes(newest) or _line(newest))
     lines.append("")
     lines.append(summary)
     if coverage.damaged:
-        lines.append(f"{coverage.damaged} damaged case(s) left out (run 'coprod doctor')")
+        lines.append(_damaged(coverage.damaged))
     return lines
+
+
+def _damaged(count: int) -> str:
+    """The line about damaged cases the coverage left out."""
+    return _("{n} damaged case(s) left out (run 'coprod doctor')").format(n=count)

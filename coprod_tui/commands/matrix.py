@@ -20,6 +20,7 @@ import sys
 
 from coprod_tui.commands.sharing import add_encrypt_option
 from coprod_tui.core.errors import UserInputError
+from coprod_tui.core.i18n import N_, _
 from coprod_tui.core.text_safety import printable
 
 #: ``typing`` itself is not imported: building the parser (``--help``) must not pay for it.
@@ -34,35 +35,39 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     """Add the matrix command to the CLI."""
     matrix = commands.add_parser(
         "matrix",
-        help="export the framework matrix (cases × sections) as CSV, Markdown or XLSX",
-        description=(
+        help=N_("export the framework matrix (cases × sections) as CSV, Markdown or XLSX"),
+        description=N_(
             "One row per case (id, title, tags, fields), one column per section. "
             "CSV cells that a spreadsheet would run as a formula (starting with = + - @) "
             "get a leading ' so they stay text."
         ),
     )
-    matrix.add_argument("--tag", metavar="T", help="only cases with this tag")
+    matrix.add_argument("--tag", metavar="T", help=N_("only cases with this tag"))
     matrix.add_argument(
         "--section",
         action="append",
         default=[],
         metavar="ID",
-        help="a section to show, by id or number (repeatable: in that order; default: all)",
+        help=N_("a section to show, by id or number (repeatable: in that order; default: all)"),
     )
     matrix.add_argument(
-        "--words", type=_words, metavar="N", help="each section cut to its first N words + …"
+        "--words", type=_words, metavar="N", help=N_("each section cut to its first N words + …")
     )
     matrix.add_argument(
         "--insights",
         action="store_true",
-        help="add the insights with their links as a second table "
-        "(CSV: a second file, FILE-insights.csv)",
+        help=N_(
+            "add the insights with their links as a second table "
+            "(CSV: a second file, FILE-insights.csv)"
+        ),
     )
-    matrix.add_argument("--format", choices=FORMATS, required=True, help="output format")
-    matrix.add_argument("-o", "--output", metavar="FILE", default="-", help="file, or - for stdout")
-    matrix.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    matrix.add_argument("--format", choices=FORMATS, required=True, help=N_("output format"))
     matrix.add_argument(
-        "--excel", action="store_true", help="CSV: start with the BOM Excel needs for å ä ö"
+        "-o", "--output", metavar="FILE", default="-", help=N_("file, or - for stdout")
+    )
+    matrix.add_argument("--force", action="store_true", help=N_("replace FILE if it exists"))
+    matrix.add_argument(
+        "--excel", action="store_true", help=N_("CSV: start with the BOM Excel needs for å ä ö")
     )
     add_encrypt_option(matrix)
     matrix.set_defaults(func=cmd_matrix)
@@ -72,9 +77,11 @@ def _words(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of words: {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            _("not a number of words: {text}").format(text=repr(text))
+        ) from None
     if value < 1:
-        raise argparse.ArgumentTypeError("give 1 word or more")
+        raise argparse.ArgumentTypeError(_("give 1 word or more"))
     return value
 
 
@@ -85,13 +92,13 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     from coprod_tui.core.template.registry import discover_templates
 
     if args.excel and args.format != "csv":
-        raise UserInputError("--excel is for --format csv (XLSX is Excel's own format)")
+        raise UserInputError(_("--excel is for --format csv (XLSX is Excel's own format)"))
     to_stdout = args.output == "-"
     if to_stdout and args.format == "xlsx" and sys.stdout.isatty():
-        raise UserInputError("XLSX is a binary file and stdout is a terminal: use -o FILE")
+        raise UserInputError(_("XLSX is a binary file and stdout is a terminal: use -o FILE"))
     if to_stdout and args.insights and args.format == "csv":
         raise UserInputError(
-            "a CSV file holds one table: use -o FILE (the insights go to FILE-insights.csv)"
+            _("a CSV file holds one table: use -o FILE (the insights go to FILE-insights.csv)")
         )
     from coprod_tui.commands.sharing import encryption_of
 
@@ -122,13 +129,21 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     else:
         for target, data in zip(targets, outputs, strict=True):
             _write_file(target, data, force=args.force)
-        shown = " and ".join(printable(t, keep_newlines=False) for t in targets)
-        extra = f" and {len(tables[1].rows)} insight link(s)" if args.insights else ""
-        sealed = f", encrypted to {encryption.readers()}" if encryption is not None else ""
-        print(f"wrote {len(tables[0].rows)} case(s){extra} to {shown}{sealed}", file=sys.stderr)
+        shown = _(" and ").join(printable(t, keep_newlines=False) for t in targets)
+        if args.insights:
+            note = _("wrote {cases} case(s) and {links} insight link(s) to {files}").format(
+                cases=len(tables[0].rows), links=len(tables[1].rows), files=shown
+            )
+        else:
+            note = _("wrote {cases} case(s) to {files}").format(
+                cases=len(tables[0].rows), files=shown
+            )
+        if encryption is not None:
+            note += _(", encrypted to {readers}").format(readers=encryption.readers())
+        print(note, file=sys.stderr)
     if damaged:
         print(
-            f"coprod: left out {damaged} damaged case(s); run 'coprod doctor'",
+            _("coprod: left out {n} damaged case(s); run 'coprod doctor'").format(n=damaged),
             file=sys.stderr,
         )
     return 0

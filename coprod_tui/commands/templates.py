@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 from coprod_tui.core.errors import OperationalError, UserInputError
+from coprod_tui.core.i18n import N_, _, ngettext
 from coprod_tui.core.text_safety import printable
 
 #: Spelled here (tests check it equals ``core.template.ids.DEFAULT_TEMPLATE_ID``): importing
@@ -44,15 +45,15 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     """Add the template commands to the CLI."""
     listing = commands.add_parser(
         "templates",
-        help="list the templates and the file each comes from",
-        description="List every template in force: id, version, language, title and its file.",
+        help=N_("list the templates and the file each comes from"),
+        description=N_("List every template in force: id, version, language, title and its file."),
     )
     listing.set_defaults(func=list_templates)
 
     template = commands.add_parser(
         "template",
-        help="show, validate or start a template",
-        description="Show, validate or start a template (YAML; see schema/README.md).",
+        help=N_("show, validate or start a template"),
+        description=N_("Show, validate or start a template (YAML; see schema/README.md)."),
     )
     template.set_defaults(func=lambda args: _usage(template))
     actions = template.add_subparsers(  # prog given: no help formatter built for every run
@@ -61,16 +62,16 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
 
     show = actions.add_parser(
         "show",
-        help="show a template's sections, perspectives and questions",
-        description="Show a template readably. ID is a template id or a path to a YAML file.",
+        help=N_("show a template's sections, perspectives and questions"),
+        description=N_("Show a template readably. ID is a template id or a path to a YAML file."),
     )
-    show.add_argument("template", metavar="ID", help="template id (or a .yaml file)")
+    show.add_argument("template", metavar="ID", help=N_("template id (or a .yaml file)"))
     show.set_defaults(func=show_template)
 
     validate = actions.add_parser(
         "validate",
-        help="check template files and report every problem",
-        description=(
+        help=N_("check template files and report every problem"),
+        description=N_(
             "Check template files (or every .yaml in a folder) and report every problem as "
             "FILE:LINE:COL: message. Exit 2 if any file has a problem."
         ),
@@ -80,8 +81,8 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
 
     init = actions.add_parser(
         "init",
-        help="write a copy of a template to customise",
-        description=(
+        help=N_("write a copy of a template to customise"),
+        description=N_(
             "Write a copy of a template's YAML to FILE to customise. Never overwrites. Put the "
             "result in your templates folder or a $COPROD_TEMPLATES folder, or write it with "
             "--into-store into the store's own templates/ folder, so everyone using the store "
@@ -93,19 +94,19 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
         metavar="FILE",
         type=Path,
         nargs="?",
-        help="file to write; with --into-store a file name in the store (default: ID.yaml)",
+        help=N_("file to write; with --into-store a file name in the store (default: ID.yaml)"),
     )
     init.add_argument(
         "--into-store",
         action="store_true",
-        help="write the copy into the store's templates/ folder (the store must exist)",
+        help=N_("write the copy into the store's templates/ folder (the store must exist)"),
     )
     init.add_argument(
         "--from",
         dest="source",
         metavar="ID",
         default=_DEFAULT_TEMPLATE_ID,
-        help=f"template to copy (default: {_DEFAULT_TEMPLATE_ID})",
+        help=N_("template to copy (default: %(default)s)"),
     )
     init.set_defaults(func=init_template)
 
@@ -129,7 +130,7 @@ def _registry(args: argparse.Namespace) -> TemplateRegistry:
 def list_templates(args: argparse.Namespace) -> int:
     """Print the templates in force; broken files are reported on stderr, not fatal."""
     registry = _registry(args)
-    rows = [("ID", "VERSION", "LANGUAGE", "TITLE", "FILE")]
+    rows = [(_("ID"), _("VERSION"), _("LANGUAGE"), _("TITLE"), _("FILE"))]
     notes: dict[int, list[str]] = {}
     for template in registry.all():
         entry = registry.entries[template.id]
@@ -142,9 +143,11 @@ def list_templates(args: argparse.Namespace) -> int:
                 _cell(str(entry.path)),
             )
         )
-        notes[len(rows) - 1] = [f"overrides {_cell(str(path))}" for path in entry.overrides]
+        notes[len(rows) - 1] = [
+            _("overrides {file}").format(file=_cell(str(path))) for path in entry.overrides
+        ]
         if registry.from_store(template.id):
-            notes[len(rows) - 1].insert(0, "from the store: everyone using this store sees it")
+            notes[len(rows) - 1].insert(0, _("from the store: everyone using this store sees it"))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for index, row in enumerate(rows):
         cells = [cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True)]
@@ -168,8 +171,10 @@ def _report_skipped(registry: TemplateRegistry) -> None:
         return
     files = {problem.path for problem in registry.problems}
     print(
-        f"coprod: skipped {len(files)} broken template file(s); fix them and run "
-        "'coprod template validate FILE':",
+        _(
+            "coprod: skipped {n} broken template file(s); fix them and run "
+            "'coprod template validate FILE':"
+        ).format(n=len(files)),
         file=sys.stderr,
     )
     for problem in registry.problems:
@@ -203,7 +208,9 @@ def _resolve(name: str, registry: TemplateRegistry) -> Template:
         if registry.problems:
             skipped = len({problem.path for problem in registry.problems})
             raise UserInputError(
-                f"{error}; {skipped} broken template file(s) were skipped"
+                _("{error}; {n} broken template file(s) were skipped").format(
+                    error=error, n=skipped
+                )
             ) from None
         raise
 
@@ -220,30 +227,35 @@ def render_template(template: Template) -> Text:
         out.append("\n")
 
     line(template.title, "bold")
-    line(f"{template.id}  ·  version {template.version}  ·  language {template.language}", "dim")
+    line(
+        _("{id}  ·  version {version}  ·  language {language}").format(
+            id=template.id, version=template.version, language=template.language
+        ),
+        "dim",
+    )
     if template.path is not None:
-        line(f"file: {template.path}", "dim")
-    line(f"source: {template.source}", "dim")
+        line(_("file: {path}").format(path=template.path), "dim")
+    line(_("source: {source}").format(source=template.source), "dim")
     if template.description:
         line()
         for paragraph in template.description.splitlines():
             line(paragraph)
     if template.perspectives:
         line()
-        line("Perspectives", "bold underline")
+        line(_("Perspectives"), "bold underline")
         for perspective in template.perspectives:
             line(f"{perspective.title} [{perspective.id}]", "bold", 2)
             if perspective.description:
                 line(perspective.description, "", 4)
     if template.fields:
         line()
-        line("Case fields", "bold underline")
+        line(_("Case fields"), "bold underline")
         for spec in template.fields:
             extra = f": {', '.join(spec.choices)}" if spec.choices else ""
-            required = ", required" if spec.required else ""
+            required = _(", required") if spec.required else ""
             line(f"{spec.label} [{spec.id}] ({spec.type}{required}){extra}", "", 2)
     line()
-    line("Sections", "bold underline")
+    line(_("Sections"), "bold underline")
     for number, section in enumerate(template.sections, start=1):
         _render_section(line, template, number, section)
     out.rstrip()
@@ -259,9 +271,9 @@ def _render_section(
         line(section.description, "italic", 5)
     perspective = template.perspective(section.perspective)
     if perspective is not None:
-        line(f"perspective: {perspective.title}", "dim", 5)
+        line(_("perspective: {title}").format(title=perspective.title), "dim", 5)
     if section.renamed_from:
-        line(f"renamed from: {', '.join(section.renamed_from)}", "dim", 5)
+        line(_("renamed from: {ids}").format(ids=", ".join(section.renamed_from)), "dim", 5)
     for question in section.questions:
         line(f"• {question}", "", 5)
 
@@ -281,14 +293,17 @@ def validate_templates(args: argparse.Namespace) -> int:
         if found:
             problems.extend(found)
         else:
-            print(f"{printable(str(path), keep_newlines=False)}: ok")
+            print(_("{file}: ok").format(file=printable(str(path), keep_newlines=False)))
     for problem in problems:
         print(printable(str(problem), keep_newlines=False), file=sys.stderr)
     if problems:
         files = len({problem.path for problem in problems})
-        noun = "problem" if len(problems) == 1 else "problems"
         print(
-            f"coprod: {len(problems)} {noun} in {files} of {max(checked, files)} file(s)",
+            ngettext(
+                "coprod: {n} problem in {files} of {checked} file(s)",
+                "coprod: {n} problems in {files} of {checked} file(s)",
+                len(problems),
+            ).format(n=len(problems), files=files, checked=max(checked, files)),
             file=sys.stderr,
         )
         return 2
@@ -305,7 +320,7 @@ def _expand(paths: list[Path], problems: list[Problem]) -> list[Path]:
         if path.is_dir():
             inside = template_files(path)
             if not inside:
-                problems.append(Problem(str(path), 1, 1, "no template files (.yaml) here"))
+                problems.append(Problem(str(path), 1, 1, _("no template files (.yaml) here")))
             expanded.extend(inside)
         else:
             expanded.append(path)
@@ -322,10 +337,12 @@ def init_template(args: argparse.Namespace) -> int:
         target, policy_mode = _store_target(args)
     else:
         if args.file is None:
-            raise UserInputError("give the FILE to write, or --into-store")
+            raise UserInputError(_("give the FILE to write, or --into-store"))
         target, policy_mode = args.file, 0o644  # meant to be shared with the team
     if target.exists() or target.is_symlink():
-        raise UserInputError(f"{printable(str(target))} already exists; choose another file name")
+        raise UserInputError(
+            _("{file} already exists; choose another file name").format(file=printable(str(target)))
+        )
     template = registry.get(args.source)
     source = registry.entries[template.id].path
     try:
@@ -334,19 +351,27 @@ def init_template(args: argparse.Namespace) -> int:
         raise OperationalError(f"cannot read {source}: {error.strerror or error}") from None
     _write_new_file(target, _editable_copy(_point_modeline_at_schema(text)), policy_mode)
     shown = printable(str(target))
-    print(f"wrote {shown} (a copy of '{template.id}' from {printable(str(source))})")
+    print(
+        _("wrote {file} (a copy of '{id}' from {source})").format(
+            file=shown, id=template.id, source=printable(str(source))
+        )
+    )
     if args.into_store:
         print(
-            "Edit it (keep the section ids of sections you keep) and check it with "
-            f"'coprod template validate {shown}'. Everyone using this store now gets it; "
-            "same id: it replaces that template for them, a new id: it is added."
+            _(
+                "Edit it (keep the section ids of sections you keep) and check it with "
+                "'coprod template validate {file}'. Everyone using this store now gets it; "
+                "same id: it replaces that template for them, a new id: it is added."
+            ).format(file=shown)
         )
         return 0
     print(
-        "Edit it (keep the section ids of sections you keep), check it with "
-        f"'coprod template validate {shown}', and put it in your templates folder, a "
-        "$COPROD_TEMPLATES folder, or the store's (template init --into-store). Same id: it "
-        "replaces that template; a new id: it is added."
+        _(
+            "Edit it (keep the section ids of sections you keep), check it with "
+            "'coprod template validate {file}', and put it in your templates folder, a "
+            "$COPROD_TEMPLATES folder, or the store's (template init --into-store). Same id: it "
+            "replaces that template; a new id: it is added."
+        ).format(file=shown)
     )
     return 0
 
@@ -439,7 +464,7 @@ def _write_new_file(target: Path, text: str, mode: int = 0o644) -> None:
         atomic_write_bytes(target, text.encode("utf-8"), mode=mode, overwrite=False)
     except FileExistsError:
         raise UserInputError(
-            f"{printable(str(target))} already exists; choose another file name"
+            _("{file} already exists; choose another file name").format(file=printable(str(target)))
         ) from None
     except OSError as error:
         raise OperationalError(f"cannot write {target}: {error.strerror or error}") from None

@@ -1,4 +1,4 @@
-"""The user's settings: theme, default template and keymap.
+"""The user's settings: theme, default template, keymap and language.
 
 Settings live in one small YAML file in the platform's config folder
 (``~/.config/coprod/config.yaml`` on Linux). A setting is a preference, never a
@@ -27,6 +27,7 @@ from typing import Any
 import yaml
 
 from coprod_tui.core.errors import OperationalError
+from coprod_tui.core.language import language_code
 from coprod_tui.core.locations import config_file
 from coprod_tui.core.store.storage import atomic_write_bytes, make_private_folders
 
@@ -35,6 +36,7 @@ _KNOWN_KEYS = {
     "theme": "a theme name",
     "default_template": "a template id",
     "keymap": "binding id: keys pairs",
+    "language": "a language code such as sv or en",
 }
 
 _HEADER = "# coprod settings. Written by coprod; safe to edit by hand.\n"
@@ -56,6 +58,8 @@ class Config:
 
     theme: str | None = None
     default_template: str | None = None
+    #: The language of the workbench and the CLI ("sv", "en"); ``None``: the locale's.
+    language: str | None = None
     #: (binding id, keys) pairs as written, in file order.
     keymap: tuple[tuple[str, str], ...] = ()
     path: Path | None = None
@@ -74,6 +78,8 @@ class Config:
             data["default_template"] = self.default_template
         if self.keymap:
             data["keymap"] = dict(self.keymap)
+        if self.language:
+            data["language"] = self.language
         return data
 
 
@@ -127,7 +133,7 @@ def _from_data(data: Any, path: Path) -> Config:
                 problems.append(problem)
         elif value is None:
             values[str(key)] = None
-        elif not isinstance(value, str) or not value.strip():
+        elif not _usable(key, value):
             problems.append(f"{key!r} must be {_KNOWN_KEYS[key]}")
         else:
             values[str(key)] = value.strip()
@@ -139,9 +145,17 @@ def _from_data(data: Any, path: Path) -> Config:
         theme=values.get("theme"),
         default_template=values.get("default_template"),
         keymap=keymap,
+        language=language_code(values.get("language") or ""),
         path=path,
         problem=summary,
     )
+
+
+def _usable(key: str, value: Any) -> bool:
+    """Whether ``value`` is a usable text for ``key`` (``language``: a language code)."""
+    if not isinstance(value, str) or not value.strip():
+        return False
+    return key != "language" or language_code(value) is not None
 
 
 def _read_keymap(value: Any) -> tuple[tuple[tuple[str, str], ...], str]:
@@ -206,12 +220,13 @@ def preferred_template_id(
     """The template a new case starts with.
 
     The config's ``default_template`` wins when that template exists; else
-    Swedish when the locale says so and a Swedish template is installed; else
-    English.
+    Swedish when the settings' ``language:`` (or, without one, the locale)
+    says so and a Swedish template is installed; else English.
     """
     ids = set(available)
     if config.default_template and config.default_template in ids:
         return config.default_template
-    if swedish_id in ids and locale_is_swedish(environ):
+    swedish = config.language == "sv" if config.language else locale_is_swedish(environ)
+    if swedish_id in ids and swedish:
         return swedish_id
     return english_id

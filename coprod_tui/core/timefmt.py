@@ -9,8 +9,11 @@ and the caller shows the raw text or ``?``.
 
 Every function that depends on "now" takes it as an argument (the app's
 injectable clock), so tests and snapshot screenshots are fixed. Month names
-are fixed English abbreviations, never the C locale's, so output is the same on
-every machine.
+and words ("yesterday", "5 min ago") come from coprod's own catalogue
+(:mod:`coprod_tui.core.i18n`), never the C locale's, so output is the same on
+every machine: English by default, the Swedish way under Swedish ("i går
+09:12", "5 min sedan", "3 dec. 2026"; dates as numbers stay ISO, 2026-12-03,
+which is how Swedish writes them too).
 """
 
 from __future__ import annotations
@@ -18,7 +21,46 @@ from __future__ import annotations
 import functools
 from datetime import UTC, datetime, timedelta
 
+from coprod_tui.core.i18n import _, current_language, ngettext, pgettext
+
+#: Month abbreviations, English (:func:`month_abbreviation` gives them in the user's language).
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def month_abbreviation(month: int) -> str:
+    """The short name of ``month`` (1-12) in the current language: ``Dec``, ``dec.``."""
+    return _months(current_language())[month - 1]
+
+
+@functools.lru_cache(maxsize=4)
+def _months(language: str) -> tuple[str, ...]:
+    """The twelve abbreviations in ``language`` (the one in force; the key keeps a cache each).
+
+    Written out so the catalogue tools find them; the context tells "May"
+    the month from any other "May".
+    """
+    return (
+        pgettext("abbreviated month", "Jan"),
+        pgettext("abbreviated month", "Feb"),
+        pgettext("abbreviated month", "Mar"),
+        pgettext("abbreviated month", "Apr"),
+        pgettext("abbreviated month", "May"),
+        pgettext("abbreviated month", "Jun"),
+        pgettext("abbreviated month", "Jul"),
+        pgettext("abbreviated month", "Aug"),
+        pgettext("abbreviated month", "Sep"),
+        pgettext("abbreviated month", "Oct"),
+        pgettext("abbreviated month", "Nov"),
+        pgettext("abbreviated month", "Dec"),
+    )
+
+
+def short_date(moment: datetime, *, with_year: bool = True) -> str:
+    """A day as words: ``3 Dec 2026`` (``3 dec. 2026`` in Swedish); without the year on request."""
+    month = month_abbreviation(moment.month)
+    if with_year:
+        return _("{day} {month} {year}").format(day=moment.day, month=month, year=moment.year)
+    return _("{day} {month}").format(day=moment.day, month=month)
 
 
 def parse(stamp: object) -> datetime | None:
@@ -129,15 +171,18 @@ def clock_label(moment: datetime, now: datetime) -> str:
     """``14:03:12`` for a moment today, ``2024-03-01 14:03`` for an older one.
 
     Both are shown in the zone of ``now`` (the app clock), so a fixed test
-    clock gives fixed labels.
+    clock gives fixed labels. In Swedish yesterday reads ``i går 09:12``
+    (English keeps the date, as it always did).
     """
     if moment.tzinfo is not None and now.tzinfo is not None:
         moment = moment.astimezone(now.tzinfo)
     elif moment.tzinfo is not None:
         moment = moment.astimezone().replace(tzinfo=None)
     if moment.date() == now.date():
-        return moment.strftime("%H:%M:%S")
-    return moment.strftime("%Y-%m-%d %H:%M")
+        return f"{moment:%H:%M:%S}"
+    if current_language() != "en" and (now.date() - moment.date()).days == 1:
+        return _("yesterday {time}").format(time=f"{moment:%H:%M}")
+    return f"{moment:%Y-%m-%d %H:%M}"
 
 
 def stamp_clock_label(stamp: str, now: datetime) -> str:
@@ -149,7 +194,9 @@ def stamp_clock_label(stamp: str, now: datetime) -> str:
 def relative_time(stamp: str, now: datetime) -> str:
     """'just now', '5 min ago', '3 h ago', 'yesterday', '4 days ago', '12 Mar', '12 Mar 2023'.
 
-    ``?`` when the stamp is unreadable. ``now`` may be naive (then it is local).
+    In Swedish: 'nyss', '5 min sedan', '3 tim sedan', 'i går', '4 dagar
+    sedan', '12 mars', '3 dec. 2023'. ``?`` when the stamp is unreadable.
+    ``now`` may be naive (then it is local).
     """
     moment = parse(stamp)
     if moment is None:
@@ -159,17 +206,16 @@ def relative_time(stamp: str, now: datetime) -> str:
     local = moment.astimezone(now.tzinfo)
     seconds = (now - local).total_seconds()
     if seconds < 60:
-        return "just now"
+        return _("just now")
     if seconds < 3600:
-        return f"{int(seconds // 60)} min ago"
+        minutes = int(seconds // 60)
+        return ngettext("{n} min ago", "{n} min ago", minutes).format(n=minutes)
     days = (now.date() - local.date()).days
     if days == 0:
-        return f"{int(seconds // 3600)} h ago"
+        hours = int(seconds // 3600)
+        return ngettext("{n} h ago", "{n} h ago", hours).format(n=hours)
     if days == 1:
-        return "yesterday"
+        return _("yesterday")
     if days < 7:
-        return f"{days} days ago"
-    month = MONTHS[local.month - 1]
-    if local.year == now.year:
-        return f"{local.day} {month}"
-    return f"{local.day} {month} {local.year}"
+        return ngettext("{n} day ago", "{n} days ago", days).format(n=days)
+    return short_date(local, with_year=local.year != now.year)

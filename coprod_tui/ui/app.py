@@ -36,6 +36,7 @@ from textual.screen import Screen
 
 from coprod_tui.core.config import Config, ConfigWriteError, save_config
 from coprod_tui.core.errors import CoprodError
+from coprod_tui.core.i18n import N_
 from coprod_tui.core.timefmt import local_now
 from coprod_tui.ui.commands import CoprodCommands
 from coprod_tui.ui.typeahead import TYPED_EVENTS, KeyOrder
@@ -80,13 +81,28 @@ class CoprodApp(App[int]):
         Binding(
             "ctrl+q",
             "quit",
-            "Quit",
-            tooltip="Save everything and quit.",
+            N_("Quit"),
+            tooltip=N_("Save everything and quit."),
             priority=True,
             id="app.quit",
         ),
         Binding(
-            "f1", "help", "All keys", tooltip="Keys of this screen and the template.", id="app.help"
+            "f1",
+            "help",
+            N_("All keys"),
+            tooltip=N_("Keys of this screen and the template."),
+            id="app.help",
+        ),
+        # Textual's own palette key, declared here so its words are translated too.
+        Binding(
+            App.COMMAND_PALETTE_BINDING,
+            "command_palette",
+            N_("palette"),
+            show=False,
+            key_display=App.COMMAND_PALETTE_DISPLAY,
+            priority=True,
+            tooltip=N_("Open the command palette"),
+            id="app.palette",
         ),
     ]
 

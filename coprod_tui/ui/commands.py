@@ -35,6 +35,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.markup import escape
 
+from coprod_tui.core.i18n import _
 from coprod_tui.core.text_safety import printable
 
 if TYPE_CHECKING:
@@ -139,57 +140,68 @@ class CoprodCommands(_Commands):
     def commands(self) -> Iterator[PaletteCommand]:
         app = self.coprod
         yield PaletteCommand(
-            "New case",
+            _("New case"),
             app.action_new_case,
-            "Start a case (n on the case list)",
+            _("Start a case (n on the case list)"),
             True,
             "case_list.new",
         )
         yield PaletteCommand(
-            "Help", app.action_help, "Keys of this screen and the template (F1)", True, "app.help"
+            _("Help"),
+            app.action_help,
+            _("Keys of this screen and the template (F1)"),
+            True,
+            "app.help",
         )
         yield PaletteCommand(
-            "Trash", app.action_trash, "Deleted cases; restore one (b)", True, "case_list.trash"
+            _("Trash"),
+            app.action_trash,
+            _("Deleted cases; restore one (b)"),
+            True,
+            "case_list.trash",
         )
         # Bound on the list and in the editor: this command stands for the screen's own.
         own = {binding.id for binding in screen_bindings(type(self.screen))}
         yield PaletteCommand(
-            "Search all cases",
+            _("Search all cases"),
             app.action_search,
-            "Words in every case, results as you type (Ctrl+F)",
+            _("Words in every case, results as you type (Ctrl+F)"),
             True,
             "editor.search" if "editor.search" in own else "case_list.search",
         )
         yield PaletteCommand(
-            "Read one section across cases",
+            _("Read one section across cases"),
             app.action_section_review,
-            "Pick a section, read and edit it for every case (s on the case list)",
+            _("Pick a section, read and edit it for every case (s on the case list)"),
             True,
             "case_list.section_review",
         )
         yield PaletteCommand(
-            "Coverage of sections",
+            _("Coverage of sections"),
             app.action_coverage,
-            "Cases by sections: empty, short, written (m on the case list)",
+            _("Cases by sections: empty, short, written (m on the case list)"),
             True,
             "case_list.coverage",
         )
         yield PaletteCommand(
-            "Now what? Open plans",
+            _("Now what? Open plans"),
             app.action_now_what,
-            "Tests of change still open, oldest first (w on the case list, Ctrl+R in the editor)",
+            _(
+                "Tests of change still open, oldest first "
+                "(w on the case list, Ctrl+R in the editor)"
+            ),
             True,
             "editor.now_what" if "editor.now_what" in own else "case_list.now_what",
         )
         yield PaletteCommand(
-            "Export the framework matrix",
+            _("Export the framework matrix"),
             app.action_export_matrix,
-            "Cases by sections (and insights) as CSV, Markdown or XLSX",
+            _("Cases by sections (and insights) as CSV, Markdown or XLSX"),
         )
         yield PaletteCommand(
-            "Insights",
+            _("Insights"),
             app.action_insights,
-            "What was learned, linked to the case sections it came from (i on the case list)",
+            _("What was learned, linked to the case sections it came from (i on the case list)"),
             True,
             "case_list.insights",
         )
@@ -199,12 +211,12 @@ class CoprodCommands(_Commands):
         for summary in self._cases:
             if summary.damaged:
                 continue
-            title = printable(summary.title, keep_newlines=False) or "(untitled)"
+            title = printable(summary.title, keep_newlines=False) or _("(untitled)")
             tags = ", ".join(printable(tag, keep_newlines=False) for tag in summary.tags)
             yield (
-                f"Open case: {title}",
+                _("Open case: {title}").format(title=title),
                 partial(self.coprod.open_case, summary.id),
-                escape(tags) if tags else "Open in the editor",
+                escape(tags) if tags else _("Open in the editor"),
             )
 
 
@@ -236,7 +248,7 @@ class BindingCommands(_Commands):
             if state is False:
                 continue  # hidden from the footer too: not on this screen now
             title = self.TITLES.get(binding.id) or _BINDING_TITLES.get(binding.id, "")
-            title = title or binding.description
+            title = _(title) if title else binding.description  # the description: translated
             key = keys.get(binding.id) or self.app.get_key_display(binding)
             does = (binding.tooltip or binding.description).rstrip(".")
             yield PaletteCommand(
@@ -264,7 +276,10 @@ async def _run_binding(target: DOMNode, action: str, title: str) -> None:
     _namespace, name, parameters = parse_action(action)
     if target.check_action(name, parameters) is not True:
         target.app.notify(
-            f"{title}: nothing to act on here yet.", severity="warning", markup=False, timeout=3
+            _("{title}: nothing to act on here yet.").format(title=title),
+            severity="warning",
+            markup=False,
+            timeout=3,
         )
         return
     await target.app.run_action(action, target)
@@ -354,11 +369,13 @@ class EditorCommands(BindingCommands):
         template = self._template()
         titles = [s.title for s in template.sections] if template else []
         for number, title in enumerate(titles or [""] * 9, start=1):
-            label = f"Go to section {number}"
+            label = _("Go to section {number}").format(number=number)
             if title:
                 label += f": {printable(title, keep_newlines=False)}"
             yield PaletteCommand(
-                label, partial(screen.run_action, f"goto_section({number})"), "Jump in the editor"
+                label,
+                partial(screen.run_action, f"goto_section({number})"),
+                _("Jump in the editor"),
             )
 
     def _template(self) -> Template | None:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from coprod_tui.core.config import Config, load_config
 from coprod_tui.core.demo import demo_store
 from coprod_tui.core.demo import seed_demo as seed_demo  # re-exported for scripts and tests
+from coprod_tui.core.i18n import current_language, decide_language, set_language
 from coprod_tui.core.locations import store_path
 
 if TYPE_CHECKING:
@@ -39,6 +40,10 @@ def create_app(
     """The app, wired to a store, templates and settings (tests call this too)."""
     from coprod_tui.ui.app import CoprodApp
 
+    if config is not None and config.language:
+        # The settings' language (COPROD_LANG still beats it); else the one the front door chose.
+        set_language(decide_language(config.language))
+    _bindings_in(current_language())
     app = CoprodApp(
         store,
         templates,
@@ -58,6 +63,22 @@ def create_app(
     return app
 
 
+def _bindings_in(language: str) -> None:
+    """Every key's words in ``language`` before the app copies them (``ui/binding_language.py``).
+
+    English, the words as written, costs nothing; another language first
+    imports every class with bindings, so a screen opened later is translated too.
+    """
+    from coprod_tui.ui.binding_language import bindings_language, use_binding_language
+
+    if language == bindings_language():
+        return
+    from coprod_tui.ui.bindings import binding_classes
+
+    binding_classes()
+    use_binding_language(language)
+
+
 def run_workbench(args: argparse.Namespace) -> int:
     """Open the store and run the app; returns the exit code."""
     from coprod_tui.core.template.registry import discover_templates
@@ -70,6 +91,7 @@ def run_workbench(args: argparse.Namespace) -> int:
     config = load_config()
     if config.problem:
         notices.append(config.problem)
+    set_language(decide_language(config.language))
     with _store_for(args, store_path, templates) as store:
         app = create_app(store, templates, config, notices=notices)
         app.run()

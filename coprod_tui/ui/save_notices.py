@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from coprod_tui.core.i18n import _
 from coprod_tui.core.store.types import CasePurgedError
 
 if TYPE_CHECKING:
@@ -38,15 +39,17 @@ class SaveNotices:
         if isinstance(outcome.error, CasePurgedError):
             if not self.reported:
                 self.reported = True
-                notify(self._purged, title="Deleted for good", severity="error", timeout=20)
+                notify(self._purged, title=_("Deleted for good"), severity="error", timeout=20)
             return False
         if outcome.error is not None:
             if not self.reported:
                 self.reported = True
                 notify(
-                    f"Could not save: {outcome.error}. Your text is kept here and saving "
-                    f"will be retried in {self._retry_delay:g} s (Ctrl+S to retry now).",
-                    title="Unsaved",
+                    _(
+                        "Could not save: {error}. Your text is kept here and saving "
+                        "will be retried in {seconds} s (Ctrl+S to retry now)."
+                    ).format(error=outcome.error, seconds=f"{self._retry_delay:g}"),
+                    title=_("Unsaved"),
                     severity="error",
                     timeout=10,
                     markup=False,
@@ -54,5 +57,5 @@ class SaveNotices:
             return True
         if outcome.saved and self.reported:
             self.reported = False
-            notify("Saved again: your text is safe.", title="Saved")
+            notify(_("Saved again: your text is safe."), title=_("Saved"))
         return False

@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Static
 
+from coprod_tui.core.i18n import N_, _
 from coprod_tui.ui.dialogs.base import ModalDialog
 
 
@@ -26,12 +27,13 @@ class ConfirmDialog(ModalDialog[bool]):
     ]
 
     def __init__(
-        self, heading: str, question: Content | str, *, confirm_label: str = "Yes"
+        self, heading: str, question: Content | str, *, confirm_label: str = N_("Yes")
     ) -> None:
         super().__init__()
-        self.heading = heading
-        self.question = question if isinstance(question, Content) else Content(question)
-        self.confirm_label = confirm_label
+        # Callers may hand English marked N_(): translated here (a translated text passes).
+        self.heading = _(heading)
+        self.question = question if isinstance(question, Content) else Content(_(question))
+        self.confirm_label = _(confirm_label)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as box:
@@ -39,7 +41,7 @@ class ConfirmDialog(ModalDialog[bool]):
             yield Static(self.question, id="question")
             with Horizontal(classes="buttons"):
                 yield Button(self.confirm_label, variant="error", id="ok")
-                yield Button("Cancel", id="cancel")
+                yield Button(_("Cancel"), id="cancel")
 
     def on_mount(self) -> None:
         self.query_one("#cancel", Button).focus()

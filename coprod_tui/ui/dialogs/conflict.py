@@ -26,18 +26,19 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Static
 
 from coprod_tui.core.editing import Conflict
+from coprod_tui.core.i18n import N_, _
 from coprod_tui.core.merge import FIELD, ORPHAN, SECTION, TITLE, Clash
 from coprod_tui.core.render import build_document
 from coprod_tui.core.template import Template
 from coprod_tui.ui.dialogs.base import ButtonRow, ModalDialog
 from coprod_tui.ui.widgets.safe_text import plain
 
-_CHOICE_LABELS = {"mine": "Keep mine", "theirs": "Take theirs", "both": "Keep both"}
+_CHOICE_LABELS = {"mine": N_("Keep mine"), "theirs": N_("Take theirs"), "both": N_("Keep both")}
 
 
 def _body(value: Any) -> Text:
     text = value if isinstance(value, str) else ""
-    return plain(text.strip()) if text.strip() else Text("(empty)", style="dim italic")
+    return plain(text.strip()) if text.strip() else Text(_("(empty)"), style="dim italic")
 
 
 class ConflictScreen(ModalDialog[dict[str, str] | None]):
@@ -118,34 +119,40 @@ class ConflictScreen(ModalDialog[dict[str, str] | None]):
     def _item_title(self, clash: Clash) -> str:
         key = clash.key
         if key == TITLE:
-            return "Title"
+            return _("Title")
         if key.startswith(FIELD):
             field_id = key[len(FIELD) :]
             names = {f.id: f.label for f in self._template.fields}
-            return f"Case detail: {names.get(field_id, field_id)}"
+            return _("Case detail: {name}").format(name=names.get(field_id, field_id))
         # Numbers and titles as every other view shows them (core/render.py).
         document = build_document(self._copy, self._template, getattr(self.app, "templates", None))
         if key.startswith(SECTION):
             block = document.section(key[len(SECTION) :])
-            return f"{block.number}. {block.title}" if block else f"Section {key[len(SECTION) :]}"
+            if block is None:
+                return _("Section {id}").format(id=key[len(SECTION) :])
+            return f"{block.number}. {block.title}"
         if key.startswith(ORPHAN):
             orphan_id = key[len(ORPHAN) :]
             titles = {o.id: o.title for o in document.orphans}
-            return f"Orphaned text: {titles.get(orphan_id, orphan_id)}"
+            return _("Orphaned text: {title}").format(title=titles.get(orphan_id, orphan_id))
         return key
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="panel -large -error") as frame:
-            frame.border_title = "Conflict: you and another window changed the same text"
+            frame.border_title = _("Conflict: you and another window changed the same text")
             explain = Text(
-                "Everything else was merged. For the items below, the other window's text is "
-                "saved in the case and yours is kept whole in the conflict copy "
+                _(
+                    "Everything else was merged. For the items below, the other window's text "
+                    "is saved in the case and yours is kept whole in the conflict copy "
+                )
             )
             explain.append_text(plain(f"“{self._copy_title}”", "bold", one_line=True))
             explain.append(
-                ". Choose for each item; the copy stays either way.\n"
-                "m: keep mine for all (theirs stays in the history).  "
-                "t: take theirs for all.  Esc: decide later."
+                _(
+                    ". Choose for each item; the copy stays either way.\n"
+                    "m: keep mine for all (theirs stays in the history).  "
+                    "t: take theirs for all.  Esc: decide later."
+                )
             )
             yield Static(explain, id="conflict-explain")
             with VerticalScroll(id="conflict-diff"):
@@ -157,19 +164,19 @@ class ConflictScreen(ModalDialog[dict[str, str] | None]):
         yield Static(plain(self._item_title(clash), one_line=True), classes="diff-title")
         with Horizontal(classes="diff-row"):
             left = Static(_body(clash.theirs), classes="diff-side -theirs")
-            left.border_title = "Theirs (saved)"
+            left.border_title = _("Theirs (saved)")
             right = Static(_body(clash.mine), classes="diff-side -mine")
-            right.border_title = "Mine"
+            right.border_title = _("Mine")
             yield left
             yield right
         is_text = clash.key.startswith((SECTION, ORPHAN))
         with Horizontal(classes="choice-row"):
             yield Static("", id=f"decided-{number}", classes="decided")
             with ButtonRow():
-                yield Button("Keep mine", id=f"mine-{number}", variant="success")
-                yield Button("Take theirs", id=f"theirs-{number}", variant="warning")
+                yield Button(_("Keep mine"), id=f"mine-{number}", variant="success")
+                yield Button(_("Take theirs"), id=f"theirs-{number}", variant="warning")
                 if is_text:
-                    yield Button("Keep both", id=f"both-{number}", variant="primary")
+                    yield Button(_("Keep both"), id=f"both-{number}", variant="primary")
 
     def on_mount(self) -> None:
         if self._clashes:
@@ -177,12 +184,12 @@ class ConflictScreen(ModalDialog[dict[str, str] | None]):
 
     @on(Button.Pressed)
     def _chosen(self, event: Button.Pressed) -> None:
-        choice, _, number = (event.button.id or "").partition("-")
+        choice, _dash, number = (event.button.id or "").partition("-")
         if choice not in _CHOICE_LABELS or not number.isdigit():
             return
         clash = self._clashes[int(number)]
         self._choices[clash.key] = choice
-        self.query_one(f"#decided-{number}", Static).update(f"✓ {_CHOICE_LABELS[choice]}")
+        self.query_one(f"#decided-{number}", Static).update(f"✓ {_(_CHOICE_LABELS[choice])}")
         if len(self._choices) == len(self._clashes):
             self.dismiss(dict(self._choices))
             return

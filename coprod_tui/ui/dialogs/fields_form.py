@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Footer, Input, Label, Select
 
+from coprod_tui.core.i18n import _
 from coprod_tui.core.template import FieldSpec
 from coprod_tui.core.text_safety import printable
 from coprod_tui.ui.dialogs.base import ButtonRow, ModalDialog
@@ -38,7 +39,7 @@ class IsoDate(Validator):
                 return self.success()
             except ValueError:
                 pass
-        return self.failure("Write the date as YYYY-MM-DD, e.g. 2024-03-01")
+        return self.failure(_("Write the date as YYYY-MM-DD, e.g. 2024-03-01"))
 
 
 def _shown(value: str) -> str:
@@ -103,11 +104,11 @@ class FieldsFormScreen(ModalDialog[tuple[str, dict[str, str]] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="panel -form") as frame:
-            frame.border_title = "Case details"
-            frame.border_subtitle = "Ctrl+S save · Esc cancel"
+            frame.border_title = _("Case details")
+            frame.border_subtitle = _("Ctrl+S save · Esc cancel")
             with VerticalScroll(id="fields-scroll"):
                 with Horizontal(classes="field-row"):
-                    yield Label("Title", classes="field-label")
+                    yield Label(_("Title"), classes="field-label")
                     yield Input(
                         _shown(self._title),
                         id="field-title-input",
@@ -119,8 +120,8 @@ class FieldsFormScreen(ModalDialog[tuple[str, dict[str, str]] | None]):
                         yield Label(plain(label, one_line=True), classes="field-label")
                         yield self._field_widget(spec)
             with ButtonRow(id="fields-buttons"):
-                yield Button("Save", variant="primary", id="save")
-                yield Button("Cancel", id="cancel")
+                yield Button(_("Save"), variant="primary", id="save")
+                yield Button(_("Cancel"), id="cancel")
         yield Footer()
 
     def _field_widget(self, spec: FieldSpec) -> Input | Select[str]:
@@ -168,7 +169,7 @@ class FieldsFormScreen(ModalDialog[tuple[str, dict[str, str]] | None]):
                 values[spec.id] = widget.value.strip()
         title = self.query_one("#field-title-input", Input).value.strip()
         if not title:
-            self.notify("The case needs a title.", severity="error")
+            self.notify(_("The case needs a title."), severity="error")
             return None
         return title, values
 

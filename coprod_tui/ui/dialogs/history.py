@@ -20,6 +20,7 @@ from textual.widgets import Button, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coprod_tui.core.case import Case
+from coprod_tui.core.i18n import _, ngettext
 from coprod_tui.core.render import build_document
 from coprod_tui.core.store import RevisionInfo
 from coprod_tui.core.template import Template
@@ -80,9 +81,11 @@ class HistoryScreen(ModalDialog[int | None]):
 
     def _label(self, info: RevisionInfo) -> Text:
         when = stamp_clock_label(info.saved_at, self._now())
-        words = "1 word" if info.words == 1 else f"{info.words} words"
+        words = ngettext("{n} word", "{n} words", info.words).format(n=info.words)
         label = Text.assemble(
-            (f"Version {info.revision}", "bold"), " · ", plain(when, one_line=True)
+            (_("Version {number}").format(number=info.revision), "bold"),
+            " · ",
+            plain(when, one_line=True),
         )
         label.append("\n")
         detail = f"{words}" + (f" · {info.saved_by}" if info.saved_by else "")
@@ -91,9 +94,11 @@ class HistoryScreen(ModalDialog[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="panel") as frame:
-            frame.border_title = "History: earlier versions of this case"
+            frame.border_title = _("History: earlier versions of this case")
             if self._current_revision is not None:
-                frame.border_subtitle = f"Current version: {self._current_revision}"
+                frame.border_subtitle = _("Current version: {number}").format(
+                    number=self._current_revision
+                )
             with Horizontal(id="history-body"):
                 yield PreviewList(
                     *(
@@ -105,15 +110,15 @@ class HistoryScreen(ModalDialog[int | None]):
                 with VerticalScroll(id="revision-preview"):
                     yield Static(id="preview-text")
             with ButtonRow(id="history-buttons"):
-                yield Button("Restore this version", variant="primary", id="restore")
-                yield Button("Close", id="close")
+                yield Button(_("Restore this version"), variant="primary", id="restore")
+                yield Button(_("Close"), id="close")
         yield Footer()
 
     def on_mount(self) -> None:
         revisions = self.query_one("#revisions", OptionList)
         if not self._revisions:
             self.query_one("#preview-text", Static).update(
-                Text("No earlier versions are kept for this case yet.")
+                Text(_("No earlier versions are kept for this case yet."))
             )
             self.query_one("#restore", Button).disabled = True
         else:
@@ -150,7 +155,13 @@ class HistoryScreen(ModalDialog[int | None]):
             return  # the highlight moved on meanwhile
         preview = self.query_one("#preview-text", Static)
         if isinstance(case, Exception):
-            preview.update(plain(f"Could not read version {revision}: {case}"))
+            preview.update(
+                plain(
+                    _("Could not read version {number}: {error}").format(
+                        number=revision, error=case
+                    )
+                )
+            )
             return
         registry = getattr(self.app, "templates", None)  # for orphans' old titles
         preview.update(document_text(build_document(case, self._template, registry)))

@@ -28,6 +28,7 @@ from textual.content import Content
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
 
 from coprod_tui.core.errors import CoprodError
+from coprod_tui.core.i18n import N_, _
 from coprod_tui.core.matrix.export import FORMATS, ExportResult, TargetExists, export_matrix
 from coprod_tui.core.text_safety import printable
 from coprod_tui.ui.dialogs.base import ButtonRow, ModalDialog
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 #: How the formats read in the list.
-FORMAT_LABELS = {"csv": "CSV (a spreadsheet)", "md": "Markdown", "xlsx": "XLSX (Excel)"}
+FORMAT_LABELS = {"csv": N_("CSV (a spreadsheet)"), "md": "Markdown", "xlsx": N_("XLSX (Excel)")}
 
 
 def default_path(fmt: str, today: _dt.date) -> str:
@@ -79,35 +80,37 @@ class MatrixExportDialog(ModalDialog["ExportResult | None"]):
     def compose(self) -> ComposeResult:
         today = self.coprod.clock().date()
         with Vertical(classes="dialog") as box:
-            box.border_title = "Export the framework matrix"
-            box.border_subtitle = "Ctrl+S export · Esc cancel"
-            yield Label("Format", classes="field-label")
+            box.border_title = _("Export the framework matrix")
+            box.border_subtitle = _("Ctrl+S export · Esc cancel")
+            yield Label(_("Format"), classes="field-label")
             yield Select(
-                [(FORMAT_LABELS[fmt], fmt) for fmt in FORMATS],
+                [(_(FORMAT_LABELS[fmt]), fmt) for fmt in FORMATS],
                 value="csv",
                 allow_blank=False,
                 compact=True,
                 id="export-format",
             )
-            yield Label("File", classes="field-label")
+            yield Label(_("File"), classes="field-label")
             yield Input(
                 default_path("csv", today), id="export-path", select_on_focus=False, compact=True
             )
-            yield Label("Only cases with the tag (empty: all cases)", classes="field-label")
+            yield Label(_("Only cases with the tag (empty: all cases)"), classes="field-label")
             yield Input("", id="export-tag", select_on_focus=False, compact=True)
-            yield Label("Words per cell (empty: the whole text)", classes="field-label")
+            yield Label(_("Words per cell (empty: the whole text)"), classes="field-label")
             yield Input(
-                "", placeholder="e.g. 40", id="export-words", select_on_focus=False, compact=True
+                "", placeholder=_("e.g. 40"), id="export-words", select_on_focus=False, compact=True
             )
-            yield Checkbox("With the insights and their links", id="export-insights", compact=True)
             yield Checkbox(
-                "CSV for Excel (å ä ö right)", value=True, id="export-excel", compact=True
+                _("With the insights and their links"), id="export-insights", compact=True
+            )
+            yield Checkbox(
+                _("CSV for Excel (å ä ö right)"), value=True, id="export-excel", compact=True
             )
             yield Static("", id="export-progress")
             yield Static("", id="export-error", classes="error")
             with ButtonRow(classes="buttons"):
-                yield Button("Export", variant="primary", id="export", compact=True)
-                yield Button("Cancel", id="cancel", compact=True)
+                yield Button(_("Export"), variant="primary", id="export", compact=True)
+                yield Button(_("Cancel"), id="cancel", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -131,7 +134,11 @@ class MatrixExportDialog(ModalDialog["ExportResult | None"]):
 
         def show() -> None:
             for line in self.query("#export-progress").results(Static):
-                line.update(f"Building the matrix: {done} of {total} case(s)…")
+                line.update(
+                    _("Building the matrix: {done} of {total} case(s)…").format(
+                        done=done, total=total
+                    )
+                )
 
         with contextlib.suppress(Exception):
             self.app.call_from_thread(show)
@@ -152,7 +159,7 @@ class MatrixExportDialog(ModalDialog["ExportResult | None"]):
             self.query_one("#export-words", Input).focus()
             return
         if not path:
-            self._error("File: give the name of the file to write.")
+            self._error(_("File: give the name of the file to write."))
             self.query_one("#export-path", Input).focus()
             return
         with_insights = self.query_one("#export-insights", Checkbox).value
@@ -171,7 +178,7 @@ class MatrixExportDialog(ModalDialog["ExportResult | None"]):
                 insights=with_insights,
                 excel=excel,
                 replace=replace,
-                hint="choose another name, or confirm to replace it",
+                hint=_("choose another name, or confirm to replace it"),
                 progress=self._progress,
             )
 
@@ -184,7 +191,7 @@ class MatrixExportDialog(ModalDialog["ExportResult | None"]):
         from coprod_tui.ui.dialogs.confirm import ConfirmDialog
 
         self._export_busy = True
-        self.query_one("#export-progress", Static).update("Exporting…")
+        self.query_one("#export-progress", Static).update(_("Exporting…"))
         try:
             result = await answer_of(self, run(replace), group="matrix-export")
         except TargetExists as exists:
@@ -196,13 +203,15 @@ class MatrixExportDialog(ModalDialog["ExportResult | None"]):
                 if yes:
                     self.run_worker(self._export(run, replace=True), exclusive=False)
                 else:
-                    self._error(f"{shown} exists; nothing written. Choose another name.")
+                    self._error(
+                        _("{file} exists; nothing written. Choose another name.").format(file=shown)
+                    )
 
             self.app.push_screen(
                 ConfirmDialog(
-                    "Replace the file?",
-                    Content(f"{shown} exists. Replace it with the new matrix?"),
-                    confirm_label="Replace",
+                    _("Replace the file?"),
+                    Content(_("{file} exists. Replace it with the new matrix?").format(file=shown)),
+                    confirm_label=_("Replace"),
                 ),
                 answered,
             )
@@ -210,20 +219,26 @@ class MatrixExportDialog(ModalDialog["ExportResult | None"]):
         except CoprodError as error:
             self._export_busy = False
             self.query_one("#export-progress", Static).update("")
-            self._error(f"Not exported: {error}")
+            self._error(_("Not exported: {error}").format(error=error))
             return
         except Exception as error:  # noqa: BLE001 - one line, the dialog stays open
             self._export_busy = False
             self.query_one("#export-progress", Static).update("")
-            self._error(f"Not exported ({type(error).__name__}); try again.")
+            self._error(_("Not exported ({name}); try again.").format(name=type(error).__name__))
             return
         self._export_busy = False
-        shown = " and ".join(printable(t, keep_newlines=False) for t in result.targets)
-        extra = f" and {result.links} insight link(s)" if result.links is not None else ""
-        note = f"Wrote {result.cases} case(s){extra} to {shown}"
+        shown = _(" and ").join(printable(t, keep_newlines=False) for t in result.targets)
+        if result.links is not None:
+            note = _("Wrote {cases} case(s) and {links} insight link(s) to {files}").format(
+                cases=result.cases, links=result.links, files=shown
+            )
+        else:
+            note = _("Wrote {cases} case(s) to {files}").format(cases=result.cases, files=shown)
         if result.damaged:
-            note += f" (left out {result.damaged} damaged case(s): run 'coprod doctor')"
-        self.app.notify(note + ".", title="Matrix exported", markup=False)
+            note += _(" (left out {n} damaged case(s): run 'coprod doctor')").format(
+                n=result.damaged
+            )
+        self.app.notify(note + ".", title=_("Matrix exported"), markup=False)
         self.dismiss(result)
 
     @on(Button.Pressed, "#cancel")

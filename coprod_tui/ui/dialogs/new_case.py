@@ -19,6 +19,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static
 
+from coprod_tui.core.i18n import _
 from coprod_tui.core.text_safety import printable
 from coprod_tui.ui.dialogs.base import ModalDialog
 
@@ -75,15 +76,15 @@ class NewCaseDialog(ModalDialog[None]):
             for t in self.templates
         ]
         with Vertical(classes="dialog", id="new-case") as box:
-            box.border_title = "New case"
-            yield Label("Title", classes="field-label")
-            yield TitleInput(placeholder="What happened, in a few words", id="title")
-            yield Label("Template", classes="field-label")
+            box.border_title = _("New case")
+            yield Label(_("Title"), classes="field-label")
+            yield TitleInput(placeholder=_("What happened, in a few words"), id="title")
+            yield Label(_("Template"), classes="field-label")
             yield Select(options, value=self.default_id, allow_blank=False, id="template")
             yield Static("", id="error", classes="error")
             with Horizontal(classes="buttons"):
-                yield Button("Create", variant="primary", id="ok")
-                yield Button("Cancel", id="cancel")
+                yield Button(_("Create"), variant="primary", id="ok")
+                yield Button(_("Cancel"), id="cancel")
 
     def on_mount(self) -> None:
         # At once (Widget.focus would wait): a title typed straight after n lands here.
@@ -100,7 +101,7 @@ class NewCaseDialog(ModalDialog[None]):
         title_input = self.query_one("#title", Input)
         title = title_input.value.strip()
         if not title:
-            self.query_one("#error", Static).update("A case needs a title.")
+            self.query_one("#error", Static).update(_("A case needs a title."))
             self.set_focus(title_input)
         else:
             template_id = self.query_one("#template", Select).value

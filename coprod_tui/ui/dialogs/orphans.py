@@ -16,6 +16,7 @@ from textual.widgets import Button, Footer, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from coprod_tui.core.case import word_count
+from coprod_tui.core.i18n import _, ngettext
 from coprod_tui.core.template import Template
 from coprod_tui.ui.dialogs.base import ModalDialog, PreviewList
 from coprod_tui.ui.widgets.safe_text import plain
@@ -92,11 +93,14 @@ class OrphansScreen(ModalDialog[tuple[str, str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="panel -warning") as frame:
-            frame.border_title = "Orphaned text"
+            frame.border_title = _("Orphaned text")
             yield Static(
                 Text(
-                    "This text belongs to sections the template no longer has. It is kept "
-                    "until you move it into a section (it is added after that section's text)."
+                    _(
+                        "This text belongs to sections the template no longer has. It is kept "
+                        "until you move it into a section (it is added after that section's "
+                        "text)."
+                    )
                 ),
                 id="orphans-explain",
             )
@@ -106,7 +110,7 @@ class OrphansScreen(ModalDialog[tuple[str, str] | None]):
                         Option(
                             Text.assemble(
                                 plain(self._orphan_label(orphan_id), "bold", one_line=True),
-                                ("\n" + f"{word_count(text)} words", "dim"),
+                                ("\n" + _words(word_count(text)), "dim"),
                             ),
                             id=f"orphan-{index}",
                         )
@@ -117,7 +121,7 @@ class OrphansScreen(ModalDialog[tuple[str, str] | None]):
                 with VerticalScroll(id="orphan-preview"):
                     yield Static(id="orphan-text")
             with Horizontal(id="orphans-target"):
-                yield Label("Move into")
+                yield Label(_("Move into"))
                 yield Select(
                     [
                         (plain(f"{index + 1}. {section.title}", one_line=True), section.id)
@@ -127,8 +131,8 @@ class OrphansScreen(ModalDialog[tuple[str, str] | None]):
                     allow_blank=False,
                     id="target-section",
                 )
-                yield Button("Move", variant="primary", id="adopt")
-                yield Button("Close", id="close")
+                yield Button(_("Move"), variant="primary", id="adopt")
+                yield Button(_("Close"), id="close")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -166,3 +170,8 @@ class OrphansScreen(ModalDialog[tuple[str, str] | None]):
     def action_cancel(self) -> None:
         """Close without moving anything."""
         self.dismiss(None)
+
+
+def _words(count: int) -> str:
+    """``12 words`` in the user's language."""
+    return ngettext("{n} word", "{n} words", count).format(n=count)

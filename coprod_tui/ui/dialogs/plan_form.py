@@ -24,6 +24,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Input, Label, Select, Static, TextArea
 
 from coprod_tui.core.errors import CoprodError
+from coprod_tui.core.i18n import N_, _
 from coprod_tui.core.insights.model import PLAN_STATUSES, Plan, date_problem
 from coprod_tui.core.insights.store import insights_of
 from coprod_tui.core.text_safety import printable
@@ -36,13 +37,17 @@ if TYPE_CHECKING:
 
 #: The four texts of a PDSA cycle: (field, label, what to write).
 PDSA_TEXTS: tuple[tuple[str, str, str], ...] = (
-    ("plan", "Plan", "The change to test, and what you predict will happen"),
-    ("do", "Do", "Who does what, when; what you noticed while doing it"),
-    ("study", "Study", "What happened, against the prediction"),
-    ("act", "Act", "Adopt, adapt or abandon, and why"),
+    ("plan", N_("Plan"), N_("The change to test, and what you predict will happen")),
+    ("do", N_("Do"), N_("Who does what, when; what you noticed while doing it")),
+    ("study", N_("Study"), N_("What happened, against the prediction")),
+    ("act", N_("Act"), N_("Adopt, adapt or abandon, and why")),
 )
 #: The two dates: (field, label).
-PLAN_DATES: tuple[tuple[str, str], ...] = (("start", "Start"), ("due", "Due"))
+PLAN_DATES: tuple[tuple[str, str], ...] = (("start", N_("Start")), ("due", N_("Due")))
+
+
+#: The statuses as the form shows them (the stored values stay English: core's PLAN_STATUSES).
+STATUS_WORDS = (N_("open"), N_("running"), N_("adopted"), N_("adapted"), N_("abandoned"))
 
 
 def date_errors(start: str, due: str) -> dict[str, str]:
@@ -52,9 +57,12 @@ def date_errors(start: str, due: str) -> dict[str, str]:
         if value:
             problem = date_problem(value)
             if problem is not None:
-                errors[name] = f"{name.capitalize()} {problem}, or empty."
+                label = _("Start") if name == "start" else _("Due")
+                errors[name] = _("{field} {problem}, or empty.").format(
+                    field=label, problem=problem
+                )
     if not errors and start and due and due < start:
-        errors["due"] = "Due is before the start."
+        errors["due"] = _("Due is before the start.")
     return errors
 
 
@@ -99,15 +107,19 @@ class PlanForm(ModalDialog["Plan | None"]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="panel -form") as frame:
-            frame.border_title = "Plan a test of change (PDSA)"
-            frame.border_subtitle = "Ctrl+S save · Esc cancel"
+            frame.border_title = _("Plan a test of change (PDSA)")
+            frame.border_subtitle = _("Ctrl+S save · Esc cancel")
             with VerticalScroll(id="plan-scroll"):
                 yield Static(
-                    plain("For: " + printable(self.insight.title, keep_newlines=False)),
+                    plain(
+                        _("For: {title}").format(
+                            title=printable(self.insight.title, keep_newlines=False)
+                        )
+                    ),
                     id="plan-for",
                 )
                 for name, label, hint in PDSA_TEXTS:
-                    yield Label(_label(label, "· " + hint), classes="plan-label")
+                    yield Label(_label(_(label), "· " + _(hint)), classes="plan-label")
                     yield TextArea(
                         printable(getattr(self.plan, name)),
                         id=f"plan-{name}",
@@ -120,7 +132,7 @@ class PlanForm(ModalDialog["Plan | None"]):
                     for name, label in PLAN_DATES:
                         with Vertical(classes="plan-cell"):
                             yield Label(
-                                _label(label, "YYYY-MM-DD"),
+                                _label(_(label), _("YYYY-MM-DD")),
                                 classes="plan-label",
                             )
                             yield Input(
@@ -132,9 +144,9 @@ class PlanForm(ModalDialog["Plan | None"]):
                             )
                             yield Static("", id=f"plan-{name}-error", classes="error")
                     with Vertical(classes="plan-cell"):
-                        yield Label(Text("Status", style="bold"), classes="plan-label")
+                        yield Label(Text(_("Status"), style="bold"), classes="plan-label")
                         yield Select(
-                            [(status, status) for status in PLAN_STATUSES],
+                            [(_(status), status) for status in PLAN_STATUSES],
                             value=self.plan.status,
                             allow_blank=False,
                             compact=True,
@@ -142,8 +154,8 @@ class PlanForm(ModalDialog["Plan | None"]):
                         )
                 yield Static("", id="plan-error", classes="error")
             with ButtonRow(id="plan-buttons"):
-                yield Button("Save", variant="primary", id="save", compact=True)
-                yield Button("Cancel", id="cancel", compact=True)
+                yield Button(_("Save"), variant="primary", id="save", compact=True)
+                yield Button(_("Cancel"), id="cancel", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -151,7 +163,9 @@ class PlanForm(ModalDialog["Plan | None"]):
 
     def collected(self) -> Plan | None:
         """The plan as typed, or ``None`` with each wrong date named under its field."""
-        texts = {name: self.query_one(f"#plan-{name}", TextArea).text for name, *_ in PDSA_TEXTS}
+        texts = {
+            name: self.query_one(f"#plan-{name}", TextArea).text for name, *_texts in PDSA_TEXTS
+        }
         start = self.query_one("#plan-start", Input).value.strip()
         due = self.query_one("#plan-due", Input).value.strip()
         errors = date_errors(start, due)
@@ -171,7 +185,9 @@ class PlanForm(ModalDialog["Plan | None"]):
         try:
             plan.check()
         except ValueError as error:
-            self.query_one("#plan-error", Static).update(plain(f"Not saved: {error}."))
+            self.query_one("#plan-error", Static).update(
+                plain(_("Not saved: {error}.").format(error=error))
+            )
             return None
         return plan
 
@@ -187,7 +203,7 @@ class PlanForm(ModalDialog["Plan | None"]):
             self.dismiss(plan)
             return
         self._plan_busy = True
-        self.query_one("#plan-error", Static).update("Saving…")
+        self.query_one("#plan-error", Static).update(_("Saving…"))
         insights = insights_of(self.coprod.store)
         insight_id = self.insight.id
         try:
@@ -196,12 +212,18 @@ class PlanForm(ModalDialog["Plan | None"]):
             )
         except CoprodError as error:
             self.query_one("#plan-error", Static).update(
-                plain(f"Not saved: {error} Your text is still here; try again.")
+                plain(
+                    _("Not saved: {error} Your text is still here; try again.").format(error=error)
+                )
             )
             return
         except Exception as error:  # noqa: BLE001 - one line, the form stays open
             self.query_one("#plan-error", Static).update(
-                plain(f"Not saved ({type(error).__name__}). Your text is still here; try again.")
+                plain(
+                    _("Not saved ({name}). Your text is still here; try again.").format(
+                        name=type(error).__name__
+                    )
+                )
             )
             return
         finally:

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
+from coprod_tui.core.i18n import _
 from coprod_tui.core.text_safety import printable
 from coprod_tui.ui.dialogs.base import ModalDialog
 
@@ -31,10 +32,11 @@ class TextPromptDialog(ModalDialog[str | None]):
         required: bool = False,
     ) -> None:
         super().__init__()
-        self.heading = heading
-        self.label = label
+        # Callers may hand English marked N_(): translated here (a translated text passes).
+        self.heading = _(heading)
+        self.label = _(label)
         self.initial = _plain(value)
-        self.placeholder = placeholder
+        self.placeholder = _(placeholder) if placeholder else placeholder
         self.required = required
 
     def compose(self) -> ComposeResult:
@@ -46,8 +48,8 @@ class TextPromptDialog(ModalDialog[str | None]):
             )
             yield Static("", id="error", classes="error")
             with Horizontal(classes="buttons"):
-                yield Button("OK", variant="primary", id="ok")
-                yield Button("Cancel", id="cancel")
+                yield Button(_("OK"), variant="primary", id="ok")
+                yield Button(_("Cancel"), id="cancel")
 
     def on_mount(self) -> None:
         # At once (Widget.focus would wait): text typed straight after r or t lands here.
@@ -58,7 +60,7 @@ class TextPromptDialog(ModalDialog[str | None]):
     def _confirm(self) -> None:
         value = self.query_one("#value", Input).value
         if self.required and not value.strip():
-            self.query_one("#error", Static).update("This cannot be empty.")
+            self.query_one("#error", Static).update(_("This cannot be empty."))
             return
         self.dismiss(value)
 

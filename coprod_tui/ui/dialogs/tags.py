@@ -34,6 +34,7 @@ from textual.widgets.option_list import Option
 
 from coprod_tui.core.case import change_tags, normalise_tags, tag_key, tag_problem
 from coprod_tui.core.collation import sort_key
+from coprod_tui.core.i18n import _
 from coprod_tui.core.language import user_language
 from coprod_tui.core.text_safety import printable
 from coprod_tui.ui.dialogs.base import ModalDialog
@@ -162,23 +163,25 @@ class TagsDialog(ModalDialog[TagEdit | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as box:
-            box.border_title = f"Tags: {self.case_title}"
-            yield Label("Add tags (commas between; → takes the suggestion)", classes="field-label")
+            box.border_title = _("Tags: {title}").format(title=self.case_title)
+            yield Label(
+                _("Add tags (commas between; → takes the suggestion)"), classes="field-label"
+            )
             yield Input(
-                placeholder="e.g. heart failure, family carer",
+                placeholder=_("e.g. heart failure, family carer"),
                 id="add",
                 suggester=self._suggester(),
                 select_on_focus=False,
                 compact=True,
             )
             yield Static(self._known_text(), id="known", markup=False)
-            yield Label("This case's tags (Delete removes one)", classes="field-label")
+            yield Label(_("This case's tags (Delete removes one)"), classes="field-label")
             yield CurrentTags(id="current")
-            yield Static("No tags yet.", id="no-tags", markup=False)
+            yield Static(_("No tags yet."), id="no-tags", markup=False)
             yield Static("", id="error", classes="error", markup=False)
             with Horizontal(classes="buttons"):
-                yield Button("Save", variant="primary", id="ok")
-                yield Button("Cancel", id="cancel")
+                yield Button(_("Save"), variant="primary", id="ok")
+                yield Button(_("Cancel"), id="cancel")
 
     def on_mount(self) -> None:
         self._show_current()
@@ -214,14 +217,15 @@ class TagsDialog(ModalDialog[TagEdit | None]):
 
     def _known_text(self) -> Text:
         if not self.known:
-            return Text("No tags in the store yet.")
+            return Text(_("No tags in the store yet."))
         # No-break spaces: a tag and its count never part at the end of a line.
         shown = [
             f"{_plain(tag).replace(' ', NBSP)}{NBSP}{count}"
             for tag, count in self.known[:KNOWN_SHOWN]
         ]
         more = len(self.known) - KNOWN_SHOWN
-        return Text("In use: " + " · ".join(shown) + (f" · … {more} more" if more > 0 else ""))
+        extra = _(" · … {n} more").format(n=more) if more > 0 else ""
+        return Text(_("In use: {tags}").format(tags=" · ".join(shown)) + extra)
 
     @property
     def current(self) -> list[str]:
@@ -324,9 +328,9 @@ class TagPickerDialog(ModalDialog[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as box:
-            box.border_title = "Show the cases with the tag"
+            box.border_title = _("Show the cases with the tag")
             yield OptionList(id="tag-choices")
-            yield Static("Reading the tags…", id="picker-note", markup=False)
+            yield Static(_("Reading the tags…"), id="picker-note", markup=False)
 
     def on_mount(self) -> None:
         listing = self.query_one("#tag-choices", OptionList)
@@ -349,14 +353,18 @@ class TagPickerDialog(ModalDialog[str | None]):
             [Option(Text.assemble(_plain(tag), (f"  {count}", "dim"))) for tag, count in self.tags]
         )
         listing.display = bool(self.tags)
-        note = "Enter shows the cases with the tag." if self.tags else "No case has a tag yet."
+        note = (
+            _("Enter shows the cases with the tag.") if self.tags else _("No case has a tag yet.")
+        )
         self.query_one("#picker-note", Static).update(note)
         if self.tags:
             listing.highlighted = 0
             self.set_focus(listing)
 
     def _unreadable(self, error: Exception) -> None:
-        self.query_one("#picker-note", Static).update(f"Could not read the tags: {error}")
+        self.query_one("#picker-note", Static).update(
+            _("Could not read the tags: {error}").format(error=error)
+        )
 
     @on(StoreReply)
     async def _store_reply(self, reply: StoreReply) -> None:

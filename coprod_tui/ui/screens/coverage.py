@@ -31,6 +31,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 from textual.widgets.data_table import RowDoesNotExist
 
+from coprod_tui.core.i18n import _, ngettext
 from coprod_tui.core.text_safety import printable
 from coprod_tui.core.timefmt import relative_time
 from coprod_tui.ui.commands import CoverageCommands
@@ -167,7 +168,7 @@ class CoverageScreen(Screen[None]):
         return cast("CoprodApp", self.app)
 
     def compose(self) -> ComposeResult:
-        yield Static("Coverage of sections", id="coverage-title")
+        yield Static(_("Coverage of sections"), id="coverage-title")
         yield Static("", id="coverage-note")
         yield CoverageTable(id="coverage", cursor_type="cell", zebra_stripes=True)
         yield Static("", id="coverage-legend")
@@ -189,14 +190,20 @@ class CoverageScreen(Screen[None]):
         """Build the matrix off the loop, saying how many cases are being read."""
         cached = self.coprod.cached_summaries()
         count = len(cached) if cached is not None else None
-        self._note(f"Reading {count} cases…" if count is not None else "Reading the cases…")
+        self._note(
+            _("Reading {n} cases…").format(n=count)
+            if count is not None
+            else _("Reading the cases…")
+        )
         store, templates, tag = self.coprod.store, self.coprod.templates, self.tag
         app = self.app
 
         def progress(done: int, total: int) -> None:
             if done == total or done % PROGRESS_EVERY == 0:
                 with contextlib.suppress(Exception):  # the app may be closing
-                    app.call_from_thread(self._note, f"Reading {total} cases… {done}")
+                    app.call_from_thread(
+                        self._note, _("Reading {n} cases… {done}").format(n=total, done=done)
+                    )
 
         def build() -> Coverage:
             from coprod_tui.core.coverage import build_coverage
@@ -207,7 +214,9 @@ class CoverageScreen(Screen[None]):
             self,
             build,
             done=self._built,
-            failed=lambda error: self._note(f"Could not read the cases: {error}"),
+            failed=lambda error: self._note(
+                _("Could not read the cases: {error}").format(error=error)
+            ),
             group="coverage",
             exclusive=True,
             description="build the coverage matrix",
@@ -225,15 +234,17 @@ class CoverageScreen(Screen[None]):
         # cell of 10,000 rows on the loop (seconds) to size its auto-width columns.
         width = section_width(coverage)
         self._with_edited = self.app.size.width >= EDITED_FROM
-        table.add_column("Case", key="title", width=self._title_width(width, len(coverage.columns)))
+        table.add_column(
+            _("Case"), key="title", width=self._title_width(width, len(coverage.columns))
+        )
         if self._with_edited:
-            table.add_column("Edited", key="updated", width=EDITED_WIDTH)
+            table.add_column(_("Edited"), key="updated", width=EDITED_WIDTH)
         for column in coverage.columns:
             table.add_column(Text(str(column.number), justify="right"), key=column.id, width=width)
         room = LEGEND_TITLE_WIDE if self.app.size.width >= 120 else LEGEND_TITLE_NARROW
         legend = "  ".join(f"{c.number} {_short(c.title, room)}" for c in coverage.columns)
         self.query_one("#coverage-legend", Static).update(
-            plain(f"· empty  ○ short  ● written (words)   {legend}")
+            plain(_("· empty  ○ short  ● written (words)") + f"   {legend}")
         )
         self._fill()
 
@@ -271,7 +282,7 @@ class CoverageScreen(Screen[None]):
         title_width = table.ordered_columns[0].width if table.ordered_columns else TITLE_WIDTH
         chunk = coverage.rows[start : start + FILL_CHUNK]
         for row in chunk:
-            title = Text(_one_line(row.title) or "(untitled)", overflow="ellipsis", no_wrap=True)
+            title = Text(_one_line(row.title) or _("(untitled)"), overflow="ellipsis", no_wrap=True)
             title.truncate(title_width, overflow="ellipsis")
             cells = [cell_text(cell) for cell in row.cells]
             edited = [relative_time(row.updated, now)] if self._with_edited else []
@@ -283,18 +294,18 @@ class CoverageScreen(Screen[None]):
                 table.move_cursor(row=table.get_row_index(keep), column=column, animate=False)
         done = start + len(chunk)
         if done < len(coverage.rows):
-            self._note(f"Showing {done} of {len(coverage.rows)} cases…")
+            self._note(_("Showing {done} of {n} cases…").format(done=done, n=len(coverage.rows)))
             self.set_timer(0.01, partial(self._add_rows, generation, coverage, done, keep, column))
             return
         total = len(coverage.rows)
         table.add_row(
-            Text("Written", style="bold"),
+            Text(_("Written"), style="bold"),
             *([""] if self._with_edited else []),
             *(Text(f"{t.written}/{total}", style="bold", justify="right") for t in coverage.totals),
             key=TOTAL_ROWS[0],
         )
         table.add_row(
-            Text("Words", style="bold"),
+            Text(_("Words"), style="bold"),
             *([""] if self._with_edited else []),
             *(Text(str(t.words), style="bold", justify="right") for t in coverage.totals),
             key=TOTAL_ROWS[1],
@@ -304,19 +315,20 @@ class CoverageScreen(Screen[None]):
 
     def _summary(self, coverage: Coverage) -> str:
         count = len(coverage.rows)
-        parts = [f"{count} case{'s' if count != 1 else ''}"]
+        parts = [ngettext("{n} case", "{n} cases", count).format(n=count)]
         if self.tag:
-            parts.append(f"tag {self.tag}")
-        order = "title" if self.sort_by == "title" else self.sort_by
+            parts.append(_("tag {tag}").format(tag=self.tag))
+        order = _("title") if self.sort_by == "title" else self.sort_by
         if self.sort_by == "updated":
-            order = "last edited"
+            order = _("last edited")
         elif self.sort_by != "title":
             with contextlib.suppress(KeyError):
                 index = coverage.column_index(self.sort_by)
-                order = f"section {coverage.columns[index].number}"
-        parts.append(f"sorted by {order}{' (reversed)' if self.reverse else ''}")
+                order = _("section {number}").format(number=coverage.columns[index].number)
+        sorted_by = _("sorted by {order}").format(order=order)
+        parts.append(sorted_by + (_(" (reversed)") if self.reverse else ""))
         if coverage.damaged:
-            parts.append(f"{coverage.damaged} damaged left out ('coprod doctor')")
+            parts.append(_("{n} damaged left out ('coprod doctor')").format(n=coverage.damaged))
         return " · ".join(parts)
 
     # -- sorting and filtering --------------------------------------------------------
@@ -379,10 +391,10 @@ class CoverageScreen(Screen[None]):
 
         self.app.push_screen(
             TextPromptDialog(
-                "Only cases with a tag",
-                "Tag (empty: every case)",
+                _("Only cases with a tag"),
+                _("Tag (empty: every case)"),
                 self.tag or "",
-                placeholder="e.g. akuten",
+                placeholder=_("e.g. akuten"),
             ),
             chosen,
         )

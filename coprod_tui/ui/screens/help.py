@@ -24,6 +24,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Markdown, Static, TabbedContent, TabPane
 
+from coprod_tui.core.config import Config
+from coprod_tui.core.i18n import N_, _, translator
 from coprod_tui.core.text_safety import printable
 from coprod_tui.ui.dialogs.base import ModalDialog
 
@@ -75,32 +77,32 @@ def key_rows(app: App[Any], bindings: dict[str, ActiveBinding]) -> list[KeyHelp]
 
 #: The title of each binding group (the part of a binding id before the dot).
 GROUP_TITLES: dict[str, str] = {
-    "case_list": "Case list",
-    "case_table": "Case table",
-    "filter": "Filter",
-    "editor": "Editor",
-    "sections": "Sections",
-    "trash": "Trash",
-    "dialog": "This dialog",
-    "confirm": "This dialog",
-    "conflict": "Conflict",
-    "history": "History",
-    "orphans": "Orphaned text",
-    "details": "Case details",
-    "help": "Help",
-    "search": "Search",
-    "tags": "Tags",
-    "perspectives": "Perspectives",
-    "review": "Section review",
-    "coverage": "Coverage",
-    "insights": "Insights",
-    "insight": "Insight",
-    "insight_form": "This dialog",
-    "app": "Everywhere",
+    "case_list": N_("Case list"),
+    "case_table": N_("Case table"),
+    "filter": N_("Filter"),
+    "editor": N_("Editor"),
+    "sections": N_("Sections"),
+    "trash": N_("Trash"),
+    "dialog": N_("This dialog"),
+    "confirm": N_("This dialog"),
+    "conflict": N_("Conflict"),
+    "history": N_("History"),
+    "orphans": N_("Orphaned text"),
+    "details": N_("Case details"),
+    "help": N_("Help"),
+    "search": N_("Search"),
+    "tags": N_("Tags"),
+    "perspectives": N_("Perspectives"),
+    "review": N_("Section review"),
+    "coverage": N_("Coverage"),
+    "insights": N_("Insights"),
+    "insight": N_("Insight"),
+    "insight_form": N_("This dialog"),
+    "app": N_("Everywhere"),
 }
 
 #: Where a binding without a group (Textual's own widget keys) is listed.
-GENERIC_GROUP = "Moving around"
+GENERIC_GROUP = N_("Moving around")
 
 
 def binding_group(binding: Binding) -> str:
@@ -121,10 +123,10 @@ def _rank(node: Any, binding: Binding) -> tuple[int, int]:
 def _where(node: Any, binding: Binding) -> str:
     group = binding_group(binding)
     if group in GROUP_TITLES:
-        return GROUP_TITLES[group]
+        return _(GROUP_TITLES[group])
     if isinstance(node, App):
-        return GROUP_TITLES["app"]
-    return str(getattr(node, "BINDING_GROUP_TITLE", None) or GENERIC_GROUP)
+        return _(GROUP_TITLES["app"])
+    return _(str(getattr(node, "BINDING_GROUP_TITLE", None) or GENERIC_GROUP))
 
 
 def about_markdown(template: Template | None, fallback: Template | None = None) -> str:
@@ -132,16 +134,19 @@ def about_markdown(template: Template | None, fallback: Template | None = None) 
 
     The template's own description holds the coproduction definition and the
     microsystem definition from Batalden's talk; a team template without one
-    borrows the shipped template's, so the page is never empty.
+    borrows the shipped template's, so the page is never empty. The page's
+    own words are in the template's language (a Swedish template reads as
+    Swedish throughout, an English one as English), whatever the workbench's.
     """
     if template is None:
-        return "# About the template\n\nNo template is installed."
+        return _("# About the template\n\nNo template is installed.")
+    tr = translator(template.language)
     lines = [f"# {_md(template.title)}", ""]
     if template.source:
-        lines += [f"*Source:* {_md(template.source)}", ""]
+        lines += [tr("*Source:* {source}").format(source=_md(template.source)), ""]
     perspectives = template.perspectives or (fallback.perspectives if fallback else ())
     if perspectives:
-        lines += ["## The coproduction model", ""]
+        lines += [tr("## The coproduction model"), ""]
         lines += [
             f"- **{_md(p.title)}**: {_md(p.description)}" if p.description else f"- {_md(p.title)}"
             for p in perspectives
@@ -150,7 +155,7 @@ def about_markdown(template: Template | None, fallback: Template | None = None) 
     description = template.description or (fallback.description if fallback else "")
     if description:
         lines += [_md(description, block=True), ""]
-    lines += ["## Sections", ""]
+    lines += [tr("## Sections"), ""]
     titles = {p.id: p.title for p in perspectives}
     for number, section in enumerate(template.sections, start=1):
         perspective = titles.get(section.perspective or "")
@@ -168,9 +173,9 @@ class HelpScreen(ModalDialog[None]):
     """Keys of the screen underneath, plus the template's background."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f1", "close", "Close help", id="help.close"),
-        Binding("k", "show_tab('keys')", "Keys", show=False, id="help.keys"),
-        Binding("a", "show_tab('about')", "About the template", show=False, id="help.about"),
+        Binding("escape,f1", "close", N_("Close help"), id="help.close"),
+        Binding("k", "show_tab('keys')", N_("Keys"), show=False, id="help.keys"),
+        Binding("a", "show_tab('about')", N_("About the template"), show=False, id="help.about"),
     ]
 
     #: On the About page the scroll keys move the text, whatever has the focus.
@@ -188,7 +193,7 @@ class HelpScreen(ModalDialog[None]):
         app = screen.app
         rows = key_rows(app, screen.active_bindings)
         templates = getattr(app, "templates", None)
-        fallback = _default_template(templates)
+        fallback = _default_template(templates, getattr(app, "config", None))
         template = getattr(screen, "template", None)
         if template is None or not hasattr(template, "sections"):
             template = fallback
@@ -197,23 +202,26 @@ class HelpScreen(ModalDialog[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help") as box:
-            box.border_title = "Help"
-            box.border_subtitle = "Esc closes · k keys · a about the template"
+            box.border_title = _("Help")
+            box.border_subtitle = _("Esc closes · k keys · a about the template")
             with TabbedContent(initial="keys"):
-                with TabPane("Keys", id="keys"):
+                with TabPane(_("Keys"), id="keys"):
                     yield DataTable(id="key-table", cursor_type="row", zebra_stripes=True)
                     yield Static(
-                        "A dimmed key does nothing here right now. Ctrl+P lists every command.",
+                        _("A dimmed key does nothing here right now. Ctrl+P lists every command."),
                         classes="hint",
                     )
-                with TabPane("About the template", id="about"), VerticalScroll(id="about-scroll"):
+                with (
+                    TabPane(_("About the template"), id="about"),
+                    VerticalScroll(id="about-scroll"),
+                ):
                     yield Markdown(self.about, id="about-text")
 
     def on_mount(self) -> None:
         table = self.query_one("#key-table", DataTable)
-        table.add_column("Key", key="key")
-        table.add_column("Does", key="does")
-        table.add_column("Where", key="where")
+        table.add_column(_("Key"), key="key")
+        table.add_column(_("Does"), key="does")
+        table.add_column(_("Where"), key="where")
         for row in self.rows:
             style = "" if row.enabled else "dim"
             table.add_row(
@@ -245,11 +253,18 @@ class HelpScreen(ModalDialog[None]):
             self.query_one("#key-table", DataTable).focus()
 
 
-def _default_template(templates: Any) -> Template | None:
+def _default_template(templates: Any, config: Any = None) -> Template | None:
+    """The template a new case would start with (Swedish for a Swedish user), else ``None``."""
     if templates is None:
         return None
+    from coprod_tui.core.template.registry import default_template_id
+
     try:
-        default: Template = templates.default()
-        return default
+        chosen: Template = templates.get(default_template_id(templates, config or Config()))
+        return chosen
     except Exception:  # no default installed: About says so
-        return None
+        try:
+            default: Template = templates.default()
+            return default
+        except Exception:
+            return None

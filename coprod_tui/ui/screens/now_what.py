@@ -27,6 +27,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from coprod_tui.core.i18n import N_, _, ngettext
 from coprod_tui.core.insights.store import insights_of
 from coprod_tui.core.text_safety import printable
 from coprod_tui.ui.commands import NowWhatCommands
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
     from coprod_tui.ui.app import CoprodApp
 
 #: Shown when there is nothing to act on.
-NO_PLANS = (
+NO_PLANS = N_(
     "No open plans. A plan is a test of change in the PDSA form, made from an insight "
     "(what was learned across cases)."
 )
@@ -71,18 +72,20 @@ class PlanRow:
     def prompt(self) -> Group:
         """Three lines: status and dates with the insight; the plan; the cases."""
         head = Text(no_wrap=True, overflow="ellipsis")
-        head.append(f"[{self.plan.status}]", style="bold")
+        head.append(f"[{_(self.plan.status)}]", style="bold")
         dates = " → ".join(d for d in (self.plan.start, self.plan.due) if d)
         if dates:
             head.append(f" {dates}", style="dim")
         head.append("  ")
-        head.append(_line(self.insight.title) or "(untitled)", style="bold")
+        head.append(_line(self.insight.title) or _("(untitled)"), style="bold")
         gist = Text(no_wrap=True, overflow="ellipsis")
-        gist.append("  Plan: ", style="dim")
-        gist.append(_line(first_line(self.plan.plan)) or "(not written yet)")
+        gist.append(_("  Plan: "), style="dim")
+        gist.append(_line(first_line(self.plan.plan)) or _("(not written yet)"))
         behind = Text(no_wrap=True, overflow="ellipsis")
-        behind.append("  From: ", style="dim")
-        behind.append("; ".join(_line(title) or "(untitled)" for title in self.cases) or "no case")
+        behind.append(_("  From: "), style="dim")
+        behind.append(
+            "; ".join(_line(title) or _("(untitled)") for title in self.cases) or _("no case")
+        )
         return Group(head, gist, behind)
 
 
@@ -148,16 +151,16 @@ def plans_line(plans: list[Insight], key: str) -> Text:
     The key comes first, so it still shows when the titles are cut at 80 columns.
     """
     line = Text(no_wrap=True, overflow="ellipsis")
-    line.append("Plans from this case", style="bold")
-    line.append(f" ({key} Now what?): ", style="dim")
+    line.append(_("Plans from this case"), style="bold")
+    line.append(_(" ({key} Now what?): ").format(key=key), style="dim")
     if not plans:
-        line.append("none yet", style="dim")
+        line.append(_("none yet"), style="dim")
     for number, insight in enumerate(plans):
         if number:
             line.append(" · ", style="dim")
         status = insight.plan.status if insight.plan else ""
-        line.append(_line(insight.title) or "(untitled)")
-        line.append(f" [{status}]", style="dim")
+        line.append(_line(insight.title) or _("(untitled)"))
+        line.append(f" [{_(status) if status else status}]", style="dim")
     return line
 
 
@@ -218,13 +221,13 @@ class NowWhatScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Now what? Open plans, oldest first", id="now-what-title")
-        yield Static("Reading the plans…", id="now-what-status")
+        yield Static(_("Now what? Open plans, oldest first"), id="now-what-title")
+        yield Static(_("Reading the plans…"), id="now-what-status")
         yield PlanList(id="plans")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = "Now what?"
+        self.sub_title = _("Now what?")
         self.reload()
 
     @on(StoreReply)
@@ -251,10 +254,10 @@ class NowWhatScreen(Screen[None]):
         plans.add_options([Option(row.prompt(), id=row.insight.id) for row in rows])
         status = self.query_one("#now-what-status", Static)
         if not rows:
-            status.update(NO_PLANS)
+            status.update(_(NO_PLANS))
         else:
-            count = f"{len(rows)} open plan" + ("" if len(rows) == 1 else "s")
-            status.update(f"{count} · Enter edit · o open the case behind it")
+            count = ngettext("{n} open plan", "{n} open plans", len(rows)).format(n=len(rows))
+            status.update(_("{count} · Enter edit · o open the case behind it").format(count=count))
         if rows:
             index = next((i for i, row in enumerate(rows) if row.insight.id == keep), 0)
             plans.highlighted = index
@@ -263,7 +266,7 @@ class NowWhatScreen(Screen[None]):
     def _failed(self, error: Exception) -> None:
         self.loaded = True
         status = self.query_one("#now-what-status", Static)
-        status.update(Text(f"Could not read the plans: {_line(str(error))}"))
+        status.update(Text(_("Could not read the plans: {error}").format(error=_line(str(error)))))
 
     def selected(self) -> PlanRow | None:
         """The highlighted plan, if any."""
@@ -302,7 +305,9 @@ class NowWhatScreen(Screen[None]):
             if plan is None:
                 return
             note = (
-                "Plan saved." if plan.is_open else f"Plan saved as {plan.status}: no longer open."
+                _("Plan saved.")
+                if plan.is_open
+                else _("Plan saved as {status}: no longer open.").format(status=_(plan.status))
             )
             self.notify(note, markup=False)
             self.reload(keep=insight_id)

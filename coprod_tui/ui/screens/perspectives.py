@@ -27,6 +27,7 @@ from textual.widgets import Footer, Static
 
 from coprod_tui.core.case import apply_template
 from coprod_tui.core.errors import CoprodError
+from coprod_tui.core.i18n import _
 from coprod_tui.ui.commands import PerspectivesCommands
 from coprod_tui.ui.open_at import open_case_at
 from coprod_tui.ui.widgets.perspectives import perspective_style
@@ -74,8 +75,10 @@ def read_perspectives(
         return CasePerspectives(
             case_title,
             (),
-            f"The template '{template.title}' has no patient-person or professional-person "
-            "perspective, so there is nothing to set side by side.",
+            _(
+                "The template '{title}' has no patient-person or professional-person "
+                "perspective, so there is nothing to set side by side."
+            ).format(title=template.title),
         )
     columns = []
     for perspective_id in PERSPECTIVES:
@@ -173,8 +176,8 @@ class PerspectivesScreen(Screen[str | None]):
         return cast("CoprodApp", self.app)
 
     def compose(self) -> ComposeResult:
-        yield Static("Perspectives", id="perspectives-title")
-        yield VerticalScroll(Static("Reading the case…", id="perspectives-note"), id="columns")
+        yield Static(_("Perspectives"), id="perspectives-title")
+        yield VerticalScroll(Static(_("Reading the case…"), id="perspectives-note"), id="columns")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -203,12 +206,15 @@ class PerspectivesScreen(Screen[str | None]):
     async def _not_read(self, error: Exception) -> None:
         message = str(error) if isinstance(error, CoprodError) else repr(error)
         note = self.query_one("#perspectives-note", Static)
-        note.update(plain(f"Could not read this case: {message}. Escape goes back."))
+        note.update(
+            plain(_("Could not read this case: {error}. Escape goes back.").format(error=message))
+        )
 
     async def _show(self, view: CasePerspectives) -> None:
         self.view = view
         title = self.query_one("#perspectives-title", Static)
-        title.update(plain(f"Perspectives · {view.title or '(untitled)'}", "bold", one_line=True))
+        shown = view.title or _("(untitled)")
+        title.update(plain(_("Perspectives · {title}").format(title=shown), "bold", one_line=True))
         columns = self.query_one("#columns", VerticalScroll)
         await columns.remove_children()
         if view.problem:
@@ -223,7 +229,9 @@ class PerspectivesScreen(Screen[str | None]):
                 )
             ]
             if not column.sections:
-                children.append(Static(plain("The template has no section from this perspective.")))
+                children.append(
+                    Static(plain(_("The template has no section from this perspective.")))
+                )
             for number, section_id, section_title, text in column.sections:
                 children.append(SectionCard(self.case_id, section_id, number, section_title, text))
             widgets.append((box, children))

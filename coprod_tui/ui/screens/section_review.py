@@ -44,6 +44,7 @@ from textual.widgets.option_list import Option
 from coprod_tui.core.case import Case, apply_template
 from coprod_tui.core.editing import EditSession, SaveOutcome, SaveState
 from coprod_tui.core.errors import CoprodError
+from coprod_tui.core.i18n import _, ngettext
 from coprod_tui.core.text_safety import printable
 from coprod_tui.core.timefmt import clock_label, relative_time
 from coprod_tui.ui.autosave import AutosaveScheduler
@@ -109,8 +110,9 @@ def _open_session(app: CoprodApp, entry: SectionEntry, wanted: str) -> InlineEdi
     section_id = _matching_section(template, wanted, entry.stored_section_id)
     if section_id is None:
         raise CoprodError(
-            f"the template of '{_one_line(stored.title)}' has no such section; "
-            "o opens the whole case"
+            _("the template of '{title}' has no such section; o opens the whole case").format(
+                title=_one_line(stored.title)
+            )
         )
     seen = app.store.fingerprint(entry.case_id)
     session = EditSession(prepare(stored), app.store, clock=app.clock, prepare=prepare)
@@ -303,7 +305,7 @@ class SectionReviewScreen(Screen[None]):
         self._template: Template | None = None
         self._save_notices = SaveNotices(
             self,
-            purged=(
+            purged=_(
                 "This case was deleted for good in another window, so nothing more is "
                 "saved. Copy the text you need; Escape twice closes the entry."
             ),
@@ -336,7 +338,7 @@ class SectionReviewScreen(Screen[None]):
     # -- building ---------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static("Read one section across cases", id="review-title")
+        yield Static(_("Read one section across cases"), id="review-title")
         yield Static("", id="review-note")
         yield SectionPicker(id="pick")
         yield EntryList(id="entries")
@@ -368,7 +370,7 @@ class SectionReviewScreen(Screen[None]):
         picker = self.query_one(SectionPicker)
         picker.display = True
         self.query_one(EntryList).display = False
-        self._note("Pick a section (its number, or Enter) to read it across cases.")
+        self._note(_("Pick a section (its number, or Enter) to read it across cases."))
         if self.section_id is not None:
             with contextlib.suppress(Exception):
                 picker.highlighted = picker.get_option_index(self.section_id)
@@ -401,17 +403,22 @@ class SectionReviewScreen(Screen[None]):
         entries = self.query_one(EntryList)
         entries.display = True
         number, title = self._section_number_title()
-        heading = f"Section {number}: {title}" if number else f"Section {title}"
+        if number:
+            heading = _("Section {number}: {title}").format(number=number, title=title)
+        else:
+            heading = _("Section {title}").format(title=title)
         if self.tag:
-            heading += f" · tag {self.tag}"
+            heading += _(" · tag {tag}").format(tag=self.tag)
         if self.search:
-            heading += f" · search {self.search}"
+            heading += _(" · search {search}").format(search=self.search)
         self.query_one("#review-title", Static).update(plain(heading, "bold", one_line=True))
         cached = self.coprod.cached_summaries()
-        count = f"{len(cached)} " if cached is not None and not self.search else "the "
-        self._note(
-            f"Searching and reading {count}cases…" if self.search else f"Reading {count}cases…"
-        )
+        if self.search:
+            self._note(_("Searching and reading the cases…"))
+        elif cached is not None:
+            self._note(_("Reading {n} cases…").format(n=len(cached)))
+        else:
+            self._note(_("Reading the cases…"))
         template, section_id, tag = self.template, self.section_id, self.tag
         store, registry, query = self.coprod.store, self.coprod.templates, self.search
 
@@ -440,10 +447,10 @@ class SectionReviewScreen(Screen[None]):
         if isinstance(error, QueryError):
             self.entries = []
             self.query_one(EntryList).clear_options()
-            self._note(f"{error} (/ to search again)")
+            self._note(_("{error} (/ to search again)").format(error=error))
             self.refresh_bindings()
             return
-        self._note(f"Could not read the cases: {error}")
+        self._note(_("Could not read the cases: {error}").format(error=error))
 
     def _entries_read(self, found: list[SectionEntry]) -> None:
         self.entries = list(found)
@@ -470,24 +477,32 @@ class SectionReviewScreen(Screen[None]):
 
     def _page_note(self, total: int, first: int, shown: int) -> str:
         if total == 0:
-            which = f" with the tag {self.tag}" if self.tag else ""
-            which += f" found by the search {self.search}" if self.search else ""
-            return f"No case to show{which}."
+            which = _(" with the tag {tag}").format(tag=self.tag) if self.tag else ""
+            if self.search:
+                which += _(" found by the search {search}").format(search=self.search)
+            return _("No case to show{which}.").format(which=which)
         written = sum(1 for entry in self.entries or [] if entry.text.strip())
-        where = f"cases {first + 1}–{first + shown} of {total}" if self.pages > 1 else ""
-        parts = [f"{total} case{'s' if total != 1 else ''}, {written} with text"]
-        if where:
-            parts.append(where + " (] and [ turn pages)")
-        parts.append("Enter edits, o opens the whole case")
+        parts = [
+            ngettext(
+                "{n} case, {written} with text", "{n} cases, {written} with text", total
+            ).format(n=total, written=written)
+        ]
+        if self.pages > 1:
+            parts.append(
+                _("cases {first}–{last} of {total} (] and [ turn pages)").format(
+                    first=first + 1, last=first + shown, total=total
+                )
+            )
+        parts.append(_("Enter edits, o opens the whole case"))
         return " · ".join(parts)
 
     def _prompt(self, entry: SectionEntry) -> RenderableType:
         """An entry as read-only text: the case's title and date, then the section."""
         now = self.coprod.clock()
-        heading = plain(entry.title or "(untitled)", "bold", one_line=True)
+        heading = plain(entry.title or _("(untitled)"), "bold", one_line=True)
         heading.append(f"  · {relative_time(entry.updated, now)}", style="dim")
         text = entry.text.strip()
-        body = plain(text) if text else Text("(empty)", style="dim italic")
+        body = plain(text) if text else Text(_("(empty)"), style="dim italic")
         return Group(heading, body, Text(""))
 
     # -- moving around ----------------------------------------------------------------
@@ -556,10 +571,10 @@ class SectionReviewScreen(Screen[None]):
 
         self.app.push_screen(
             TextPromptDialog(
-                "Only cases with a tag",
-                "Tag (empty: every case)",
+                _("Only cases with a tag"),
+                _("Tag (empty: every case)"),
                 self.tag or "",
-                placeholder="e.g. akuten",
+                placeholder=_("e.g. akuten"),
             ),
             chosen,
         )
@@ -578,10 +593,10 @@ class SectionReviewScreen(Screen[None]):
 
         self.app.push_screen(
             TextPromptDialog(
-                "Only the cases a search finds",
-                "Search (empty: every case)",
+                _("Only the cases a search finds"),
+                _("Search (empty: every case)"),
                 self.search or "",
-                placeholder='e.g. remiss* or "ont i bröstet"',
+                placeholder=_('e.g. remiss* or "ont i bröstet"'),
             ),
             chosen,
         )
@@ -613,7 +628,9 @@ class SectionReviewScreen(Screen[None]):
             lambda: _open_session(app, entry, wanted),
             done=opened,
             failed=lambda error: self.notify(
-                f"Could not edit this entry: {error}", severity="error", markup=False
+                _("Could not edit this entry: {error}").format(error=error),
+                severity="error",
+                markup=False,
             ),
             group="review-open",
             exclusive=True,
@@ -631,9 +648,10 @@ class SectionReviewScreen(Screen[None]):
         editor.section_id = inline.section_id
         editor.read_only = session.case.newer_format
         editor.load_section(session.text(inline.section_id))
-        heading = plain(f"Editing: {session.title or '(untitled)'}", "bold", one_line=True)
+        shown = session.title or _("(untitled)")
+        heading = plain(_("Editing: {title}").format(title=shown), "bold", one_line=True)
         if session.case.newer_format:
-            heading.append("  (read-only: made by a newer coprod)", style="italic")
+            heading.append(_("  (read-only: made by a newer coprod)"), style="italic")
         self.query_one("#inline-heading", Static).update(heading)
         self.add_class("-editing")
         self._follow = self.set_interval(
@@ -731,17 +749,21 @@ class SectionReviewScreen(Screen[None]):
         self._show_merged_text()
         if outcome.new_conflict is not None:
             self.notify(
-                "You and another window changed the same text. Nothing was overwritten: "
-                "your text is kept in a conflict copy. Press F8 to compare and choose.",
-                title="Conflict",
+                _(
+                    "You and another window changed the same text. Nothing was overwritten: "
+                    "your text is kept in a conflict copy. Press F8 to compare and choose."
+                ),
+                title=_("Conflict"),
                 severity="warning",
                 timeout=15,
             )
         if outcome.newly_trashed:
             self.notify(
-                "This case was moved to the trash in another window. Your text is still "
-                "saved, with the case, in the trash (o opens it to restore it).",
-                title="In the trash",
+                _(
+                    "This case was moved to the trash in another window. Your text is still "
+                    "saved, with the case, in the trash (o opens it to restore it)."
+                ),
+                title=_("In the trash"),
                 severity="warning",
                 timeout=15,
             )
@@ -756,14 +778,14 @@ class SectionReviewScreen(Screen[None]):
         text = inline.session.text(inline.section_id)
         self._editor.load_section(text)
         inline.session.shown(inline.section_id)
-        self.notify("Another window changed this section; its text is shown here now.")
+        self.notify(_("Another window changed this section; its text is shown here now."))
 
     def action_save(self) -> None:
         self._autosave.cancel()
         self._pull_editor()
         if self.inline is not None and not self.inline.session.dirty:
             self._refresh_status()
-            self.notify("Everything is saved.", timeout=2)
+            self.notify(_("Everything is saved."), timeout=2)
             return
         self._autosave_now()
 
@@ -795,9 +817,12 @@ class SectionReviewScreen(Screen[None]):
         if inline.session.dirty and not self._leave_anyway:
             self._leave_anyway = True
             self.notify(
-                "Your latest text could not be saved, so the entry stays open. Ctrl+S tries "
-                "again; Escape once more closes it anyway (the unsaved text is then lost).",
-                title="Not saved",
+                _(
+                    "Your latest text could not be saved, so the entry stays open. Ctrl+S "
+                    "tries again; Escape once more closes it anyway (the unsaved text is then "
+                    "lost)."
+                ),
+                title=_("Not saved"),
                 severity="error",
                 timeout=15,
             )
@@ -862,7 +887,7 @@ class SectionReviewScreen(Screen[None]):
         session = inline.session
         conflict = session.conflict
         if conflict is None:
-            self.notify("There is no conflict to resolve.")
+            self.notify(_("There is no conflict to resolve."))
             return
 
         def chosen(choices: dict[str, str] | None) -> None:

@@ -27,6 +27,7 @@ from textual.widgets import DataTable, Static
 from textual.widgets.data_table import RowDoesNotExist
 
 from coprod_tui.core.errors import CoprodError
+from coprod_tui.core.i18n import _, ngettext
 from coprod_tui.core.text_safety import printable
 from coprod_tui.core.timefmt import from_epoch, relative_time
 from coprod_tui.ui.commands import TrashCommands
@@ -119,22 +120,24 @@ class TrashScreen(ModalDialog[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="trash") as box:
-            box.border_title = "Trash"
+            box.border_title = _("Trash")
             yield TrashTable(id="trashed", cursor_type="row")
-            yield Static("The trash is empty.", id="empty")
+            yield Static(_("The trash is empty."), id="empty")
             yield Static(
                 Content.from_markup(
-                    "[b]Enter[/b]/[b]r[/b] restores · [b]d[/b] deletes for good · "
-                    "[b]e[/b] empties the trash · [b]Esc[/b] closes"
+                    _(
+                        "[b]Enter[/b]/[b]r[/b] restores · [b]d[/b] deletes for good · "
+                        "[b]e[/b] empties the trash · [b]Esc[/b] closes"
+                    )
                 ),
                 classes="hint",
             )
 
     def on_mount(self) -> None:
         table = self.query_one(TrashTable)
-        table.add_column("Title", key="title")
-        table.add_column("Deleted", key="deleted")
-        table.add_column("Last edited", key="updated")
+        table.add_column(_("Title"), key="title")
+        table.add_column(_("Deleted"), key="deleted")
+        table.add_column(_("Last edited"), key="updated")
         table.focus()
         self._first_listing()
 
@@ -155,7 +158,7 @@ class TrashScreen(ModalDialog[None]):
         try:
             listing = await answer_of(self, store.list_trash_by_deletion, group="trash")
         except Exception as error:  # noqa: BLE001 - one line, like every store failure
-            self.coprod.notify_error(error, title="Trash")
+            self.coprod.notify_error(error, title=_("Trash"))
             listing = []
         self._show_listing(listing)
 
@@ -170,7 +173,7 @@ class TrashScreen(ModalDialog[None]):
         for summary, when in listing:
             deleted = from_epoch(when)
             table.add_row(
-                Text(_plain(summary.title) or "(untitled)", no_wrap=True, overflow="ellipsis"),
+                Text(_plain(summary.title) or _("(untitled)"), no_wrap=True, overflow="ellipsis"),
                 Text(relative_time(deleted, now), no_wrap=True),
                 Text(relative_time(summary.updated, now), no_wrap=True, style="dim"),
                 key=summary.id,
@@ -212,9 +215,9 @@ class TrashScreen(ModalDialog[None]):
         try:
             await answer_of(self, lambda: store.untrash(case_id), group="trash")
         except Exception as error:  # noqa: BLE001 - one line, like every store failure
-            self.coprod.notify_error(error, title="Restore failed")
+            self.coprod.notify_error(error, title=_("Restore failed"))
             return
-        self.notify("Restored.", markup=False, timeout=3)
+        self.notify(_("Restored."), markup=False, timeout=3)
         await self.reload()
 
     def _copies(self, case_ids: set[str]) -> int:
@@ -236,7 +239,7 @@ class TrashScreen(ModalDialog[None]):
         if summary is None:
             return
         copies = await self._count_copies({summary.id})
-        also = f" and {copies} conflict cop{'y' if copies == 1 else 'ies'}" if copies else ""
+        also = _copies_note(copies)
 
         def purge(confirmed: bool | None) -> None:
             if confirmed:
@@ -244,13 +247,18 @@ class TrashScreen(ModalDialog[None]):
 
         self.app.push_screen(
             ConfirmDialog(
-                "Delete for good?",
+                _("Delete for good?"),
                 Content.assemble(
-                    "Delete “",
-                    (_plain(summary.title) or "(untitled)", "bold"),
-                    f"” for good, with its history{also}?\nThis cannot be undone.",
+                    *_around(
+                        _("Delete “{title}” for good, with its history{also}?").format(
+                            title="\0", also=also
+                        ),
+                        (_plain(summary.title) or _("(untitled)"), "bold"),
+                    ),
+                    "\n",
+                    _("This cannot be undone."),
                 ),
-                confirm_label="Delete for good",
+                confirm_label=_("Delete for good"),
             ),
             purge,
         )
@@ -262,13 +270,12 @@ class TrashScreen(ModalDialog[None]):
 
     async def _empty_trash(self) -> None:
         if not self.trashed:
-            self.notify("The trash is empty.", markup=False, timeout=3)
+            self.notify(_("The trash is empty."), markup=False, timeout=3)
             return
         ids = [summary.id for summary in self.trashed]
         copies = await self._count_copies(set(ids))
         count = len(ids)
-        also = f" and {copies} conflict cop{'y' if copies == 1 else 'ies'}" if copies else ""
-        cases = f"{count} case{'s' if count != 1 else ''}"
+        also = _copies_note(copies)
 
         def empty(confirmed: bool | None) -> None:
             if confirmed:
@@ -276,12 +283,21 @@ class TrashScreen(ModalDialog[None]):
 
         self.app.push_screen(
             ConfirmDialog(
-                "Empty the trash?",
+                _("Empty the trash?"),
                 Content.assemble(
-                    ("All " if count > 1 else "The ") + f"{cases} in the trash, with their "
-                    f"history{also}, will be deleted for good.\nThis cannot be undone.",
+                    ngettext(
+                        "The {n} case in the trash, with its history{also}, will be deleted "
+                        "for good.",
+                        "All {n} cases in the trash, with their history{also}, will be deleted "
+                        "for good.",
+                        count,
+                    ).format(n=count, also=also),
+                    "\n",
+                    _("This cannot be undone."),
                 ),
-                confirm_label=f"Delete {cases} for good",
+                confirm_label=ngettext(
+                    "Delete {n} case for good", "Delete {n} cases for good", count
+                ).format(n=count),
             ),
             empty,
         )
@@ -303,12 +319,31 @@ class TrashScreen(ModalDialog[None]):
 
         removed, error = await answer_of(self, purge_all, group="trash")
         if error is not None:
-            self.coprod.notify_error(error, title="Delete for good failed")
+            self.coprod.notify_error(error, title=_("Delete for good failed"))
         if removed:
             gone = len(removed)
             self.notify(
-                f"Deleted {gone} case{'s' if gone != 1 else ''} for good.",
+                ngettext("Deleted {n} case for good.", "Deleted {n} cases for good.", gone).format(
+                    n=gone
+                ),
                 markup=False,
                 timeout=4,
             )
         await self.reload()
+
+
+def _copies_note(copies: int) -> str:
+    """`` and 2 conflict copies`` (or nothing), to follow "with its history"."""
+    if not copies:
+        return ""
+    return ngettext(" and {n} conflict copy", " and {n} conflict copies", copies).format(n=copies)
+
+
+def _around(sentence: str, middle: tuple[str, str]) -> tuple[str | tuple[str, str], ...]:
+    """``sentence`` split at its ``\\0`` mark, with ``middle`` (styled user text) put there.
+
+    The translated sentence decides where the case's title goes; the title
+    itself never passes through a format string.
+    """
+    before, _mark, after = sentence.partition("\0")
+    return (before, middle, after)

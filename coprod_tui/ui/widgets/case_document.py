@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from coprod_tui.core.i18n import _
 from coprod_tui.core.render import CaseDocument
 from coprod_tui.ui.widgets.safe_text import plain
 
@@ -24,13 +25,15 @@ def document_text(document: CaseDocument) -> Text:
         result.append_text(plain(f"{block.number}. {block.title}", "bold", one_line=True))
         result.append("\n")
         if block.empty:
-            result.append_text(Text("(empty)", style="dim italic"))
+            result.append_text(Text(_("(empty)"), style="dim italic"))
         else:
             result.append_text(plain(block.text.strip()))
         result.append("\n\n")
     for orphan in document.orphans:
         title = f"{orphan.title} [{orphan.id}]" if orphan.titled else orphan.id
-        result.append_text(plain(f"Orphaned text: {title}", "bold", one_line=True))
+        result.append_text(
+            plain(_("Orphaned text: {title}").format(title=title), "bold", one_line=True)
+        )
         result.append("\n")
         result.append_text(plain(orphan.text.strip()))
         result.append("\n\n")

@@ -12,6 +12,8 @@ from __future__ import annotations
 from textual import events
 from textual.widgets import Static
 
+from coprod_tui.core.i18n import N_, _
+
 
 class LoadingNotice(Static, can_focus=True):
     """A focusable "Loading…" that keeps the text keys typed at it, in order."""
@@ -22,12 +24,13 @@ class LoadingNotice(Static, can_focus=True):
 
     def __init__(
         self,
-        text: str = "Loading…",
+        text: str = N_("Loading…"),
         *,
         held: list[events.Key | events.Paste] | None = None,
         id: str | None = None,
     ) -> None:
-        super().__init__(text, id=id)
+        # Translated here: callers pass the English (``N_``), the language is known by now.
+        super().__init__(_(text), id=id)
         #: The keys typed while loading, to be typed again where they belong. The
         #: screen may pass its own list, so it outlives this notice.
         self.held: list[events.Key | events.Paste] = [] if held is None else held

@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from coprod_tui.core.i18n import N_, _
 from coprod_tui.core.template import Section
 from coprod_tui.ui.widgets.safe_text import plain
 
@@ -31,7 +32,7 @@ class QuestionList(OptionList):
     """The questions themselves (focusable; Enter takes one in)."""
 
     #: Where help lists this widget's keys.
-    BINDING_GROUP_TITLE = "Questions"
+    BINDING_GROUP_TITLE = N_("Questions")
 
     DEFAULT_CSS = """
     QuestionList, QuestionList:focus {
@@ -72,8 +73,8 @@ class QuestionHints(Vertical):
     def __init__(self, section: Section | None = None, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._section = section
-        self.border_title = "Guiding questions"
-        self.border_subtitle = "Enter: take in"
+        self.border_title = _("Guiding questions")
+        self.border_subtitle = _("Enter: take in")
 
     def compose(self) -> ComposeResult:
         yield Static(id="question-intro")

@@ -14,6 +14,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from coprod_tui.core.editing import SaveState
+from coprod_tui.core.i18n import _
 
 
 class SaveStatus(Static):
@@ -40,14 +41,14 @@ class SaveStatus(Static):
 
     def render(self) -> Text:
         if self.state is SaveState.SAVED:
-            return Text(f"Saved {self.saved_label}".rstrip())
+            return Text(_("Saved {time}").format(time=self.saved_label).rstrip())
         if self.state is SaveState.SAVING:
-            return Text("Saving…")
+            return Text(_("Saving…"))
         if self.state is SaveState.UNSAVED:
-            return Text("Unsaved")
+            return Text(_("Unsaved"))
         if self.state is SaveState.TRASHED:
-            return Text(f"In trash: {self.conflict_key} restore")
-        return Text(f"Conflict: {self.conflict_key} compare")
+            return Text(_("In trash: {key} restore").format(key=self.conflict_key))
+        return Text(_("Conflict: {key} compare").format(key=self.conflict_key))
 
     def watch_state(self, state: SaveState) -> None:
         for other in SaveState:

@@ -12,6 +12,7 @@ from rich.console import Group
 from rich.text import Text
 from textual.widgets import Static
 
+from coprod_tui.core.i18n import _
 from coprod_tui.ui.widgets.safe_text import plain
 
 
@@ -47,7 +48,7 @@ class SectionCard(Static):
         self.section_id = section_id
         self.number = number
         heading = plain(f"{number}. {title}", f"bold {style}".strip(), one_line=True)
-        body = plain(text.strip()) if text.strip() else Text("(empty)", style="dim italic")
+        body = plain(text.strip()) if text.strip() else Text(_("(empty)"), style="dim italic")
         #: What the card shows, as plain text (its heading, then its text).
         self.shown_text = f"{heading.plain}\n{body.plain}"
         super().__init__(Group(heading, body))

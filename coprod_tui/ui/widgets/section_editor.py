@@ -33,10 +33,12 @@ from textual.widgets import TextArea
 from textual.widgets.text_area import Selection
 
 from coprod_tui.core.editing import visible_controls
+from coprod_tui.core.i18n import N_, _
 from coprod_tui.core.privacy import Identifier, find_identifiers
 from coprod_tui.core.text_safety import printable
 
-PLACEHOLDER = Content("Write here. A guiding question (right, F2) can be taken in with Enter.")
+#: Shown in an empty section (English; translated when an editor is made).
+PLACEHOLDER = N_("Write here. A guiding question (right, F2) can be taken in with Enter.")
 
 #: How an identifying detail is marked: an underline shows in 16 colours and NO_COLOR too.
 IDENTIFIER_STYLE = Style(underline=True)
@@ -53,7 +55,7 @@ class SectionEditor(TextArea):
     """A soft-wrapped editor for one section's text (undo/redo included)."""
 
     #: Where help lists this widget's keys.
-    BINDING_GROUP_TITLE = "Text"
+    BINDING_GROUP_TITLE = N_("Text")
 
     DEFAULT_CSS = """
     SectionEditor {
@@ -103,7 +105,7 @@ class SectionEditor(TextArea):
             tab_behavior="focus",
             show_line_numbers=False,
             highlight_cursor_line=False,
-            placeholder=PLACEHOLDER,
+            placeholder=Content(_(PLACEHOLDER)),
             id=id,
         )
         self.section_id = section_id

@@ -18,6 +18,7 @@ from textual.reactive import reactive
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from coprod_tui.core.i18n import N_, _
 from coprod_tui.core.template import Template
 from coprod_tui.ui.widgets.perspectives import perspective_style, perspective_title
 from coprod_tui.ui.widgets.safe_text import plain
@@ -35,7 +36,7 @@ class SectionNav(OptionList):
     """The case's sections as a list to choose from."""
 
     #: Where help lists this widget's keys.
-    BINDING_GROUP_TITLE = "Sections"
+    BINDING_GROUP_TITLE = N_("Sections")
 
     DEFAULT_CSS = """
     SectionNav {
@@ -92,14 +93,14 @@ class SectionNav(OptionList):
         self._filled = set(filled)
         self._current = current
         self._orphan_count = orphan_count
-        self.border_title = "Sections"
+        self.border_title = _("Sections")
 
     def on_mount(self) -> None:
         self._rebuild()
 
     def watch_compact(self) -> None:
         self.set_class(self.compact, "-compact")
-        self.border_title = "" if self.compact else "Sections"
+        self.border_title = "" if self.compact else _("Sections")
         self._rebuild()
 
     # --- building ------------------------------------------------------------------------
@@ -123,7 +124,7 @@ class SectionNav(OptionList):
     def _orphans_prompt(self) -> Text:
         if self.compact:
             return Text(f"!{self._orphan_count}", style="bold")
-        return Text(f"! Orphaned text ({self._orphan_count})", style="bold")
+        return Text(_("! Orphaned text ({count})").format(count=self._orphan_count), style="bold")
 
     def _rebuild(self) -> None:
         options: list[Option | None] = []

@@ -6,6 +6,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from coprod_tui.core.i18n import ngettext
+
 
 class WordCount(Static):
     """``123 words`` for the current section."""
@@ -25,4 +27,4 @@ class WordCount(Static):
     words: reactive[int] = reactive(0)
 
     def render(self) -> Text:
-        return Text("1 word" if self.words == 1 else f"{self.words} words")
+        return Text(ngettext("{n} word", "{n} words", self.words).format(n=self.words))
