@@ -151,3 +151,33 @@ async def test_ctrl_g_opens_the_list_too_and_an_empty_case_says_so(editing):
         explain = str(app.screen.query_one("#identifiers-explain").render())
         assert "No identifying details" in explain
         assert app.screen.check_action("redact", ()) is False
+
+
+async def test_a_refusing_store_keeps_the_text_in_the_editor_until_redacted(
+    app_factory, make_case, store
+):
+    from editor_helpers import open_editor
+
+    from coprod_tui.core.privacy.guard import set_store_refuses
+
+    case = make_case(sections={"situation": "Ring "})
+    app = app_factory()  # registers the guard on the store
+    set_store_refuses(store, True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_editor(pilot, case.id)
+        screen.editor.focus()
+        await pilot.press(*"070-123 45 67")
+        await wait_until(
+            pilot, lambda: any("refuses identifying details" in n.message for n in notices(app))
+        )
+        # The whole number is refused (what autosave kept while it was half typed is not one).
+        assert "070-123 45 67" not in store.load(case.id).sections["situation"]
+        assert screen.editor.text == "Ring 070-123 45 67"  # ... and not lost either
+        await pilot.pause(0.5)  # retries (every 0.1 s here) do not repeat the notice
+        assert sum("refuses identifying details" in n.message for n in notices(app)) == 1
+        await open_list(pilot, app)
+        await pilot.press("r")
+        await wait_until(pilot, lambda: isinstance(app.screen, IdentifiersDialog))
+        await pilot.press("escape")
+        await wait_saved(pilot, screen)
+        assert store.load(case.id).sections["situation"] == "Ring [phone]"

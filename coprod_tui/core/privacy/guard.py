@@ -80,8 +80,8 @@ class IdentifierGuard:
         more = f" (and {len(sure) - 1} more)" if len(sure) > 1 else ""
         raise IdentifiersRefused(
             f"{place_label(first.place)} holds an identifying detail, {describe(first.hit)}{more}, "
-            f"and this store refuses them; replace it with a label such as {first.hit.label} "
-            f"('coprod lint --redact {case.id[:8]}' does it)"
+            f"and this store refuses identifying details; redact it to {first.hit.label} first "
+            f"(F11 in the editor, or 'coprod lint --redact {case.id[:8]}')"
         )
 
 
