@@ -7,7 +7,8 @@ or a ``(0)``, starting with ``0``, ``+46``/``0046`` or another ``+`` country cod
 digit and has 8-10 digits; a mobile (``070``, ``072``, ``073``, ``076``, ``079``) has
 exactly 10. A first group of two digits must be ``08`` (Stockholm is the only one-digit
 area code), groups of one digit are counting rather than dialling, a Stockholm number
-never continues with ``0``, and groups that are all clock times (``0800-1700``) are
+has 7 or 8 digits after ``08`` and never continues with ``0`` (so ``08 12 2023`` is a
+date), and groups that are all clock times (``0800-1700``) are
 opening hours: so ``05 10 15 20`` and ``0 1 2 3 ...`` are not numbers. Formatted numbers (a
 separator after the area code) and mobiles are "sure"; 8-10 bare digits starting with
 ``0`` and foreign ``+`` numbers are "possible". Dosages (``2x10 mg``), times (``08:30``),
@@ -68,8 +69,8 @@ def _phone_certainty(groups: list[str], plus: bool, raw: str) -> str | None:
         return None
     if digits[1] == "7":
         return "sure" if _MOBILE.fullmatch(digits) else None
-    if digits[1] == "8" and digits[2] == "0":
-        return None  # Stockholm numbers never start with 0 after the area code
+    if digits[1] == "8" and (digits[2] == "0" or len(digits) < 9):
+        return None  # Stockholm: 7 or 8 digits after 08, never starting with 0
     if all(_TIME.fullmatch(group) for group in groups):
         return None  # opening hours: 0800-1700
     first = groups[0]
