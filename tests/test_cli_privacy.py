@@ -1,7 +1,8 @@
 """``coprod lint`` and ``coprod guard``, and the warnings ``write``/``new``/``import`` print.
 
 Identity numbers are Skatteverket's published test numbers (20170101-2393, a wrong
-check digit computed from it); phones, e-mail addresses and streets are invented.
+check digit computed from it); mobile numbers are from PTS's range for fiction
+(070-174 06 05 ...); other phones, e-mail addresses and streets are invented.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SURE = "20170101-2393"
 POSSIBLE = "20170101-2394"
 FULL_TEXT = (
-    f"Karin (pnr {SURE}) ringde från 070-123 45 67 och mejlade karin@example.se. "
+    f"Karin (pnr {SURE}) ringde från 070-174 06 05 och mejlade karin@example.se. "
     "Hon bor på Lingonstigen 4, 123 45 Ort. Samtalet tog 12 minuter, Alvedon 500 mg."
 )
 
@@ -129,7 +130,7 @@ def test_lint_json_gives_full_rows_with_offsets(run):
 
 
 def test_lint_all_covers_every_case_and_names_title_and_fields(run):
-    first = new(run, "Samtal med 070-123 45 67")
+    first = new(run, "Samtal med 070-174 06 05")
     second = new(run)
     write(run, second, f"pnr {SURE}")
     new(run, "Ren fil")

@@ -1,7 +1,8 @@
 """The identifier guard in the workbench: underlines, the count, the list (F11), redaction.
 
 Identity numbers are Skatteverket's published test numbers (20170101-2393, 18920229-9815);
-phones, e-mail addresses and streets are invented.
+mobile numbers are from PTS's range for fiction (070-174 06 05 ...); other phones,
+e-mail addresses and streets are invented.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from coprod_tui.ui.widgets.section_editor import IDENTIFIER_STYLE, SectionEditor
 
 SECTIONS = {
     "situation": "Sven (pnr 20170101-2393) ringde.\nHan väntade 12 minuter, Alvedon 500 mg.",
-    "lived-reality": "Sonen nås på 070-123 45 67 och bor på Lingonstigen 4.",
+    "lived-reality": "Sonen nås på 070-174 06 05 och bor på Lingonstigen 4.",
 }
 
 
@@ -87,7 +88,7 @@ async def test_enter_goes_to_the_hit_selected(editing):
         await pilot.press("down", "enter")
         await wait_until(pilot, lambda: app.screen is screen)
         assert screen.current == 1
-        assert screen.editor.selected_text == "070-123 45 67"
+        assert screen.editor.selected_text == "070-174 06 05"
         assert screen.focused is screen.editor
 
 
@@ -166,13 +167,13 @@ async def test_a_refusing_store_keeps_the_text_in_the_editor_until_redacted(
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_editor(pilot, case.id)
         screen.editor.focus()
-        await pilot.press(*"070-123 45 67")
+        await pilot.press(*"070-174 06 05")
         await wait_until(
             pilot, lambda: any("refuses identifying details" in n.message for n in notices(app))
         )
         # The whole number is refused (what autosave kept while it was half typed is not one).
-        assert "070-123 45 67" not in store.load(case.id).sections["situation"]
-        assert screen.editor.text == "Ring 070-123 45 67"  # ... and not lost either
+        assert "070-174 06 05" not in store.load(case.id).sections["situation"]
+        assert screen.editor.text == "Ring 070-174 06 05"  # ... and not lost either
         await pilot.pause(0.5)  # retries (every 0.1 s here) do not repeat the notice
         assert sum("refuses identifying details" in n.message for n in notices(app)) == 1
         await open_list(pilot, app)

@@ -1,8 +1,8 @@
 """Snapshots of the identifying-details list (F11) at 80×24 and 120×40, and the underlines.
 
 Fictional case; the personnummer is Skatteverket's published test number 20170101-2393,
-the phone, e-mail and street are invented. Regenerate with ``--snapshot-update`` and look
-at the SVGs before committing them.
+the mobile number is from PTS's range for fiction, the e-mail and street are invented.
+Regenerate with ``--snapshot-update`` and look at the SVGs before committing them.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ SECTIONS = {
         "Ekudden health centre (fictional). Britt (pnr 20170101-2393) calls on a Tuesday; "
         "she waited 45 minutes in the phone queue."
     ),
-    "lived-reality": "Her son can be reached on 070-123 45 67 or at son@example.se.",
+    "lived-reality": "Her son can be reached on 070-174 06 05 or at son@example.se.",
     "emotions": "She lives alone at Lingonstigen 4, 123 45 Ort, since the spring.",
 }
 
