@@ -331,3 +331,26 @@ def test_guard_store_registers_once_and_reads_the_marker(tmp_path):
     assert store_refuses(store.path)  # a link counts (lstat), and is never followed
     again = CaseStore.open(tmp_path / "store")
     assert guard_store(again).refuse is True
+
+
+def test_show_and_list_never_load_the_finder(run, tmp_path):
+    """Opening a guarded store costs one lstat: the patterns are compiled on the first write."""
+    case_id = new(run)
+    probe = (
+        "import contextlib, io, json, sys\n"
+        "from coprod_tui.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(sys.argv[1:])\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    for command in (["show", case_id], ["list"]):
+        result = subprocess.run(
+            [sys.executable, "-c", probe, "--store", str(tmp_path / "store"), *command],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        loaded = json.loads(result.stdout.strip().splitlines()[-1])
+        assert "coprod_tui.core.privacy.guard" in loaded  # the guard is on the store ...
+        assert "coprod_tui.core.privacy.finder" not in loaded  # ... and costs nothing yet
