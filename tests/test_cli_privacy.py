@@ -354,3 +354,19 @@ def test_show_and_list_never_load_the_finder(run, tmp_path):
         loaded = json.loads(result.stdout.strip().splitlines()[-1])
         assert "coprod_tui.core.privacy.guard" in loaded  # the guard is on the store ...
         assert "coprod_tui.core.privacy.finder" not in loaded  # ... and costs nothing yet
+
+
+def test_lint_output_is_terminal_safe(run, tmp_path):
+    """A place named by hostile text (an orphan id from an imported file) prints no escape."""
+    template = discover_templates().default()
+    store = CaseStore.open(tmp_path / "store", create=True)
+    case = new_case("\x1b]0;owned\x07Titel", template)
+    case.orphans = {"old\x1b[2J\x1b[31mnotes": f"pnr {SURE}"}
+    case = store.create(case)
+    code, out, err = run("lint", case.id)
+    assert code == 1
+    assert "\x1b" not in out + err and "\x07" not in out + err
+    assert out.strip() == f"case {case.id[:8]}, orphaned section oldnotes: personnummer '2017…'"
+    code, out, _err = run("lint", "--json", case.id)
+    assert "\x1b" not in out
+    assert json.loads(out)[0]["place"] == "orphan:old\x1b[2J\x1b[31mnotes"
