@@ -124,11 +124,21 @@ def guard_of(store: Any) -> IdentifierGuard | None:
 def guard_store(store: Any) -> IdentifierGuard:
     """Register the identifier guard on ``store`` (a ``CaseStore``) and return it.
 
-    Idempotent: a store already guarded keeps its one guard.
+    Idempotent: a store already guarded keeps its one guard. An object without
+    ``add_write_check`` (a stand-in store that cannot write) gets a guard that is
+    registered nowhere.
     """
-    guard = _GUARDS.get(store)
+    add_write_check = getattr(store, "add_write_check", None)
+    if add_write_check is None:
+        return IdentifierGuard()
+    try:
+        guard = _GUARDS.get(store)
+    except TypeError:  # not weakly referable: guard it, without remembering
+        guard = None
     if guard is None:
-        guard = IdentifierGuard(refuse=store_refuses(store.path))
-        store.add_write_check(guard)
-        _GUARDS[store] = guard
+        path = getattr(store, "path", None)
+        guard = IdentifierGuard(refuse=path is not None and store_refuses(path))
+        add_write_check(guard)
+        with contextlib.suppress(TypeError):
+            _GUARDS[store] = guard
     return guard
