@@ -58,6 +58,9 @@ MUST_FIND = [
     ("Nummer 18901221-9367 stod på remissen.", "personnummer", "18901221-9367", "sure"),
     ("Skottdagen 18920229-9815 finns.", "personnummer", "18920229-9815", "sure"),
     ("Med tankstreck 20170101–2393 från Word.", "personnummer", "20170101–2393", "sure"),
+    ("med mellanslag 20170101 2393", "personnummer", "20170101 2393", "sure"),
+    ("med mellanslag 170101 2393", "personnummer", "170101 2393", "sure"),
+    ("mellanslag och fel kontrollsiffra 170101 2394", "personnummer", None, None),
     # samordningsnummer (day + 60; month 00 when the month is unknown)
     ("Samordningsnummer 19140168-2396.", "samordningsnummer", "19140168-2396", "sure"),
     ("Okänd månad: 19150072-2390.", "samordningsnummer", "19150072-2390", "sure"),
