@@ -326,11 +326,12 @@ def test_guard_store_registers_once_and_reads_the_marker(tmp_path):
     assert not store_refuses(store.path)
     first = guard_store(store)
     assert guard_store(store) is first and guard_of(store) is first
-    assert first.refuse is False
+    assert first.refusing is False
     (tmp_path / "store" / REFUSE_MARKER).symlink_to(tmp_path / "nowhere")
     assert store_refuses(store.path)  # a link counts (lstat), and is never followed
+    assert first.refusing is True  # read on every write: no restart needed
     again = CaseStore.open(tmp_path / "store")
-    assert guard_store(again).refuse is True
+    assert guard_store(again).refusing is True
 
 
 def test_show_and_list_never_load_the_finder(run, tmp_path):

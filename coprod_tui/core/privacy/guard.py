@@ -57,17 +57,29 @@ class IdentifiersRefused(WriteRefused):
 
 
 class IdentifierGuard:
-    """The write check: refuses a case with a sure hit when ``refuse`` is on, else nothing.
+    """The write check: refuses a case with a sure hit when the store refuses, else nothing.
+
+    ``refuse`` fixes the answer (tests, callers that know); left ``None``, the store's
+    marker under ``root`` is looked at on every write (one ``lstat``), so ``coprod guard
+    refuse`` takes effect at once in every window that has the store open.
 
     Orphaned text is never grounds to refuse: the editor cannot change it in place,
     so refusing would block every save of the case (``coprod lint`` lists it).
     """
 
-    def __init__(self, refuse: bool = False) -> None:
+    def __init__(self, refuse: bool | None = None, root: Path | None = None) -> None:
         self.refuse = refuse
+        self.root = root
+
+    @property
+    def refusing(self) -> bool:
+        """Whether a write with a sure hit is refused now."""
+        if self.refuse is not None:
+            return self.refuse
+        return self.root is not None and store_refuses(self.root)
 
     def __call__(self, case: Any) -> None:
-        if not self.refuse or getattr(case, "conflict_of", None):
+        if getattr(case, "conflict_of", None) or not self.refusing:
             return
         sure = [
             found
@@ -101,7 +113,7 @@ def store_refuses(root: Path) -> bool:
 
 
 def set_store_refuses(store: Any, refuse: bool) -> None:
-    """Write or remove the store's ``refuse-identifiers`` marker (and tell its guards)."""
+    """Write or remove the store's ``refuse-identifiers`` marker (every guard reads it)."""
     from coprod_tui.core.store.storage import atomic_write_bytes
 
     marker = Path(store.path) / REFUSE_MARKER
@@ -111,9 +123,6 @@ def set_store_refuses(store: Any, refuse: bool) -> None:
     else:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(marker)
-    guard = _GUARDS.get(store)
-    if guard is not None:
-        guard.refuse = refuse
 
 
 def guard_of(store: Any) -> IdentifierGuard | None:
@@ -137,7 +146,7 @@ def guard_store(store: Any) -> IdentifierGuard:
         guard = None
     if guard is None:
         path = getattr(store, "path", None)
-        guard = IdentifierGuard(refuse=path is not None and store_refuses(path))
+        guard = IdentifierGuard(root=None if path is None else Path(path))
         add_write_check(guard)
         with contextlib.suppress(TypeError):
             _GUARDS[store] = guard
