@@ -1,7 +1,8 @@
 """``coprod lint`` and ``coprod guard``, and the warnings ``write``/``new``/``import`` print.
 
 Identity numbers are Skatteverket's published test numbers (20170101-2393, a wrong
-check digit computed from it); phones, e-mail addresses and streets are invented.
+check digit computed from it); mobile numbers are from PTS's range for fiction
+(070-174 06 05 ...); other phones, e-mail addresses and streets are invented.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SURE = "20170101-2393"
 POSSIBLE = "20170101-2394"
 FULL_TEXT = (
-    f"Karin (pnr {SURE}) ringde från 070-123 45 67 och mejlade karin@example.se. "
+    f"Karin (pnr {SURE}) ringde från 070-174 06 05 och mejlade karin@example.se. "
     "Hon bor på Lingonstigen 4, 123 45 Ort. Samtalet tog 12 minuter, Alvedon 500 mg."
 )
 
@@ -129,7 +130,7 @@ def test_lint_json_gives_full_rows_with_offsets(run):
 
 
 def test_lint_all_covers_every_case_and_names_title_and_fields(run):
-    first = new(run, "Samtal med 070-123 45 67")
+    first = new(run, "Samtal med 070-174 06 05")
     second = new(run)
     write(run, second, f"pnr {SURE}")
     new(run, "Ren fil")
@@ -325,8 +326,48 @@ def test_guard_store_registers_once_and_reads_the_marker(tmp_path):
     assert not store_refuses(store.path)
     first = guard_store(store)
     assert guard_store(store) is first and guard_of(store) is first
-    assert first.refuse is False
+    assert first.refusing is False
     (tmp_path / "store" / REFUSE_MARKER).symlink_to(tmp_path / "nowhere")
     assert store_refuses(store.path)  # a link counts (lstat), and is never followed
+    assert first.refusing is True  # read on every write: no restart needed
     again = CaseStore.open(tmp_path / "store")
-    assert guard_store(again).refuse is True
+    assert guard_store(again).refusing is True
+
+
+def test_show_and_list_never_load_the_finder(run, tmp_path):
+    """Opening a guarded store costs one lstat: the patterns are compiled on the first write."""
+    case_id = new(run)
+    probe = (
+        "import contextlib, io, json, sys\n"
+        "from coprod_tui.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(sys.argv[1:])\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    for command in (["show", case_id], ["list"]):
+        result = subprocess.run(
+            [sys.executable, "-c", probe, "--store", str(tmp_path / "store"), *command],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        loaded = json.loads(result.stdout.strip().splitlines()[-1])
+        assert "coprod_tui.core.privacy.guard" in loaded  # the guard is on the store ...
+        assert "coprod_tui.core.privacy.finder" not in loaded  # ... and costs nothing yet
+
+
+def test_lint_output_is_terminal_safe(run, tmp_path):
+    """A place named by hostile text (an orphan id from an imported file) prints no escape."""
+    template = discover_templates().default()
+    store = CaseStore.open(tmp_path / "store", create=True)
+    case = new_case("\x1b]0;owned\x07Titel", template)
+    case.orphans = {"old\x1b[2J\x1b[31mnotes": f"pnr {SURE}"}
+    case = store.create(case)
+    code, out, err = run("lint", case.id)
+    assert code == 1
+    assert "\x1b" not in out + err and "\x07" not in out + err
+    assert out.strip() == f"case {case.id[:8]}, orphaned section oldnotes: personnummer '2017…'"
+    code, out, _err = run("lint", "--json", case.id)
+    assert "\x1b" not in out
+    assert json.loads(out)[0]["place"] == "orphan:old\x1b[2J\x1b[31mnotes"

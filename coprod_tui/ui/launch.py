@@ -38,12 +38,14 @@ def create_app(
     handle_signals: bool = True,
 ) -> CoprodApp:
     """The app, wired to a store, templates and settings (tests call this too)."""
+    from coprod_tui.core.privacy.guard import guard_store
     from coprod_tui.ui.app import CoprodApp
 
     if config is not None and config.language:
         # The settings' language (COPROD_LANG still beats it); else the one the front door chose.
         set_language(decide_language(config.language))
     _bindings_in(current_language())
+    guard_store(store)  # the identifier guard (refuses only where the store opted in)
     app = CoprodApp(
         store,
         templates,
@@ -105,16 +107,13 @@ def _store_for(
     templates: TemplateRegistry,
 ) -> Iterator[CaseStore]:
     """The user's store, or with ``--demo`` a throwaway one (made and removed by core)."""
-    from coprod_tui.core.privacy.guard import guard_store
     from coprod_tui.core.store import CaseStore
 
     if getattr(args, "demo", False):
         with demo_store(templates) as demo:
-            guard_store(demo)
             yield demo
         return
     store = CaseStore.open(store_path(args), templates=templates)
-    guard_store(store)  # the identifier guard (refuses only where the store opted in)
     try:
         yield store
     finally:

@@ -1,7 +1,8 @@
 """The identifier guard in the workbench: underlines, the count, the list (F11), redaction.
 
 Identity numbers are Skatteverket's published test numbers (20170101-2393, 18920229-9815);
-phones, e-mail addresses and streets are invented.
+mobile numbers are from PTS's range for fiction (070-174 06 05 ...); other phones,
+e-mail addresses and streets are invented.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from coprod_tui.ui.widgets.section_editor import IDENTIFIER_STYLE, SectionEditor
 
 SECTIONS = {
     "situation": "Sven (pnr 20170101-2393) ringde.\nHan väntade 12 minuter, Alvedon 500 mg.",
-    "lived-reality": "Sonen nås på 070-123 45 67 och bor på Lingonstigen 4.",
+    "lived-reality": "Sonen nås på 070-174 06 05 och bor på Lingonstigen 4.",
 }
 
 
@@ -87,7 +88,7 @@ async def test_enter_goes_to_the_hit_selected(editing):
         await pilot.press("down", "enter")
         await wait_until(pilot, lambda: app.screen is screen)
         assert screen.current == 1
-        assert screen.editor.selected_text == "070-123 45 67"
+        assert screen.editor.selected_text == "070-174 06 05"
         assert screen.focused is screen.editor
 
 
@@ -151,3 +152,33 @@ async def test_ctrl_g_opens_the_list_too_and_an_empty_case_says_so(editing):
         explain = str(app.screen.query_one("#identifiers-explain").render())
         assert "No identifying details" in explain
         assert app.screen.check_action("redact", ()) is False
+
+
+async def test_a_refusing_store_keeps_the_text_in_the_editor_until_redacted(
+    app_factory, make_case, store
+):
+    from editor_helpers import open_editor
+
+    from coprod_tui.core.privacy.guard import set_store_refuses
+
+    case = make_case(sections={"situation": "Ring "})
+    app = app_factory()  # registers the guard on the store
+    set_store_refuses(store, True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_editor(pilot, case.id)
+        screen.editor.focus()
+        await pilot.press(*"070-174 06 05")
+        await wait_until(
+            pilot, lambda: any("refuses identifying details" in n.message for n in notices(app))
+        )
+        # The whole number is refused (what autosave kept while it was half typed is not one).
+        assert "070-174 06 05" not in store.load(case.id).sections["situation"]
+        assert screen.editor.text == "Ring 070-174 06 05"  # ... and not lost either
+        await pilot.pause(0.5)  # retries (every 0.1 s here) do not repeat the notice
+        assert sum("refuses identifying details" in n.message for n in notices(app)) == 1
+        await open_list(pilot, app)
+        await pilot.press("r")
+        await wait_until(pilot, lambda: isinstance(app.screen, IdentifiersDialog))
+        await pilot.press("escape")
+        await wait_saved(pilot, screen)
+        assert store.load(case.id).sections["situation"] == "Ring [phone]"

@@ -12,12 +12,14 @@ Public surface: :class:`Identifier` (``kind``, ``start``, ``end``, ``text``,
 ``certainty``), :func:`find_identifiers`, :func:`redact`, :data:`LABELS`,
 :func:`kind_label`, :func:`mask` and :func:`describe` (for messages that must name a hit
 without revealing it), :data:`KINDS`, :func:`luhn_ok`. What each finder covers is in the
-docstrings of :mod:`.numbers`, :mod:`.contact` and :mod:`.places`.
+docstrings of :mod:`.numbers`, :mod:`.contact` and :mod:`.places`. The finder is imported
+on first use (``coprod show`` opens a guarded store and never compiles its patterns).
 """
 
 from __future__ import annotations
 
-from coprod_tui.core.privacy.finder import find_identifiers, redact
+from typing import TYPE_CHECKING, Any
+
 from coprod_tui.core.privacy.model import (
     CERTAINTIES,
     KINDS,
@@ -27,7 +29,10 @@ from coprod_tui.core.privacy.model import (
     kind_label,
     mask,
 )
-from coprod_tui.core.privacy.numbers import luhn_ok
+
+if TYPE_CHECKING:
+    from coprod_tui.core.privacy.finder import find_identifiers, redact
+    from coprod_tui.core.privacy.numbers import luhn_ok
 
 __all__ = [
     "CERTAINTIES",
@@ -41,3 +46,19 @@ __all__ = [
     "mask",
     "redact",
 ]
+
+#: Loaded on first use, so a store's write check costs nothing until something is written.
+_LAZY = {
+    "find_identifiers": "coprod_tui.core.privacy.finder",
+    "redact": "coprod_tui.core.privacy.finder",
+    "luhn_ok": "coprod_tui.core.privacy.numbers",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(name)
+    import importlib
+
+    return getattr(importlib.import_module(module_name), name)

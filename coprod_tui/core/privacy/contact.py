@@ -7,7 +7,8 @@ or a ``(0)``, starting with ``0``, ``+46``/``0046`` or another ``+`` country cod
 digit and has 8-10 digits; a mobile (``070``, ``072``, ``073``, ``076``, ``079``) has
 exactly 10. A first group of two digits must be ``08`` (Stockholm is the only one-digit
 area code), groups of one digit are counting rather than dialling, a Stockholm number
-never continues with ``0``, and groups that are all clock times (``0800-1700``) are
+has 7 or 8 digits after ``08`` and never continues with ``0`` (so ``08 12 2023`` is a
+date), and groups that are all clock times (``0800-1700``) are
 opening hours: so ``05 10 15 20`` and ``0 1 2 3 ...`` are not numbers. Formatted numbers (a
 separator after the area code) and mobiles are "sure"; 8-10 bare digits starting with
 ``0`` and foreign ``+`` numbers are "possible". Dosages (``2x10 mg``), times (``08:30``),
@@ -68,8 +69,8 @@ def _phone_certainty(groups: list[str], plus: bool, raw: str) -> str | None:
         return None
     if digits[1] == "7":
         return "sure" if _MOBILE.fullmatch(digits) else None
-    if digits[1] == "8" and digits[2] == "0":
-        return None  # Stockholm numbers never start with 0 after the area code
+    if digits[1] == "8" and (digits[2] == "0" or len(digits) < 9):
+        return None  # Stockholm: 7 or 8 digits after 08, never starting with 0
     if all(_TIME.fullmatch(group) for group in groups):
         return None  # opening hours: 0800-1700
     first = groups[0]
@@ -84,20 +85,45 @@ def _phone_certainty(groups: list[str], plus: bool, raw: str) -> str | None:
     return "sure"
 
 
+#: The most digit groups a phone number is written in (``+46 (0)8 123 456 78`` has six).
+_MAX_GROUPS = 7
+
+
 def _phones(text: str) -> Iterator[tuple[Identifier, int]]:
-    """Phone numbers: the longest prefix of each run of groups that is a number."""
+    """Phone numbers in each run of digit groups.
+
+    A run can hold other numbers before a phone number (``kl 14 070-123 45 67``), so
+    each group that could start one (a ``0``, or the run's ``+``) is tried, with the
+    longest of its next few groups that is a number; a run of thousands of groups
+    costs a few tries per group, never one per pair.
+    """
     for run in _RUN.finditer(text):
-        plus = run.group("plus") == "+"
         groups = list(_GROUP.finditer(run.group()))
-        for count in range(len(groups), 0, -1):
-            kept = groups[:count]
-            end = run.start() + kept[-1].end()
-            raw = text[run.start() : end]
-            certainty = _phone_certainty([g.group() for g in kept], plus, raw)
-            if certainty is not None:
-                hit = Identifier("phone", run.start(), end, raw, certainty)
-                yield hit, 40 if certainty == "sure" else 20
-                break
+        plus_at_start = run.group("plus") == "+"
+        base = run.start()
+        index = 0
+        while index < len(groups):
+            first = groups[index]
+            plus = plus_at_start and index == 0
+            begin = base if index == 0 else base + first.start()
+            if not plus and text[base + first.start()] != "0":
+                index += 1
+                continue
+            found = None
+            for count in range(min(_MAX_GROUPS, len(groups) - index), 0, -1):
+                kept = groups[index : index + count]
+                end = base + kept[-1].end()
+                raw = text[begin:end]
+                certainty = _phone_certainty([g.group() for g in kept], plus, raw)
+                if certainty is not None:
+                    found = (Identifier("phone", begin, end, raw, certainty), count)
+                    break
+            if found is None:
+                index += 1
+                continue
+            hit, count = found
+            yield hit, 40 if hit.certainty == "sure" else 20
+            index += count
 
 
 def _emails(text: str) -> Iterator[tuple[Identifier, int]]:

@@ -57,17 +57,29 @@ class IdentifiersRefused(WriteRefused):
 
 
 class IdentifierGuard:
-    """The write check: refuses a case with a sure hit when ``refuse`` is on, else nothing.
+    """The write check: refuses a case with a sure hit when the store refuses, else nothing.
+
+    ``refuse`` fixes the answer (tests, callers that know); left ``None``, the store's
+    marker under ``root`` is looked at on every write (one ``lstat``), so ``coprod guard
+    refuse`` takes effect at once in every window that has the store open.
 
     Orphaned text is never grounds to refuse: the editor cannot change it in place,
     so refusing would block every save of the case (``coprod lint`` lists it).
     """
 
-    def __init__(self, refuse: bool = False) -> None:
+    def __init__(self, refuse: bool | None = None, root: Path | None = None) -> None:
         self.refuse = refuse
+        self.root = root
+
+    @property
+    def refusing(self) -> bool:
+        """Whether a write with a sure hit is refused now."""
+        if self.refuse is not None:
+            return self.refuse
+        return self.root is not None and store_refuses(self.root)
 
     def __call__(self, case: Any) -> None:
-        if not self.refuse or getattr(case, "conflict_of", None):
+        if getattr(case, "conflict_of", None) or not self.refusing:
             return
         sure = [
             found
@@ -80,8 +92,8 @@ class IdentifierGuard:
         more = f" (and {len(sure) - 1} more)" if len(sure) > 1 else ""
         raise IdentifiersRefused(
             f"{place_label(first.place)} holds an identifying detail, {describe(first.hit)}{more}, "
-            f"and this store refuses them; replace it with a label such as {first.hit.label} "
-            f"('coprod lint --redact {case.id[:8]}' does it)"
+            f"and this store refuses identifying details; redact it to {first.hit.label} first "
+            f"(F11 in the editor, or 'coprod lint --redact {case.id[:8]}')"
         )
 
 
@@ -101,7 +113,7 @@ def store_refuses(root: Path) -> bool:
 
 
 def set_store_refuses(store: Any, refuse: bool) -> None:
-    """Write or remove the store's ``refuse-identifiers`` marker (and tell its guards)."""
+    """Write or remove the store's ``refuse-identifiers`` marker (every guard reads it)."""
     from coprod_tui.core.store.storage import atomic_write_bytes
 
     marker = Path(store.path) / REFUSE_MARKER
@@ -111,9 +123,6 @@ def set_store_refuses(store: Any, refuse: bool) -> None:
     else:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(marker)
-    guard = _GUARDS.get(store)
-    if guard is not None:
-        guard.refuse = refuse
 
 
 def guard_of(store: Any) -> IdentifierGuard | None:
@@ -124,11 +133,21 @@ def guard_of(store: Any) -> IdentifierGuard | None:
 def guard_store(store: Any) -> IdentifierGuard:
     """Register the identifier guard on ``store`` (a ``CaseStore``) and return it.
 
-    Idempotent: a store already guarded keeps its one guard.
+    Idempotent: a store already guarded keeps its one guard. An object without
+    ``add_write_check`` (a stand-in store that cannot write) gets a guard that is
+    registered nowhere.
     """
-    guard = _GUARDS.get(store)
+    add_write_check = getattr(store, "add_write_check", None)
+    if add_write_check is None:
+        return IdentifierGuard()
+    try:
+        guard = _GUARDS.get(store)
+    except TypeError:  # not weakly referable: guard it, without remembering
+        guard = None
     if guard is None:
-        guard = IdentifierGuard(refuse=store_refuses(store.path))
-        store.add_write_check(guard)
-        _GUARDS[store] = guard
+        path = getattr(store, "path", None)
+        guard = IdentifierGuard(root=None if path is None else Path(path))
+        add_write_check(guard)
+        with contextlib.suppress(TypeError):
+            _GUARDS[store] = guard
     return guard

@@ -7,6 +7,9 @@ person turns 100) or 12 (``YYYYMMDD-NNNC``, ``YYYYMMDDNNNC``; century 18, 19 or 
 **Samordningsnummer**: the same, with 60 added to the day (61-91); Skatteverket may write
 day 60 and month 00 when the day or month of birth is unknown.
 
+A space instead of the dash (``YYMMDD NNNC``, written by hand) counts only with a right
+check digit: two numbers side by side are common in notes.
+
 Certainty: a real calendar date (leap years included: ``1900-02-29`` does not exist,
 ``2000-02-29`` does), not after this year, and a right check digit → "sure"; a real date
 with a wrong check digit (a mistyped number still identifies a person) → "possible".
@@ -39,7 +42,7 @@ from coprod_tui.core.privacy.model import Identifier
 __all__ = ["find_numbers", "luhn_ok"]
 
 _DASHES = "-\u2013\u2011"  # hyphen, en dash, non-breaking hyphen (word processors)
-_SEP = f"[{_DASHES}+]"
+_SEP = f"[{_DASHES}+ ]"
 
 # 10 or 12 digits; the separator sits before the last four. Not inside a longer run of
 # digits or letters, not joined to more digits by a dash (a range, an ISBN, a long code).
@@ -121,6 +124,8 @@ def _personnummer(text: str) -> Iterator[tuple[Identifier, int]]:
         if kind is None:
             continue
         sure = luhn_ok(date + tail)
+        if sep == " " and not sure:
+            continue  # a space: only with a right check digit (two numbers side by side)
         certainty = "sure" if sure else "possible"
         yield (
             Identifier(kind, match.start(), match.end(), match.group(), certainty),

@@ -71,6 +71,7 @@ class IdentifiersDialog(ModalDialog[IdentifierChoice | None]):
             "jump",
             "Go to",
             tooltip="Go to the highlighted detail in its section (selected)",
+            priority=True,  # before the list's own Enter, so the footer shows it
             id="identifiers.jump",
         ),
         Binding(
@@ -108,7 +109,7 @@ class IdentifiersDialog(ModalDialog[IdentifierChoice | None]):
                         plain(
                             f"{item.section_index + 1}. {item.section_title}", "bold", one_line=True
                         ),
-                        "\n  ",
+                        "\n",
                         plain(describe(item.found.hit), one_line=True),
                     ),
                     id=f"identifier-{index}",

@@ -119,6 +119,8 @@ class SectionEditor(TextArea):
         self.identifiers: list[LineHit] = []
         self._identifier_rows: dict[int, list[Identifier]] = {}
         self._identifier_timer: Timer | None = None
+        #: Line text -> its identifiers, for the lines of the last check.
+        self._identifier_lines: dict[str, list[Identifier]] = {}
         self._find_identifiers()
 
     def arrive(self) -> None:
@@ -239,11 +241,19 @@ class SectionEditor(TextArea):
 
     def _find_identifiers(self) -> bool:
         """Find the document's identifiers again; whether anything changed."""
-        found = [
-            LineHit(row, hit)
-            for row, line in enumerate(self.document.lines)
-            for hit in find_identifiers(line)
-        ]
+        # Lines that did not change since the last check are not searched again.
+        known = self._identifier_lines
+        current: dict[str, list[Identifier]] = {}
+        found: list[LineHit] = []
+        for row, line in enumerate(self.document.lines):
+            hits = current.get(line)
+            if hits is None:
+                hits = known.get(line)
+                if hits is None:
+                    hits = find_identifiers(line)
+                current[line] = hits
+            found.extend(LineHit(row, hit) for hit in hits)
+        self._identifier_lines = current
         if found == self.identifiers:
             return False
         self.identifiers = found
