@@ -139,6 +139,9 @@ class LinkView:
     case_title: str = ""
     section_title: str = ""
     trashed: bool = False
+    #: The case's date (its ``date`` field, else the day it was created; ``""`` when gone):
+    #: the evidence is shown in this order (``core/insights/suggest.evidence``).
+    case_date: str = ""
 
 
 class InsightStore:
@@ -454,6 +457,7 @@ class InsightStore:
                     case_title="" if case is None else case.title,
                     section_title=section_title,
                     trashed=trashed,
+                    case_date="" if case is None else _case_date(case),
                 )
             )
         return views
@@ -549,6 +553,12 @@ def _same_as_copy(insight: Insight, held: Insight) -> bool:
         a.pop(key, None)
         b.pop(key, None)
     return a == b and held.title.startswith(insight.title)
+
+
+def _case_date(case: Case) -> str:
+    """When the case happened, as far as the store knows: its ``date`` field, else created."""
+    given = str(case.fields.get("date", "") or "").strip()
+    return given or case.created[:10]
 
 
 def _load_case(cases: CaseStore, case_id: str) -> tuple[Case | None, str, bool]:
