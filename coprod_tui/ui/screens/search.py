@@ -53,6 +53,8 @@ TITLE_SECTION_IDS = frozenset({"", "title"})
 TITLE_LABEL = "Title or tags"
 #: How hits are marked in a snippet (reverse reads without colour too).
 HIT_STYLE = "bold reverse"
+#: How an insight's hit is labelled (where a case's shows its section).
+INSIGHT_LABEL = "◆ Insight"
 
 
 def one_line(text: str) -> str:
@@ -101,10 +103,17 @@ class SearchRow:
     title: str
     section: str
     snippet: Text
+    #: ``"case"``, or ``"insight"`` (then ``case_id`` is the insight's id).
+    kind: str = "case"
 
     def prompt(self) -> Group:
-        """Two lines, each cut to the width: the case title and section, then the snippet."""
+        """Two lines, each cut to the width: the case title and section, then the snippet.
+
+        An insight's head starts with ◆, so it reads apart from the cases without colour.
+        """
         head = Text(no_wrap=True, overflow="ellipsis")
+        if self.kind == "insight":
+            head.append("◆ ", style="bold")
         head.append(one_line(self.title) or "(untitled)", style="bold")
         head.append("  ·  ", style="dim")
         head.append(one_line(self.section), style="italic")
@@ -121,11 +130,34 @@ def build_rows(
             section_id=hit.section_id,
             span=hit.span,
             title=hit.title,
-            section=section_label(templates, template_of.get(hit.case_id), hit.section_id),
+            section=(
+                INSIGHT_LABEL
+                if getattr(hit, "kind", "case") == "insight"
+                else section_label(templates, template_of.get(hit.case_id), hit.section_id)
+            ),
             snippet=snippet_text(hit.snippet, tuple(hit.highlights)),
+            kind=getattr(hit, "kind", "case"),
         )
         for hit in hits
     ]
+
+
+def with_insights(source: Any, query: str, hits: list[Any], limit: int) -> list[Any]:
+    """The cases' ``hits`` and the insights' hits for ``query``, best first (a stable sort).
+
+    An index without insights (a test's stand-in) adds none; a query the
+    insights cannot answer was already refused by the cases' search.
+    """
+
+    def insight_hits(index: Any) -> list[Any]:
+        search = getattr(index, "search_insights", None)
+        return [] if search is None else list(search(query, limit=limit))
+
+    using = getattr(source, "using", None)
+    found = [] if using is None else using(insight_hits)
+    if not found:
+        return hits
+    return sorted([*hits, *found], key=lambda hit: -float(hit.score))[:limit]
 
 
 class SearchBox(Input):
@@ -267,7 +299,7 @@ class SearchScreen(Screen[None]):
     def _search_for(self, query: str) -> None:
         """Show the answer for ``query``: at once when empty, else from a search."""
         if not query.strip():
-            self._show([], query, Text("Type to search every case."))
+            self._show([], query, Text("Type to search every case and insight."))
             return
         if self._in_flight is None:
             self._start(query)
@@ -292,6 +324,7 @@ class SearchScreen(Screen[None]):
 
         def run() -> list[SearchRow]:
             hits = source.search(query, limit=RESULT_LIMIT)
+            hits = with_insights(source, query, hits, RESULT_LIMIT)
             return build_rows(hits, templates, template_of)
 
         off_the_loop(
@@ -316,7 +349,7 @@ class SearchScreen(Screen[None]):
             return
         rows = rows or []
         if not rows:
-            self._show([], query, Text(f"No case contains “{one_line(query.strip())}”."))
+            self._show([], query, Text(f"No case or insight contains “{one_line(query.strip())}”."))
             return
         count = f"{len(rows)}{'+' if len(rows) >= RESULT_LIMIT else ''}"
         self._show(rows, query, Text(f"{count} hit{'s' if len(rows) != 1 else ''}"))
@@ -383,8 +416,15 @@ class SearchScreen(Screen[None]):
             self.open_row(self.rows[event.option_index])
 
     def open_row(self, row: SearchRow) -> None:
-        """Open the case in the editor at the hit's section, the hit selected."""
+        """Open the case in the editor at the hit's section, the hit selected; an insight's
+        hit opens the insight's detail view (Escape there comes back here)."""
         from coprod_tui.ui.screens.case_editor import OpenAt
+
+        if row.kind == "insight":
+            from coprod_tui.ui.screens.insight_detail import InsightDetailScreen
+
+            self.app.push_screen(InsightDetailScreen(row.case_id))
+            return
 
         at = None if row.section_id in TITLE_SECTION_IDS else OpenAt(row.section_id, row.span)
         self.coprod.open_case(row.case_id, at=at)
