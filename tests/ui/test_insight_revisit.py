@@ -1,0 +1,182 @@
+"""Revisit an insight: its evidence in date order, suggested cases from the search index
+linked with one key, editing from the detail with e; the search screen finds insights.
+
+The app is the real one (create_app) with its real search index. All people, places and
+text are fictional.
+"""
+
+from __future__ import annotations
+
+import pytest
+from editor_helpers import burst, until_stored, until_typed, wait_until
+from notices import notices
+from textual.widgets import Input
+
+from coprod_tui.core.insights.anchoring import make_link
+from coprod_tui.core.insights.model import new_insight
+from coprod_tui.core.insights.store import insights_of
+from coprod_tui.ui.dialogs.insight_form import InsightForm
+from coprod_tui.ui.screens.case_editor import CaseEditorScreen
+from coprod_tui.ui.screens.help import key_rows
+from coprod_tui.ui.screens.insight_detail import InsightDetailScreen, SuggestionList
+from coprod_tui.ui.screens.search import ResultList, SearchScreen
+
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def world(store, make_case):
+    """Three cases about a steep staircase, one about something else, one insight."""
+    ebba = make_case(
+        "Ebba, 84: trappan hem",
+        sections={"situation": "Ebba (fiktiv) kunde inte gå uppför trappan till lägenheten."},
+    )
+    olle = make_case(
+        "Olle, 79: hissen är trasig",
+        sections={"lived-reality": "Olle bor högst upp; trappan är för brant när hissen står."},
+    )
+    karin = make_case(
+        "Karin, 90: en brant trappa",
+        sections={"situation": "Karin (fiktiv) föll i trappan, brant och mörk, i Tallbacka."},
+    )
+    other = make_case("Tolk per telefon", sections={"situation": "Tolken kom aldrig fram."})
+    for case, date in ((ebba, "2025-05-02"), (olle, "2024-11-20"), (karin, "2025-01-15")):
+        stored = store.load(case.id)
+        stored.fields["date"] = date
+        store.save(stored, base_revision=stored.revision)
+    insight = insights_of(store).create(
+        new_insight(
+            "Trappan avgör om man kan bo hemma",
+            text="En brant trappa stänger in den som inte orkar gå.",
+            tags=["boende"],
+            links=[make_link(store.load(ebba.id), "situation", "trappan")],
+        )
+    )
+    return {"ebba": ebba, "olle": olle, "karin": karin, "other": other, "insight": insight}
+
+
+async def open_detail(app, pilot, insight_id: str) -> InsightDetailScreen:
+    app.push_screen(InsightDetailScreen(insight_id))
+    await wait_until(pilot, lambda: isinstance(app.screen, InsightDetailScreen))
+    detail = app.screen
+    await wait_until(pilot, lambda: detail.suggested, timeout=20)
+    return detail
+
+
+async def test_suggestions_are_the_unlinked_cases_sharing_its_words(app_factory, world) -> None:
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        detail = await open_detail(app, pilot, world["insight"].id)
+        suggested = {(row.case_id, row.section_id) for row in detail.suggestions}
+        assert suggested == {
+            (world["karin"].id, "situation"),
+            (world["olle"].id, "lived-reality"),
+        }
+        assert all("trapp" in row.snippet.plain for row in detail.suggestions)
+        status = str(detail.query_one("#suggest-status").render())
+        assert status.startswith("2 cases share this insight's words")
+
+
+async def test_l_links_a_suggestion_and_it_moves_to_the_evidence_in_date_order(
+    app_factory, world, store
+) -> None:
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        detail = await open_detail(app, pilot, world["insight"].id)
+        listing = detail.query_one(SuggestionList)
+        detail.set_focus(listing)
+        first = detail.suggestions[0]
+        await pilot.press("l")
+        await until_stored(pilot)
+        await wait_until(pilot, lambda: len(detail.views) == 2 and detail.suggested)
+        saved = insights_of(store).load(world["insight"].id)
+        assert {(link.case_id, link.section_id, link.quote) for link in saved.links} >= {
+            (first.case_id, first.section_id, "")
+        }
+        assert first.case_id not in {row.case_id for row in detail.suggestions}
+        # evidence in the date order of the cases, not in link order
+        dates = [view.case_date for view in detail.views]
+        assert dates == sorted(dates)
+        assert any("Linked" in n.message for n in notices(app))
+        # both linked: one suggestion left, then none
+        await pilot.press("l")
+        await until_stored(pilot)
+        await wait_until(pilot, lambda: len(detail.views) == 3 and detail.suggested)
+        assert detail.suggestions == []
+        assert [view.link.case_id for view in detail.views] == [
+            world["olle"].id,
+            world["karin"].id,
+            world["ebba"].id,
+        ]
+        assert "No other case" in str(detail.query_one("#suggest-status").render())
+
+
+async def test_enter_on_a_suggestion_opens_the_case_there(app_factory, world) -> None:
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        detail = await open_detail(app, pilot, world["insight"].id)
+        detail.set_focus(detail.query_one(SuggestionList))
+        wanted = detail.suggestions[0]
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, CaseEditorScreen))
+        editor = app.screen
+        await editor.until_ready()
+        assert editor.editor.section_id == wanted.section_id
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is detail)
+
+
+async def test_e_edits_the_insight_from_the_detail(app_factory, world, store) -> None:
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        detail = await open_detail(app, pilot, world["insight"].id)
+        # Meanwhile the CLI (another writer) adds a tag: the edit must not lose it.
+        insights_of(store).change_tags(world["insight"].id, ["trygghet"])
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, InsightForm))
+        form = app.screen
+        form.query_one("#insight-title", Input).value = "Trappan bestämmer"
+        await pilot.press("ctrl+s")
+        await until_stored(pilot)
+        await wait_until(pilot, lambda: detail.insight.title == "Trappan bestämmer")
+        saved = insights_of(store).load(world["insight"].id)
+        assert saved.title == "Trappan bestämmer"
+        assert set(saved.tags) == {"boende", "trygghet"}  # merged, not overwritten
+        assert len(saved.links) == 1
+        assert "Trappan bestämmer" in str(detail.query_one("#insight-head").render())
+
+
+async def test_the_keys_are_in_the_footer_and_help(app_factory, world) -> None:
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        detail = await open_detail(app, pilot, world["insight"].id)
+        detail.set_focus(detail.query_one(SuggestionList))
+        await pilot.pause()
+        rows = key_rows(app, detail.active_bindings)
+        described = {row.description for row in rows}
+        assert {"Link", "Edit", "Back"} <= described
+
+
+async def test_the_search_screen_finds_insights_and_opens_their_detail(
+    app_factory, world
+) -> None:
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await burst(pilot, "ctrl+f", *"stänger")
+        await until_typed(pilot)
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        await wait_until(pilot, lambda: screen.shown_query == "stänger", timeout=20)
+        assert [(row.kind, row.case_id) for row in screen.rows] == [
+            ("insight", world["insight"].id)
+        ]
+        prompt = screen.query_one(ResultList).get_option_at_index(0).prompt
+        head = prompt.renderables[0].plain
+        assert head.startswith("◆ Trappan avgör")
+        await burst(pilot, "down", "enter")
+        await until_typed(pilot)
+        await wait_until(pilot, lambda: isinstance(app.screen, InsightDetailScreen))
+        assert app.screen.insight_id == world["insight"].id
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is screen)
