@@ -180,3 +180,20 @@ async def test_the_search_screen_finds_insights_and_opens_their_detail(
         assert app.screen.insight_id == world["insight"].id
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.screen is screen)
+
+
+async def test_damaged_insights_are_counted_not_hidden(app_factory, world, store) -> None:
+    from coprod_tui.ui.screens.insights import InsightsScreen
+
+    broken = insights_of(store).create(new_insight("Snart trasig"))
+    (store.path / "insights" / f"{broken.id}.json").write_text("{ inte json", encoding="utf-8")
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("i")
+        await wait_until(pilot, lambda: isinstance(app.screen, InsightsScreen))
+        screen = app.screen
+        await wait_until(pilot, lambda: screen.insights is not None)
+        assert [i.title for i in screen.shown] == ["Trappan avgör om man kan bo hemma"]
+        status = str(screen.query_one("#insights-status").render())
+        assert status == "1 insight · 1 insight could not be read: run coprod doctor"
+        assert screen.query_one("#insights-status").has_class("-error")

@@ -319,7 +319,7 @@ class InsightDetailScreen(Screen[None]):
         count = len(rows)
         self._suggest_status(
             Text(
-                f"{count} case{'s' if count != 1 else ''} share this insight's words"
+                f"{count} case{'s share' if count != 1 else ' shares'} this insight's words"
                 " · l links one, Enter opens it"
                 if rows
                 else "No other case shares this insight's words."

@@ -50,9 +50,27 @@ CHUNK_ROWS = 100
 #: Seconds after opening with the last reading before reading again (after the first paint).
 REREAD_DELAY = 0.15
 
+#: One reading of the store: the readable insights, and the ids of those that could not be read.
+Reading = tuple["list[Insight]", "list[str]"]
+
+
+def _reading(answer: Any) -> tuple[list[Insight], list[str]]:
+    """A reader's answer as (insights, damaged ids); a bare list (a test's stand-in) has none."""
+    if isinstance(answer, tuple):
+        return list(answer[0]), list(answer[1])
+    return list(answer), []
+
+
+def damaged_line(count: int) -> str:
+    """What the status line says of insights that could not be read ("" when none)."""
+    if not count:
+        return ""
+    return f"{count} insight{'s' if count != 1 else ''} could not be read: run coprod doctor"
+
+
 #: The last full reading of each store's insights: the screen opens with it at once and
 #: reads again behind it (a thousand insight files take longer than a screen change).
-_LAST_READ: weakref.WeakKeyDictionary[Any, list[Insight]] = weakref.WeakKeyDictionary()
+_LAST_READ: weakref.WeakKeyDictionary[Any, Reading] = weakref.WeakKeyDictionary()
 
 
 def _plain(text: str) -> str:
@@ -178,6 +196,8 @@ class InsightsScreen(Screen[None]):
         self.citing_label = citing_label
         #: Every insight read (``None`` until read).
         self.insights: list[Insight] | None = None
+        #: How many insight files the last reading could not read (damaged).
+        self.damaged = 0
         #: The rows shown (after the filter), in order.
         self.shown: list[Insight] = []
         #: Ids moved to the trash here, last one last (``u`` brings them back).
@@ -238,14 +258,16 @@ class InsightsScreen(Screen[None]):
 
     # -- reading ----------------------------------------------------------------------
 
-    def _reader(self) -> Callable[[], list[Insight]]:
-        """The store call that reads what this screen lists (run it off the loop)."""
+    def _reader(self) -> Callable[[], Reading]:
+        """The store call that reads what this screen lists (run it off the loop): the
+        insights, and the ids of those that could not be read (one reading of the files)."""
         insights, citing = self._insights(), self.citing
 
-        def read() -> list[Insight]:
+        def read() -> Reading:
+            found, damaged = insights.listing()
             if citing is not None:
-                return insights.citing(citing[0], citing[1])
-            return insights.list_insights()
+                found = [i for i in found if i.cites(citing[0], citing[1])]
+            return found, damaged
 
         return read
 
@@ -276,14 +298,14 @@ class InsightsScreen(Screen[None]):
         """
         read = self._reader()
 
-        def run() -> tuple[Any, list[Insight]]:
+        def run() -> tuple[Any, Reading]:
             result = call()
             return result, read()
 
-        def changed(answer: tuple[Any, list[Insight]]) -> None:
-            result, insights = answer
+        def changed(answer: tuple[Any, Reading]) -> None:
+            result, reading = answer
             self._highlight_after = highlight(result)
-            self._read(insights)
+            self._read(reading)
             if done is not None:
                 done(result)
 
@@ -296,12 +318,18 @@ class InsightsScreen(Screen[None]):
             description="change an insight",
         )
 
-    def _read(self, insights: list[Insight]) -> None:
+    def _read(self, answer: Reading | list[Insight]) -> None:
+        insights, damaged = _reading(answer)
         if self.citing is None:
-            _LAST_READ[self.coprod.store] = insights
-        if self.insights is not None and _same(self.insights, insights):
+            _LAST_READ[self.coprod.store] = (insights, damaged)
+        if (
+            self.insights is not None
+            and _same(self.insights, insights)
+            and self.damaged == len(damaged)
+        ):
             return  # nothing changed: the table stays as it is
         self.insights = insights
+        self.damaged = len(damaged)
         self._show()
 
     def _read_failed(self, error: Exception) -> None:
@@ -343,11 +371,16 @@ class InsightsScreen(Screen[None]):
         total = len(self.insights)
         if not total:
             what = "No insight cites this section yet." if self.citing else "No insights yet."
-            self._status(f"{what} n writes one.", error=False)
+            line = f"{what} n writes one."
         elif len(self.shown) == total:
-            self._status(f"{total} insight{'s' if total != 1 else ''}", error=False)
+            line = f"{total} insight{'s' if total != 1 else ''}"
         else:
-            self._status(f"{len(self.shown)} of {total} insights", error=False)
+            line = f"{len(self.shown)} of {total} insights"
+        damaged = damaged_line(self.damaged)
+        if damaged:
+            # Never hidden silently: the user is told, and told what to do.
+            line = damaged if not total else f"{line} · {damaged}"
+        self._status(line, error=bool(damaged))
         self.refresh_bindings()
 
     def _add_rows(self, filling: int, start: int, count: int) -> None:
