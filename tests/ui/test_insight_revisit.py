@@ -157,9 +157,7 @@ async def test_the_keys_are_in_the_footer_and_help(app_factory, world) -> None:
         assert {"Link", "Edit", "Back"} <= described
 
 
-async def test_the_search_screen_finds_insights_and_opens_their_detail(
-    app_factory, world
-) -> None:
+async def test_the_search_screen_finds_insights_and_opens_their_detail(app_factory, world) -> None:
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -197,3 +195,40 @@ async def test_damaged_insights_are_counted_not_hidden(app_factory, world, store
         status = str(screen.query_one("#insights-status").render())
         assert status == "1 insight · 1 insight could not be read: run coprod doctor"
         assert screen.query_one("#insights-status").has_class("-error")
+
+
+async def test_the_list_fills_only_while_it_is_shown(
+    app_factory, world, store, monkeypatch
+) -> None:
+    """A thousand rows filling behind an insight's detail would slow down following a link."""
+    from coprod_tui.ui.screens import insights as insights_screen
+    from coprod_tui.ui.screens.insights import InsightsScreen
+
+    monkeypatch.setattr(insights_screen, "FIRST_ROWS", 2)
+    monkeypatch.setattr(insights_screen, "CHUNK_ROWS", 1)
+    for number in range(40):
+        insights_of(store).create(new_insight(f"Fiktiv insikt {number}"))
+    shown = InsightsScreen._show
+
+    def show_then_open(screen: InsightsScreen) -> None:
+        shown(screen)
+        if screen.app.screen is screen and screen.shown:
+            screen.action_open()  # the detail goes on top while the rest is still to fill
+
+    monkeypatch.setattr(InsightsScreen, "_show", show_then_open)
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i")
+        await wait_until(pilot, lambda: isinstance(app.screen, InsightDetailScreen))
+        screen = app.screen_stack[-2]
+        assert isinstance(screen, InsightsScreen)
+        table = screen.query_one("#insights-table")
+        behind = table.row_count
+        for _ in range(10):
+            await pilot.pause()
+        assert table.row_count == behind < 41  # paused while the detail is on top
+        monkeypatch.setattr(InsightsScreen, "_show", shown)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is screen)
+        await wait_until(pilot, lambda: screen.filled)
+        assert table.row_count == 41

@@ -44,8 +44,10 @@ if TYPE_CHECKING:
     from coprod_tui.ui.dialogs.insight_form import InsightDraft
 
 
-#: Rows added at once when the list is shown (a screenful); the rest follow in chunks.
-FIRST_ROWS = 60
+#: Rows added at once when the list is shown (a screenful); the rest follow in chunks,
+#: once the first screenful is painted, and only while this screen is the one shown: a
+#: list filling behind an insight's detail would slow down following a link.
+FIRST_ROWS = 45
 CHUNK_ROWS = 100
 #: Seconds after opening with the last reading before reading again (after the first paint).
 REREAD_DELAY = 0.15
@@ -205,6 +207,11 @@ class InsightsScreen(Screen[None]):
         self._highlight_after: str | None = None
         self._filling = 0
         self._cursor_row: int | None = None
+        #: (filling, next row) of a fill that stopped while another screen was on top.
+        self._fill_paused: tuple[int, int] | None = None
+        #: What the footer offers depends on these (``check_action``); rebuilt when they change.
+        self._offered: tuple[bool, bool] | None = None
+        self._quiet_bindings = False
 
     @property
     def coprod(self) -> CoprodApp:
@@ -240,17 +247,25 @@ class InsightsScreen(Screen[None]):
         table.add_column("Tags", key="tags")
         table.add_column("Links", key="links")
         table.add_column("Updated", key="updated")
-        self.set_focus(table)
         last = _LAST_READ.get(self.coprod.store) if self.citing is None else None
         if last is not None:
             # The last reading at once; the fresh one a moment after this is on screen.
-            self._read(last)
+            # The focus set below rebuilds the footer once, with the rows in.
+            self._quiet_bindings = True
+            try:
+                self._read(last)
+            finally:
+                self._quiet_bindings = False
             self.set_timer(REREAD_DELAY, self.reread, name="read the insights again")
         else:
             self.reread()
+        self.set_focus(table)
 
     def on_screen_resume(self) -> None:
         self.query_one(Footer).show_command_palette = self.app.size.width >= 100
+        paused, self._fill_paused = self._fill_paused, None
+        if paused is not None:
+            self.call_after_refresh(self._add_rows, paused[0], paused[1], CHUNK_ROWS)
 
     @on(StoreReply)
     async def _store_reply(self, reply: StoreReply) -> None:
@@ -308,6 +323,7 @@ class InsightsScreen(Screen[None]):
             self._read(reading)
             if done is not None:
                 done(result)
+            self._offer_keys()
 
         off_the_loop(
             self,
@@ -361,7 +377,8 @@ class InsightsScreen(Screen[None]):
         old_order = [i.id for i in self.shown]
         self._highlight_after = None
         keep = InsightFilter.parse(self.query_one(InsightFilterBox).value)
-        self.shown = [i for i in self.insights if keep.keeps(i)]
+        empty = not keep.tags and not keep.words
+        self.shown = list(self.insights) if empty else [i for i in self.insights if keep.keeps(i)]
         table.clear()
         self._filling += 1
         target = neighbour(was, old_order, {i.id for i in self.shown})
@@ -381,7 +398,15 @@ class InsightsScreen(Screen[None]):
             # Never hidden silently: the user is told, and told what to do.
             line = damaged if not total else f"{line} · {damaged}"
         self._status(line, error=bool(damaged))
-        self.refresh_bindings()
+        self._offer_keys()
+
+    def _offer_keys(self) -> None:
+        """Rebuild the footer only when a key appears or goes (each rebuild remounts it)."""
+        offered = (bool(self.shown), bool(self.trashed))
+        if offered != self._offered:
+            self._offered = offered
+            if not self._quiet_bindings:
+                self.refresh_bindings()
 
     def _add_rows(self, filling: int, start: int, count: int) -> None:
         """Add rows ``start`` to ``start + count`` of :attr:`shown`; schedule the next chunk."""
@@ -404,7 +429,16 @@ class InsightsScreen(Screen[None]):
         if self._cursor_row is not None and self._cursor_row < end:
             table.move_cursor(row=self._cursor_row, animate=False)
             self._cursor_row = None
-        if end < len(self.shown):
+        if end >= len(self.shown):
+            return
+        if self.app.screen is not self:
+            self._fill_paused = (filling, end)  # on_screen_resume goes on from here
+        elif start == 0:
+            # The rest only after the first screenful is painted (two refreshes on).
+            self.call_after_refresh(
+                self.call_after_refresh, self._add_rows, filling, end, CHUNK_ROWS
+            )
+        else:
             self.call_after_refresh(self._add_rows, filling, end, CHUNK_ROWS)
 
     @property
