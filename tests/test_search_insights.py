@@ -200,3 +200,22 @@ def test_evidence_is_in_the_date_order_of_the_cases(store, cases) -> None:
 def _retitled(insight, title):
     insight.title = title
     return insight
+
+
+def test_folder_marks_move_with_every_write_and_distrust_a_fresh_change(store, monkeypatch):
+    from coprod_tui.core.store import scan
+
+    insights = insights_of(store)
+    assert insights.folder_marks() in (None, (None, None))
+    made = insights.create(new_insight("Markerna"))
+    monkeypatch.setattr(scan, "RACY_NS", 0)  # trust marks at once for the comparison
+    monkeypatch.setattr(scan, "COARSE_RACY_NS", 0)
+    first = insights.folder_marks()
+    assert first is not None and first[0] is not None
+    assert insights.folder_marks() == first
+    time.sleep(0.01)  # a later timestamp for the next rename
+    insights.trash(made.id)
+    assert insights.folder_marks() != first
+    monkeypatch.undo()
+    insights.untrash(made.id)
+    assert insights.folder_marks() is None  # changed just now: not to be trusted yet

@@ -7,6 +7,8 @@ text are fictional.
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from editor_helpers import burst, until_stored, until_typed, wait_until
 from notices import notices
@@ -232,3 +234,58 @@ async def test_the_list_fills_only_while_it_is_shown(
         await wait_until(pilot, lambda: app.screen is screen)
         await wait_until(pilot, lambda: screen.filled)
         assert table.row_count == 41
+
+
+async def test_reopening_reads_no_file_until_an_insight_is_written(
+    app_factory, world, store, monkeypatch
+) -> None:
+    from coprod_tui.core.insights.store import InsightStore
+    from coprod_tui.core.store import scan
+    from coprod_tui.ui.screens import insights as insights_screen
+    from coprod_tui.ui.screens.insights import InsightsScreen
+
+    monkeypatch.setattr(insights_screen, "REREAD_DELAY", 0.01)  # the reading behind: soon
+    monkeypatch.setattr(scan, "RACY_NS", 0)
+    monkeypatch.setattr(scan, "COARSE_RACY_NS", 0)
+    listings: list[int] = []
+    reads: list[int] = []
+    listing, reader = InsightStore.listing, InsightsScreen._reader
+
+    def counted_listing(self, **kwargs):
+        listings.append(1)
+        return listing(self, **kwargs)
+
+    def counted_reader(self):
+        read = reader(self)
+
+        def counted():
+            answer = read()
+            reads.append(1)
+            return answer
+
+        return counted
+
+    monkeypatch.setattr(InsightStore, "listing", counted_listing)
+    monkeypatch.setattr(InsightsScreen, "_reader", counted_reader)
+
+    async def open_and_close(pilot, want: int) -> None:
+        before = len(reads)
+        await pilot.press("i")
+        await wait_until(pilot, lambda: isinstance(app.screen, InsightsScreen))
+        screen = app.screen
+        await wait_until(pilot, lambda: len(reads) > before)  # the reading behind it ran
+        await until_stored(pilot)
+        await wait_until(pilot, lambda: len(screen.shown) == want)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, InsightsScreen))
+
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_and_close(pilot, 1)
+        assert len(listings) == 1
+        await open_and_close(pilot, 1)
+        assert len(listings) == 1  # nothing written: the last reading stands, no file read
+        time.sleep(0.01)  # a later folder timestamp than the reading's
+        insights_of(store).create(new_insight("Ny insikt"))
+        await open_and_close(pilot, 2)  # read again behind the last reading
+        assert len(listings) == 2

@@ -236,6 +236,32 @@ class InsightStore:
             self.docs.path_of(insight_id)
         )
 
+    def folder_marks(self) -> tuple[tuple[int, int] | None, ...] | None:
+        """(inode, mtime_ns) of ``insights/`` and ``insights-trash/``; ``None`` if one changed
+        too recently to be trusted.
+
+        Every write of an insight renames a file into one of them, so marks
+        equal to those taken at a reading mean nothing was written, moved or
+        removed since (a file edited in place by hand excepted): a caller may
+        keep its reading (the Insights screen does, for a few seconds).
+        """
+        import time
+
+        from coprod_tui.core.store.scan import is_racy
+
+        started = time.time_ns()
+        marks: list[tuple[int, int] | None] = []
+        for name in (INSIGHTS, INSIGHTS_TRASH):
+            try:
+                info = os.lstat(self.path / name)
+            except FileNotFoundError:
+                marks.append(None)
+                continue
+            if is_racy(info.st_mtime_ns, started):
+                return None
+            marks.append((info.st_ino, info.st_mtime_ns))
+        return tuple(marks)
+
     def scan(
         self, *, include_trashed: bool = False
     ) -> tuple[list[tuple[Insight, bool]], list[str]]:

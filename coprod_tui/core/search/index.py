@@ -112,6 +112,7 @@ class SearchIndex:
         #: Built in memory: the store cannot be written (read-only), so nothing is kept.
         self._memory = False
         self._observer: IndexObserver | None = None
+        self._insight_observer: _insights.InsightIndexObserver | None = None
         #: How many times this object (re)built the file: tests and the doctor read it.
         self.rebuilds = 0
         #: Seconds the last build spent in each phase (``bench/search.py`` prints them);
@@ -170,7 +171,9 @@ class SearchIndex:
         store.add_observer(self._observer)
         from coprod_tui.core.insights.store import insights_of
 
-        insights_of(store).add_observer(_insights.InsightIndexObserver(self._pending))
+        if self._insight_observer is None:
+            self._insight_observer = _insights.InsightIndexObserver(self._pending)
+        insights_of(store).add_observer(self._insight_observer)
 
     @property
     def in_memory(self) -> bool:

@@ -73,6 +73,11 @@ def damaged_line(count: int) -> str:
 #: The last full reading of each store's insights: the screen opens with it at once and
 #: reads again behind it (a thousand insight files take longer than a screen change).
 _LAST_READ: weakref.WeakKeyDictionary[Any, Reading] = weakref.WeakKeyDictionary()
+#: The insight folders' marks at the last full reading, and when it was (monotonic): the
+#: reading behind the screen is skipped while they hold (nothing was written since), for
+#: at most :data:`FULL_READ_EVERY` seconds (a file edited in place by hand is seen then).
+_READ_MARKS: weakref.WeakKeyDictionary[Any, tuple[Any, float]] = weakref.WeakKeyDictionary()
+FULL_READ_EVERY = 10.0
 
 
 def _plain(text: str) -> str:
@@ -276,10 +281,25 @@ class InsightsScreen(Screen[None]):
     def _reader(self) -> Callable[[], Reading]:
         """The store call that reads what this screen lists (run it off the loop): the
         insights, and the ids of those that could not be read (one reading of the files)."""
-        insights, citing = self._insights(), self.citing
+        insights, citing, store = self._insights(), self.citing, self.coprod.store
 
         def read() -> Reading:
+            import time
+
+            marks = insights.folder_marks()
+            last, kept = _LAST_READ.get(store), _READ_MARKS.get(store)
+            if (
+                citing is None
+                and last is not None
+                and marks is not None
+                and kept is not None
+                and kept[0] == marks
+                and time.monotonic() - kept[1] < FULL_READ_EVERY
+            ):
+                return last  # nothing written since the last reading: no file is read
             found, damaged = insights.listing()
+            if citing is None and marks is not None:
+                _READ_MARKS[store] = (marks, time.monotonic())
             if citing is not None:
                 found = [i for i in found if i.cites(citing[0], citing[1])]
             return found, damaged
