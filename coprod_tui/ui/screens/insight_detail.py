@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from coprod_tui.core.insights.store import LinkView
     from coprod_tui.ui.app import CoprodApp
     from coprod_tui.ui.dialogs.insight_form import InsightDraft
-    from coprod_tui.ui.screens.search import SearchRow
+    from coprod_tui.ui.search_rows import SearchRow
 
 #: Most suggested cases shown.
 SUGGESTIONS = 10
@@ -283,7 +283,7 @@ class InsightDetailScreen(Screen[None]):
 
         def look() -> list[SearchRow]:
             from coprod_tui.core.insights.suggest import suggest_cases
-            from coprod_tui.ui.screens.search import build_rows
+            from coprod_tui.ui.search_rows import build_rows
 
             hits = source.using(lambda index: suggest_cases(index, insight, limit=SUGGESTIONS))
             return build_rows(hits, templates, template_of)
