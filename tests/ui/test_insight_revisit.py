@@ -85,9 +85,7 @@ async def test_l_links_a_suggestion_and_it_moves_to_the_evidence_in_date_order(
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
         detail = await open_detail(app, pilot, world["insight"].id)
-        listing = detail.query_one(SuggestionList)
-        detail.set_focus(listing)
-        first = detail.suggestions[0]
+        first = detail.suggestions[0]  # highlighted; l works from the evidence list too
         await pilot.press("l")
         await until_stored(pilot)
         await wait_until(pilot, lambda: len(detail.views) == 2 and detail.suggested)
@@ -156,7 +154,7 @@ async def test_the_keys_are_in_the_footer_and_help(app_factory, world) -> None:
         await pilot.pause()
         rows = key_rows(app, detail.active_bindings)
         described = {row.description for row in rows}
-        assert {"Link", "Edit", "Back"} <= described
+        assert {"Link suggestion", "Edit", "Back", "Open"} <= described
 
 
 async def test_the_search_screen_finds_insights_and_opens_their_detail(app_factory, world) -> None:

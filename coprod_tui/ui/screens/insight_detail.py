@@ -113,18 +113,11 @@ class LinkList(OptionList):
 
 
 class SuggestionList(OptionList):
-    """Cases that may hold more evidence; ``l`` links one, Enter opens it."""
+    """Cases that may hold more evidence; Enter opens one (``l``, on the screen, links it)."""
 
     BINDING_GROUP_TITLE = "Suggested cases"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "l",
-            "screen.link_suggestion",
-            "Link",
-            tooltip="Link this case section to the insight (it moves to the evidence)",
-            id="insight.link_suggestion",
-        ),
         Binding(
             "enter",
             "select",
@@ -159,7 +152,19 @@ class InsightDetailScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", tooltip="Back to the insights", id="insight.back"),
         Binding("e", "edit", "Edit", tooltip="Edit the title, text and tags", id="insight.edit"),
+        Binding(
+            "l",
+            "link_suggestion",
+            "Link suggestion",
+            tooltip="Link the highlighted suggested case section (it moves to the evidence)",
+            id="insight.link_suggestion",
+        ),
     ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "link_suggestion":
+            return bool(self.suggestions) or None
+        return True
 
     def __init__(self, insight_id: str) -> None:
         super().__init__()
@@ -302,7 +307,9 @@ class InsightDetailScreen(Screen[None]):
         self.query_one("#suggest-status", Static).update(text)
 
     def _suggestions_failed(self, error: Exception | None) -> None:
-        self.suggestions = []
+        if self.suggestions:
+            self.suggestions = []
+            self.refresh_bindings()
         self.query_one(SuggestionList).clear_options()
         reason = "" if error is None else f": {error}"
         self._suggest_status(Text(_plain(f"No suggestions: search is not available{reason}")))
@@ -315,12 +322,14 @@ class InsightDetailScreen(Screen[None]):
         listing.add_options([Option(row.prompt()) for row in rows])
         if rows:
             listing.highlighted = min(highlighted or 0, len(rows) - 1)
-        self.suggestions = rows
+        had, self.suggestions = bool(self.suggestions), rows
+        if had != bool(rows):
+            self.refresh_bindings()  # "l Link suggestion" comes or goes
         count = len(rows)
         self._suggest_status(
             Text(
                 f"{count} case{'s share' if count != 1 else ' shares'} this insight's words"
-                " · l links one, Enter opens it"
+                " · l links the highlighted one"
                 if rows
                 else "No other case shares this insight's words."
             )
