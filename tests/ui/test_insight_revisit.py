@@ -287,3 +287,21 @@ async def test_reopening_reads_no_file_until_an_insight_is_written(
         insights_of(store).create(new_insight("Ny insikt"))
         await open_and_close(pilot, 2)  # read again behind the last reading
         assert len(listings) == 2
+
+
+async def test_an_edit_clashing_with_one_made_elsewhere_keeps_both(app_factory, world, store):
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        detail = await open_detail(app, pilot, world["insight"].id)
+        insights = insights_of(store)
+        insights.update(world["insight"].id, lambda i: i.replace(title="Hissen avgör"))
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, InsightForm))
+        app.screen.query_one("#insight-title", Input).value = "Trappan bestämmer"
+        await pilot.press("ctrl+s")
+        await until_stored(pilot)
+        await wait_until(pilot, lambda: any("conflict copy" in n.message for n in notices(app)))
+        titles = {i.title for i in insights.list_insights()}
+        assert "Hissen avgör" in titles  # the other writer's title is kept ...
+        assert any(t.startswith("Trappan bestämmer (conflict copy") for t in titles)  # ... and mine
+        assert detail.insight is not None

@@ -548,15 +548,25 @@ class InsightsScreen(Screen[None]):
             if draft is None:
                 return
 
-            def change() -> Insight:
-                return insights.update(
-                    insight_id,
-                    lambda current: current.replace(
-                        title=draft.title, text=draft.text, tags=draft.tags
-                    ),
-                )
+            def change() -> Any:
+                from coprod_tui.ui.dialogs.insight_form import save_draft
 
-            self.change(change, highlight=lambda _saved: insight_id, title="Insight not saved")
+                # Merged with what was saved since the list was read (as the detail's e does).
+                return save_draft(insights, chosen, draft)
+
+            def told(result: Any) -> None:
+                from coprod_tui.ui.dialogs.insight_form import saved_note
+
+                if result.conflict is not None or result.from_theirs:
+                    message, severity = saved_note(result)
+                    self.notify(message, severity=cast("Any", severity), markup=False, timeout=5)
+
+            self.change(
+                change,
+                highlight=lambda _result: insight_id,
+                done=told,
+                title="Insight not saved",
+            )
 
         self.app.push_screen(
             InsightForm(
