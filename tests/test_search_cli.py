@@ -56,7 +56,7 @@ def test_json_rows(capsys, monkeypatch, store_dir, ids) -> None:
         (ids["maja"], "team"),
     }
     for row in rows:
-        assert set(row) == {"case_id", "title", "section_id", "snippet", "score"}
+        assert set(row) == {"kind", "case_id", "title", "section_id", "snippet", "score"}
         assert isinstance(row["score"], float)
         assert "\n" not in row["snippet"]
 
@@ -72,7 +72,7 @@ def test_tag_and_limit(capsys, monkeypatch, store_dir, ids) -> None:
 
 def test_no_hits_says_so(capsys, monkeypatch, store_dir, ids) -> None:
     code, out, err = run(capsys, monkeypatch, store_dir, "search", "krokodil")
-    assert (code, out, err) == (0, "no case matches that search\n", "")
+    assert (code, out, err) == (0, "no case or insight matches that search\n", "")
     code, out, _ = run(capsys, monkeypatch, store_dir, "search", "krokodil", "--json")
     assert (code, json.loads(out)) == (0, [])
 

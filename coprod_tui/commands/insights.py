@@ -1,4 +1,4 @@
-"""Insight commands: insight new/show/link/plan/trash/untrash, insights, plans.
+"""Insight commands: insight new/show/link/edit/plan/trash/untrash/purge, insights, plans.
 
 From cases to knowledge in a shell: ``coprod insight new TITLE --link
 CASE:SECTION --quote TEXT`` records what was learned and where it came from,
@@ -90,6 +90,36 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     untrash = actions.add_parser("untrash", help="bring an insight back from the trash")
     untrash.add_argument("insight", metavar="ID", help="insight id or unique prefix")
     untrash.set_defaults(func=cmd_insight_untrash)
+
+    edit = actions.add_parser(
+        "edit",
+        help="change an insight's title, text or tags",
+        description="Change an insight's title, text or tags (its links and plan stay). "
+        "--tag comes last and takes +TAG (add) and -TAG (remove) words. "
+        "Example: coprod insight edit 1a2b --title 'Going home matters' --tag +utskrivning -ny",
+    )
+    edit.add_argument("insight", metavar="ID", help="insight id or unique prefix")
+    edit.add_argument("--title", metavar="T", default=None, help="the new title")
+    edit.add_argument("--text", metavar="TEXT", default=None, help="the new text, or - for stdin")
+    edit.add_argument(
+        "--tag",
+        metavar="CHANGE",
+        nargs=argparse.REMAINDER,
+        default=None,
+        help="+TAG adds, -TAG removes (last on the line)",
+    )
+    edit.set_defaults(func=cmd_insight_edit)
+
+    purge = actions.add_parser(
+        "purge",
+        help="delete insights for good, with their history (asks first)",
+        description="Delete insights for good, with their history and conflict copies, and "
+        "erase their words from the search index. Asks on a terminal; --yes confirms "
+        "without asking (needed in a script).",
+    )
+    purge.add_argument("insights", metavar="ID", nargs="+", help="insight ids or unique prefixes")
+    purge.add_argument("--yes", action="store_true", help="do not ask; delete")
+    purge.set_defaults(func=cmd_insight_purge)
 
     listing = commands.add_parser("insights", help="list the insights, newest first")
     listing.add_argument("--tag", metavar="T", help="only insights with this tag")
@@ -331,6 +361,106 @@ def cmd_insight_untrash(args: argparse.Namespace) -> int:
     insights.untrash(insight_id)
     _out(f"took insight {insight_id[:8]} out of the trash")
     return 0
+
+
+def cmd_insight_edit(args: argparse.Namespace) -> int:
+    """Change title, text and tags under the insight's lock (a concurrent edit is kept)."""
+    from coprod_tui.core.case import change_tags, tag_problem
+    from coprod_tui.core.insights.model import new_insight
+
+    add: list[str] = []
+    remove: list[str] = []
+    if args.tag is not None:
+        from coprod_tui.commands.knowledge import parse_changes
+
+        add, remove = parse_changes(list(args.tag))
+        for tag in add:
+            problem = tag_problem(tag)
+            if problem is not None:
+                raise UserInputError(f"{problem} (nothing was changed)")
+    title = None if args.title is None else args.title.strip()
+    if title is not None:
+        try:
+            new_insight(title)  # the rules a new insight's title follows
+        except ValueError as error:
+            raise UserInputError(f"{error} (nothing was changed)") from None
+    if title is None and args.text is None and args.tag is None:
+        raise UserInputError("give --title, --text or --tag to change (nothing was changed)")
+    text = None if args.text is None else _read_text(args.text)
+    _store, insights = _stores(args)
+    insight_id = insights.resolve_id(args.insight)
+    before = insights.load(insight_id)
+
+    def change(current: Insight) -> Insight:
+        if title is not None:
+            current.title = title
+        if text is not None:
+            current.text = text
+        if add or remove:
+            try:
+                current.tags = change_tags(current.tags, add, remove)
+            except ValueError as error:
+                raise UserInputError(f"{error} (nothing was changed)") from None
+        return current
+
+    saved = insights.update(insight_id, change)
+    if saved.revision == before.revision:
+        _out(f"insight {insight_id[:8]} already reads so; nothing changed")
+    else:
+        _out(f"saved insight {insight_id[:8]} (revision {saved.revision})")
+    return 0
+
+
+def cmd_insight_purge(args: argparse.Namespace) -> int:
+    """Erase insights on request: asks first on a terminal, refuses to guess without one."""
+    _store, insights = _stores(args)
+    ids = list(
+        dict.fromkeys(insights.resolve_id(given, include_trashed=True) for given in args.insights)
+    )
+    found, _damaged = insights.scan(include_trashed=True)
+    titles = {insight.id: insight.title for insight, _trashed in found}
+
+    def named(insight_id: str) -> str:
+        return f"{insight_id[:8]} “{_line(titles.get(insight_id, '')) or '(unreadable)'}”"
+
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UserInputError(
+                "purge deletes for good and standard input is not a terminal to ask on; "
+                "add --yes to confirm"
+            )
+        print(
+            f"{len(ids)} insight(s) will be deleted for good, with their history:", file=sys.stderr
+        )
+        for insight_id in ids:
+            print(f"  {named(insight_id)}", file=sys.stderr)
+        print("Delete them for good? This cannot be undone. [y/N] ", end="", file=sys.stderr)
+        sys.stderr.flush()
+        if sys.stdin.readline().strip().lower() not in ("y", "yes"):
+            _out("nothing was deleted")
+            return 0
+    done: set[str] = set()
+    for insight_id in ids:
+        if insight_id in done:
+            continue  # went as a conflict copy of one named before it
+        for removed in insights.purge(insight_id):
+            done.add(removed)
+            copy = "" if removed == insight_id else " (conflict copy)"
+            _out(f"purged insight {named(removed)}{copy}")
+    _erase_from_search_index(_store)
+    return 0
+
+
+def _erase_from_search_index(store: CaseStore) -> None:
+    """Rebuild the search index, if there is one, so no word of a purged insight is left in it
+    (deleted rows linger in SQLite's free pages and FTS5's older segments)."""
+    from coprod_tui.core.search import SearchIndex
+    from coprod_tui.core.search.index import INDEX_FOLDER, INDEX_NAME
+
+    if not (store.path / INDEX_FOLDER / INDEX_NAME).exists():
+        return
+    with SearchIndex.for_store(store) as index:
+        index.rebuild()
 
 
 def cmd_insights(args: argparse.Namespace) -> int:

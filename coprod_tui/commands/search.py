@@ -1,4 +1,4 @@
-"""``coprod search``: full-text search over the store's cases (see ``coprod_tui.core.search``).
+"""``coprod search``: full-text search over the store's cases and insights (``core.search``).
 
 Kept lean for a fast whole process: ``sqlite3`` and the store are imported in
 the handler, and the output is written without Rich. User text passes
@@ -30,9 +30,10 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     """Add ``coprod search`` to the CLI."""
     search = commands.add_parser(
         "search",
-        help='search every case (words, word*, "a phrase", section:ID, tag:T, template:ID)',
+        help='search cases and insights (words, word*, "a phrase", section:ID, tag:T, template:ID)',
         description=(
-            "Search the text, titles and tags of every case. Every word must match; word* "
+            "Search the text, titles and tags of every case and insight (--kind for one "
+            "kind). Every word must match; word* "
             'matches words starting so; "several words" must stand together; section:ID, '
             "tag:T, template:ID and perspective:ID narrow the hits. A word typed without "
             "å, ä, ö also finds the words with them; words of 3 letters or more are found "
@@ -41,7 +42,13 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     )
     search.add_argument("query", metavar="QUERY", nargs="+", help="what to look for")
     search.add_argument("--section", metavar="ID", help="only this section (its id)")
-    search.add_argument("--tag", metavar="T", help="only cases with this tag")
+    search.add_argument("--tag", metavar="T", help="only cases (and insights) with this tag")
+    search.add_argument(
+        "--kind",
+        choices=("case", "insight"),
+        default=None,
+        help="only cases or only insights (default: both, insights marked ◆)",
+    )
     search.add_argument(
         "--limit", metavar="N", type=_limit, default=50, help="at most N hits (default 50)"
     )
@@ -65,27 +72,26 @@ def cmd_search(args: argparse.Namespace) -> int:
     from coprod_tui.core.store import CaseStore
 
     store = CaseStore.open(store_path(args), create=False)
+    query = " ".join(args.query)
+    kind = getattr(args, "kind", None)
+    hits: list[SearchHit] = []
     with SearchIndex.for_store(store) as index:
-        hits = index.search(
-            " ".join(args.query), section=args.section, tag=args.tag, limit=args.limit
-        )
+        if kind != "insight":
+            hits += index.search(query, section=args.section, tag=args.tag, limit=args.limit)
+        if kind != "case" and not args.section:
+            hits += index.search_insights(query, tag=args.tag, limit=args.limit)
+    if kind is None:
+        # Both kinds, best first (a stable sort: each kind keeps its own order among equals).
+        hits = sorted(hits, key=lambda hit: -hit.score)[: args.limit]
     if args.json:
         from coprod_tui.core.json_text import safe_json
 
-        rows = [
-            {
-                "case_id": hit.case_id,
-                "title": hit.title,
-                "section_id": hit.section_id,
-                "snippet": hit.snippet,
-                "score": hit.score,
-            }
-            for hit in hits
-        ]
+        rows = [_json_row(hit) for hit in hits]
         sys.stdout.write(safe_json(rows) + "\n")
         return 0
     if not hits:
-        sys.stdout.write("no case matches that search\n")
+        what = {"case": "case", "insight": "insight"}.get(kind or "", "case or insight")
+        sys.stdout.write(f"no {what} matches that search\n")
         return 0
     mark = _TTY_MARK if sys.stdout.isatty() else _PLAIN_MARK
     for hit in hits:
@@ -93,12 +99,34 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def _json_row(hit: SearchHit) -> dict[str, Any]:
+    """A JSON row: ``kind``, and ``case_id`` + ``section_id`` for a case, ``insight_id`` for
+    an insight (the cases' rows keep every key they had)."""
+    if hit.kind == "insight":
+        return {
+            "kind": "insight",
+            "insight_id": hit.doc_id,
+            "title": hit.title,
+            "snippet": hit.snippet,
+            "score": hit.score,
+        }
+    return {
+        "kind": "case",
+        "case_id": hit.case_id,
+        "title": hit.title,
+        "section_id": hit.section_id,
+        "snippet": hit.snippet,
+        "score": hit.score,
+    }
+
+
 def _row(hit: SearchHit, mark: tuple[str, str]) -> str:
-    """One line: id prefix, title, section, snippet with the hits marked."""
+    """One line: id prefix, title, section (◆ insight for an insight), the marked snippet."""
     title = _cut(printable(hit.title, keep_newlines=False), _TITLE_WIDTH)
-    section = _cut(printable(hit.section_id or "title", keep_newlines=False), _SECTION_WIDTH)
+    where = "◆ insight" if hit.kind == "insight" else (hit.section_id or "title")
+    section = _cut(printable(where, keep_newlines=False), _SECTION_WIDTH)
     return (
-        f"{hit.case_id[:8]}  {title.ljust(_TITLE_WIDTH)}  {section.ljust(_SECTION_WIDTH)}  "
+        f"{hit.doc_id[:8]}  {title.ljust(_TITLE_WIDTH)}  {section.ljust(_SECTION_WIDTH)}  "
         f"{marked(hit.snippet, hit.highlights, mark)}"
     )
 

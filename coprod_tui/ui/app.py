@@ -266,6 +266,13 @@ class CoprodApp(App[int]):
         await self.push_screen(editor)
         await editor.until_ready()
 
+    def open_insight(self, insight_id: str) -> None:
+        """Show an insight's detail over the current screen (Escape comes back): for the
+        screens that find insights (search), so none imports the detail view."""
+        from coprod_tui.ui.screens.insight_detail import InsightDetailScreen
+
+        self.push_screen(InsightDetailScreen(insight_id))
+
     def action_new_case(self) -> None:
         """Ask for a title and template, store the case, and open it on section 1."""
         from coprod_tui.ui.screens.case_list import CaseListScreen

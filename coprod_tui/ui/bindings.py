@@ -36,7 +36,7 @@ def binding_classes() -> list[type[DOMNode]]:
     from coprod_tui.ui.screens.case_list import CaseListScreen, CaseTable, QuickFilter
     from coprod_tui.ui.screens.coverage import CoverageScreen, CoverageTable
     from coprod_tui.ui.screens.help import HelpScreen
-    from coprod_tui.ui.screens.insight_detail import InsightDetailScreen, LinkList
+    from coprod_tui.ui.screens.insight_detail import InsightDetailScreen, LinkList, SuggestionList
     from coprod_tui.ui.screens.insights import InsightFilterBox, InsightsScreen, InsightTable
     from coprod_tui.ui.screens.now_what import NowWhatScreen, PlanList
     from coprod_tui.ui.screens.perspectives import PerspectivesScreen
@@ -82,6 +82,7 @@ def binding_classes() -> list[type[DOMNode]]:
         InsightTable,
         InsightDetailScreen,
         LinkList,
+        SuggestionList,
         InsightForm,
         IdentifiersDialog,
     ]

@@ -475,6 +475,9 @@ class InsightDetailCommands(BindingCommands):
     TITLES: ClassVar[dict[str, str]] = {
         "insight.back": "Back to the insights",
         "insight.follow": "Follow the link: open the case at the quote",
+        "insight.edit": "Edit the insight's title, text and tags",
+        "insight.link_suggestion": "Link the suggested case to the insight",
+        "insight.open_suggestion": "Open the suggested case",
     }
 
 

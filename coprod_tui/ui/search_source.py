@@ -180,3 +180,21 @@ class SearchSource:
             if index is None:
                 raise SearchUnavailable("search has been closed")
             return index.search(query, limit=limit)
+
+    def using(self, use: Callable[[Any], Any]) -> Any:
+        """``use(index)`` once the index is open, one call at a time (from a worker thread).
+
+        For what the plain :meth:`search` does not cover (the insights' hits,
+        an insight's suggested cases): the same waiting and the same errors.
+        """
+        self.start()
+        self._ready.wait()
+        if self._error is not None:
+            if isinstance(self._error, CoprodError):
+                raise self._error
+            raise SearchUnavailable(f"search is not available: {self._error}") from self._error
+        with self._searching:
+            index = self._index
+            if index is None:
+                raise SearchUnavailable("search has been closed")
+            return use(index)

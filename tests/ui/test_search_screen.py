@@ -226,7 +226,7 @@ async def test_no_hits_says_so(search_app, make_case):
         screen = app.screen
         await wait_until(pilot, lambda: screen.shown_query == "återbesök")
         await pilot.pause()
-        assert status(app) == "No case contains “återbesök”."
+        assert status(app) == "No case or insight contains “återbesök”."
 
 
 async def test_a_slow_first_build_shows_indexing_and_the_box_keeps_taking_keys(

@@ -1,4 +1,5 @@
-"""Snapshots of the Insights screen and an insight's detail at 80×24 and 120×40.
+"""Snapshots of the Insights screen and an insight's detail (evidence, suggested cases) at
+80×24 and 120×40.
 
 Deterministic: a fixed clock, the Insights list answered with fixed insights (fixed ids
 and times), the detail read from a real store whose links are found, moved, changed and
@@ -97,6 +98,11 @@ def test_insight_detail(snap_compare, app_factory, make_case, store, size):
         sections={"situation": "Sven (fictional) waits four hours at akuten with his son."},
     )
     gone = make_case("Leyla, 34: tolk per telefon", sections={"situation": "Tolken kom aldrig."})
+    # Not linked, but sharing the insight's words: a suggested case.
+    make_case(
+        "Aina, 88: the fridge door",
+        sections={"lived-reality": "Aina's daughter pins the medicine list to the fridge."},
+    )
     links = [
         make_link(margit, "lived-reality", "the list of medicines"),
         make_link(sven, "situation", "with his son"),
@@ -123,6 +129,7 @@ def test_insight_detail(snap_compare, app_factory, make_case, store, size):
         screen = InsightDetailScreen(insight.id)
         await pilot.app.push_screen(screen)
         await wait_until(pilot, lambda: len(screen.views) == 4)
+        await wait_until(pilot, lambda: screen.suggested, timeout=20)
         await still(pilot)
 
     assert snap_compare(app_factory(), terminal_size=size, run_before=detail)

@@ -139,6 +139,9 @@ class LinkView:
     case_title: str = ""
     section_title: str = ""
     trashed: bool = False
+    #: The case's date (its ``date`` field, else the day it was created; ``""`` when gone):
+    #: the evidence is shown in this order (``core/insights/suggest.evidence``).
+    case_date: str = ""
 
 
 class InsightStore:
@@ -232,6 +235,32 @@ class InsightStore:
         return self.docs.trash_path(insight_id).exists() and not os.path.lexists(
             self.docs.path_of(insight_id)
         )
+
+    def folder_marks(self) -> tuple[tuple[int, int] | None, ...] | None:
+        """(inode, mtime_ns) of ``insights/`` and ``insights-trash/``; ``None`` if one changed
+        too recently to be trusted.
+
+        Every write of an insight renames a file into one of them, so marks
+        equal to those taken at a reading mean nothing was written, moved or
+        removed since (a file edited in place by hand excepted): a caller may
+        keep its reading (the Insights screen does, for a few seconds).
+        """
+        import time
+
+        from coprod_tui.core.store.scan import is_racy
+
+        started = time.time_ns()
+        marks: list[tuple[int, int] | None] = []
+        for name in (INSIGHTS, INSIGHTS_TRASH):
+            try:
+                info = os.lstat(self.path / name)
+            except FileNotFoundError:
+                marks.append(None)
+                continue
+            if is_racy(info.st_mtime_ns, started):
+                return None
+            marks.append((info.st_ino, info.st_mtime_ns))
+        return tuple(marks)
 
     def scan(
         self, *, include_trashed: bool = False
@@ -454,6 +483,7 @@ class InsightStore:
                     case_title="" if case is None else case.title,
                     section_title=section_title,
                     trashed=trashed,
+                    case_date="" if case is None else _case_date(case),
                 )
             )
         return views
@@ -549,6 +579,12 @@ def _same_as_copy(insight: Insight, held: Insight) -> bool:
         a.pop(key, None)
         b.pop(key, None)
     return a == b and held.title.startswith(insight.title)
+
+
+def _case_date(case: Case) -> str:
+    """When the case happened, as far as the store knows: its ``date`` field, else created."""
+    given = str(case.fields.get("date", "") or "").strip()
+    return given or case.created[:10]
 
 
 def _load_case(cases: CaseStore, case_id: str) -> tuple[Case | None, str, bool]:

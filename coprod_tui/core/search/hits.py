@@ -18,6 +18,10 @@ class SearchHit:
     it; ``span`` is the first hit in the section's stored text (in NFC), or
     in the title for a title hit (``None`` when the hit is in the tags).
     ``score``: higher is a better match.
+
+    ``kind`` is ``"case"``, or ``"insight"`` for a hit of
+    :meth:`SearchIndex.search_insights` (then ``case_id`` holds the insight's
+    id, ``title`` its title and ``section_id`` is ``""``).
     """
 
     case_id: str
@@ -27,3 +31,9 @@ class SearchHit:
     highlights: tuple[tuple[int, int], ...]
     span: tuple[int, int] | None
     score: float
+    kind: str = "case"
+
+    @property
+    def doc_id(self) -> str:
+        """The id of the case or insight hit (``case_id`` is kept for the cases' callers)."""
+        return self.case_id

@@ -40,6 +40,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+import coprod_tui.core.search.insight_index as _insights
 import coprod_tui.core.search.schema as _schema
 from coprod_tui.core.case import is_filled
 from coprod_tui.core.errors import OperationalError
@@ -111,6 +112,7 @@ class SearchIndex:
         #: Built in memory: the store cannot be written (read-only), so nothing is kept.
         self._memory = False
         self._observer: IndexObserver | None = None
+        self._insight_observer: _insights.InsightIndexObserver | None = None
         #: How many times this object (re)built the file: tests and the doctor read it.
         self.rebuilds = 0
         #: Seconds the last build spent in each phase (``bench/search.py`` prints them);
@@ -167,6 +169,11 @@ class SearchIndex:
             self._observer = IndexObserver(self._pending)
             self._pending.start(self._apply_in_background)
         store.add_observer(self._observer)
+        from coprod_tui.core.insights.store import insights_of
+
+        if self._insight_observer is None:
+            self._insight_observer = _insights.InsightIndexObserver(self._pending)
+        insights_of(store).add_observer(self._insight_observer)
 
     @property
     def in_memory(self) -> bool:
@@ -226,6 +233,46 @@ class SearchIndex:
             _, hits = self._repairing(lambda: self._search(parsed, filters, limit))
             return list(hits)
 
+    def search_insights(
+        self, query: str, *, tag: str | None = None, limit: int = 50
+    ) -> list[SearchHit]:
+        """The best ``limit`` active insights matching ``query`` (title, text, tags), best first.
+
+        The same query language and tiers as :meth:`search`; each hit has
+        ``kind`` ``"insight"``, the insight's id in ``case_id`` (also
+        ``doc_id``) and its title. A query naming a section, template or
+        perspective finds no insight (insights have none); ``tag:`` filters
+        by the insight's own tags.
+        """
+        parsed = parse(query)
+        filters = _filters(parsed, section=None, tag=tag, template=None, perspective=None)
+        if any(filters.get(name) for name in ("section", "template", "perspective")):
+            return []
+        tags = filters.get("tag", ())
+        if not parsed.terms and not tags:
+            return []
+        limit = max(0, limit)
+        with self._lock, self._guard("search the insights"):
+            _, hits = self._repairing(lambda: self._search_insights(parsed, tags, limit))
+            return list(hits)
+
+    def match_any(
+        self, words: Iterable[str], *, exclude: Iterable[str] = (), limit: int = 10
+    ) -> list[SearchHit]:
+        """Active cases with a section holding any of ``words``, one hit (its best section)
+        per case, best first; cases in ``exclude`` are left out.
+
+        The words are matched as given (folded); bm25 ranks a section holding
+        rare words, and many of them, first. For "suggested cases" of an
+        insight (:func:`coprod_tui.core.insights.suggest.suggest_cases`).
+        """
+        chosen = sorted({fold(word) for word in words if WORD.fullmatch(fold(word))})
+        if not chosen or limit <= 0:
+            return []
+        with self._lock, self._guard("search the cases"):
+            _, hits = self._repairing(lambda: self._match_any(chosen, set(exclude), limit))
+            return list(hits)
+
     def _repairing(self, answer: Callable[[], Any]) -> tuple[int, Any]:
         """(files re-read, ``answer()``) after catching up; damage found on the way is
         repaired by one silent rebuild (which then counts as every file re-read)."""
@@ -233,6 +280,7 @@ class SearchIndex:
             self._ensure_open()
             self._apply_pending()
             count = self._catch_up()
+            self._catch_up_insights()
             return count, answer()
         except sqlite3.DatabaseError as error:
             if _is_busy(error):
@@ -242,6 +290,7 @@ class SearchIndex:
         count = self._build(None)
         self._connect_current()
         count += self._catch_up()
+        self._catch_up_insights()
         return count, answer()
 
     # --- opening, checking, building ------------------------------------------------------
@@ -319,6 +368,7 @@ class SearchIndex:
             raise sqlite3.DatabaseError("an index of another version")
         self._conn = conn
         self._inode = os.lstat(self.path).st_ino
+        self._ensure_insight_tables()
         self._known = None
         # The marks of the last full scan any process made: trusted for FULL_SCAN_EVERY.
         self._marks = self._stored_marks = _load_marks(conn)
@@ -452,6 +502,9 @@ class SearchIndex:
                     progress(done, total)
         batch.flush()
         phases["insert (indexing thread)"] = batch.took
+        insights_at = time.perf_counter()
+        _insights.fill(conn, self.root, add_words)
+        phases["insights"] = time.perf_counter() - insights_at
         lexicon_at = time.perf_counter()
         fill_lexicon(conn)
         phases["lexicon"] = time.perf_counter() - lexicon_at
@@ -578,7 +631,7 @@ class SearchIndex:
         events = self._pending.take()
         if not events:
             return
-        if any(event.kind == "purged" for event in events):
+        if any(event.kind in ("purged", _insights.PURGED) for event in events):
             # A purge erases for good: deleted rows would linger in the file's free pages
             # and in FTS5's older segments. Build afresh from the case files instead (the
             # old file is replaced, the purged case's words are in none of the new one).
@@ -592,13 +645,38 @@ class SearchIndex:
         conn.execute("BEGIN IMMEDIATE")
         try:
             for event in events:
-                _apply(conn, event, known)
+                if event.kind in _insights.KINDS:
+                    _insights.apply_event(conn, event, add_words)
+                else:
+                    _apply(conn, event, known)
             conn.execute("COMMIT")
         except BaseException:
             with contextlib.suppress(sqlite3.Error):
                 conn.execute("ROLLBACK")
             self._known = None
             raise
+
+    def _ensure_insight_tables(self) -> None:
+        """Give an index made before insights were indexed their tables (no rebuild)."""
+        assert self._conn is not None
+        try:
+            _insights.ensure_tables(self._conn)
+        except sqlite3.OperationalError as error:
+            if not _cannot_write(error):
+                raise  # a read-only index file: insights are simply not found
+
+    def _has_insight_tables(self) -> bool:
+        assert self._conn is not None
+        found = self._conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE name IN ('ins', 'ins_files', 'ins_tags')"
+        ).fetchone()[0]
+        return bool(found == 3)
+
+    def _catch_up_insights(self) -> int:
+        """Re-read the insight files changed since the last look (see ``insight_index``)."""
+        if self._conn is None or not self._has_insight_tables():
+            return 0
+        return _insights.catch_up(self._conn, self.root, add_words)
 
     # --- searching ---------------------------------------------------------------------------
 
@@ -636,6 +714,77 @@ class SearchIndex:
             body = body_row[0] if body_row else ""
             title = titles.get(case_id, "")
             hits.append(_hit(case_id, title, section_id, body, patterns[id(matcher)], rank, tier))
+        return hits
+
+    def _search_insights(self, query: Query, tags: tuple[str, ...], limit: int) -> list[SearchHit]:
+        conn = self._conn
+        assert conn is not None
+        if not self._has_insight_tables():
+            return []
+        where, params = "", []
+        for tag in tags:
+            where += " AND EXISTS (SELECT 1 FROM ins_tags AS t WHERE t.insight_id = f.insight_id "
+            where += "AND t.tag = ?)"
+            params.append(tag)
+        if not query.terms:
+            rows = conn.execute(
+                "SELECT f.insight_id, f.title, s.body FROM ins_files AS f "
+                "JOIN ins AS s ON s.rowid = f.id "
+                f"WHERE f.trashed = 0 AND f.damaged = 0{where} ORDER BY f.title, f.insight_id "
+                "LIMIT ?",
+                (*params, limit),
+            ).fetchall()
+            return [
+                _as_insight(_hit(doc_id, title, "", body, None, 0.0, 0))
+                for doc_id, title, body in rows
+            ]
+        found: list[SearchHit] = []
+        seen: set[str] = set()
+        for tier, (expression, matcher) in enumerate(_tiers(conn, query.terms)):
+            if len(found) >= limit:
+                break
+            rows = conn.execute(
+                "SELECT f.insight_id, f.title, s.body, bm25(ins) AS r FROM ins AS s "
+                "JOIN ins_files AS f ON f.id = s.rowid "
+                f"WHERE ins MATCH ? AND f.trashed = 0 AND f.damaged = 0{where} "
+                "ORDER BY r, f.insight_id LIMIT ?",
+                (expression, *params, limit + len(seen)),
+            ).fetchall()
+            pattern = matcher.pattern()
+            for doc_id, title, body, rank in rows:
+                if doc_id in seen or len(found) >= limit:
+                    continue
+                seen.add(doc_id)
+                found.append(_as_insight(_hit(doc_id, title, "", body, pattern, rank, tier)))
+        return found
+
+    def _match_any(self, words: list[str], exclude: set[str], limit: int) -> list[SearchHit]:
+        conn = self._conn
+        assert conn is not None
+        expression = " OR ".join(_quoted(word) for word in words)
+        skip = sorted(exclude)
+        where = f" AND d.case_id NOT IN ({_marks(skip)})" if skip else ""
+        rows = conn.execute(
+            "SELECT s.rowid, d.case_id, d.section_id, bm25(sec) AS r "
+            "FROM sec AS s JOIN docs AS d ON d.id = s.rowid "
+            "JOIN files AS f ON f.case_id = d.case_id "
+            f"WHERE sec MATCH ? AND f.trashed = 0 AND d.section_id != ''{where} "
+            "ORDER BY r, d.case_id, d.section_id LIMIT ?",
+            (expression, *skip, limit * 8),
+        ).fetchall()
+        best: dict[str, tuple[int, str, float]] = {}
+        for rowid, case_id, section_id, rank in rows:
+            if case_id not in best:
+                best[case_id] = (rowid, section_id, rank)
+            if len(best) >= limit:
+                break
+        titles = self._titles(set(best))
+        pattern = Matcher(words=frozenset(words)).pattern()
+        hits: list[SearchHit] = []
+        for case_id, (rowid, section_id, rank) in best.items():
+            body_row = conn.execute("SELECT body FROM sec WHERE rowid = ?", (rowid,)).fetchone()
+            body = body_row[0] if body_row else ""
+            hits.append(_hit(case_id, titles.get(case_id, ""), section_id, body, pattern, rank, 0))
         return hits
 
     def _ranked(
@@ -1207,6 +1356,12 @@ def _compounds(conn: sqlite3.Connection, word: str, *, skip: set[str]) -> list[s
     ]
     found.sort(key=lambda w: (len(w), w))
     return found[:MAX_EXPANSION]
+
+
+def _as_insight(hit: SearchHit) -> SearchHit:
+    import dataclasses
+
+    return dataclasses.replace(hit, kind="insight")
 
 
 def _hit(

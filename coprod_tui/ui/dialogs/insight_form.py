@@ -166,6 +166,31 @@ class InsightForm(ModalDialog[InsightDraft | None]):
         self.dismiss(None)
 
 
+def save_draft(insights: Any, original: Insight, draft: InsightDraft) -> Any:
+    """Store an edit of ``original`` (title, text, tags from the form) and answer the
+    :class:`~coprod_tui.core.store.types.SaveResult` (call it off the loop).
+
+    The case's guarantees: the edit is merged item by item with whatever was
+    saved since ``original`` was read (another window, the CLI); only an item
+    both changed differently is a clash, kept in a conflict copy, never lost.
+    """
+    edited = original.replace(title=draft.title, text=draft.text, tags=list(draft.tags))
+    return insights.save(edited, base_revision=original.revision, base=original)
+
+
+def saved_note(result: Any) -> tuple[str, str]:
+    """(message, severity) telling the user how an edit of an insight was saved."""
+    if result.conflict is not None:
+        return (
+            "Someone else changed this insight meanwhile; your version is kept as a "
+            f"conflict copy: “{_plain(result.conflict.title)}”.",
+            "warning",
+        )
+    if result.from_theirs:
+        return ("Saved, with the changes made elsewhere meanwhile.", "information")
+    return ("Insight saved.", "information")
+
+
 def new_insight_from_here(
     screen: Screen[Any],
     case_id: str,

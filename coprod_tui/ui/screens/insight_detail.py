@@ -1,14 +1,24 @@
-"""One insight: its title, tags and text, and each link with how its quote stands now.
+"""One insight: its title, tags and text, its evidence, and the cases that may hold more.
 
-Each link shows the case's title and the section's title (as named now: a
+The evidence is the insight's links in the date order of their cases (the
+case's ``date`` field, else when it was created: ``core/insights/suggest.py``
+``evidence``). Each link shows the case's title and the section's title (as named now: a
 renamed case or section reads under its new name), its anchor status ("found",
 "moved", "quote changed", "case gone: purged", ...) and the quoted passage as
 the case reads now. Enter on a link opens that case in the editor at that
 section with the passage selected (``OpenAt(section_id, anchor.span)``), over
 this screen, so Escape there comes back here; Escape here goes back.
 
-The insight and its links are read off the loop (``ui/workers.py``), and read
-again when the user comes back from a case (the text may have moved).
+Below the evidence, "Suggested cases": other cases whose sections share the
+insight's significant words (``suggest_cases``, from the search index, the
+linked cases left out), each with its title, section and a snippet. ``l``
+links the highlighted one (case + section, no quote) and it moves up into
+the evidence; Enter opens it. ``e`` edits the title, text and tags in the
+insight form, saved with the merge a case save has (``save_draft``).
+
+The insight and its links are read off the loop (``ui/workers.py``), the
+suggestions in a second worker once the insight is shown, and both again
+when the user comes back from a case (the text may have moved).
 """
 
 from __future__ import annotations
@@ -27,12 +37,17 @@ from textual.widgets.option_list import Option
 
 from coprod_tui.core.text_safety import printable
 from coprod_tui.ui.commands import InsightDetailCommands
-from coprod_tui.ui.workers import StoreReply, deliver_reply, off_the_loop
+from coprod_tui.ui.workers import KEYS_WAIT, StoreReply, deliver_reply, off_the_loop
 
 if TYPE_CHECKING:
     from coprod_tui.core.insights.model import Insight
     from coprod_tui.core.insights.store import LinkView
     from coprod_tui.ui.app import CoprodApp
+    from coprod_tui.ui.dialogs.insight_form import InsightDraft
+    from coprod_tui.ui.search_rows import SearchRow
+
+#: Most suggested cases shown.
+SUGGESTIONS = 10
 
 #: Characters of a quote shown under its link.
 QUOTE_SHOWN = 300
@@ -97,8 +112,24 @@ class LinkList(OptionList):
     ]
 
 
+class SuggestionList(OptionList):
+    """Cases that may hold more evidence; Enter opens one (``l``, on the screen, links it)."""
+
+    BINDING_GROUP_TITLE = "Suggested cases"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "enter",
+            "select",
+            "Open",
+            tooltip="Open the suggested case at this section",
+            id="insight.open_suggestion",
+        ),
+    ]
+
+
 class InsightDetailScreen(Screen[None]):
-    """One insight and its links."""
+    """One insight, its evidence in date order, and suggested cases."""
 
     AUTO_FOCUS = "LinkList"
 
@@ -107,16 +138,33 @@ class InsightDetailScreen(Screen[None]):
     DEFAULT_CSS = """
     InsightDetailScreen #insight-head { height: auto; margin: 1 1 0 1; }
     InsightDetailScreen #insight-body-text {
-        height: auto; max-height: 40%; margin: 0 1; border: round $primary 40%; padding: 0 1;
+        height: auto; max-height: 30%; margin: 0 1; border: round $primary 40%; padding: 0 1;
     }
     InsightDetailScreen #insight-status { height: 1; margin: 0 2; color: $text-muted; }
-    InsightDetailScreen LinkList { height: 1fr; border: round $primary 40%; }
-    InsightDetailScreen LinkList:focus { border: heavy $accent; }
+    InsightDetailScreen LinkList { height: 3fr; border: round $primary 40%; }
+    InsightDetailScreen SuggestionList { height: 2fr; border: round $primary 40%; }
+    InsightDetailScreen LinkList:focus, InsightDetailScreen SuggestionList:focus {
+        border: heavy $accent;
+    }
+    InsightDetailScreen #suggest-status { height: 1; margin: 0 2; color: $text-muted; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", tooltip="Back to the insights", id="insight.back"),
+        Binding("e", "edit", "Edit", tooltip="Edit the title, text and tags", id="insight.edit"),
+        Binding(
+            "l",
+            "link_suggestion",
+            "Link suggestion",
+            tooltip="Link the highlighted suggested case section (it moves to the evidence)",
+            id="insight.link_suggestion",
+        ),
     ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "link_suggestion":
+            return bool(self.suggestions) or None
+        return True
 
     def __init__(self, insight_id: str) -> None:
         super().__init__()
@@ -124,6 +172,10 @@ class InsightDetailScreen(Screen[None]):
         self.insight: Insight | None = None
         #: The links as they resolve now (option i is view i).
         self.views: list[LinkView] = []
+        #: The suggested cases as shown (option i is row i).
+        self.suggestions: list[SearchRow] = []
+        #: Whether the suggestions were looked for since the insight was last read.
+        self.suggested = False
         self._away = False
 
     @property
@@ -137,7 +189,13 @@ class InsightDetailScreen(Screen[None]):
             with VerticalScroll(id="insight-body-text"):
                 yield Static("", id="insight-text", markup=False)
             yield Static("Reading the insight…", id="insight-status", markup=False)
-            yield LinkList(id="links")
+            links = LinkList(id="links")
+            links.border_title = "Evidence · in date order"
+            yield links
+            yield Static("", id="suggest-status", markup=False)
+            suggestions = SuggestionList(id="suggestions")
+            suggestions.border_title = "Suggested cases"
+            yield suggestions
         yield Footer()
 
     def on_mount(self) -> None:
@@ -162,9 +220,11 @@ class InsightDetailScreen(Screen[None]):
         store, insight_id = self.coprod.store, self.insight_id
 
         def read() -> tuple[Insight, list[LinkView]]:
+            from coprod_tui.core.insights.suggest import evidence
+
             insights = insights_of(store)
             insight = insights.load(insight_id)
-            return insight, insights.resolve_links(insight, store)
+            return insight, evidence(insights.resolve_links(insight, store))
 
         off_the_loop(
             self,
@@ -207,6 +267,155 @@ class InsightDetailScreen(Screen[None]):
                 f"{count} link{'s' if count != 1 else ''}"
                 + (" · Enter opens the case at the quote" if count else "")
             )
+        )
+        self.suggest()
+
+    # -- suggested cases ----------------------------------------------------------------
+
+    def suggest(self) -> None:
+        """Look for other cases sharing the insight's words, off the loop (the search index)."""
+        insight = self.insight
+        if insight is None:
+            return
+        self.suggested = False
+        source = getattr(self.coprod, "search_source", None)
+        if source is None:
+            self._suggestions_failed(None)
+            return
+        self._suggest_status(Text("Looking for cases that share this insight's words…"))
+        templates = self.coprod.templates
+        template_of = {s.id: s.template_id for s in (self.coprod.cached_summaries() or [])}
+
+        def look() -> list[SearchRow]:
+            from coprod_tui.core.insights.suggest import suggest_cases
+            from coprod_tui.ui.search_rows import build_rows
+
+            hits = source.using(lambda index: suggest_cases(index, insight, limit=SUGGESTIONS))
+            return build_rows(hits, templates, template_of)
+
+        off_the_loop(
+            self,
+            look,
+            done=self._suggestions_found,
+            failed=self._suggestions_failed,
+            group="insight-suggest",
+            exclusive=True,
+            description="look for similar cases",
+        )
+
+    def _suggest_status(self, text: Text) -> None:
+        self.query_one("#suggest-status", Static).update(text)
+
+    def _suggestions_failed(self, error: Exception | None) -> None:
+        if self.suggestions:
+            self.suggestions = []
+            self.refresh_bindings()
+        self.query_one(SuggestionList).clear_options()
+        reason = "" if error is None else f": {error}"
+        self._suggest_status(Text(_plain(f"No suggestions: search is not available{reason}")))
+        self.suggested = True
+
+    def _suggestions_found(self, rows: list[SearchRow]) -> None:
+        listing = self.query_one(SuggestionList)
+        highlighted = listing.highlighted
+        listing.clear_options()
+        listing.add_options([Option(row.prompt()) for row in rows])
+        if rows:
+            listing.highlighted = min(highlighted or 0, len(rows) - 1)
+        had, self.suggestions = bool(self.suggestions), rows
+        if had != bool(rows):
+            self.refresh_bindings()  # "l Link suggestion" comes or goes
+        count = len(rows)
+        self._suggest_status(
+            Text(
+                f"{count} case{'s share' if count != 1 else ' shares'} this insight's words"
+                " · l links the highlighted one"
+                if rows
+                else "No other case shares this insight's words."
+            )
+        )
+        self.suggested = True
+
+    def action_link_suggestion(self) -> None:
+        """Link the highlighted suggestion (case + section, no quote); it joins the evidence."""
+        listing = self.query_one(SuggestionList)
+        index = listing.highlighted
+        if index is None or not 0 <= index < len(self.suggestions):
+            return
+        row = self.suggestions[index]
+        from coprod_tui.core.insights.store import insights_of
+
+        store, insight_id = self.coprod.store, self.insight_id
+
+        def link() -> str:
+            from coprod_tui.core.insights.anchoring import make_link
+
+            case = store.load(row.case_id)
+            insights_of(store).add_link(insight_id, make_link(case, row.section_id))
+            return row.title
+
+        def linked(title: str) -> None:
+            self.notify(
+                f"Linked “{_plain(title)}” · {_plain(row.section)}.", markup=False, timeout=4
+            )
+            self.reread()
+
+        off_the_loop(
+            self,
+            link,
+            done=linked,
+            failed=lambda error: self.coprod.notify_error(error, title="Not linked"),
+            group=KEYS_WAIT,
+            description="link the case to the insight",
+        )
+
+    @on(OptionList.OptionSelected, "#suggestions")
+    async def _suggestion_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if 0 <= event.option_index < len(self.suggestions):
+            row = self.suggestions[event.option_index]
+            self._away = True
+            await self.coprod.open_case_at(row.case_id, row.section_id, span=row.span)
+
+    # -- editing ------------------------------------------------------------------------
+
+    def action_edit(self) -> None:
+        """Edit the title, text and tags (the insight form), merged with edits made elsewhere."""
+        from coprod_tui.core.insights.store import insights_of
+        from coprod_tui.ui.dialogs.insight_form import InsightForm, save_draft, saved_note
+
+        original = self.insight
+        if original is None:
+            return
+        insights = insights_of(self.coprod.store)
+
+        def answered(draft: InsightDraft | None) -> None:
+            if draft is None:
+                return
+
+            def saved(result: Any) -> None:
+                message, severity = saved_note(result)
+                self.notify(message, severity=cast("Any", severity), markup=False, timeout=5)
+                self.reread()
+
+            off_the_loop(
+                self,
+                lambda: save_draft(insights, original, draft),
+                done=saved,
+                failed=lambda error: self.coprod.notify_error(error, title="Insight not saved"),
+                group=KEYS_WAIT,
+                description="save the insight",
+            )
+
+        self.app.push_screen(
+            InsightForm(
+                "Edit insight",
+                title=original.title,
+                text=original.text,
+                tags=original.tags,
+                links=original.links,
+            ),
+            answered,
         )
 
     def action_back(self) -> None:

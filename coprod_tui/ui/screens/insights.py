@@ -44,15 +44,40 @@ if TYPE_CHECKING:
     from coprod_tui.ui.dialogs.insight_form import InsightDraft
 
 
-#: Rows added at once when the list is shown (a screenful); the rest follow in chunks.
-FIRST_ROWS = 60
+#: Rows added at once when the list is shown (a screenful); the rest follow in chunks,
+#: once the first screenful is painted, and only while this screen is the one shown: a
+#: list filling behind an insight's detail would slow down following a link.
+FIRST_ROWS = 45
 CHUNK_ROWS = 100
 #: Seconds after opening with the last reading before reading again (after the first paint).
 REREAD_DELAY = 0.15
 
+#: One reading of the store: the readable insights, and the ids of those that could not be read.
+Reading = tuple["list[Insight]", "list[str]"]
+
+
+def _reading(answer: Any) -> tuple[list[Insight], list[str]]:
+    """A reader's answer as (insights, damaged ids); a bare list (a test's stand-in) has none."""
+    if isinstance(answer, tuple):
+        return list(answer[0]), list(answer[1])
+    return list(answer), []
+
+
+def damaged_line(count: int) -> str:
+    """What the status line says of insights that could not be read ("" when none)."""
+    if not count:
+        return ""
+    return f"{count} insight{'s' if count != 1 else ''} could not be read: run coprod doctor"
+
+
 #: The last full reading of each store's insights: the screen opens with it at once and
 #: reads again behind it (a thousand insight files take longer than a screen change).
-_LAST_READ: weakref.WeakKeyDictionary[Any, list[Insight]] = weakref.WeakKeyDictionary()
+_LAST_READ: weakref.WeakKeyDictionary[Any, Reading] = weakref.WeakKeyDictionary()
+#: The insight folders' marks at the last full reading, and when it was (monotonic): the
+#: reading behind the screen is skipped while they hold (nothing was written since), for
+#: at most :data:`FULL_READ_EVERY` seconds (a file edited in place by hand is seen then).
+_READ_MARKS: weakref.WeakKeyDictionary[Any, tuple[Any, float]] = weakref.WeakKeyDictionary()
+FULL_READ_EVERY = 10.0
 
 
 def _plain(text: str) -> str:
@@ -178,6 +203,8 @@ class InsightsScreen(Screen[None]):
         self.citing_label = citing_label
         #: Every insight read (``None`` until read).
         self.insights: list[Insight] | None = None
+        #: How many insight files the last reading could not read (damaged).
+        self.damaged = 0
         #: The rows shown (after the filter), in order.
         self.shown: list[Insight] = []
         #: Ids moved to the trash here, last one last (``u`` brings them back).
@@ -185,6 +212,11 @@ class InsightsScreen(Screen[None]):
         self._highlight_after: str | None = None
         self._filling = 0
         self._cursor_row: int | None = None
+        #: (filling, next row) of a fill that stopped while another screen was on top.
+        self._fill_paused: tuple[int, int] | None = None
+        #: What the footer offers depends on these (``check_action``); rebuilt when they change.
+        self._offered: tuple[bool, bool] | None = None
+        self._quiet_bindings = False
 
     @property
     def coprod(self) -> CoprodApp:
@@ -220,17 +252,25 @@ class InsightsScreen(Screen[None]):
         table.add_column("Tags", key="tags")
         table.add_column("Links", key="links")
         table.add_column("Updated", key="updated")
-        self.set_focus(table)
         last = _LAST_READ.get(self.coprod.store) if self.citing is None else None
         if last is not None:
             # The last reading at once; the fresh one a moment after this is on screen.
-            self._read(last)
+            # The focus set below rebuilds the footer once, with the rows in.
+            self._quiet_bindings = True
+            try:
+                self._read(last)
+            finally:
+                self._quiet_bindings = False
             self.set_timer(REREAD_DELAY, self.reread, name="read the insights again")
         else:
             self.reread()
+        self.set_focus(table)
 
     def on_screen_resume(self) -> None:
         self.query_one(Footer).show_command_palette = self.app.size.width >= 100
+        paused, self._fill_paused = self._fill_paused, None
+        if paused is not None:
+            self.call_after_refresh(self._add_rows, paused[0], paused[1], CHUNK_ROWS)
 
     @on(StoreReply)
     async def _store_reply(self, reply: StoreReply) -> None:
@@ -238,14 +278,31 @@ class InsightsScreen(Screen[None]):
 
     # -- reading ----------------------------------------------------------------------
 
-    def _reader(self) -> Callable[[], list[Insight]]:
-        """The store call that reads what this screen lists (run it off the loop)."""
-        insights, citing = self._insights(), self.citing
+    def _reader(self) -> Callable[[], Reading]:
+        """The store call that reads what this screen lists (run it off the loop): the
+        insights, and the ids of those that could not be read (one reading of the files)."""
+        insights, citing, store = self._insights(), self.citing, self.coprod.store
 
-        def read() -> list[Insight]:
+        def read() -> Reading:
+            import time
+
+            marks = insights.folder_marks()
+            last, kept = _LAST_READ.get(store), _READ_MARKS.get(store)
+            if (
+                citing is None
+                and last is not None
+                and marks is not None
+                and kept is not None
+                and kept[0] == marks
+                and time.monotonic() - kept[1] < FULL_READ_EVERY
+            ):
+                return last  # nothing written since the last reading: no file is read
+            found, damaged = insights.listing()
+            if citing is None and marks is not None:
+                _READ_MARKS[store] = (marks, time.monotonic())
             if citing is not None:
-                return insights.citing(citing[0], citing[1])
-            return insights.list_insights()
+                found = [i for i in found if i.cites(citing[0], citing[1])]
+            return found, damaged
 
         return read
 
@@ -276,16 +333,17 @@ class InsightsScreen(Screen[None]):
         """
         read = self._reader()
 
-        def run() -> tuple[Any, list[Insight]]:
+        def run() -> tuple[Any, Reading]:
             result = call()
             return result, read()
 
-        def changed(answer: tuple[Any, list[Insight]]) -> None:
-            result, insights = answer
+        def changed(answer: tuple[Any, Reading]) -> None:
+            result, reading = answer
             self._highlight_after = highlight(result)
-            self._read(insights)
+            self._read(reading)
             if done is not None:
                 done(result)
+            self._offer_keys()
 
         off_the_loop(
             self,
@@ -296,12 +354,18 @@ class InsightsScreen(Screen[None]):
             description="change an insight",
         )
 
-    def _read(self, insights: list[Insight]) -> None:
+    def _read(self, answer: Reading | list[Insight]) -> None:
+        insights, damaged = _reading(answer)
         if self.citing is None:
-            _LAST_READ[self.coprod.store] = insights
-        if self.insights is not None and _same(self.insights, insights):
+            _LAST_READ[self.coprod.store] = (insights, damaged)
+        if (
+            self.insights is not None
+            and _same(self.insights, insights)
+            and self.damaged == len(damaged)
+        ):
             return  # nothing changed: the table stays as it is
         self.insights = insights
+        self.damaged = len(damaged)
         self._show()
 
     def _read_failed(self, error: Exception) -> None:
@@ -333,7 +397,8 @@ class InsightsScreen(Screen[None]):
         old_order = [i.id for i in self.shown]
         self._highlight_after = None
         keep = InsightFilter.parse(self.query_one(InsightFilterBox).value)
-        self.shown = [i for i in self.insights if keep.keeps(i)]
+        empty = not keep.tags and not keep.words
+        self.shown = list(self.insights) if empty else [i for i in self.insights if keep.keeps(i)]
         table.clear()
         self._filling += 1
         target = neighbour(was, old_order, {i.id for i in self.shown})
@@ -343,12 +408,25 @@ class InsightsScreen(Screen[None]):
         total = len(self.insights)
         if not total:
             what = "No insight cites this section yet." if self.citing else "No insights yet."
-            self._status(f"{what} n writes one.", error=False)
+            line = f"{what} n writes one."
         elif len(self.shown) == total:
-            self._status(f"{total} insight{'s' if total != 1 else ''}", error=False)
+            line = f"{total} insight{'s' if total != 1 else ''}"
         else:
-            self._status(f"{len(self.shown)} of {total} insights", error=False)
-        self.refresh_bindings()
+            line = f"{len(self.shown)} of {total} insights"
+        damaged = damaged_line(self.damaged)
+        if damaged:
+            # Never hidden silently: the user is told, and told what to do.
+            line = damaged if not total else f"{line} · {damaged}"
+        self._status(line, error=bool(damaged))
+        self._offer_keys()
+
+    def _offer_keys(self) -> None:
+        """Rebuild the footer only when a key appears or goes (each rebuild remounts it)."""
+        offered = (bool(self.shown), bool(self.trashed))
+        if offered != self._offered:
+            self._offered = offered
+            if not self._quiet_bindings:
+                self.refresh_bindings()
 
     def _add_rows(self, filling: int, start: int, count: int) -> None:
         """Add rows ``start`` to ``start + count`` of :attr:`shown`; schedule the next chunk."""
@@ -371,7 +449,16 @@ class InsightsScreen(Screen[None]):
         if self._cursor_row is not None and self._cursor_row < end:
             table.move_cursor(row=self._cursor_row, animate=False)
             self._cursor_row = None
-        if end < len(self.shown):
+        if end >= len(self.shown):
+            return
+        if self.app.screen is not self:
+            self._fill_paused = (filling, end)  # on_screen_resume goes on from here
+        elif start == 0:
+            # The rest only after the first screenful is painted (two refreshes on).
+            self.call_after_refresh(
+                self.call_after_refresh, self._add_rows, filling, end, CHUNK_ROWS
+            )
+        else:
             self.call_after_refresh(self._add_rows, filling, end, CHUNK_ROWS)
 
     @property
@@ -461,15 +548,25 @@ class InsightsScreen(Screen[None]):
             if draft is None:
                 return
 
-            def change() -> Insight:
-                return insights.update(
-                    insight_id,
-                    lambda current: current.replace(
-                        title=draft.title, text=draft.text, tags=draft.tags
-                    ),
-                )
+            def change() -> Any:
+                from coprod_tui.ui.dialogs.insight_form import save_draft
 
-            self.change(change, highlight=lambda _saved: insight_id, title="Insight not saved")
+                # Merged with what was saved since the list was read (as the detail's e does).
+                return save_draft(insights, chosen, draft)
+
+            def told(result: Any) -> None:
+                from coprod_tui.ui.dialogs.insight_form import saved_note
+
+                if result.conflict is not None or result.from_theirs:
+                    message, severity = saved_note(result)
+                    self.notify(message, severity=cast("Any", severity), markup=False, timeout=5)
+
+            self.change(
+                change,
+                highlight=lambda _result: insight_id,
+                done=told,
+                title="Insight not saved",
+            )
 
         self.app.push_screen(
             InsightForm(

@@ -1,4 +1,8 @@
-"""Search all cases: results as you type; Enter opens the case at the hit.
+"""Search all cases and insights: results as you type; Enter opens the case at the hit.
+
+Insights are searched too (``SearchIndex.search_insights`` through
+``SearchSource.using``): their rows start with ◆ and Enter opens the
+insight's detail (``CoprodApp.open_insight``, so this screen does not import it).
 
 Opened with Ctrl+F from the case list and the editor, or the palette's
 "Search all cases". The box at the top searches the whole store (the syntax
@@ -23,10 +27,8 @@ plain ``Text``, never markup.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from rich.console import Group
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -37,95 +39,44 @@ from textual.widgets import Footer, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coprod_tui.ui.commands import SearchCommands
+from coprod_tui.ui.search_rows import (
+    HIT_STYLE,
+    INSIGHT_LABEL,
+    TITLE_LABEL,
+    TITLE_SECTION_IDS,
+    SearchRow,
+    build_rows,
+    one_line,
+    section_label,
+    snippet_text,
+    with_insights,
+)
 from coprod_tui.ui.workers import StoreReply, deliver_reply, off_the_loop
 
 if TYPE_CHECKING:
-    from coprod_tui.core.template.registry import TemplateRegistry
     from coprod_tui.ui.app import CoprodApp
+
+#: The rows' parts live in ``ui/search_rows.py`` (the insight detail shows rows too); they are
+#: named here as well, where they lived first.
+__all__ = [
+    "HIT_STYLE",
+    "INSIGHT_LABEL",
+    "TITLE_LABEL",
+    "TITLE_SECTION_IDS",
+    "ResultList",
+    "SearchBox",
+    "SearchRow",
+    "SearchScreen",
+    "build_rows",
+    "one_line",
+    "section_label",
+    "snippet_text",
+]
 
 #: Most results asked for and shown.
 RESULT_LIMIT = 50
 #: Seconds between updates of the "Indexing…" line while the index opens.
 INDEXING_TICK = 0.25
-#: Section ids a hit in the case's title (not in a section) may carry.
-TITLE_SECTION_IDS = frozenset({"", "title"})
-#: How a hit outside the sections (the title or the tags) is labelled.
-TITLE_LABEL = "Title or tags"
-#: How hits are marked in a snippet (reverse reads without colour too).
-HIT_STYLE = "bold reverse"
-
-
-def one_line(text: str) -> str:
-    """Text for one line of the screen, character for character (controls become spaces).
-
-    Unlike ``printable``, never shortens the text, so the hits' offsets still fit.
-    """
-    return text if text.isprintable() else "".join(c if c.isprintable() else " " for c in text)
-
-
-def snippet_text(snippet: str, highlights: tuple[tuple[int, int], ...]) -> Text:
-    """The snippet as plain Text with every hit span styled (out-of-range spans skipped)."""
-    text = Text(one_line(snippet), no_wrap=True, overflow="ellipsis")
-    for start, end in highlights:
-        start, end = max(0, start), min(len(snippet), end)
-        if start < end:
-            text.stylize(HIT_STYLE, start, end)
-    return text
-
-
-def section_label(templates: TemplateRegistry, template_id: str | None, section_id: str) -> str:
-    """The section as the editor names it: ``3 · Emotions`` (renamed ids under their new name)."""
-    if section_id in TITLE_SECTION_IDS:
-        return TITLE_LABEL
-    template = None
-    if template_id:
-        try:
-            template = templates.get(template_id)
-        except Exception:  # noqa: BLE001 - not installed: the registry's other templates say
-            template = None
-    if template is not None:
-        for number, section in enumerate(template.sections, start=1):
-            if section.id == section_id or section_id in section.renamed_from:
-                return f"{number} · {section.title}"
-    title = templates.section_title(section_id, template_id)
-    return title or section_id
-
-
-@dataclass(frozen=True)
-class SearchRow:
-    """One result as shown: where it is and how it looks."""
-
-    case_id: str
-    section_id: str
-    span: tuple[int, int] | None
-    title: str
-    section: str
-    snippet: Text
-
-    def prompt(self) -> Group:
-        """Two lines, each cut to the width: the case title and section, then the snippet."""
-        head = Text(no_wrap=True, overflow="ellipsis")
-        head.append(one_line(self.title) or "(untitled)", style="bold")
-        head.append("  ·  ", style="dim")
-        head.append(one_line(self.section), style="italic")
-        return Group(head, self.snippet)
-
-
-def build_rows(
-    hits: list[Any], templates: TemplateRegistry, template_of: dict[str, str]
-) -> list[SearchRow]:
-    """Rows for the index's hits (``template_of``: case id to template id, for section titles)."""
-    return [
-        SearchRow(
-            case_id=hit.case_id,
-            section_id=hit.section_id,
-            span=hit.span,
-            title=hit.title,
-            section=section_label(templates, template_of.get(hit.case_id), hit.section_id),
-            snippet=snippet_text(hit.snippet, tuple(hit.highlights)),
-        )
-        for hit in hits
-    ]
 
 
 class SearchBox(Input):
@@ -267,7 +218,7 @@ class SearchScreen(Screen[None]):
     def _search_for(self, query: str) -> None:
         """Show the answer for ``query``: at once when empty, else from a search."""
         if not query.strip():
-            self._show([], query, Text("Type to search every case."))
+            self._show([], query, Text("Type to search every case and insight."))
             return
         if self._in_flight is None:
             self._start(query)
@@ -292,6 +243,7 @@ class SearchScreen(Screen[None]):
 
         def run() -> list[SearchRow]:
             hits = source.search(query, limit=RESULT_LIMIT)
+            hits = with_insights(source, query, hits, RESULT_LIMIT)
             return build_rows(hits, templates, template_of)
 
         off_the_loop(
@@ -316,7 +268,7 @@ class SearchScreen(Screen[None]):
             return
         rows = rows or []
         if not rows:
-            self._show([], query, Text(f"No case contains “{one_line(query.strip())}”."))
+            self._show([], query, Text(f"No case or insight contains “{one_line(query.strip())}”."))
             return
         count = f"{len(rows)}{'+' if len(rows) >= RESULT_LIMIT else ''}"
         self._show(rows, query, Text(f"{count} hit{'s' if len(rows) != 1 else ''}"))
@@ -383,8 +335,13 @@ class SearchScreen(Screen[None]):
             self.open_row(self.rows[event.option_index])
 
     def open_row(self, row: SearchRow) -> None:
-        """Open the case in the editor at the hit's section, the hit selected."""
+        """Open the case in the editor at the hit's section, the hit selected; an insight's
+        hit opens the insight's detail view (Escape there comes back here)."""
         from coprod_tui.ui.screens.case_editor import OpenAt
+
+        if row.kind == "insight":
+            self.coprod.open_insight(row.case_id)
+            return
 
         at = None if row.section_id in TITLE_SECTION_IDS else OpenAt(row.section_id, row.span)
         self.coprod.open_case(row.case_id, at=at)
