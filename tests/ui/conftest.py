@@ -93,10 +93,19 @@ def app_factory(store: CaseStore, templates: TemplateRegistry) -> Callable[..., 
     """Build the real app (the same factory ``coprod`` uses) on the test store."""
     from coprod_tui.ui.launch import create_app
 
-    def make(**kwargs: object) -> object:
+    def make(*, search_at_start: bool = False, **kwargs: object) -> object:
+        """``search_at_start``: open the index a moment after start-up, as ``coprod`` does.
+
+        Off by default: most tests never search, and opening (building) the
+        index in a thread, then indexing every save, costs CPU that keeps
+        Pilot's idle waits waiting. Search still works without it (the first
+        search opens the index); tests of the index following saves turn it on.
+        """
         kwargs.setdefault("clock", fixed_clock)
         kwargs.setdefault("handle_signals", False)
         app = create_app(store, templates, **kwargs)  # type: ignore[arg-type]
+        if not search_at_start and app.search_source is not None:
+            app.search_source.start_delay = None
         record_notifications(app)  # read with notices(app)
         return app
 
