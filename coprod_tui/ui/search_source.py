@@ -2,8 +2,8 @@
 
 The composition root (``ui/launch.py``) gives the app one :class:`SearchSource`;
 the app starts it shortly after the first paint (:data:`START_DELAY`, the
-source's ``start_delay``), so
-neither start-up nor the first screen ever waits for the index. Starting it
+source's ``start_delay``), so neither start-up nor the first screen ever waits
+for the index. Starting it
 opens the index in a thread of its own (``SearchIndex.for_store``, which may
 build it from scratch on a first run) and adds the index's store observer, so
 every save this window makes reaches the index; what other windows and the
