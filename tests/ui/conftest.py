@@ -79,13 +79,23 @@ def make_case(store: CaseStore, templates: TemplateRegistry) -> Callable[..., Ca
     return make
 
 
+#: The tests' autosave pause and deadline. Longer than the time Pilot takes
+#: between two pressed keys (40-150 ms), so text typed key by key is saved once
+#: after it, not once per key (each save costs ~0.1 s), and still short enough
+#: that a test waiting for the autosave waits little.
+TEST_DEBOUNCE, TEST_MAX_DELAY = 0.25, 1.0
+
+
 @pytest.fixture(autouse=True)
 def fast_editor(monkeypatch: pytest.MonkeyPatch) -> None:
     """Short autosave delays and no cursor blink, so tests are quick and stable."""
-    monkeypatch.setattr(CaseEditorScreen, "AUTOSAVE_DEBOUNCE", 0.05)
-    monkeypatch.setattr(CaseEditorScreen, "AUTOSAVE_MAX_DELAY", 0.2)
-    monkeypatch.setattr(CaseEditorScreen, "RETRY_DELAY", 0.1)
-    monkeypatch.setattr(CaseEditorScreen, "CURSOR_BLINK", False)
+    from coprod_tui.ui.screens.section_review import SectionReviewScreen
+
+    for screen in (CaseEditorScreen, SectionReviewScreen):
+        monkeypatch.setattr(screen, "AUTOSAVE_DEBOUNCE", TEST_DEBOUNCE)
+        monkeypatch.setattr(screen, "AUTOSAVE_MAX_DELAY", TEST_MAX_DELAY)
+        monkeypatch.setattr(screen, "RETRY_DELAY", 0.1)
+        monkeypatch.setattr(screen, "CURSOR_BLINK", False)
 
 
 @pytest.fixture

@@ -22,11 +22,8 @@ from coprod_tui.ui.widgets.section_editor import SectionEditor
 
 
 @pytest.fixture(autouse=True)
-def fast_review(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(SectionReviewScreen, "AUTOSAVE_DEBOUNCE", 0.05)
-    monkeypatch.setattr(SectionReviewScreen, "AUTOSAVE_MAX_DELAY", 0.2)
-    monkeypatch.setattr(SectionReviewScreen, "RETRY_DELAY", 0.1)
-    monkeypatch.setattr(SectionReviewScreen, "CURSOR_BLINK", False)
+def swedish(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Swedish order (Å after Z); the short autosave delays come from conftest's fast_editor."""
     monkeypatch.setenv("COPROD_LANG", "sv")
 
 
