@@ -27,7 +27,7 @@ async def wait_saved(pilot: Pilot[Any], screen: CaseEditorScreen, timeout: float
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while loop.time() < deadline:
-        await pilot.pause(0.05)
+        await pilot.pause(0.02)
         busy = any(worker.is_running for worker in screen.workers)
         if not busy and screen.session is not None and not screen.session.dirty:
             await pilot.pause()
