@@ -86,7 +86,8 @@ def make_case(store: CaseStore, templates: TemplateRegistry) -> Callable[..., Ca
 TEST_DEBOUNCE, TEST_MAX_DELAY = 0.25, 1.0
 
 
-def _shorter_idle_waits(granularity: float = 0.01) -> None:
+@pytest.fixture(autouse=True)
+def shorter_idle_waits(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """Pilot's idle wait looks at the process in 10 ms steps instead of Textual's 20 ms.
 
     ``pilot.press`` waits for the app to go idle twice per key and
@@ -96,17 +97,20 @@ def _shorter_idle_waits(granularity: float = 0.01) -> None:
     still waits for all the work a key sets off (its CPU keeps the wait going),
     at half the floor. What a test checks after a wait is unchanged; anything
     done off the loop is waited for by the helpers' polls, as before.
+
+    Snapshot tests keep Textual's own pace: a picture is taken after the last
+    pause, and a render still scheduled then (a table's cursor) would differ.
     """
+    if "snap_compare" in request.fixturenames:
+        return
     try:
         from textual import _wait
     except ImportError:  # Textual moved its private helper: keep its own pace
         return
     if hasattr(_wait, "SLEEP_GRANULARITY") and hasattr(_wait, "SLEEP_IDLE"):
-        _wait.SLEEP_GRANULARITY = granularity
-        _wait.SLEEP_IDLE = granularity / 20.0
-
-
-_shorter_idle_waits()
+        step = 0.01
+        monkeypatch.setattr(_wait, "SLEEP_GRANULARITY", step)
+        monkeypatch.setattr(_wait, "SLEEP_IDLE", step / 20.0)
 
 
 @pytest.fixture(autouse=True)
