@@ -191,11 +191,10 @@ class CoprodApp(App[int]):
         self._persist_theme = True
         for notice in self._notices:
             self.notify(notice, title="Note", severity="warning", markup=False, timeout=10)
-        if self.search_source is not None:
+        source = self.search_source
+        if source is not None and source.start_delay is not None:
             # After the first paint, and a moment later: start-up never waits for the index.
-            from coprod_tui.ui.search_source import START_DELAY
-
-            self.set_timer(START_DELAY, self.search_source.start, name="open the search index")
+            self.set_timer(source.start_delay, source.start, name="open the search index")
 
     def on_unmount(self) -> None:
         """Last look: anything still unsaved goes to disk before the loop stops."""

@@ -1,8 +1,9 @@
 """The workbench's handle on the search index: opened off the loop, fresh after every save.
 
 The composition root (``ui/launch.py``) gives the app one :class:`SearchSource`;
-the app starts it shortly after the first paint (:data:`START_DELAY`), so
-neither start-up nor the first screen ever waits for the index. Starting it
+the app starts it shortly after the first paint (:data:`START_DELAY`, the
+source's ``start_delay``), so neither start-up nor the first screen ever waits
+for the index. Starting it
 opens the index in a thread of its own (``SearchIndex.for_store``, which may
 build it from scratch on a first run) and adds the index's store observer, so
 every save this window makes reaches the index; what other windows and the
@@ -96,8 +97,13 @@ class SearchSource:
         self,
         store: CaseStore,
         open_index: Callable[[CaseStore], IndexLike] = open_store_index,
+        *,
+        start_delay: float | None = START_DELAY,
     ) -> None:
         self.store = store
+        #: Seconds after the first paint before the app opens the index; ``None``:
+        #: only the first search opens it (tests that never search set this).
+        self.start_delay = start_delay
         #: Set by :meth:`close`: a build still running in its child process is ended.
         self._cancel = threading.Event()
         if open_index is open_store_index:

@@ -79,13 +79,50 @@ def make_case(store: CaseStore, templates: TemplateRegistry) -> Callable[..., Ca
     return make
 
 
+#: The tests' autosave pause and deadline. Longer than the time Pilot takes
+#: between two pressed keys (40-150 ms), so text typed key by key is saved once
+#: after it, not once per key (each save costs ~0.1 s), and still short enough
+#: that a test waiting for the autosave waits little.
+TEST_DEBOUNCE, TEST_MAX_DELAY = 0.25, 1.0
+
+
+@pytest.fixture(autouse=True)
+def shorter_idle_waits(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pilot's idle wait looks at the process in 10 ms steps instead of Textual's 20 ms.
+
+    ``pilot.press`` waits for the app to go idle twice per key and
+    ``pilot.pause()`` once: each wait sleeps at least one step, and is over when
+    a step used under 5 % of it in CPU time. Textual's 20 ms step made every
+    pressed key cost 40 ms or more of sleep; the same 5 % rule over 10 ms steps
+    still waits for all the work a key sets off (its CPU keeps the wait going),
+    at half the floor. What a test checks after a wait is unchanged; anything
+    done off the loop is waited for by the helpers' polls, as before.
+
+    Snapshot tests keep Textual's own pace: a picture is taken after the last
+    pause, and a render still scheduled then (a table's cursor) would differ.
+    """
+    if "snap_compare" in request.fixturenames:
+        return
+    try:
+        from textual import _wait
+    except ImportError:  # Textual moved its private helper: keep its own pace
+        return
+    if hasattr(_wait, "SLEEP_GRANULARITY") and hasattr(_wait, "SLEEP_IDLE"):
+        step = 0.01
+        monkeypatch.setattr(_wait, "SLEEP_GRANULARITY", step)
+        monkeypatch.setattr(_wait, "SLEEP_IDLE", step / 20.0)
+
+
 @pytest.fixture(autouse=True)
 def fast_editor(monkeypatch: pytest.MonkeyPatch) -> None:
     """Short autosave delays and no cursor blink, so tests are quick and stable."""
-    monkeypatch.setattr(CaseEditorScreen, "AUTOSAVE_DEBOUNCE", 0.05)
-    monkeypatch.setattr(CaseEditorScreen, "AUTOSAVE_MAX_DELAY", 0.2)
-    monkeypatch.setattr(CaseEditorScreen, "RETRY_DELAY", 0.1)
-    monkeypatch.setattr(CaseEditorScreen, "CURSOR_BLINK", False)
+    from coprod_tui.ui.screens.section_review import SectionReviewScreen
+
+    for screen in (CaseEditorScreen, SectionReviewScreen):
+        monkeypatch.setattr(screen, "AUTOSAVE_DEBOUNCE", TEST_DEBOUNCE)
+        monkeypatch.setattr(screen, "AUTOSAVE_MAX_DELAY", TEST_MAX_DELAY)
+        monkeypatch.setattr(screen, "RETRY_DELAY", 0.1)
+        monkeypatch.setattr(screen, "CURSOR_BLINK", False)
 
 
 @pytest.fixture
@@ -93,10 +130,19 @@ def app_factory(store: CaseStore, templates: TemplateRegistry) -> Callable[..., 
     """Build the real app (the same factory ``coprod`` uses) on the test store."""
     from coprod_tui.ui.launch import create_app
 
-    def make(**kwargs: object) -> object:
+    def make(*, search_at_start: bool = False, **kwargs: object) -> object:
+        """``search_at_start``: open the index a moment after start-up, as ``coprod`` does.
+
+        Off by default: most tests never search, and opening (building) the
+        index in a thread, then indexing every save, costs CPU that keeps
+        Pilot's idle waits waiting. Search still works without it (the first
+        search opens the index); tests of the index following saves turn it on.
+        """
         kwargs.setdefault("clock", fixed_clock)
         kwargs.setdefault("handle_signals", False)
         app = create_app(store, templates, **kwargs)  # type: ignore[arg-type]
+        if not search_at_start and app.search_source is not None:
+            app.search_source.start_delay = None
         record_notifications(app)  # read with notices(app)
         return app
 

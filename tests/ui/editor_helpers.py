@@ -27,7 +27,7 @@ async def wait_saved(pilot: Pilot[Any], screen: CaseEditorScreen, timeout: float
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while loop.time() < deadline:
-        await pilot.pause(0.05)
+        await pilot.pause(0.02)
         busy = any(worker.is_running for worker in screen.workers)
         if not busy and screen.session is not None and not screen.session.dirty:
             await pilot.pause()
@@ -99,3 +99,15 @@ async def until_stored(pilot: Pilot[Any], timeout: float = 5.0) -> None:
     await pilot.pause()
     await wait_until(pilot, lambda: not any(w.is_running for w in app.workers), timeout)
     await pilot.pause()
+
+
+async def type_keys(pilot: Pilot[Any], *keys: str) -> None:
+    """Type ``keys`` (``*"text"`` for text) in one go and wait until every key has landed.
+
+    For tests about what typed text does (saved, merged, shown), not about key
+    timing: :func:`burst` delivers the keys through the app's own key order,
+    and the app renders once for the lot instead of once per key, where
+    ``Pilot.press`` waits for the app to go idle twice after each key.
+    """
+    await burst(pilot, *keys)
+    await until_typed(pilot)

@@ -30,6 +30,7 @@ from coprod_tui.ui.screens.case_list import (
     short_id,
 )
 from coprod_tui.ui.screens.trash import TrashScreen
+from coprod_tui.ui.widgets.section_editor import SectionEditor
 
 
 def table_lines(app) -> list[str]:
@@ -398,9 +399,17 @@ async def burst_into_the_editor(pilot, *keys: str) -> CaseEditorScreen:
     """Press ``keys`` in one burst; return the editor they open, once it has focus."""
     app = pilot.app
     await burst(pilot, *keys)
-    await wait_until(
-        pilot, lambda: isinstance(app.screen, CaseEditorScreen) and app.focused is app.screen.editor
-    )
+
+    def in_the_editor() -> bool:
+        # A SectionEditor focused first: ``screen.editor`` exists only once the case is built.
+        screen, focused = app.screen, app.focused
+        return (
+            isinstance(screen, CaseEditorScreen)
+            and isinstance(focused, SectionEditor)
+            and focused is screen.editor
+        )
+
+    await wait_until(pilot, in_the_editor)
     await pilot.pause()
     return app.screen
 

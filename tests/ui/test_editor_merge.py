@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from editor_helpers import status_state, status_text, wait_saved, wait_until
+from editor_helpers import status_state, status_text, type_keys, wait_saved, wait_until
 from notices import notices
 
 from coprod_tui.core.editing import SaveState
@@ -25,7 +25,7 @@ def copies_of(store: CaseStore, case_id: str):
 async def test_another_windows_section_is_merged_and_shown(editing, store, app_factory):
     async with editing(sections={"situation": "Start."}) as (app, pilot, screen, case):
         other_window_writes(store, case.id, lived_reality="Written in the other window.")
-        await pilot.press(*" Mine.")
+        await type_keys(pilot, *" Mine.")
         await wait_saved(pilot, screen)
         assert status_state(screen) is SaveState.SAVED
         stored = store.load(case.id)
@@ -46,7 +46,7 @@ async def test_a_clash_is_decided_per_section_with_keep_both(editing, store):
     async with editing(sections=sections) as (app, pilot, screen, case):
         # Both sections written here and saved; then the other window changes both;
         # then both are typed on here before the next save.
-        await pilot.press(*" Mine.", "ctrl+pagedown", "end", *" My life.")
+        await type_keys(pilot, *" Mine.", "ctrl+pagedown", "end", *" My life.")
         await wait_saved(pilot, screen)
         other_window_writes(store, case.id, situation="Theirs.", lived_reality="Their life.")
         screen.editor.insert("!")
@@ -80,12 +80,12 @@ async def test_a_clash_is_decided_per_section_with_keep_both(editing, store):
 async def test_a_case_trashed_in_another_window_is_said_plainly_and_restorable(editing, store):
     async with editing(sections={"situation": "Start."}) as (app, pilot, screen, case):
         CaseStore.open(store.path).trash(case.id)
-        await pilot.press(*" Typed on.")
+        await type_keys(pilot, *" Typed on.")
         await wait_saved(pilot, screen)
         assert status_state(screen) is SaveState.TRASHED
         assert status_text(screen) == "In trash: F8 restore"
         assert any(n.title == "In the trash" for n in notices(app))
-        await pilot.press(*" More.")
+        await type_keys(pilot, *" More.")
         await wait_saved(pilot, screen)
         assert store.list_cases() == []  # no conflict copies, ever
         assert [s.id for s in store.list_trash()] == [case.id]
@@ -114,7 +114,7 @@ async def test_the_editor_follows_another_windows_save_without_typing(editing, s
 async def test_a_case_purged_elsewhere_is_said_plainly_and_never_comes_back(editing, store):
     async with editing(sections={"situation": "Start."}) as (app, pilot, screen, case):
         CaseStore.open(store.path).purge(case.id)
-        await pilot.press(*" Typed on.")
+        await type_keys(pilot, *" Typed on.")
         await wait_until(pilot, lambda: any(n.title == "Deleted for good" for n in notices(app)))
         assert store.list_cases(include_trashed=True) == []
         await pilot.press("escape")

@@ -72,7 +72,8 @@ async def test_flush_while_a_background_save_is_in_flight(
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_editor(pilot, case.id)
         await pilot.press(*"one")
-        assert started.wait(5)  # the autosave is stuck inside the store
+        # The autosave is stuck inside the store (polled: the loop must run its timer).
+        await wait_until(pilot, started.is_set)
         await pilot.pause()
         assert status_text(screen) == "Saving…"
         await pilot.press(*" two")

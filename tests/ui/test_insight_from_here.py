@@ -6,7 +6,6 @@ All people, places and text are fictional.
 
 from __future__ import annotations
 
-import pytest
 from editor_helpers import burst, until_stored, until_typed, wait_until
 from textual.widgets.text_area import Selection
 
@@ -27,12 +26,6 @@ TEXT = (
     "the pill box empty and Sven confused."
 )
 SECOND = TEXT.rindex("the pill box")
-
-
-@pytest.fixture(autouse=True)
-def fast_review(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(SectionReviewScreen, "AUTOSAVE_DEBOUNCE", 0.05)
-    monkeypatch.setattr(SectionReviewScreen, "CURSOR_BLINK", False)
 
 
 def select_in(editor: SectionEditor, start: int, end: int) -> None:

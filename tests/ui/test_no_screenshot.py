@@ -11,7 +11,7 @@ from pathlib import Path
 
 from editor_helpers import open_editor, wait_until
 from notices import notices
-from textual.command import CommandPalette
+from textual.command import CommandInput, CommandPalette
 
 
 async def test_the_palette_offers_no_screenshot_but_still_quit_and_theme(app_factory):
@@ -22,9 +22,17 @@ async def test_the_palette_offers_no_screenshot_but_still_quit_and_theme(app_fac
         assert {"Quit", "Theme"} <= set(titles)
         await pilot.press("ctrl+p")
         await pilot.press(*"screensh")
-        await pilot.pause(0.5)
         palette = app.screen
         assert isinstance(palette, CommandPalette)
+        group = CommandPalette._GATHER_COMMANDS_GROUP
+
+        def searched() -> bool:
+            """The palette's search for exactly the typed text has finished."""
+            gathering = any(w.group == group and not w.is_finished for w in palette.workers)
+            value = palette.query_one(CommandInput).value
+            return value == "screensh" and palette.has_class("-ready") and not gathering
+
+        await wait_until(pilot, searched)  # no fixed pause: done when the search is
         prompts = [str(o.prompt) for o in palette.query_one("CommandList").options]
         assert not any("Screenshot" in prompt for prompt in prompts)
 
@@ -42,7 +50,6 @@ async def test_the_screenshot_action_writes_nothing(
         await open_editor(pilot, case.id)
         before = sorted(tmp_path.rglob("*.svg"))
         await app.run_action("app.screenshot")
-        await pilot.pause(0.3)
         await wait_until(
             pilot, lambda: any("Screenshots are off" in n.message for n in notices(app))
         )

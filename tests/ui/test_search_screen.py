@@ -362,7 +362,7 @@ async def test_a_word_typed_in_the_editor_is_found_at_once(app_factory, make_cas
     monkeypatch.setattr(CaseEditorScreen, "AUTOSAVE_DEBOUNCE", 60.0)
     monkeypatch.setattr(CaseEditorScreen, "AUTOSAVE_MAX_DELAY", 60.0)
     case = make_case("Sven, 81", sections={})
-    app = app_factory()
+    app = app_factory(search_at_start=True)  # open before the save: the save must reach it
     async with app.run_test(size=SIZE) as pilot:
         editor = await open_editor(pilot, case.id)
         await burst(pilot, *"Läkarremissen kom aldrig.")

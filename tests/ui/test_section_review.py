@@ -6,7 +6,7 @@ All people and places are fictional.
 from __future__ import annotations
 
 import pytest
-from editor_helpers import wait_until
+from editor_helpers import type_keys, wait_until
 from notices import notices
 from textual.command import CommandPalette
 
@@ -22,11 +22,8 @@ from coprod_tui.ui.widgets.section_editor import SectionEditor
 
 
 @pytest.fixture(autouse=True)
-def fast_review(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(SectionReviewScreen, "AUTOSAVE_DEBOUNCE", 0.05)
-    monkeypatch.setattr(SectionReviewScreen, "AUTOSAVE_MAX_DELAY", 0.2)
-    monkeypatch.setattr(SectionReviewScreen, "RETRY_DELAY", 0.1)
-    monkeypatch.setattr(SectionReviewScreen, "CURSOR_BLINK", False)
+def swedish(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Swedish order (Å after Z); the short autosave delays come from conftest's fast_editor."""
     monkeypatch.setenv("COPROD_LANG", "sv")
 
 
@@ -158,7 +155,7 @@ async def test_an_entry_is_edited_in_place_and_saved_like_in_the_editor(
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_review(pilot)
         await start_editing(pilot, screen, 2)
-        await pilot.press(*" Sedan fick hon åka hem.")
+        await type_keys(pilot, *" Sedan fick hon åka hem.")
         await wait_entry_saved(pilot, screen)
         stored = store.load(asa.id)
         assert stored.text("lived-reality") == (
@@ -180,10 +177,10 @@ async def test_escape_saves_at_once_and_quit_saves_an_open_entry(app_factory, th
         screen._autosave.debounce = 60  # no autosave: leaving must save
         screen._autosave.max_delay = 60
         await start_editing(pilot, screen, 0)
-        await pilot.press(*" Hon hälsar på.")
+        await type_keys(pilot, *" Hon hälsar på.")
         assert app.flush_editors() == []
         assert "Hon hälsar på." in store.load(bertil.id).text("lived-reality")
-        await pilot.press(*" Igen.")
+        await type_keys(pilot, *" Igen.")
         await pilot.press("escape")
         await wait_until(pilot, lambda: screen.inline is None)
         assert store.load(bertil.id).text("lived-reality").endswith("Hon hälsar på. Igen.")
@@ -196,7 +193,7 @@ async def test_another_windows_other_section_is_merged_not_lost(app_factory, thr
         screen = await open_review(pilot)
         await start_editing(pilot, screen, 2)
         other_window_writes(store, asa.id, situation="Written in the other window.")
-        await pilot.press(*" Mitt.")
+        await type_keys(pilot, *" Mitt.")
         await wait_entry_saved(pilot, screen)
         stored = store.load(asa.id)
         assert stored.text("situation") == "Written in the other window."
@@ -213,7 +210,7 @@ async def test_a_clash_on_the_section_is_a_conflict_decided_with_f8(
         screen = await open_review(pilot)
         await start_editing(pilot, screen, 2)
         other_window_writes(store, asa.id, lived_reality="Their text.")
-        await pilot.press(*" Min text.")
+        await type_keys(pilot, *" Min text.")
         await wait_entry_saved(pilot, screen)
         assert screen.query_one(SaveStatus).state is SaveState.CONFLICT
         assert any(n.title == "Conflict" for n in notices(app))
@@ -244,7 +241,7 @@ async def test_o_opens_the_whole_case_at_the_section_and_back_shows_its_new_text
         await editor.until_ready()
         assert editor.case_id == bertil.id
         assert editor.editor.section_id == "lived-reality"
-        await pilot.press(*" From the editor.")
+        await type_keys(pilot, *" From the editor.")
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.screen is screen)
         await wait_until(pilot, lambda: "From the editor." in shown_prompts(screen)[0])
@@ -283,7 +280,7 @@ async def test_another_windows_save_of_the_open_entry_is_shown_before_typing(
         editor = await start_editing(pilot, screen, 2)
         other_window_writes(store, asa.id, lived_reality="Written in the other window.")
         await wait_until(pilot, lambda: editor.text == "Written in the other window.")
-        await pilot.press(*" Och här.")
+        await type_keys(pilot, *" Och här.")
         await wait_entry_saved(pilot, screen)
         assert store.load(asa.id).text("lived-reality") == "Written in the other window. Och här."
 
@@ -381,7 +378,7 @@ class TestARenamedSection:
             assert entry_titles(screen) == ["Gunnel, 52: the night calls"]
             assert "ringer varje natt" in shown_prompts(screen)[0]
             await start_editing(pilot, screen, 0)
-            await pilot.press(*" Nu mer sällan.")
+            await type_keys(pilot, *" Nu mer sällan.")
             await wait_entry_saved(pilot, screen)
             saved = store.load(stored.id)
             assert saved.text("lived-experience") == "Gunnel ringer varje natt. Nu mer sällan."
