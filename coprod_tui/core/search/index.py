@@ -57,7 +57,9 @@ from coprod_tui.core.store.storage import (
     FILE_MODE,
     DamagedFileError,
     chmod_nofollow,
+    fsync_dir,
     make_private_folders,
+    open_nofollow,
 )
 
 __all__ = ["INDEX_FOLDER", "INDEX_NAME", "SearchIndex"]
@@ -75,8 +77,10 @@ RANK_WINDOW = 6000
 #: Seconds between full scans while the case folders look unchanged (a file edited in
 #: place by hand, without the rename every coprod write does, is found within this).
 FULL_SCAN_EVERY = 5.0
-#: Bytes of terms FTS5 gathers in memory before it writes them out as a segment.
-_BUILD_HASH = 8 * 2**20
+#: Bytes of terms FTS5 gathers in memory before it writes them out as a segment (a
+#: build only: fewer, larger segments to merge; 64 MB took the FTS5 insert of 10,000
+#: cases from about 4.4 to 2.9 s of CPU beside 8 MB).
+_BUILD_HASH = 64 * 2**20
 #: (fingerprint, trashed) the index holds for a case file.
 Known = tuple[Fingerprint, bool]
 
@@ -115,8 +119,7 @@ class SearchIndex:
         self._insight_observer: _insights.InsightIndexObserver | None = None
         #: How many times this object (re)built the file: tests and the doctor read it.
         self.rebuilds = 0
-        #: Seconds the last build spent in each phase (``bench/search.py`` prints them);
-        #: the reading thread's phases overlap the indexing thread's.
+        #: Seconds the last build spent in each phase (``bench/search.py`` prints them).
         self.build_phases: dict[str, float] = {}
 
     # --- opening ----------------------------------------------------------------------
@@ -446,10 +449,16 @@ class SearchIndex:
             conn.execute("PRAGMA page_size=8192")
             total = self._fill(conn, progress)
             conn.close()
+            # Built without a journal or syncs (a half-built temp file is simply thrown
+            # away), so the finished file is synced once here, before it takes the name.
+            synced_at = time.perf_counter()
+            _fsync_file(temp)
             for side in _SIDE_FILES:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(f"{self.path}{side}")
             os.replace(temp, self.path)
+            fsync_dir(self.folder)
+            self.build_phases["fsync + rename"] = time.perf_counter() - synced_at
         except BaseException:
             with contextlib.suppress(sqlite3.Error):
                 conn.close()
@@ -474,8 +483,8 @@ class SearchIndex:
         begun = time.perf_counter()
         _schema.create(conn, bulk=True)
         # FTS5 writes its in-memory terms out as a segment every 1 MB by default and
-        # then merges the segments; 8 MB makes fewer to merge (bare FTS5 insert at
-        # 2,000 cases: 607 -> 461 ms). Memory it uses only while a transaction runs.
+        # then merges the segments; _BUILD_HASH makes fewer to merge. Memory it uses
+        # only while a transaction runs.
         conn.execute("INSERT INTO sec(sec, rank) VALUES ('hashsize', ?)", (_BUILD_HASH,))
         started = time.time_ns()
         marks = self._folder_marks(started)
@@ -490,18 +499,29 @@ class SearchIndex:
         phases = {"scan": time.perf_counter() - begun}
         conn.execute("BEGIN")
         batch = _Batch(conn)
-        for done, (trashed, doc_id, prepared, print_) in enumerate(
-            _read_ahead(entries, prepare=_prepared, phases=phases), 1
-        ):
+        clock = time.perf_counter
+        reading = preparing = 0.0
+        # One thread, in order: read a case, prepare its rows, hand a batch to SQLite.
+        # (A reading thread beside the indexing one made the build slower: SQLite lets
+        # go of the interpreter for each row and then waited up to a switch interval
+        # to get it back from the reader, so the two ran one after the other anyway.)
+        for done, (trashed, doc_id, path, info) in enumerate(entries, 1):
+            at = clock()
+            case, print_ = _read(Path(path), info)
+            read_at = clock()
             if print_ is not None:
-                racy = is_racy(print_[1], started)
-                batch.add(doc_id, prepared, print_, trashed, racy)
+                prepared = None if case is None else _prepared(case)
+                batch.add(doc_id, prepared, print_, trashed, is_racy(print_[1], started))
+            reading += read_at - at
+            preparing += clock() - read_at
             if done % _Batch.CASES == 0 or done == total:
                 batch.flush()
                 if progress is not None:
                     progress(done, total)
         batch.flush()
-        phases["insert (indexing thread)"] = batch.took
+        phases["read + decode"] = reading
+        phases["prepare"] = preparing
+        phases["insert"] = batch.took
         insights_at = time.perf_counter()
         _insights.fill(conn, self.root, add_words)
         phases["insights"] = time.perf_counter() - insights_at
@@ -984,64 +1004,13 @@ def _read(path: Path, info: os.stat_result) -> tuple[Any, Fingerprint | None]:
     return case, fingerprint(read_info)
 
 
-def _read_ahead(
-    entries: list[tuple[bool, str, str, os.stat_result]],
-    *,
-    prepare: Callable[[Any], Any] = lambda case: case,
-    phases: dict[str, float] | None = None,
-) -> Iterable[tuple[bool, str, Any, Fingerprint | None]]:
-    """(trashed, id, ``prepare(case)``, fingerprint) of each entry, made on a second thread.
-
-    SQLite lets go of the interpreter while it indexes, so reading the next
-    files (and ``prepare``, the Python half of indexing one) can overlap
-    indexing the last ones: the indexing thread is left only SQLite's work.
-    (Measured on a busy 2-core machine the overlap was small: a build's wall
-    time was about its CPU time; an idle second core gains more.) ``phases``
-    gets the reading thread's seconds in reading + decoding and in ``prepare``.
-    """
-    import queue
-
-    ahead: queue.Queue[Any] = queue.Queue(maxsize=256)
-    stop = threading.Event()
-    done = object()
-
-    def reader() -> None:
-        reading = preparing = 0.0
-        clock = time.perf_counter
-        try:
-            for trashed, doc_id, path, info in entries:
-                if stop.is_set():
-                    return
-                at = clock()
-                case, print_ = _read(Path(path), info)
-                read_at = clock()
-                prepared = None if case is None else prepare(case)
-                reading += read_at - at
-                preparing += clock() - read_at
-                ahead.put((trashed, doc_id, prepared, print_))
-            if phases is not None:
-                phases["read + decode (reading thread)"] = reading
-                phases["prepare (reading thread)"] = preparing
-        except BaseException as error:  # noqa: BLE001 - raised again on the indexing side
-            ahead.put(error)
-        ahead.put(done)
-
-    thread = threading.Thread(target=reader, name="coprod-search-read", daemon=True)
-    thread.start()
+def _fsync_file(path: Path) -> None:
+    """Flush a finished file to the disk (never through a link)."""
+    fd = open_nofollow(path)
     try:
-        while True:
-            item = ahead.get()
-            if item is done:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
+        os.fsync(fd)
     finally:
-        stop.set()
-        with contextlib.suppress(queue.Empty):
-            while True:
-                ahead.get_nowait()  # let a blocked reader finish
-        thread.join(timeout=5)
+        os.close(fd)
 
 
 def _forget(conn: sqlite3.Connection, case_id: str) -> None:
@@ -1069,7 +1038,7 @@ Prepared = tuple[str, str, frozenset[str], list[tuple[str, str]]]
 
 
 def _prepared(case: Any) -> Prepared:
-    """The rows one case gives a build, in the Python it needs (run on the reading thread)."""
+    """The rows one case gives a build, in the Python it needs."""
     text = case if isinstance(case, CaseText) else CaseText.of(case)
     rows = [(sid, normal(body)) for sid, body in _rows_of(text)]
     tags = frozenset(fold(tag.strip()) for tag in text.tags if tag.strip())
