@@ -661,7 +661,10 @@ class SearchIndex:
             return
         conn = self._conn
         assert conn is not None
-        known = self._known_files()
+        # The cached fingerprints are kept in step when there are any; none are read
+        # for this (10,000 rows of Python on the workbench's first save): the next
+        # catch-up reads them from the file, which then holds these events too.
+        known = self._known if self._known is not None else {}
         conn.execute("BEGIN IMMEDIATE")
         try:
             for event in events:
