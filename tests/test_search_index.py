@@ -306,6 +306,14 @@ def test_index_is_private(index: SearchIndex) -> None:
         assert stat.S_IMODE(os.lstat(path).st_mode) == 0o600, path
 
 
+def test_index_keeps_sqlite_temporary_files_in_memory(index: SearchIndex) -> None:
+    """Sorts and merges never spill case text into the system temp folder."""
+    index.search("ont")
+    conn = index._conn
+    assert conn is not None
+    assert conn.execute("PRAGMA temp_store").fetchone()[0] == 2  # MEMORY
+
+
 def test_index_private_whatever_the_umask(store: CaseStore, ids: dict[str, str]) -> None:
     old = os.umask(0)
     try:

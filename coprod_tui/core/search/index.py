@@ -386,6 +386,9 @@ class SearchIndex:
             os.umask(old)
         if os.path.lexists(path):
             chmod_nofollow(path, self.file_mode)
+        # SQLite's temporary files (sorts, FTS5 merges) would otherwise go to the
+        # system temp folder: pieces of case text outside the store.
+        conn.execute("PRAGMA temp_store=MEMORY")
         return conn
 
     def _close_conn(self) -> None:
@@ -472,6 +475,7 @@ class SearchIndex:
     def _build_in_memory(self, progress: Callable[[int, int], None] | None) -> int:
         self._close_conn()
         conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA temp_store=MEMORY")
         total = self._fill(conn, progress)
         self._conn, self._memory = conn, True
         self._marks = self._stored_marks = None
