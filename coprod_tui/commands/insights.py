@@ -329,7 +329,7 @@ def cmd_insight_show(args: argparse.Namespace) -> int:
         anchor = view.anchor
         where = _line(view.case_title) if view.case_title else view.link.case_id[:8]
         section = _line(view.section_title or anchor.section_id)
-        detail = f": {anchor.detail}" if anchor.detail else ""
+        detail = f": {_(anchor.detail)}" if anchor.detail else ""
         gone = _(" (case in the trash)") if view.trashed else ""
         _out(
             f"  {number}. {where} [{view.link.case_id[:8]}] · {section}{gone} — {anchor.label}"
