@@ -192,10 +192,18 @@ def same_content(a: Document, b: Document) -> bool:
     return content(a) == content(b)
 
 
-def kind_word(name: str) -> str:
-    """A document kind's name ("case", "insight") in the user's language, for messages."""
-    words = {"case": _("case"), "insight": _("insight")}
-    return words.get(name, name)
+def kind_word(name: str, form: str = "") -> str:
+    """A document kind's name ("case", "insight") in the user's language, for messages.
+
+    ``form`` "the" or "this" gives "the case", "this insight": languages put the
+    article in different places (Swedish: "fallet", "den här insikten").
+    """
+    words = {
+        "": {"case": _("case"), "insight": _("insight")},
+        "the": {"case": _("the case"), "insight": _("the insight")},
+        "this": {"case": _("this case"), "insight": _("this insight")},
+    }[form]
+    return words.get(name, f"{form} {name}".strip())
 
 
 @contextmanager
@@ -578,9 +586,9 @@ class DocumentFolder(Generic[D]):
                     if os.path.lexists(self.purged_mark(doc.id)):
                         raise CasePurgedError(
                             _(
-                                "this {kind} was deleted for good (purged) in another "
+                                "{kind} was deleted for good (purged) in another "
                                 "window or by 'coprod purge'; nothing was saved"
-                            ).format(kind=kind_word(self.kind.name))
+                            ).format(kind=kind_word(self.kind.name, "this"))
                         ) from None
                     # Nothing there to overwrite (removed by hand): (re)create it.
                     recreated = doc.copy()
@@ -636,8 +644,8 @@ class DocumentFolder(Generic[D]):
             except FileNotFoundError:
                 self.locate(doc_id)  # CaseNotFound, or:
                 raise UserInputError(
-                    _("the {kind} is in the trash; restore it first").format(
-                        kind=kind_word(self.kind.name)
+                    _("{kind} is in the trash; restore it first").format(
+                        kind=kind_word(self.kind.name, "the")
                     )
                 ) from None
             # A copy: ``change`` may edit in place, and ``view`` may hand back ``stored``
