@@ -102,9 +102,9 @@ def date_problem(value: str) -> str | None:
     try:
         day = _dt.date.fromisoformat(value)
     except ValueError:
-        return "must be a date such as 2026-12-01"
+        return _("must be a date such as 2026-12-01")
     if len(value) != 10 or not 1900 <= day.year <= 9000:
-        return "must be a date such as 2026-12-01"
+        return _("must be a date such as 2026-12-01")
     return None
 
 

@@ -119,7 +119,7 @@ INSIGHT_KIND: DocumentKind[Insight] = DocumentKind(
     locks=INSIGHTS_LOCKS,
     purged=INSIGHTS_PURGED,
     current_format=INSIGHT_FORMAT,
-    hint=" (see 'coprod insights')",
+    hint=N_(" (see 'coprod insights')"),
 )
 
 
@@ -543,7 +543,10 @@ class InsightStore:
                     continue
                 if outcome == "newer":
                     report.skipped.append(
-                        (insight.id, "differs from the stored insight, written by a newer coprod")
+                        (
+                            insight.id,
+                            _("differs from the stored insight, written by a newer coprod"),
+                        )
                     )
                     continue
                 if copies is None:

@@ -80,9 +80,9 @@ def encode_pretty(data: Any, *, depth: int) -> bytes:
     try:
         return (_pretty(data, depth, "") + "\n").encode("utf-8")
     except UnicodeEncodeError as error:
-        raise ValueError("the text holds characters that cannot be saved (lone surrogate)") from (
-            error
-        )
+        raise ValueError(
+            _("the text holds characters that cannot be saved (lone surrogate)")
+        ) from (error)
 
 
 class DocumentFile(NamedTuple):

@@ -59,7 +59,7 @@ from coprod_tui.core.case import (
     word_count,
 )
 from coprod_tui.core.errors import CoprodError, UserInputError
-from coprod_tui.core.i18n import _
+from coprod_tui.core.i18n import N_, _
 from coprod_tui.core.store.case_file import CASE_FILE
 from coprod_tui.core.store.catalog import Catalog
 from coprod_tui.core.store.documents import (
@@ -158,7 +158,7 @@ CASE_KIND: DocumentKind[Case] = DocumentKind(
     merge=_merge_cases,
     conflict_copy=_titled_copy,
     current_format=CASE_FORMAT,
-    hint=" (see 'coprod list')",
+    hint=N_(" (see 'coprod list')"),
 )
 
 

@@ -188,9 +188,9 @@ def encode_json(data: Any) -> bytes:
     try:
         return json.dumps(data, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError as error:
-        raise ValueError("the text holds characters that cannot be saved (lone surrogate)") from (
-            error
-        )
+        raise ValueError(
+            _("the text holds characters that cannot be saved (lone surrogate)")
+        ) from (error)
 
 
 #: The largest JSON file coprod parses (a case, a catalog snapshot, an
@@ -241,7 +241,7 @@ def decode_json(raw: bytes, path: Path) -> Any:
     except RecursionError:
         raise DamagedFileError(path, _("nested too deeply")) from None
     except ValueError as error:  # NaN, 1e999, an integer of thousands of digits
-        reason = "a number too long" if "digits" in str(error) else str(error)
+        reason = _("a number too long") if "digits" in str(error) else str(error)
         raise DamagedFileError(path, reason) from None
 
 

@@ -216,11 +216,11 @@ def _hint(message: str, text: str, line_index: int, column: int) -> str:
     line = lines[line_index] if 0 <= line_index < len(lines) else ""
     indentation = line[: len(line) - len(line.lstrip(" \t"))]
     if "\t" in indentation and "tab" not in message:
-        return "; indent with spaces, not tabs"
+        return _("; indent with spaces, not tabs")
     if "cannot start any token" in message and line[column : column + 1] in ("@", "`"):
-        return "; put text starting with '@' or '`' in quotes"
+        return _("; put text starting with '@' or '`' in quotes")
     if "mapping values are not allowed" in message:
-        return "; put text containing ': ' in quotes"
+        return _("; put text containing ': ' in quotes")
     return ""
 
 
