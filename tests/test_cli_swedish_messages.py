@@ -209,3 +209,26 @@ def test_english_is_untouched_by_the_catalogue(tmp_path):
     missing = tmp_path / "nowhere"
     result = run("list", store=missing, lang="C.UTF-8")
     assert result.stderr.strip() == f"coprod: no store at {missing} (create one with 'coprod new')"
+
+
+def test_the_settings_language_gives_swedish_errors_under_an_english_locale(tmp_path):
+    """``language: sv`` in the settings file beats ``LANG=C`` for coprod's own messages too."""
+    config = tmp_path / "config" / "coprod" / "config.yaml"
+    config.parent.mkdir(parents=True)
+    config.write_text("language: sv\n", encoding="utf-8")
+    missing = tmp_path / "nowhere"
+    environ = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("LC_ALL", "LC_MESSAGES", "LANGUAGE", "COPROD_LANG", "COPROD_STORE")
+    }
+    environ.update({"LANG": "C.UTF-8", "XDG_CONFIG_HOME": str(tmp_path / "config")})
+    result = subprocess.run(
+        [sys.executable, "-m", "coprod_tui", "--store", str(missing), "doctor"],
+        capture_output=True,
+        text=True,
+        env=environ,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"coprod: inget arkiv i {missing} (skapa ett med 'coprod new')"
