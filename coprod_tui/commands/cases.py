@@ -15,6 +15,7 @@ import sys
 
 from coprod_tui.commands.sharing import add_encrypt_option, encryption_of
 from coprod_tui.core.errors import OperationalError, UserInputError
+from coprod_tui.core.i18n import N_, _, ngettext
 from coprod_tui.core.text_safety import printable
 from coprod_tui.core.timefmt import local_minutes
 
@@ -30,131 +31,139 @@ if TYPE_CHECKING:
 
 def register(commands: argparse._SubParsersAction[Any]) -> None:
     """Add the case commands to the CLI."""
-    new = commands.add_parser("new", help="create a case; prints its id")
+    new = commands.add_parser("new", help=N_("create a case; prints its id"))
     new.add_argument("title", metavar="TITLE")
-    new.add_argument("--template", metavar="ID", help="template id (default: the default template)")
-    new.add_argument("--tag", action="append", default=[], metavar="T", help="tag (repeatable)")
+    new.add_argument(
+        "--template", metavar="ID", help=N_("template id (default: the default template)")
+    )
+    new.add_argument("--tag", action="append", default=[], metavar="T", help=N_("tag (repeatable)"))
     new.set_defaults(func=cmd_new)
 
-    listing = commands.add_parser("list", help="list the cases")
-    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing = commands.add_parser("list", help=N_("list the cases"))
+    listing.add_argument("--json", action="store_true", help=N_("print JSON"))
     listing.add_argument(
         "--tag",
         action="append",
         default=[],
         metavar="T",
-        help="only cases with this tag (repeatable: all of them; case does not matter)",
+        help=N_("only cases with this tag (repeatable: all of them; case does not matter)"),
     )
     listing.add_argument(
         "--sort",
         choices=["updated", "title"],
         default="updated",
-        help="newest first (default), or by title in your language's order",
+        help=N_("newest first (default), or by title in your language's order"),
     )
     listing.set_defaults(func=cmd_list)
 
-    show = commands.add_parser("show", help="show one case")
-    show.add_argument("case", metavar="CASE", help="case id or unique prefix")
-    show.add_argument("--json", action="store_true", help="print the case as JSON")
+    show = commands.add_parser("show", help=N_("show one case"))
+    show.add_argument("case", metavar="CASE", help=N_("case id or unique prefix"))
+    show.add_argument("--json", action="store_true", help=N_("print the case as JSON"))
     show.set_defaults(func=cmd_show)
 
-    write = commands.add_parser("write", help="set a section's text from standard input")
-    write.add_argument("case", metavar="CASE", help="case id or unique prefix")
-    write.add_argument("section", metavar="SECTION", help="section id or number (1, 2, ...)")
-    write.add_argument("--append", action="store_true", help="add to the end instead of replacing")
+    write = commands.add_parser("write", help=N_("set a section's text from standard input"))
+    write.add_argument("case", metavar="CASE", help=N_("case id or unique prefix"))
+    write.add_argument("section", metavar="SECTION", help=N_("section id or number (1, 2, ...)"))
+    write.add_argument(
+        "--append", action="store_true", help=N_("add to the end instead of replacing")
+    )
     write.set_defaults(func=cmd_write)
 
     export = commands.add_parser(
         "export",
-        help="export cases: Markdown, HTML, DOCX to share, or the lossless JSON",
-        description=(
+        help=N_("export cases: Markdown, HTML, DOCX to share, or the lossless JSON"),
+        description=N_(
             "Write cases to a file (or standard output with -o -). md, html and docx are for "
             "people (html prints to a good PDF from a browser); json is the lossless backup "
             "'coprod import' reads. Files are private (0600) and never replace an existing "
             "file without --force."
         ),
     )
-    export.add_argument("cases", metavar="CASE", nargs="*", help="case ids or prefixes")
+    export.add_argument("cases", metavar="CASE", nargs="*", help=N_("case ids or prefixes"))
     export.add_argument(
         "--all",
         action="store_true",
-        help="every case (json: the trash too, marked, and every insight)",
+        help=N_("every case (json: the trash too, marked, and every insight)"),
     )
     export.add_argument(
         "--tag",
         action="append",
         default=[],
         metavar="T",
-        help="the cases with this tag (repeatable: all of them)",
+        help=N_("the cases with this tag (repeatable: all of them)"),
     )
     export.add_argument(
-        "--search", metavar="QUERY", help="the cases a search finds (as 'coprod search')"
+        "--search", metavar="QUERY", help=N_("the cases a search finds (as 'coprod search')")
     )
     export.add_argument(
         "--with-history",
         action="store_true",
-        help="json: include each case's kept earlier versions",
+        help=N_("json: include each case's kept earlier versions"),
     )
     export.add_argument(
-        "--format", choices=["md", "html", "docx", "json"], default="json", help="output format"
+        "--format", choices=["md", "html", "docx", "json"], default="json", help=N_("output format")
     )
     export.add_argument(
-        "--questions", action="store_true", help="include each section's guiding questions"
+        "--questions", action="store_true", help=N_("include each section's guiding questions")
     )
-    export.add_argument("--no-empty", action="store_true", help="leave out empty sections")
+    export.add_argument("--no-empty", action="store_true", help=N_("leave out empty sections"))
     export.add_argument(
         "--redact",
         action="store_true",
-        help="replace identifying details (personnummer, phone, e-mail, address) with labels",
+        help=N_("replace identifying details (personnummer, phone, e-mail, address) with labels"),
     )
     export.add_argument(
-        "--insights", action="store_true", help="add the insights that cite each case"
+        "--insights", action="store_true", help=N_("add the insights that cite each case")
     )
     export.add_argument(
         "--author",
         metavar="NAME",
         default="",
-        help="docx: the author in the file's properties (default: nobody)",
+        help=N_("docx: the author in the file's properties (default: nobody)"),
     )
-    export.add_argument("-o", "--output", metavar="FILE", default="-", help="file, or - for stdout")
-    export.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    export.add_argument(
+        "-o", "--output", metavar="FILE", default="-", help=N_("file, or - for stdout")
+    )
+    export.add_argument("--force", action="store_true", help=N_("replace FILE if it exists"))
     add_encrypt_option(export)
     export.set_defaults(func=cmd_export)
 
     imp = commands.add_parser(
-        "import", help="import an export file (idempotent by id; trash goes back to the trash)"
+        "import", help=N_("import an export file (idempotent by id; trash goes back to the trash)")
     )
-    imp.add_argument("file", metavar="FILE", help="export file, or - for standard input")
+    imp.add_argument("file", metavar="FILE", help=N_("export file, or - for standard input"))
     imp.set_defaults(func=cmd_import)
 
-    history = commands.add_parser("history", help="list a case's kept versions")
-    history.add_argument("case", metavar="CASE", help="case id or unique prefix")
+    history = commands.add_parser("history", help=N_("list a case's kept versions"))
+    history.add_argument("case", metavar="CASE", help=N_("case id or unique prefix"))
     history.set_defaults(func=cmd_history)
 
-    restore = commands.add_parser("restore", help="make a kept version current again")
-    restore.add_argument("case", metavar="CASE", help="case id or unique prefix")
-    restore.add_argument("revision", metavar="REV", type=_revision, help="revision number")
+    restore = commands.add_parser("restore", help=N_("make a kept version current again"))
+    restore.add_argument("case", metavar="CASE", help=N_("case id or unique prefix"))
+    restore.add_argument("revision", metavar="REV", type=_revision, help=N_("revision number"))
     restore.set_defaults(func=cmd_restore)
 
     purge = commands.add_parser(
-        "purge", help="delete cases for good, with their history and conflict copies"
+        "purge", help=N_("delete cases for good, with their history and conflict copies")
     )
-    purge.add_argument("cases", metavar="CASE", nargs="+", help="case ids or prefixes (or trashed)")
-    purge.add_argument("--yes", action="store_true", help="do not ask (for scripts)")
+    purge.add_argument(
+        "cases", metavar="CASE", nargs="+", help=N_("case ids or prefixes (or trashed)")
+    )
+    purge.add_argument("--yes", action="store_true", help=N_("do not ask (for scripts)"))
     purge.set_defaults(func=cmd_purge)
 
-    doctor = commands.add_parser("doctor", help="check the store (and repair it)")
-    doctor.add_argument("--repair", action="store_true", help="fix what can be fixed safely")
+    doctor = commands.add_parser("doctor", help=N_("check the store (and repair it)"))
+    doctor.add_argument("--repair", action="store_true", help=N_("fix what can be fixed safely"))
     doctor.add_argument(
         "--share-with-group",
         nargs="?",
         const="",
         default=None,
         metavar="GROUP",
-        help="deliberately share this store with a Unix group (folders 2770, files 0660)",
+        help=N_("deliberately share this store with a Unix group (folders 2770, files 0660)"),
     )
     doctor.add_argument(
-        "--reindex", action="store_true", help="rebuild the search index from the case files"
+        "--reindex", action="store_true", help=N_("rebuild the search index from the case files")
     )
     doctor.set_defaults(func=cmd_doctor)
 
@@ -163,9 +172,11 @@ def _revision(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a revision number: {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            _("not a revision number: {text}").format(text=repr(text))
+        ) from None
     if value < 1:
-        raise argparse.ArgumentTypeError("revision numbers start at 1")
+        raise argparse.ArgumentTypeError(_("revision numbers start at 1"))
     return value
 
 
@@ -243,13 +254,13 @@ def cmd_new(args: argparse.Namespace) -> int:
 
     title = args.title.strip()
     if not title:
-        raise UserInputError("a case needs a title")
+        raise UserInputError(_("a case needs a title"))
     from coprod_tui.core.case import tag_problem
 
     for tag in args.tag:
         problem = tag_problem(tag) if tag.strip() else None  # blank ones are dropped
         if problem is not None:
-            raise UserInputError(f"{problem} (nothing was created)")
+            raise UserInputError(_("{problem} (nothing was created)").format(problem=problem))
     from coprod_tui.core.config import load_config
     from coprod_tui.core.template.registry import default_template_id
 
@@ -259,7 +270,10 @@ def cmd_new(args: argparse.Namespace) -> int:
     else:
         config = load_config()  # the same default as the workbench's new-case dialog
         if config.problem:
-            print(f"coprod: note: {printable(config.problem)}", file=sys.stderr)
+            print(
+                _("coprod: note: {problem}").format(problem=printable(config.problem)),
+                file=sys.stderr,
+            )
         template = templates.get(default_template_id(templates, config))
     store = _open_store(args, templates, create=True)
     case = store.create(new_case(title, template, tags=args.tag))
@@ -288,20 +302,23 @@ def cmd_list(args: argparse.Namespace) -> int:
         _out(json_array_lines({name: getattr(s, name) for name in names} for s in summaries))
         return 0
     if not summaries:
-        _out("no cases" + (" with that tag" if wanted else "") + " (create one with 'coprod new')")
+        if wanted:
+            _out(_("no cases with that tag (create one with 'coprod new')"))
+        else:
+            _out(_("no cases (create one with 'coprod new')"))
         return 0
     templates = _templates(args)
     known: dict[str, Template | None] = {}
-    rows = [("ID", "UPDATED", "FILLED", "TITLE", "TAGS")]
+    rows = [(_("ID"), _("UPDATED"), _("FILLED"), _("TITLE"), _("TAGS"))]
     for s in summaries:
         if s.template_id not in known:
             known[s.template_id] = _template_or_none(templates, s.template_id)
         template = known[s.template_id]
-        title = _line(s.title) or "(untitled)"
+        title = _line(s.title) or _("(untitled)")
         if s.damaged:
-            title = f"DAMAGED: {title} (run 'coprod doctor')"
+            title = _("DAMAGED: {title} (run 'coprod doctor')").format(title=title)
         elif s.conflict_of:
-            title = f"{title} [conflict of {s.conflict_of[:8]}]"
+            title = _("{title} [conflict of {case}]").format(title=title, case=s.conflict_of[:8])
         if s.damaged:
             filled = "?"
         elif template is not None:  # renamed_from counts, as in the editor
@@ -341,14 +358,24 @@ def _section_id(case: Case, template: Template | None, given: str) -> str:
         number = int(given)
         if 1 <= number <= len(ids):
             return ids[number - 1]
-        raise UserInputError(f"no section {number}: this case's template has 1 to {len(ids)}")
+        raise UserInputError(
+            _("no section {number}: this case's template has 1 to {count}").format(
+                number=number, count=len(ids)
+            )
+        )
     if template is None:
         raise UserInputError(
-            f"unknown section {given!r}; the case's template {case.template_id!r} is not installed"
+            _("unknown section {section}; the case's template {template} is not installed").format(
+                section=repr(given), template=repr(case.template_id)
+            )
         )
     raise UserInputError(
-        f"no section {given!r} in template {template.id!r}; use one of: {', '.join(ids)} "
-        f"or a number 1 to {len(ids)}"
+        _(
+            "no section {section} in template {template}; use one of: {ids} "
+            "or a number 1 to {count}"
+        ).format(
+            section=repr(given), template=repr(template.id), ids=", ".join(ids), count=len(ids)
+        )
     )
 
 
@@ -358,7 +385,9 @@ def _read_stdin() -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise UserInputError(
-            f"standard input is not valid UTF-8 (byte {error.start}); nothing was saved"
+            _("standard input is not valid UTF-8 (byte {at}); nothing was saved").format(
+                at=error.start
+            )
         ) from None
 
 
@@ -375,10 +404,16 @@ def cmd_write(args: argparse.Namespace) -> int:
     )
     if result.conflict is not None:
         raise OperationalError(
-            f"section {section_id} of {case_id[:8]} was changed by someone else meanwhile; "
-            f"nothing was overwritten: your text is in the conflict copy {result.conflict.id}"
+            _(
+                "section {section} of {case} was changed by someone else meanwhile; "
+                "nothing was overwritten: your text is in the conflict copy {copy}"
+            ).format(section=section_id, case=case_id[:8], copy=result.conflict.id)
         )
-    _out(f"saved {section_id} of {case_id[:8]} (revision {result.case.revision})")
+    _out(
+        _("saved {section} of {case} (revision {revision})").format(
+            section=section_id, case=case_id[:8], revision=result.case.revision
+        )
+    )
     _warn_identifiers(result.case, [section_id])
     return 0
 
@@ -396,22 +431,24 @@ def _check_export_args(args: argparse.Namespace) -> None:
     """One line (exit 2) for a selection or an option that does not fit the format."""
     chosen = sum((bool(args.cases), args.all, bool(args.tag), args.search is not None))
     if chosen == 0:
-        raise UserInputError("name the cases to export, or use --all, --tag T or --search QUERY")
+        raise UserInputError(_("name the cases to export, or use --all, --tag T or --search QUERY"))
     if chosen > 1:
-        raise UserInputError("choose the cases one way: case ids, --all, --tag or --search")
+        raise UserInputError(_("choose the cases one way: case ids, --all, --tag or --search"))
     if args.format == "json":
         for name, flag in _READABLE_ONLY.items():
             if getattr(args, name):
                 raise UserInputError(
-                    f"{flag} is for --format md, html or docx; the JSON export is lossless"
+                    _(
+                        "{flag} is for --format md, html or docx; the JSON export is lossless"
+                    ).format(flag=flag)
                 )
     elif args.with_history:
-        raise UserInputError("--with-history is for --format json (the lossless backup)")
+        raise UserInputError(_("--with-history is for --format json (the lossless backup)"))
     if args.author and args.format != "docx":
-        raise UserInputError("--author is for --format docx (the file's properties)")
+        raise UserInputError(_("--author is for --format docx (the file's properties)"))
     if args.output == "-" and args.format == "docx" and sys.stdout.isatty():
         raise UserInputError(
-            "a DOCX file is not for the terminal: give -o FILE, or redirect the output"
+            _("a DOCX file is not for the terminal: give -o FILE, or redirect the output")
         )
 
 
@@ -426,11 +463,13 @@ def _export_ids(args: argparse.Namespace, store: CaseStore) -> list[tuple[str, b
 
         wanted = [tag for tag in args.tag if tag.strip()]
         if not wanted:
-            raise UserInputError("--tag needs a tag, e.g. --tag hemsjukvård")
+            raise UserInputError(_("--tag needs a tag, e.g. --tag hemsjukvård"))
         found = [(s.id, False) for s in reversed(store.list_cases()) if has_tags(s.tags, wanted)]
         if not found:
             shown = printable(", ".join(wanted), keep_newlines=False)
-            raise UserInputError(f"no case has the tag(s) {shown}; nothing exported")
+            raise UserInputError(
+                _("no case has the tag(s) {tags}; nothing exported").format(tags=shown)
+            )
         return found
     if args.search is not None:
         from coprod_tui.core.search import SearchIndex
@@ -439,7 +478,7 @@ def _export_ids(args: argparse.Namespace, store: CaseStore) -> list[tuple[str, b
             hits = index.search(args.search, limit=10_000)
         found = [(case_id, False) for case_id in dict.fromkeys(hit.case_id for hit in hits)]
         if not found:
-            raise UserInputError("the search finds no case; nothing exported")
+            raise UserInputError(_("the search finds no case; nothing exported"))
         return found
     ids = dict.fromkeys(store.resolve_id(given, include_trashed=True) for given in args.cases)
     return [(case_id, store.is_trashed(case_id)) for case_id in ids]
@@ -476,7 +515,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                 raise
             # purged or moved away while exporting
     if readable and not loaded and not damaged:
-        raise UserInputError("there are no cases to export; nothing written")
+        raise UserInputError(_("there are no cases to export; nothing written"))
     if readable:
         data, detail, found = _readable_export(args, store, templates, [c for c, _ in loaded])
     else:
@@ -492,21 +531,33 @@ def cmd_export(args: argparse.Namespace) -> int:
 
         write_file(args.output, data, replace=args.force)
     if found:
+        advice = (
+            _("use --redact") if readable else _("share a readable format with --redact instead")
+        )
         print(
-            f"the export holds {found} identifying detail(s) (personnummer, phone, e-mail, "
-            "address); "
-            + ("use --redact" if readable else "share a readable format with --redact instead"),
+            _(
+                "the export holds {n} identifying detail(s) (personnummer, phone, e-mail, "
+                "address); {advice}"
+            ).format(n=found, advice=advice),
             file=sys.stderr,
         )
     if damaged:
         raise OperationalError(
-            f"exported {len(loaded)} case(s) but skipped damaged case(s) {', '.join(damaged)}; "
-            "run 'coprod doctor --repair'"
+            _(
+                "exported {n} case(s) but skipped damaged case(s) {ids}; "
+                "run 'coprod doctor --repair'"
+            ).format(n=len(loaded), ids=", ".join(damaged))
         )
     if args.output != "-":
-        sealed = f", encrypted to {encryption.readers()}" if encryption is not None else ""
+        sealed = (
+            _(", encrypted to {readers}").format(readers=encryption.readers())
+            if encryption is not None
+            else ""
+        )
         print(
-            f"exported {len(loaded)} case(s){detail} to {printable(args.output)}{sealed}",
+            _("exported {n} case(s){detail} to {file}{sealed}").format(
+                n=len(loaded), detail=detail, file=printable(args.output), sealed=sealed
+            ),
             file=sys.stderr,
         )
     return 0
@@ -536,9 +587,9 @@ def _readable_export(
     entries = readable_entries(store, cases, templates, options)
     found = 0 if args.redact else count_identifiers(entries)
     cited = sum(len(entry.insights) for entry in entries)
-    detail = f" with {cited} citing insight(s)" if args.insights else ""
+    detail = _(" with {n} citing insight(s)").format(n=cited) if args.insights else ""
     if args.redact:
-        detail += ", redacted"
+        detail += _(", redacted")
     return render_readable(args.format, entries, options), detail, found
 
 
@@ -569,12 +620,12 @@ def _json_export(
     versions = sum(len(item.history) for item in items)
     extras = []
     if trashed_count:
-        extras.append(f"{trashed_count} from the trash")
+        extras.append(_("{n} from the trash").format(n=trashed_count))
     if versions:
-        extras.append(f"{versions} kept version(s)")
+        extras.append(_("{n} kept version(s)").format(n=versions))
     detail = f" ({', '.join(extras)})" if extras else ""
     if insight_entries:
-        detail += f" and {len(insight_entries)} insight(s)"
+        detail += _(" and {n} insight(s)").format(n=len(insight_entries))
     return data, detail, found
 
 
@@ -583,17 +634,21 @@ def _read_import(path: str) -> tuple[bytes, str]:
     from coprod_tui.core.store.storage import MAX_JSON_BYTES
 
     if path == "-":
-        return sys.stdin.buffer.read(MAX_JSON_BYTES + 1), "standard input"
+        return sys.stdin.buffer.read(MAX_JSON_BYTES + 1), _("standard input")
     shown = printable(path, keep_newlines=False)
     try:
         with open(path, "rb") as handle:
             return handle.read(MAX_JSON_BYTES + 1), shown
     except FileNotFoundError:
-        raise UserInputError(f"no such file: {shown}") from None
+        raise UserInputError(_("no such file: {file}").format(file=shown)) from None
     except IsADirectoryError:
-        raise UserInputError(f"{shown} is a folder, not an export file") from None
+        raise UserInputError(
+            _("{file} is a folder, not an export file").format(file=shown)
+        ) from None
     except OSError as error:
-        raise OperationalError(f"cannot read {shown}: {error.strerror}") from None
+        raise OperationalError(
+            _("cannot read {file}: {reason}").format(file=shown, reason=error.strerror)
+        ) from None
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -616,33 +671,56 @@ def cmd_import(args: argparse.Namespace) -> int:
         from coprod_tui.core.insights.store import insights_of
 
         insight_report = insights_of(store).import_insights(insight_items)
-    trashed = f" ({len(report.trashed)} into the trash)" if report.trashed else ""
+    trashed = _(" ({n} into the trash)").format(n=len(report.trashed)) if report.trashed else ""
+    copies = ngettext("{n} conflict copy", "{n} conflict copies", len(report.conflicts))
+    versions = (
+        _("; {n} kept version(s) added to history").format(n=report.versions)
+        if report.versions
+        else ""
+    )
     _out(
-        f"imported {len(report.added)} new case(s){trashed}; "
-        f"{len(report.unchanged)} already present; "
-        f"{len(report.conflicts)} conflict cop{'y' if len(report.conflicts) == 1 else 'ies'}"
-        + (f"; {report.versions} kept version(s) added to history" if report.versions else "")
+        _("imported {n} new case(s){trashed}; {present} already present; {copies}").format(
+            n=len(report.added),
+            trashed=trashed,
+            present=len(report.unchanged),
+            copies=copies.format(n=len(report.conflicts)),
+        )
+        + versions
     )
     for original, copy in report.conflicts:
-        _out(f"  {original[:8]} differs from the stored case: kept as {copy[:8]}")
+        _out(
+            _("  {case} differs from the stored case: kept as {copy}").format(
+                case=original[:8], copy=copy[:8]
+            )
+        )
     for case_id, why in report.skipped:
-        _out(f"  {case_id[:8]} not imported: {why}")
+        _out(_("  {case} not imported: {why}").format(case=case_id[:8], why=why))
     saved_as = {**{case_id: case_id for case_id in report.added}, **dict(report.conflicts)}
     for item in items:
         if item.case.id in saved_as:
             _warn_identifiers(item.case.replace(id=saved_as[item.case.id]))
     if insight_report is not None:
         ins = insight_report
+        copies = ngettext("{n} conflict copy", "{n} conflict copies", len(ins.conflicts))
         _out(
-            f"imported {len(ins.added)} new insight(s); {len(ins.unchanged)} already present; "
-            f"{len(ins.conflicts)} conflict cop{'y' if len(ins.conflicts) == 1 else 'ies'}"
+            _("imported {n} new insight(s); {present} already present; {copies}").format(
+                n=len(ins.added),
+                present=len(ins.unchanged),
+                copies=copies.format(n=len(ins.conflicts)),
+            )
         )
         for original, copy in ins.conflicts:
-            _out(f"  insight {original[:8]} differs from the stored one: kept as {copy[:8]}")
+            _out(
+                _("  insight {insight} differs from the stored one: kept as {copy}").format(
+                    insight=original[:8], copy=copy[:8]
+                )
+            )
     if report.skipped:
         raise OperationalError(
-            f"{len(report.skipped)} case(s) were not imported (see above); "
-            "import the file with the newer coprod instead"
+            _(
+                "{n} case(s) were not imported (see above); "
+                "import the file with the newer coprod instead"
+            ).format(n=len(report.skipped))
         )
     return 0
 
@@ -656,22 +734,38 @@ def cmd_history(args: argparse.Namespace) -> int:
     try:
         current = store.load(case_id, mapped=False)
     except DamagedCaseError:
-        _out(f"{case_id}: the current version is DAMAGED; restore a revision below")
+        _out(
+            _("{case}: the current version is DAMAGED; restore a revision below").format(
+                case=case_id
+            )
+        )
     else:
         texts = [*current.sections.values(), *current.orphans.values()]
         words = sum(word_count(text) for text in texts)
         _out(f"{_line(current.title)} ({case_id})")
         _out(
-            f"  rev {current.revision:>4}  {_local(current.updated)}  {_line(current.saved_by)}  "
-            f"{words} words  (current)"
+            _("  rev {revision}  {time}  {who}  {words} words  (current)").format(
+                revision=f"{current.revision:>4}",
+                time=_local(current.updated),
+                who=_line(current.saved_by),
+                words=words,
+            )
         )
     for info in store.history(case_id):
         if info.damaged:
-            _out(f"  rev {info.revision:>4}  {_local(info.saved_at)}  (damaged)")
+            _out(
+                _("  rev {revision}  {time}  (damaged)").format(
+                    revision=f"{info.revision:>4}", time=_local(info.saved_at)
+                )
+            )
             continue
         _out(
-            f"  rev {info.revision:>4}  {_local(info.saved_at)}  {_line(info.saved_by)}  "
-            f"{info.words} words"
+            _("  rev {revision}  {time}  {who}  {words} words").format(
+                revision=f"{info.revision:>4}",
+                time=_local(info.saved_at),
+                who=_line(info.saved_by),
+                words=info.words,
+            )
         )
     return 0
 
@@ -681,8 +775,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
     case_id = store.resolve_id(args.case)
     restored = store.restore(case_id, args.revision)
     _out(
-        f"restored revision {args.revision} of {case_id[:8]} as revision {restored.revision} "
-        "(the previous version is kept in its history)"
+        _(
+            "restored revision {old} of {case} as revision {new} "
+            "(the previous version is kept in its history)"
+        ).format(old=args.revision, case=case_id[:8], new=restored.revision)
     )
     return 0
 
@@ -695,32 +791,38 @@ def cmd_purge(args: argparse.Namespace) -> int:
     titles = {s.id: s.title for s in summaries}
 
     def named(case_id: str) -> str:
-        return f"{case_id[:8]} “{_line(titles.get(case_id, '')) or '(untitled)'}”"
+        return f"{case_id[:8]} “{_line(titles.get(case_id, '')) or _('(untitled)')}”"
 
     if not args.yes:
         if not sys.stdin.isatty():
             raise UserInputError(
-                "purge deletes for good and standard input is not a terminal to ask on; "
-                "add --yes to confirm"
+                _(
+                    "purge deletes for good and standard input is not a terminal to ask on; "
+                    "add --yes to confirm"
+                )
             )
         copies = [s.id for s in summaries if s.conflict_of in ids and s.id not in ids]
+        also = (
+            ngettext(" and {n} conflict copy", " and {n} conflict copies", len(copies)).format(
+                n=len(copies)
+            )
+            if copies
+            else ""
+        )
         print(
-            f"{len(ids)} case(s) will be deleted for good, with their history"
-            + (
-                f" and {len(copies)} conflict cop{'y' if len(copies) == 1 else 'ies'}:"
-                if copies
-                else ":"
+            _("{n} case(s) will be deleted for good, with their history{also}:").format(
+                n=len(ids), also=also
             ),
             file=sys.stderr,
         )
         for case_id in ids:
             print(f"  {named(case_id)}", file=sys.stderr)
         for case_id in copies:
-            print(f"  {named(case_id)} (conflict copy)", file=sys.stderr)
-        print("Delete them for good? This cannot be undone. [y/N] ", end="", file=sys.stderr)
+            print(_("  {case} (conflict copy)").format(case=named(case_id)), file=sys.stderr)
+        print(_("Delete them for good? This cannot be undone. [y/N] "), end="", file=sys.stderr)
         sys.stderr.flush()
-        if sys.stdin.readline().strip().lower() not in ("y", "yes"):
-            _out("nothing was deleted")
+        if not _said_yes(sys.stdin.readline()):
+            _out(_("nothing was deleted"))
             return 0
     done: set[str] = set()
     for case_id in ids:
@@ -728,10 +830,15 @@ def cmd_purge(args: argparse.Namespace) -> int:
             continue  # went as a conflict copy of one named before it
         for removed in store.purge(case_id):
             done.add(removed)
-            copy = "" if removed == case_id else " (conflict copy)"
-            _out(f"purged {named(removed)}{copy}")
+            copy = "" if removed == case_id else _(" (conflict copy)")
+            _out(_("purged {case}{copy}").format(case=named(removed), copy=copy))
     _erase_from_search_index(store)
     return 0
+
+
+def _said_yes(answer: str) -> bool:
+    """Whether a typed answer is yes: y/yes, and in Swedish also j/ja (the prompt's [j/N])."""
+    return answer.strip().lower() in ("y", "yes", "j", "ja")
 
 
 def _erase_from_search_index(store: Any) -> None:
@@ -761,16 +868,22 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         reindex(store)
     report = store.doctor(repair=args.repair)
     for message in report.fixed:
-        _out(f"fixed: {printable(message)}")
+        _out(_("fixed: {message}").format(message=printable(message)))
     for message in report.notes:
-        _out(f"note: {printable(message)}")
+        _out(_("note: {message}").format(message=printable(message)))
     for message in report.problems:
-        _out(f"problem: {printable(message)}")
+        _out(_("problem: {message}").format(message=printable(message)))
     if report.problems:
         print(
-            f"coprod: {len(report.problems)} problem(s) in the store {store.path}",
+            _("coprod: {n} problem(s) in the store {store}").format(
+                n=len(report.problems), store=store.path
+            ),
             file=sys.stderr,
         )
         return 1
-    _out(f"store OK: {report.checked} case(s) checked in {printable(str(store.path))}")
+    _out(
+        _("store OK: {n} case(s) checked in {store}").format(
+            n=report.checked, store=printable(str(store.path))
+        )
+    )
     return 0

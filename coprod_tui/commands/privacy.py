@@ -20,6 +20,7 @@ import argparse
 import sys
 
 from coprod_tui.core.errors import OperationalError, UserInputError
+from coprod_tui.core.i18n import N_, _
 from coprod_tui.core.text_safety import printable
 
 TYPE_CHECKING = False
@@ -34,33 +35,33 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     """Add the privacy commands to the CLI."""
     lint = commands.add_parser(
         "lint",
-        help="list identifying details (personnummer, phone, e-mail, address) in cases",
-        description=(
+        help=N_("list identifying details (personnummer, phone, e-mail, address) in cases"),
+        description=N_(
             "List each identifying detail found in the cases: case, place, kind and the "
             "text masked. Exit 1 when anything is found, 0 when the cases are clean."
         ),
     )
-    lint.add_argument("cases", metavar="CASE", nargs="*", help="case ids or unique prefixes")
-    lint.add_argument("--all", action="store_true", help="every case (not the trash)")
+    lint.add_argument("cases", metavar="CASE", nargs="*", help=N_("case ids or unique prefixes"))
+    lint.add_argument("--all", action="store_true", help=N_("every case (not the trash)"))
     lint.add_argument(
-        "--json", action="store_true", help="print full rows (with offsets, certainty, text)"
+        "--json", action="store_true", help=N_("print full rows (with offsets, certainty, text)")
     )
     lint.add_argument(
         "--redact",
         action="store_true",
-        help="replace each detail with a label such as [personnummer] (a new revision)",
+        help=N_("replace each detail with a label such as [personnummer] (a new revision)"),
     )
-    lint.add_argument("--yes", action="store_true", help="redact without asking (for scripts)")
+    lint.add_argument("--yes", action="store_true", help=N_("redact without asking (for scripts)"))
     lint.set_defaults(func=cmd_lint)
 
     guard = commands.add_parser(
-        "guard", help="show or set whether this store refuses to save identifying details"
+        "guard", help=N_("show or set whether this store refuses to save identifying details")
     )
     guard.add_argument(
         "mode",
         nargs="?",
         choices=["refuse", "warn"],
-        help="refuse: saving a case with a sure identifier fails; warn: saved, with a warning",
+        help=N_("refuse: saving a case with a sure identifier fails; warn: saved, with a warning"),
     )
     guard.set_defaults(func=cmd_guard)
 
@@ -74,14 +75,16 @@ def _line(found: CaseHit) -> str:
     from coprod_tui.core.privacy import describe
     from coprod_tui.core.privacy.cases import place_label
 
-    line = f"case {found.case_id[:8]}, {place_label(found.place)}: {describe(found.hit)}"
+    line = _("case {case}, {place}: {what}").format(
+        case=found.case_id[:8], place=place_label(found.place), what=describe(found.hit)
+    )
     return printable(line, keep_newlines=False)
 
 
 def warn_saved(found: Sequence[CaseHit]) -> None:
     """One warning line on standard error per identifier in what was just saved."""
     for item in found:
-        print(f"coprod: warning: {_line(item)}", file=sys.stderr)
+        print(_("coprod: warning: {what}").format(what=_line(item)), file=sys.stderr)
 
 
 def _open_store(args: argparse.Namespace) -> Any:
@@ -98,11 +101,11 @@ def _open_store(args: argparse.Namespace) -> Any:
 def _case_ids(args: argparse.Namespace, store: Any) -> list[str]:
     """The cases named (each once, in the order given), or every active case with ``--all``."""
     if args.all and args.cases:
-        raise UserInputError("name cases or use --all, not both")
+        raise UserInputError(_("name cases or use --all, not both"))
     if args.all:
         return [summary.id for summary in store.list_cases()]
     if not args.cases:
-        raise UserInputError("name the cases to check, or use --all")
+        raise UserInputError(_("name the cases to check, or use --all"))
     return list(dict.fromkeys(store.resolve_id(given) for given in args.cases))
 
 
@@ -126,11 +129,13 @@ def cmd_lint(args: argparse.Namespace) -> int:
     from coprod_tui.core.store import DamagedCaseError
 
     if args.yes and not args.redact:
-        raise UserInputError("--yes only goes with --redact")
+        raise UserInputError(_("--yes only goes with --redact"))
     if args.redact and not args.yes and not sys.stdin.isatty():
         raise UserInputError(
-            "--redact rewrites the cases and standard input is not a terminal to ask on; "
-            "add --yes to confirm"
+            _(
+                "--redact rewrites the cases and standard input is not a terminal to ask on; "
+                "add --yes to confirm"
+            )
         )
     store = _open_store(args)
     ids = _case_ids(args, store)
@@ -152,21 +157,28 @@ def cmd_lint(args: argparse.Namespace) -> int:
             _out(_line(item))
     for case_id in unreadable:
         print(
-            f"coprod: warning: case {case_id[:8]} could not be read (see 'coprod doctor')",
+            _("coprod: warning: case {case} could not be read (see 'coprod doctor')").format(
+                case=case_id[:8]
+            ),
             file=sys.stderr,
         )
     if not found:
         if not args.json:
             checked = len(ids) - len(unreadable)
-            _out(f"no identifying details found in {checked} case(s)")
+            _out(_("no identifying details found in {n} case(s)").format(n=checked))
         return 1 if unreadable else 0
     cases = len({item.case_id for item in found})
-    summary = f"{len(found)} identifying detail(s) in {cases} case(s)"
+    summary = _("{n} identifying detail(s) in {cases} case(s)").format(n=len(found), cases=cases)
     if not args.redact:
-        print(f"coprod: {summary} (redact them with 'coprod lint --redact')", file=sys.stderr)
+        print(
+            _("coprod: {summary} (redact them with 'coprod lint --redact')").format(
+                summary=summary
+            ),
+            file=sys.stderr,
+        )
         return 1
     if not _confirmed(args, summary):
-        _out("nothing was changed")
+        _out(_("nothing was changed"))
         return 1
     remaining = _redact(store, [item.case_id for item in found])
     return 1 if remaining or unreadable else 0
@@ -177,13 +189,15 @@ def _confirmed(args: argparse.Namespace, summary: str) -> bool:
     if args.yes:
         return True
     print(
-        f"{summary}. Replace each with a label such as [personnummer]? "
-        "(a new revision; the old text stays in the case's history) [y/N] ",
+        _(
+            "{summary}. Replace each with a label such as [personnummer]? "
+            "(a new revision; the old text stays in the case's history) [y/N] "
+        ).format(summary=summary),
         end="",
         file=sys.stderr,
     )
     sys.stderr.flush()
-    return sys.stdin.readline().strip().lower() in ("y", "yes")
+    return sys.stdin.readline().strip().lower() in ("y", "yes", "j", "ja")
 
 
 def _redact(store: Any, case_ids: list[str]) -> int:
@@ -203,11 +217,15 @@ def _redact(store: Any, case_ids: list[str]) -> int:
         left = case_identifiers(saved)
         remaining += len(left)
         _out(
-            f"redacted {counts.get(case_id, 0)} identifying detail(s) in case {case_id[:8]} "
-            f"(revision {saved.revision})"
+            _("redacted {n} identifying detail(s) in case {case} (revision {revision})").format(
+                n=counts.get(case_id, 0), case=case_id[:8], revision=saved.revision
+            )
         )
         for item in left:  # a label next to digits can make a new shape: say so
-            print(f"coprod: warning: still there: {_line(item)}", file=sys.stderr)
+            print(
+                _("coprod: warning: still there: {what}").format(what=_line(item)),
+                file=sys.stderr,
+            )
     return remaining
 
 
@@ -220,16 +238,22 @@ def cmd_guard(args: argparse.Namespace) -> int:
             set_store_refuses(store, args.mode == "refuse")
         except OSError as error:
             raise OperationalError(
-                f"could not change the setting in {store.path}: {error.strerror}"
+                _("could not change the setting in {store}: {reason}").format(
+                    store=store.path, reason=error.strerror
+                )
             ) from None
     if store_refuses(store.path):
         _out(
-            "this store refuses to save a case holding a sure identifier "
-            "('coprod guard warn' to save them with a warning)"
+            _(
+                "this store refuses to save a case holding a sure identifier "
+                "('coprod guard warn' to save them with a warning)"
+            )
         )
     else:
         _out(
-            "this store saves identifying details with a warning "
-            "('coprod guard refuse' to refuse them)"
+            _(
+                "this store saves identifying details with a warning "
+                "('coprod guard refuse' to refuse them)"
+            )
         )
     return 0

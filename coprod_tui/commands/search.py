@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from coprod_tui.core.i18n import N_, _
 from coprod_tui.core.text_safety import printable
 
 TYPE_CHECKING = False
@@ -30,8 +31,10 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     """Add ``coprod search`` to the CLI."""
     search = commands.add_parser(
         "search",
-        help='search cases and insights (words, word*, "a phrase", section:ID, tag:T, template:ID)',
-        description=(
+        help=N_(
+            'search cases and insights (words, word*, "a phrase", section:ID, tag:T, template:ID)'
+        ),
+        description=N_(
             "Search the text, titles and tags of every case and insight (--kind for one "
             "kind). Every word must match; word* "
             'matches words starting so; "several words" must stand together; section:ID, '
@@ -40,19 +43,19 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
             "inside compounds too (remiss finds läkarremissen)."
         ),
     )
-    search.add_argument("query", metavar="QUERY", nargs="+", help="what to look for")
-    search.add_argument("--section", metavar="ID", help="only this section (its id)")
-    search.add_argument("--tag", metavar="T", help="only cases (and insights) with this tag")
+    search.add_argument("query", metavar="QUERY", nargs="+", help=N_("what to look for"))
+    search.add_argument("--section", metavar="ID", help=N_("only this section (its id)"))
+    search.add_argument("--tag", metavar="T", help=N_("only cases (and insights) with this tag"))
     search.add_argument(
         "--kind",
         choices=("case", "insight"),
         default=None,
-        help="only cases or only insights (default: both, insights marked ◆)",
+        help=N_("only cases or only insights (default: both, insights marked ◆)"),
     )
     search.add_argument(
-        "--limit", metavar="N", type=_limit, default=50, help="at most N hits (default 50)"
+        "--limit", metavar="N", type=_limit, default=50, help=N_("at most N hits (default 50)")
     )
-    search.add_argument("--json", action="store_true", help="print JSON rows")
+    search.add_argument("--json", action="store_true", help=N_("print JSON rows"))
     search.set_defaults(func=cmd_search)
 
 
@@ -60,9 +63,11 @@ def _limit(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            _("not a number: {text}").format(text=repr(text))
+        ) from None
     if not 1 <= value <= 10_000:
-        raise argparse.ArgumentTypeError("the limit must be 1 to 10000")
+        raise argparse.ArgumentTypeError(_("the limit must be 1 to 10000"))
     return value
 
 
@@ -90,8 +95,11 @@ def cmd_search(args: argparse.Namespace) -> int:
         sys.stdout.write(safe_json(rows) + "\n")
         return 0
     if not hits:
-        what = {"case": "case", "insight": "insight"}.get(kind or "", "case or insight")
-        sys.stdout.write(f"no {what} matches that search\n")
+        none = {
+            "case": _("no case matches that search"),
+            "insight": _("no insight matches that search"),
+        }.get(kind or "", _("no case or insight matches that search"))
+        sys.stdout.write(none + "\n")
         return 0
     mark = _TTY_MARK if sys.stdout.isatty() else _PLAIN_MARK
     for hit in hits:
@@ -123,7 +131,7 @@ def _json_row(hit: SearchHit) -> dict[str, Any]:
 def _row(hit: SearchHit, mark: tuple[str, str]) -> str:
     """One line: id prefix, title, section (◆ insight for an insight), the marked snippet."""
     title = _cut(printable(hit.title, keep_newlines=False), _TITLE_WIDTH)
-    where = "◆ insight" if hit.kind == "insight" else (hit.section_id or "title")
+    where = _("◆ insight") if hit.kind == "insight" else (hit.section_id or _("title"))
     section = _cut(printable(where, keep_newlines=False), _SECTION_WIDTH)
     return (
         f"{hit.doc_id[:8]}  {title.ljust(_TITLE_WIDTH)}  {section.ljust(_SECTION_WIDTH)}  "
@@ -176,10 +184,17 @@ def reindex(store: Any) -> None:
         from coprod_tui.core.errors import OperationalError
 
         raise OperationalError(
-            f"could not write the search index in {index.folder} (the store cannot be written); "
-            "searches still work, from memory"
+            _(
+                "could not write the search index in {folder} (the store cannot be written); "
+                "searches still work, from memory"
+            ).format(folder=index.folder)
         )
-    sys.stdout.write(f"search index rebuilt: {count} case file(s) read in {seconds:.1f} s\n")
+    sys.stdout.write(
+        _("search index rebuilt: {n} case file(s) read in {seconds} s").format(
+            n=count, seconds=f"{seconds:.1f}"
+        )
+        + "\n"
+    )
 
 
 class _ProgressBar:
@@ -196,7 +211,9 @@ class _ProgressBar:
             return
         self._last = filled
         bar = "#" * filled + "." * (self.WIDTH - filled)
-        sys.stderr.write(f"\rindexing [{bar}] {done}/{total}")
+        sys.stderr.write(
+            "\r" + _("indexing [{bar}] {done}/{total}").format(bar=bar, done=done, total=total)
+        )
         sys.stderr.flush()
 
     def done(self) -> None:

@@ -19,6 +19,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from coprod_tui.core.i18n import N_, _
+
 #: ``typing`` itself is not imported: building the parser (``--help``) must not pay for it.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -37,7 +39,7 @@ def add_encrypt_option(parser: argparse.ArgumentParser) -> None:
         nargs="+",
         action="extend",
         default=[],
-        help=(
+        help=N_(
             "encrypt the output with age to the SSH public keys in KEYFILE "
             "(id_ed25519.pub, authorized_keys; ssh-ed25519 and ssh-rsa); FILE becomes "
             "FILE.age; readers decrypt with 'age -d -i ~/.ssh/id_ed25519 FILE.age'. "
@@ -89,8 +91,10 @@ def encryption_of(
     stream = stdout if stdout is not None else sys.stdout
     if output == "-" and stream.isatty():
         raise UserInputError(
-            "an encrypted export is binary and stdout is a terminal: "
-            "use -o FILE, or redirect it into a file"
+            _(
+                "an encrypted export is binary and stdout is a terminal: "
+                "use -o FILE, or redirect it into a file"
+            )
         )
     from coprod_tui.core.encryption import KeyFileError, read_recipients
 
@@ -99,6 +103,9 @@ def encryption_of(
     except KeyFileError as error:
         if str(error).startswith("no such key file"):
             raise KeyFileError(
-                f"{error} (--encrypt-to takes every name after it: put it last, after the cases)"
+                _(
+                    "{problem} (--encrypt-to takes every name after it: "
+                    "put it last, after the cases)"
+                ).format(problem=error)
             ) from None
         raise

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from coprod_tui.core.case import Case, utc_now
+from coprod_tui.core.i18n import N_, _
 from coprod_tui.core.insights.model import CONTEXT, Link
 from coprod_tui.core.template import Template
 
@@ -33,11 +34,11 @@ Status = Literal["found", "moved", "changed", "case gone", "section gone"]
 STATUSES: tuple[Status, ...] = ("found", "moved", "changed", "case gone", "section gone")
 #: How the statuses read to a user.
 LABELS: dict[str, str] = {
-    "found": "found",
-    "moved": "moved (text around it changed)",
-    "changed": "quote changed",
-    "case gone": "case gone",
-    "section gone": "section gone",
+    "found": N_("found"),
+    "moved": N_("moved (text around it changed)"),
+    "changed": N_("quote changed"),
+    "case gone": N_("case gone"),
+    "section gone": N_("section gone"),
 }
 #: A passage re-found by its context is believed only up to this many times the quote's length
 #: (plus a little): farther apart, the two contexts are not around one passage any more.
@@ -64,7 +65,7 @@ class Anchor:
     @property
     def label(self) -> str:
         """How the status reads to a user."""
-        return LABELS[self.status]
+        return _(LABELS[self.status])
 
 
 class QuoteNotFound(ValueError):
@@ -97,7 +98,7 @@ def make_link(
     elif text[start : start + len(quote)] != quote:
         start = -1
     if start < 0:
-        raise QuoteNotFound("the quote does not occur in that section's text")
+        raise QuoteNotFound(_("the quote does not occur in that section's text"))
     before, after = context_of(text, start, start + len(quote))
     return Link(case.id, section_id, quote, before, after, linked)
 
@@ -196,7 +197,7 @@ def resolve(
     ``case`` ``None``: the case is gone (``detail`` says why, e.g. "purged").
     """
     if case is None:
-        return Anchor("case gone", None, link.section_id, detail=detail or "not in the store")
+        return Anchor("case gone", None, link.section_id, detail=detail or N_("not in the store"))
     section_id = current_section(link.section_id, template, case)
     if section_id is None:
         return Anchor("section gone", None, link.section_id, detail=detail)

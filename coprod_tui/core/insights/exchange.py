@@ -28,6 +28,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from coprod_tui.core.errors import UserInputError
+from coprod_tui.core.i18n import _
 from coprod_tui.core.insights.model import Insight
 from coprod_tui.core.insights.store import InsightItem
 
@@ -66,35 +67,47 @@ def parse_insight_entries(data: Any, *, source: str = "the import file") -> list
         return []
     entries = data[INSIGHTS_KEY]
     if not isinstance(entries, list):
-        raise UserInputError(f'{source}: "insights" must be a list')
+        raise UserInputError(_('{source}: "insights" must be a list').format(source=source))
     items: list[InsightItem] = []
     problems: list[str] = []
     seen: dict[str, int] = {}
     for number, entry in enumerate(entries, start=1):
         shown = entry.get("id") if isinstance(entry, dict) else None
         shown_id = shown[:36] if isinstance(shown, str) and shown.isprintable() else ""
-        where = f"{source}: insight {number}" + (f" ({shown_id})" if shown_id else "")
+        where = _("{source}: insight {number}").format(source=source, number=number) + (
+            f" ({shown_id})" if shown_id else ""
+        )
         try:
             if not isinstance(entry, dict):
-                raise ValueError("an insight must be a JSON object")
+                raise ValueError(_("an insight must be a JSON object"))
             document = dict(entry)
             trashed = document.pop(TRASHED_KEY, False)
             if not isinstance(trashed, bool):
-                raise ValueError(f"{TRASHED_KEY!r} must be true or false")
+                raise ValueError(
+                    _("{TRASHED_KEY!r} must be true or false").format(TRASHED_KEY=TRASHED_KEY)
+                )
             insight = Insight.from_dict(document)
             if not insight.title.strip():
-                raise ValueError("an insight needs a title")
+                raise ValueError(_("an insight needs a title"))
         except ValueError as error:
             problems.append(f"{where}: {error}")
             continue
         earlier = seen.setdefault(insight.id, number)
         if earlier != number:
-            problems.append(f"{where}: the same id as insight {earlier}; each must appear once")
+            problems.append(
+                _("{where}: the same id as insight {earlier}; each must appear once").format(
+                    where=where, earlier=earlier
+                )
+            )
             continue
         items.append(InsightItem(insight, trashed))
     if problems:
         shown_problems = problems[:MAX_PROBLEMS]
         if len(problems) > MAX_PROBLEMS:
-            shown_problems.append(f"{source}: ... and {len(problems) - MAX_PROBLEMS} more problems")
+            shown_problems.append(
+                _("{source}: ... and {n} more problems").format(
+                    source=source, n=len(problems) - MAX_PROBLEMS
+                )
+            )
         raise UserInputError("\n".join(shown_problems))
     return items

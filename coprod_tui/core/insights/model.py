@@ -40,6 +40,7 @@ from coprod_tui.core.case import (
     normalise_tags,
     utc_now,
 )
+from coprod_tui.core.i18n import _
 
 #: Bumped when the on-disk shape of an insight changes incompatibly (see ``CASE_FORMAT``).
 INSIGHT_FORMAT = 1
@@ -92,7 +93,7 @@ def _date(data: dict[str, Any], key: str) -> str:
         return ""
     problem = date_problem(value)
     if problem is not None:
-        raise ValueError(f"plan {key!r} {problem}")
+        raise ValueError(_("plan {key!r} {problem}").format(key=key, problem=problem))
     return value
 
 
@@ -101,9 +102,9 @@ def date_problem(value: str) -> str | None:
     try:
         day = _dt.date.fromisoformat(value)
     except ValueError:
-        return "must be a date such as 2026-12-01"
+        return _("must be a date such as 2026-12-01")
     if len(value) != 10 or not 1900 <= day.year <= 9000:
-        return "must be a date such as 2026-12-01"
+        return _("must be a date such as 2026-12-01")
     return None
 
 
@@ -139,18 +140,18 @@ class Link:
     @classmethod
     def from_dict(cls, data: Any, number: int = 1) -> Link:
         """One link; ``ValueError`` naming the link and the field."""
-        where = f"link {number}"
+        where = _("link {number}").format(number=number)
         if not isinstance(data, dict):
-            raise ValueError(f"{where} must be an object")
+            raise ValueError(_("{where} must be an object").format(where=where))
         unknown = set(data) - _LINK_KEYS
         if unknown:
-            raise ValueError(f"{where} has an unknown key")
+            raise ValueError(_("{where} has an unknown key").format(where=where))
         if not is_case_id(data.get("case_id")):
-            raise ValueError(f"{where}: 'case_id' is not a case id")
+            raise ValueError(_("{where}: 'case_id' is not a case id").format(where=where))
         try:
             section_id = _text(data, "section_id", MAX_NAME)
             if not section_id:
-                raise ValueError("'section_id' is empty")
+                raise ValueError(_("'section_id' is empty"))
             link = cls(
                 case_id=data["case_id"],
                 section_id=section_id,
@@ -160,7 +161,7 @@ class Link:
                 linked=_stamp(data, "linked") if data.get("linked") else "",
             )
         except ValueError as error:
-            raise ValueError(f"{where}: {error}") from None
+            raise ValueError(_("{where}: {error}").format(where=where, error=error)) from None
         return link
 
 
@@ -189,22 +190,24 @@ class Plan:
     def from_dict(cls, data: Any) -> Plan:
         """A plan; ``ValueError`` naming the field."""
         if not isinstance(data, dict):
-            raise ValueError("'plan' must be an object")
+            raise ValueError(_("'plan' must be an object"))
         if set(data) - _PLAN_KEYS:
-            raise ValueError("'plan' has an unknown key")
+            raise ValueError(_("'plan' has an unknown key"))
         try:
             texts = {
                 key: _optional_text(data, key, MAX_INSIGHT_TEXT)
                 for key in ("plan", "do", "study", "act")
             }
         except ValueError as error:
-            raise ValueError(f"plan: {error}") from None
+            raise ValueError(_("plan: {error}").format(error=error)) from None
         status = data.get("status", "open")
         if status not in PLAN_STATUSES:
-            raise ValueError(f"plan 'status' must be one of {', '.join(PLAN_STATUSES)}")
+            raise ValueError(
+                _("plan 'status' must be one of {join}").format(join=", ".join(PLAN_STATUSES))
+            )
         start, due = _date(data, "start"), _date(data, "due")
         if start and due and due < start:
-            raise ValueError("plan 'due' is before its 'start'")
+            raise ValueError(_("plan 'due' is before its 'start'"))
         return cls(**texts, start=start, due=due, status=status)
 
     def check(self) -> None:
@@ -273,24 +276,26 @@ class Insight:
     def from_dict(cls, data: Any) -> Insight:
         """Build an insight from :meth:`to_dict` output; ``ValueError`` on a bad shape or value."""
         if not isinstance(data, dict):
-            raise ValueError("an insight must be a JSON object")
+            raise ValueError(_("an insight must be a JSON object"))
         if not is_case_id(data.get("id")):
-            raise ValueError("'id' is not an insight id (a lower-case uuid)")
+            raise ValueError(_("'id' is not an insight id (a lower-case uuid)"))
         raw_links = data.get("links", [])
         if not isinstance(raw_links, list):
-            raise ValueError("'links' must be a list")
+            raise ValueError(_("'links' must be a list"))
         if len(raw_links) > MAX_LINKS:
-            raise ValueError(f"'links' has more than {MAX_LINKS} links")
+            raise ValueError(
+                _("'links' has more than {MAX_LINKS} links").format(MAX_LINKS=MAX_LINKS)
+            )
         links = [Link.from_dict(raw, number) for number, raw in enumerate(raw_links, start=1)]
         raw_plan = data.get("plan")
         conflict_of = data.get("conflict_of")
         if conflict_of in (None, ""):
             conflict_of = None
         elif not is_case_id(conflict_of):
-            raise ValueError("'conflict_of' must be empty or an insight id")
+            raise ValueError(_("'conflict_of' must be empty or an insight id"))
         title = _text(data, "title", MAX_INSIGHT_TITLE)
         if _TITLE_FORBIDDEN.search(title):
-            raise ValueError("'title' holds a line break or another control character")
+            raise ValueError(_("'title' holds a line break or another control character"))
         insight = cls(
             id=data["id"],
             title=title,
@@ -314,7 +319,7 @@ class Insight:
     def check(self) -> None:
         """``ValueError`` unless this insight reads back as itself (call before writing it)."""
         if not self.title.strip():
-            raise ValueError("an insight needs a title")
+            raise ValueError(_("an insight needs a title"))
         Insight.from_dict(self.to_dict())
 
     def copy(self) -> Insight:
@@ -338,11 +343,15 @@ def new_insight(
     """A fresh insight (revision 0: not yet stored); ``ValueError`` for an empty title."""
     cleaned = title.strip()
     if not cleaned:
-        raise ValueError("an insight needs a title")
+        raise ValueError(_("an insight needs a title"))
     if _TITLE_FORBIDDEN.search(cleaned):
-        raise ValueError("an insight's title is one line: no line breaks or control characters")
+        raise ValueError(_("an insight's title is one line: no line breaks or control characters"))
     if len(cleaned) > MAX_INSIGHT_TITLE:
-        raise ValueError(f"an insight's title can be at most {MAX_INSIGHT_TITLE} characters")
+        raise ValueError(
+            _("an insight's title can be at most {MAX_INSIGHT_TITLE} characters").format(
+                MAX_INSIGHT_TITLE=MAX_INSIGHT_TITLE
+            )
+        )
     stamp = now or utc_now()
     return Insight(
         id=new_case_id(),

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from coprod_tui.core.case import Case, change_tags, is_case_id, new_case_id, tag_key, utc_now
 from coprod_tui.core.errors import CoprodError, UserInputError
+from coprod_tui.core.i18n import N_, _
 from coprod_tui.core.insights.anchoring import Anchor, resolve
 from coprod_tui.core.insights.merge import merge_insights
 from coprod_tui.core.insights.model import (
@@ -118,7 +119,7 @@ INSIGHT_KIND: DocumentKind[Insight] = DocumentKind(
     locks=INSIGHTS_LOCKS,
     purged=INSIGHTS_PURGED,
     current_format=INSIGHT_FORMAT,
-    hint=" (see 'coprod insights')",
+    hint=N_(" (see 'coprod insights')"),
 )
 
 
@@ -209,7 +210,7 @@ class InsightStore:
         """The full id of the one insight whose id starts with ``id_or_prefix``."""
         prefix = id_or_prefix.strip().lower()
         if not prefix:
-            raise CaseNotFound("no insight id given")
+            raise CaseNotFound(_("no insight id given"))
         active = [i for i in self.ids() if i.startswith(prefix)]
         trashed = [i for i in self.ids(trashed=True) if i.startswith(prefix)]
         matches = sorted(set(active + (trashed if include_trashed else [])))
@@ -218,15 +219,19 @@ class InsightStore:
         if len(matches) > 1:
             shown = ", ".join(m[:8] for m in matches[:5])
             raise AmbiguousCaseId(
-                f"{len(matches)} insights start with {prefix!r} ({shown}); give more of the id"
+                _("{n} insights start with {prefix!r} ({shown}); give more of the id").format(
+                    n=len(matches), prefix=prefix, shown=shown
+                )
             )
         if trashed:
-            raise CaseNotFound(f"the insight {prefix!r} is in the trash")
-        raise CaseNotFound(f"no insight with id {prefix!r} (see 'coprod insights')")
+            raise CaseNotFound(_("the insight {prefix!r} is in the trash").format(prefix=prefix))
+        raise CaseNotFound(
+            _("no insight with id {prefix!r} (see 'coprod insights')").format(prefix=prefix)
+        )
 
     def load(self, insight_id: str) -> Insight:
         """The stored insight, active or trashed (``CaseNotFound``, ``DamagedCaseError``)."""
-        with self._guard("open the insight"):
+        with self._guard(_("open the insight")):
             return self.docs.load(insight_id)
 
     def is_trashed(self, insight_id: str) -> bool:
@@ -269,7 +274,7 @@ class InsightStore:
         found: list[tuple[Insight, bool]] = []
         damaged: list[str] = []
         places = [False, True] if include_trashed else [False]
-        with self._guard("list the insights"):
+        with self._guard(_("list the insights")):
             for trashed in places:
                 for insight_id in self.ids(trashed=trashed):
                     path = (self.docs.trash_path if trashed else self.docs.path_of)(insight_id)
@@ -333,14 +338,16 @@ class InsightStore:
     def create(self, insight: Insight) -> Insight:
         """Store a new insight (from :func:`~coprod_tui.core.insights.model.new_insight`)."""
         self.docs.check_id(insight.id)
-        with self._guard(f"create the insight {insight.title[:60]!r}"):
+        with self._guard(_("create the insight {title!r}").format(title=insight.title[:60])):
             self._ready()
             with self.docs.locked(insight.id):
                 if (
                     self.docs.path_of(insight.id).exists()
                     or self.docs.trash_path(insight.id).exists()
                 ):
-                    raise UserInputError(f"an insight with id {insight.id} already exists")
+                    raise UserInputError(
+                        _("an insight with id {id} already exists").format(id=insight.id)
+                    )
                 return self.docs.write_new(insight)
 
     def save(
@@ -352,7 +359,7 @@ class InsightStore:
         conflict_copy: str | None = None,
     ) -> SaveResult[Insight]:
         """Save an edit of ``insight`` made from ``base_revision`` (merged, as a case save)."""
-        with self._guard(f"save the insight {insight.title[:60]!r}"):
+        with self._guard(_("save the insight {title!r}").format(title=insight.title[:60])):
             self._ready()
             return self.docs.save(
                 insight,
@@ -364,7 +371,7 @@ class InsightStore:
 
     def update(self, insight_id: str, change: Callable[[Insight], Insight]) -> Insight:
         """Apply ``change`` to the current version under the insight's lock (never conflicts)."""
-        with self._guard("update the insight"):
+        with self._guard(_("update the insight")):
             self._ready()
             return self.docs.update(insight_id, change)
 
@@ -395,7 +402,9 @@ class InsightStore:
             try:
                 current.tags = change_tags(current.tags, list(add), list(remove))
             except ValueError as error:
-                raise UserInputError(f"{error} (nothing was changed)") from None
+                raise UserInputError(
+                    _("{problem} (nothing was changed)").format(problem=error)
+                ) from None
             return current
 
         return self.update(insight_id, change)
@@ -413,13 +422,13 @@ class InsightStore:
 
     def trash(self, insight_id: str) -> None:
         """Move an insight to the trash (:meth:`untrash` brings it back)."""
-        with self._guard("move the insight to the trash"):
+        with self._guard(_("move the insight to the trash")):
             self._ready()
             self.docs.move(insight_id, to_trash=True)
 
     def untrash(self, insight_id: str) -> None:
         """Bring a trashed insight back."""
-        with self._guard("take the insight out of the trash"):
+        with self._guard(_("take the insight out of the trash")):
             self._ready()
             self.docs.move(insight_id, to_trash=False)
 
@@ -431,22 +440,29 @@ class InsightStore:
         for insight, _trashed in found:
             if insight.conflict_of:
                 copies.setdefault(insight.conflict_of, []).append(insight.id)
-        with self._guard("delete the insight for good"):
+        with self._guard(_("delete the insight for good")):
             self._ready()
             return self.docs.purge(insight_id, copies)
 
     def kept_versions(self, insight_id: str) -> list[Insight]:
         """Every readable kept version, oldest first."""
         self.docs.check_id(insight_id)
-        with self._guard("read the insight's history"):
+        with self._guard(_("read the insight's history")):
             return self.docs.versions(insight_id)
 
     def restore(self, insight_id: str, revision: int) -> Insight:
         """Make a kept version current again (the current one is kept in history, pinned)."""
         old = next((v for v in self.kept_versions(insight_id) if v.revision == revision), None)
         if old is None:
-            raise UserInputError(f"insight {insight_id[:8]} has no kept revision {revision}")
-        with self._guard(f"restore revision {revision}"), self.docs.locked(insight_id):
+            raise UserInputError(
+                _("insight {insight_id} has no kept revision {revision}").format(
+                    insight_id=insight_id[:8], revision=revision
+                )
+            )
+        with (
+            self._guard(_("restore revision {revision}").format(revision=revision)),
+            self.docs.locked(insight_id),
+        ):
             path = self.docs.path_of(insight_id)
             current = self.docs.read(path, insight_id)
             new = self.docs.next_version(old, current.revision)
@@ -506,7 +522,7 @@ class InsightStore:
         """
         batch = [i if isinstance(i, InsightItem) else InsightItem(i) for i in items]
         report = ImportReport()
-        with self._guard("import the insights"):
+        with self._guard(_("import the insights")):
             for item in batch:
                 self.docs.check_id(item.insight.id)
                 self.docs.check(item.insight)
@@ -527,7 +543,10 @@ class InsightStore:
                     continue
                 if outcome == "newer":
                     report.skipped.append(
-                        (insight.id, "differs from the stored insight, written by a newer coprod")
+                        (
+                            insight.id,
+                            _("differs from the stored insight, written by a newer coprod"),
+                        )
                     )
                     continue
                 if copies is None:
@@ -593,12 +612,12 @@ def _load_case(cases: CaseStore, case_id: str) -> tuple[Case | None, str, bool]:
         case = cases.load(case_id)
     except CaseNotFound:
         if os.path.lexists(purged_mark(cases.path, case_id)):
-            return None, "purged", False
-        return None, "not in the store", False
+            return None, N_("purged"), False
+        return None, N_("not in the store"), False
     except DamagedCaseError:
-        return None, "damaged (run 'coprod doctor --repair')", False
+        return None, N_("damaged (run 'coprod doctor --repair')"), False
     except CoprodError:
-        return None, "cannot be read", False
+        return None, N_("cannot be read"), False
     try:
         trashed = cases.is_trashed(case_id)
     except CoprodError:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
+from coprod_tui.core.i18n import _
 from coprod_tui.core.privacy.model import Identifier
 
 __all__ = ["CaseHit", "case_identifiers", "place_label", "redact_case"]
@@ -31,12 +32,12 @@ class CaseHit(NamedTuple):
 def place_label(place: str) -> str:
     """How a place is named in a message: ``section situation``, ``the title``, ..."""
     if place == "title":
-        return "the title"
+        return _("the title")
     if place.startswith("field:"):
-        return f"field {place[6:]}"
+        return _("field {name}").format(name=place[6:])
     if place.startswith("orphan:"):
-        return f"orphaned section {place[7:]}"
-    return f"section {place}"
+        return _("orphaned section {section}").format(section=place[7:])
+    return _("section {section}").format(section=place)
 
 
 def _places(case: Any) -> Iterable[tuple[str, str]]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from coprod_tui.core.i18n import N_, _
+
 __all__ = [
     "CERTAINTIES",
     "KINDS",
@@ -47,14 +49,15 @@ LABELS: dict[str, str] = {
     "address": "[address]",
 }
 
+#: Readable names, in English and marked: :func:`kind_label` shows them in the user's language.
 _READABLE: dict[str, str] = {
-    "personnummer": "personnummer",
-    "samordningsnummer": "samordningsnummer",
-    "reservnummer": "reservnummer",
-    "phone": "phone number",
-    "email": "e-mail address",
-    "postcode": "postcode and place",
-    "address": "street address",
+    "personnummer": N_("personnummer"),
+    "samordningsnummer": N_("samordningsnummer"),
+    "reservnummer": N_("reservnummer"),
+    "phone": N_("phone number"),
+    "email": N_("e-mail address"),
+    "postcode": N_("postcode and place"),
+    "address": N_("street address"),
 }
 
 
@@ -84,7 +87,7 @@ class Identifier(NamedTuple):
 
 def kind_label(kind: str) -> str:
     """A readable name of ``kind`` for lists and messages ("phone number", "personnummer")."""
-    return _READABLE.get(kind, kind)
+    return _(_READABLE[kind]) if kind in _READABLE else kind
 
 
 def mask(text: str) -> str:
@@ -101,5 +104,6 @@ def mask(text: str) -> str:
 
 def describe(hit: Identifier) -> str:
     """One line naming a hit without revealing it: ``possible personnummer '1912…'``."""
-    prefix = "" if hit.sure else "possible "
-    return f"{prefix}{kind_label(hit.kind)} '{mask(hit.text)}'"
+    if hit.sure:
+        return _("{kind} '{masked}'").format(kind=kind_label(hit.kind), masked=mask(hit.text))
+    return _("possible {kind} '{masked}'").format(kind=kind_label(hit.kind), masked=mask(hit.text))

@@ -44,6 +44,7 @@ import coprod_tui.core.search.insight_index as _insights
 import coprod_tui.core.search.schema as _schema
 from coprod_tui.core.case import is_filled
 from coprod_tui.core.errors import OperationalError
+from coprod_tui.core.i18n import N_, _
 from coprod_tui.core.search.analysis import WORD, base, fold, is_base_form, normal
 from coprod_tui.core.search.hits import SearchHit
 from coprod_tui.core.search.observer import CaseText, Event, IndexObserver, Pending
@@ -298,20 +299,32 @@ class SearchIndex:
 
     # --- opening, checking, building ------------------------------------------------------
 
+    #: The actions ``_guard`` names, marked for the catalogue (shown through ``_()``).
+    _ACTIONS = (
+        N_("open the search index"),
+        N_("update the search index"),
+        N_("rebuild the search index"),
+        N_("search the cases"),
+        N_("search the insights"),
+    )
+
     @contextlib.contextmanager
     def _guard(self, action: str) -> Any:
         try:
             yield
         except sqlite3.DatabaseError as error:
             raise OperationalError(
-                f"could not {action}: {_sqlite_reason(error)}; "
-                "run 'coprod doctor --reindex' to rebuild it"
+                _(
+                    "could not {action}: {reason}; run 'coprod doctor --reindex' to rebuild it"
+                ).format(action=_(action), reason=_sqlite_reason(error))
             ) from None
         except OSError as error:
             from coprod_tui.core.store.storage import describe_os_error
 
             raise OperationalError(
-                f"could not {action} in {self.folder}: {describe_os_error(error)}"
+                _("could not {action} in {folder}: {reason}").format(
+                    action=_(action), folder=self.folder, reason=describe_os_error(error)
+                )
             ) from None
 
     def _ensure_open(self) -> None:
@@ -909,9 +922,11 @@ class SearchIndex:
                     for section_id in (section.id, *section.renamed_from):
                         pairs.append((template.id, section_id))
         if not wanted & known:
-            names = ", ".join(sorted(known)) or "none"
+            names = ", ".join(sorted(known)) or _("none")
             raise QueryError(
-                f"no template has the perspective {sorted(wanted)[0][:40]!r} (there are: {names})"
+                _("no template has the perspective {wanted!r} (there are: {names})").format(
+                    wanted=sorted(wanted)[0][:40], names=names
+                )
             )
         return pairs
 
@@ -996,8 +1011,8 @@ def _is_busy(error: sqlite3.DatabaseError) -> bool:
 
 def _sqlite_reason(error: sqlite3.DatabaseError) -> str:
     if _is_busy(error):
-        return "another coprod is busy with it; try again in a moment"
-    return "the index file is damaged"
+        return _("another coprod is busy with it; try again in a moment")
+    return _("the index file is damaged")
 
 
 def _read(path: Path, info: os.stat_result) -> tuple[Any, Fingerprint | None]:

@@ -22,13 +22,14 @@ import re
 from dataclasses import dataclass, field
 
 from coprod_tui.core.errors import UserInputError
+from coprod_tui.core.i18n import N_, _
 from coprod_tui.core.search.analysis import WORD, fold, normal
 
 __all__ = ["FILTERS", "Query", "QueryError", "Term", "parse"]
 
 #: The filter names a query may use.
 FILTERS = ("section", "tag", "template", "perspective")
-_EXAMPLE = '(example: remiss "ont i bröstet" tag:astma)'
+_EXAMPLE = N_('(example: remiss "ont i bröstet" tag:astma)')
 _OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
 _SYNTAX = set('()^{}+"')
 
@@ -37,7 +38,11 @@ class QueryError(UserInputError):
     """A search the parser cannot read: one line saying why, with an example (exit 2)."""
 
     def __init__(self, reason: str) -> None:
-        super().__init__(f"could not read the search: {reason} {_EXAMPLE}")
+        super().__init__(
+            _("could not read the search: {reason} {example}").format(
+                reason=reason, example=_(_EXAMPLE)
+            )
+        )
         self.reason = reason
 
 
@@ -81,10 +86,14 @@ MAX_TERMS = 32
 def parse(text: str) -> Query:
     """Parse a query; :class:`QueryError` for one it cannot read."""
     if len(text) > MAX_QUERY:
-        raise QueryError(f"it is too long ({len(text)} characters; at most {MAX_QUERY})")
+        raise QueryError(
+            _("it is too long ({n} characters; at most {MAX_QUERY})").format(
+                n=len(text), MAX_QUERY=MAX_QUERY
+            )
+        )
     text = normal(text)
     if text.count('"') % 2:
-        raise QueryError("a quote is not closed")
+        raise QueryError(_("a quote is not closed"))
     terms: list[Term] = []
     filters: dict[str, list[str]] = {}
     for piece in _PIECE.findall(text):
@@ -98,10 +107,16 @@ def parse(text: str) -> Query:
             _add_filter(filters, name, value)
             continue
         if '"' in piece:
-            raise QueryError(f"a quote inside {piece[:40]!r}: quote whole words")
+            raise QueryError(
+                _("a quote inside {piece!r}: quote whole words").format(piece=piece[:40])
+            )
         terms.extend(_bare(piece))
     if len(terms) > MAX_TERMS:
-        raise QueryError(f"it has {len(terms)} words and phrases; at most {MAX_TERMS}")
+        raise QueryError(
+            _("it has {n} words and phrases; at most {MAX_TERMS}").format(
+                n=len(terms), MAX_TERMS=MAX_TERMS
+            )
+        )
     return Query(tuple(terms), {name: tuple(values) for name, values in filters.items()})
 
 
@@ -109,14 +124,19 @@ def _add_filter(filters: dict[str, list[str]], name: str, value: str) -> None:
     key = name.lower()
     if key not in FILTERS:
         raise QueryError(
-            f"unknown filter {name[:40]!r}: use {', '.join(f + ':' for f in FILTERS)} "
-            f'or put the words in quotes ("{name[:40]}:...")'
+            _(
+                'unknown filter {name!r}: use {join} or put the words in quotes ("{name}:...")'
+            ).format(name=name[:40], join=", ".join(f + ":" for f in FILTERS))
         )
     if value.startswith('"') and value.endswith('"') and len(value) >= 2:
         value = value[1:-1]
     value = value.strip()
     if not value:
-        raise QueryError(f"{key}: needs a value, as in {key}:{_FILTER_EXAMPLE[key]}")
+        raise QueryError(
+            _("{key}: needs a value, as in {key}:{FILTER_EXAMPLE}").format(
+                key=key, FILTER_EXAMPLE=_FILTER_EXAMPLE[key]
+            )
+        )
     filters.setdefault(key, []).append(fold(value) if key == "tag" else value)
 
 
@@ -132,22 +152,28 @@ def _bare(piece: str) -> list[Term]:
     """The terms of an unquoted piece: a word, ``word*``, or words joined by punctuation."""
     if piece in _OPERATORS:
         raise QueryError(
-            f"{piece} is not supported: every word must match; leave it out or quote it "
-            f'("{piece.lower()}")'
+            _(
+                "{piece} is not supported: every word must match; leave it out or quote it "
+                '("{lower}")'
+            ).format(piece=piece, lower=piece.lower())
         )
     if _SYNTAX.intersection(piece):
         raise QueryError(
-            f"{piece[:40]!r} holds search syntax coprod does not use (parentheses, ^, +, {{}}); "
-            "type plain words"
+            _(
+                "{piece!r} holds search syntax coprod does not use (parentheses, ^, +, {{}});"
+                " type plain words"
+            ).format(piece=piece[:40])
         )
     prefix = piece.endswith("*")
     core = piece.rstrip("*") if prefix else piece
     if "*" in core:
-        raise QueryError(f"{piece[:40]!r}: a * may only end a word, as in remiss*")
+        raise QueryError(
+            _("{piece!r}: a * may only end a word, as in remiss*").format(piece=piece[:40])
+        )
     found = _words(core)
     if not found:
         if prefix:
-            raise QueryError("a * needs letters before it, as in remiss*")
+            raise QueryError(_("a * needs letters before it, as in remiss*"))
         return []  # punctuation alone (a dash, a full stop): nothing to look for
     if len(found) == 1:
         return [Term((found[0],), prefix=prefix)]

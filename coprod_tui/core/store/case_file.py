@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from coprod_tui.core.case import CASE_FORMAT, KEY_ORDER, Case
+from coprod_tui.core.i18n import _
 from coprod_tui.core.store.storage import (
     DamagedFileError,
     decode_json,
@@ -79,9 +80,9 @@ def encode_pretty(data: Any, *, depth: int) -> bytes:
     try:
         return (_pretty(data, depth, "") + "\n").encode("utf-8")
     except UnicodeEncodeError as error:
-        raise ValueError("the text holds characters that cannot be saved (lone surrogate)") from (
-            error
-        )
+        raise ValueError(
+            _("the text holds characters that cannot be saved (lone surrogate)")
+        ) from (error)
 
 
 class DocumentFile(NamedTuple):
@@ -113,9 +114,13 @@ class DocumentFile(NamedTuple):
         try:
             doc = data[self.table][self.doc_id]
         except (KeyError, TypeError, IndexError):
-            raise DamagedFileError(path, f"no {self.table} document in it") from None
+            raise DamagedFileError(
+                path, _("no {table} document in it").format(table=self.table)
+            ) from None
         if not isinstance(doc, dict):
-            raise DamagedFileError(path, f"the {self.table} document is not an object")
+            raise DamagedFileError(
+                path, _("the {table} document is not an object").format(table=self.table)
+            )
         return doc
 
     def read(self, path: Path) -> dict[str, Any]:

@@ -59,6 +59,7 @@ from coprod_tui.core.case import (
     word_count,
 )
 from coprod_tui.core.errors import CoprodError, UserInputError
+from coprod_tui.core.i18n import N_, _
 from coprod_tui.core.store.case_file import CASE_FILE
 from coprod_tui.core.store.catalog import Catalog
 from coprod_tui.core.store.documents import (
@@ -157,7 +158,7 @@ CASE_KIND: DocumentKind[Case] = DocumentKind(
     merge=_merge_cases,
     conflict_copy=_titled_copy,
     current_format=CASE_FORMAT,
-    hint=" (see 'coprod list')",
+    hint=N_(" (see 'coprod list')"),
 )
 
 
@@ -352,7 +353,7 @@ class CaseStore:
 
     def list_cases(self, *, include_trashed: bool = False) -> list[CaseSummary]:
         """Summaries, newest first, from the catalog (only changed files are read)."""
-        with self._guard("list the cases"):
+        with self._guard(_("list the cases")):
             summaries = self._catalog.scan()
         if not include_trashed:
             summaries = [s for s in summaries if not s.trashed]
@@ -371,7 +372,7 @@ class CaseStore:
         """
         prefix = id_or_prefix.strip().lower()
         if not prefix:
-            raise CaseNotFound("no case id given")
+            raise CaseNotFound(_("no case id given"))
         if is_case_id(prefix):
             # lexists: a case file replaced by a link is found (and then refused
             # when read), never mistaken for a missing case or followed.
@@ -382,7 +383,7 @@ class CaseStore:
             active: list[str] = []
             trashed = [prefix] if os.path.lexists(self._trash_path(prefix)) else []
         else:
-            with self._guard("look up the case"):
+            with self._guard(_("look up the case")):
                 active, trashed = [], []
                 for folder, in_trash in folders_to_scan(self.path):
                     (trashed if in_trash else active).extend(ids_in(folder, prefix))
@@ -391,13 +392,17 @@ class CaseStore:
             return matches[0]
         if len(matches) > 1:
             shown = ", ".join(m[:8] for m in matches[:5])
-            more = "" if len(matches) <= 5 else f" and {len(matches) - 5} more"
+            more = "" if len(matches) <= 5 else _(" and {n} more").format(n=len(matches) - 5)
             raise AmbiguousCaseId(
-                f"{len(matches)} cases start with {prefix!r} ({shown}{more}); give more of the id"
+                _("{n} cases start with {prefix!r} ({shown}{more}); give more of the id").format(
+                    n=len(matches), prefix=prefix, shown=shown, more=more
+                )
             )
         if trashed:
-            raise CaseNotFound(f"the case {prefix!r} is in the trash")
-        raise CaseNotFound(f"no case with id {prefix!r} (see 'coprod list')")
+            raise CaseNotFound(_("the case {prefix!r} is in the trash").format(prefix=prefix))
+        raise CaseNotFound(
+            _("no case with id {prefix!r} (see 'coprod list')").format(prefix=prefix)
+        )
 
     # --- loading ---------------------------------------------------------------------
 
@@ -412,13 +417,15 @@ class CaseStore:
         self._check_id(case_id)
         for _attempt in range(3):
             path = self._locate(case_id)
-            with self._guard("open the case"):
+            with self._guard(_("open the case")):
                 try:
                     case = self._read_file(path, case_id)
                 except FileNotFoundError:
                     continue  # trashed or restored between locate and read
             return self._mapped(case) if mapped else case
-        raise CaseNotFound(f"no case with id {case_id!r} (see 'coprod list')")
+        raise CaseNotFound(
+            _("no case with id {case_id!r} (see 'coprod list')").format(case_id=case_id)
+        )
 
     def fingerprint(self, case_id: str) -> tuple[int, int, int] | None:
         """(inode, mtime_ns, size) of the case's file, active or trashed; ``None`` if absent.
@@ -440,9 +447,12 @@ class CaseStore:
     def create(self, case: Case) -> Case:
         """Store a new case (from ``core.case.new_case``); returns it at revision 1."""
         self._check_id(case.id)
-        with self._guard(f"create the case {case.title!r}"), self._locked(case.id):
+        with (
+            self._guard(_("create the case {title!r}").format(title=case.title)),
+            self._locked(case.id),
+        ):
             if self._case_path(case.id).exists() or self._trash_path(case.id).exists():
-                raise UserInputError(f"a case with id {case.id} already exists")
+                raise UserInputError(_("a case with id {id} already exists").format(id=case.id))
             return self._docs.write_new(case)
 
     def save(
@@ -470,7 +480,7 @@ class CaseStore:
         elsewhere is saved where it is, in the trash (``SaveResult.trashed``),
         never copied. Saving a case identical to the stored one writes nothing.
         """
-        with self._guard(f"save {case.title!r}"):
+        with self._guard(_("save {title!r}").format(title=case.title)):
             return self._docs.save(
                 case,
                 base_revision=base_revision,
@@ -487,7 +497,7 @@ class CaseStore:
         from many processes at once: the read, the change and the write happen
         while holding the lock, so no concurrent update is lost.
         """
-        with self._guard("update the case"):
+        with self._guard(_("update the case")):
             return self._docs.update(case_id, change, view=self._mapped)
 
     def write_section(
@@ -526,7 +536,7 @@ class CaseStore:
 
         saved = self.update(case_id, change)
         if mine:
-            with self._guard("keep your text as a conflict copy"):
+            with self._guard(_("keep your text as a conflict copy")):
                 return SaveResult(case=saved, conflict=self._docs.conflict_copy(mine[0]))
         return SaveResult(case=saved)
 
@@ -579,14 +589,16 @@ class CaseStore:
         for tag in (*add, *remove):
             problem = tag_problem(tag)
             if problem is not None:
-                raise UserInputError(f"{problem} (nothing was changed)")
+                raise UserInputError(_("{problem} (nothing was changed)").format(problem=problem))
         self._check_id(case_id)
 
         def change(current: Case) -> Case:
             try:
                 current.tags = change_tags(current.tags, list(add), list(remove))
             except ValueError as error:
-                raise UserInputError(f"{error} (nothing was changed)") from None
+                raise UserInputError(
+                    _("{problem} (nothing was changed)").format(problem=error)
+                ) from None
             return current
 
         return self.update(case_id, change)
@@ -605,7 +617,9 @@ class CaseStore:
         self._move(case_id, to_trash=False)
 
     def _move(self, case_id: str, *, to_trash: bool) -> None:
-        action = "move the case to the trash" if to_trash else "take the case out of the trash"
+        action = (
+            _("move the case to the trash") if to_trash else _("take the case out of the trash")
+        )
         with self._guard(action):
             self._docs.move(case_id, to_trash=to_trash)
 
@@ -642,7 +656,7 @@ class CaseStore:
         What purge cannot reach (backups, exports, snapshots) is in the README.
         """
         self._check_id(case_id)
-        with self._guard("delete the case for good"):
+        with self._guard(_("delete the case for good")):
             copies: dict[str, list[str]] = {}
             for summary in self._catalog.scan():
                 if isinstance(summary.conflict_of, str):
@@ -666,14 +680,14 @@ class CaseStore:
         A damaged kept version is left out (``coprod doctor`` reports it).
         """
         self._check_id(case_id)
-        with self._guard("read the case history"):
+        with self._guard(_("read the case history")):
             return self._docs.versions(case_id)
 
     def history(self, case_id: str) -> list[RevisionInfo]:
         """Kept earlier versions, newest first (the current version is not included)."""
         self._check_id(case_id)
         infos = []
-        with self._guard("read the case history"):
+        with self._guard(_("read the case history")):
             for snap in reversed(self._history.snapshots(case_id)):
                 try:
                     case = self._read_file(snap.path, case_id)
@@ -694,9 +708,11 @@ class CaseStore:
             if current.revision == revision:
                 return current
             raise UserInputError(
-                f"case {case_id[:8]} has no kept revision {revision} (see 'coprod history')"
+                _("case {case_id} has no kept revision {revision} (see 'coprod history')").format(
+                    case_id=case_id[:8], revision=revision
+                )
             )
-        with self._guard(f"read revision {revision}"):
+        with self._guard(_("read revision {revision}").format(revision=revision)):
             return self._mapped(self._read_file(snap.path, case_id))
 
     def restore(self, case_id: str, revision: int) -> Case:
@@ -708,14 +724,17 @@ class CaseStore:
         from coprod_tui.core.store.doctor import damaged_revision, set_aside
 
         self._check_id(case_id)
-        with self._guard(f"restore revision {revision}"), self._locked(case_id):
+        with (
+            self._guard(_("restore revision {revision}").format(revision=revision)),
+            self._locked(case_id),
+        ):
             self._docs.refuse_newer_format(case_id)
             path = self._case_path(case_id)
             try:
                 current: Case | None = self._read_file(path, case_id)
             except FileNotFoundError:
                 self._locate(case_id)
-                raise UserInputError("the case is in the trash; restore it first") from None
+                raise UserInputError(_("the case is in the trash; restore it first")) from None
             except DamagedFileError:
                 current = None
             if current is not None and current.revision == revision:
@@ -723,7 +742,9 @@ class CaseStore:
             snap = self._history.find(case_id, revision)
             if snap is None:
                 raise UserInputError(
-                    f"case {case_id[:8]} has no kept revision {revision} (see 'coprod history')"
+                    _(
+                        "case {case_id} has no kept revision {revision} (see 'coprod history')"
+                    ).format(case_id=case_id[:8], revision=revision)
                 )
             old = self._read_file(snap.path, case_id)
             if current is None:
@@ -755,7 +776,7 @@ class CaseStore:
         from coprod_tui.core.export import ExportItem
 
         batch = [item if isinstance(item, ExportItem) else ExportItem(item) for item in cases]
-        with self._guard("import the cases"):
+        with self._guard(_("import the cases")):
             for item in batch:
                 self._check_id(item.case.id)
                 # Every write check, before anything is written.
@@ -793,7 +814,7 @@ class CaseStore:
             return ("clash", 0)
 
         clashes: list[ExportItem] = []
-        with self._guard("import the cases"):
+        with self._guard(_("import the cases")):
             with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
                 for (outcome, versions), item in zip(pool.map(one, batch), batch, strict=True):
                     case_id = item.case.id
@@ -808,8 +829,10 @@ class CaseStore:
                         report.skipped.append(
                             (
                                 case_id,
-                                "differs from the stored case, one of them written by a "
-                                "newer coprod (read-only here)",
+                                _(
+                                    "differs from the stored case, one of them written by a "
+                                    "newer coprod (read-only here)"
+                                ),
                             )
                         )
                     else:
@@ -868,12 +891,12 @@ class CaseStore:
         """
         from coprod_tui.core.store.doctor import run_doctor
 
-        with self._guard("check the store"):
+        with self._guard(_("check the store")):
             return run_doctor(self, repair=repair)
 
     def share_with_group(self, group: str | None = None) -> list[str]:
         """Opt in to a team store shared by a Unix group (see :mod:`.folder`)."""
-        with self._guard("share the store"):
+        with self._guard(_("share the store")):
             messages = share_with_group(self.path, group)
         root, self.policy = prepare_store_folder(self.path, create=False)
         self._catalog.file_mode = self.policy.file_mode

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from coprod_tui.core.case import Case, utc_now
+from coprod_tui.core.i18n import _
 from coprod_tui.core.store.case_file import newer_format_of
 from coprod_tui.core.store.folder import FolderPolicy
 from coprod_tui.core.store.history import Snapshot
@@ -112,8 +113,10 @@ def _check_case(
         case = store.read_file(path, case_id)
         if case.newer_format:
             report.notes.append(
-                f"case {case_id[:8]} was written by a newer coprod (case format {case.format}); "
-                "it is read-only here"
+                _(
+                    "case {case_id} was written by a newer coprod (case format {format}); it is "
+                    "read-only here"
+                ).format(case_id=case_id[:8], format=case.format)
             )
         return
     except FileNotFoundError:
@@ -122,28 +125,38 @@ def _check_case(
         error = damage
         reason = damage.reason
     except OSError as failure:
-        report.problems.append(f"case {case_id[:8]}: cannot read {path} ({failure.strerror})")
+        report.problems.append(
+            _("case {case_id}: cannot read {path} ({reason})").format(
+                case_id=case_id[:8], path=path, reason=failure.strerror
+            )
+        )
         return
-    where = " (in the trash)" if trashed else ""
+    where = _(" (in the trash)") if trashed else ""
     newer = _newer_format(path)
     if newer:
         report.problems.append(
-            f"case {case_id[:8]}{where} was written by a newer coprod (case format {newer}) "
-            f"in a shape this version cannot read ({reason}); open it with that coprod; "
-            "it is not repaired here"
+            _(
+                "case {case_id}{where} was written by a newer coprod (case format {newer}) in"
+                " a shape this version cannot read ({reason}); open it with that coprod; it "
+                "is not repaired here"
+            ).format(case_id=case_id[:8], where=where, newer=newer, reason=reason)
         )
         return
     if not repair:
         if isinstance(error, LinkedFileError):
             report.problems.append(
-                f"case {case_id[:8]}{where}: {path} is {reason}, which coprod never follows; "
-                "'coprod doctor --repair' moves the link to damaged/ and restores the "
-                "case's newest good version"
+                _(
+                    "case {case_id}{where}: {path} is {reason}, which coprod never follows; "
+                    "'coprod doctor --repair' moves the link to damaged/ and restores the case's "
+                    "newest good version"
+                ).format(case_id=case_id[:8], where=where, path=path, reason=reason)
             )
             return
         report.problems.append(
-            f"case {case_id[:8]}{where} is damaged ({reason}); "
-            "'coprod doctor --repair' restores its newest good version"
+            _(
+                "case {case_id}{where} is damaged ({reason}); 'coprod doctor --repair' "
+                "restores its newest good version"
+            ).format(case_id=case_id[:8], where=where, reason=reason)
         )
         return
     with store.locked(case_id):
@@ -161,8 +174,10 @@ def _check_case(
             os.unlink(path)
             fsync_dir(path.parent)
             report.fixed.append(
-                f"case {case_id[:8]}{where} was damaged ({reason}) and has no earlier version "
-                f"to restore: it was set aside, the file is now {aside}"
+                _(
+                    "case {case_id}{where} was damaged ({reason}) and has no earlier version to "
+                    "restore: it was set aside, the file is now {aside}"
+                ).format(case_id=case_id[:8], where=where, reason=reason, aside=aside)
             )
             return
         restored = good.copy()
@@ -174,8 +189,17 @@ def _check_case(
         restored.saved_by = store.who
         store.write_repaired(path, restored)
         report.fixed.append(
-            f"case {case_id[:8]}{where} was damaged ({reason}): restored revision "
-            f"{good.revision} as revision {restored.revision}; the damaged file is kept at {aside}"
+            _(
+                "case {case_id}{where} was damaged ({reason}): restored revision {revision} "
+                "as revision {revision2}; the damaged file is kept at {aside}"
+            ).format(
+                case_id=case_id[:8],
+                where=where,
+                reason=reason,
+                revision=good.revision,
+                revision2=restored.revision,
+                aside=aside,
+            )
         )
 
 
@@ -239,8 +263,10 @@ def _check_both_places(store: CaseStore, report: DoctorReport) -> None:
     both = set(case_ids(store.path, trashed=False)) & set(case_ids(store.path, trashed=True))
     for case_id in sorted(both):
         report.problems.append(
-            f"case {case_id[:8]} is both in cases/ and in trash/; "
-            f"move one of the two files out of {store.path} by hand"
+            _(
+                "case {case_id} is both in cases/ and in trash/; move one of the two files "
+                "out of {path} by hand"
+            ).format(case_id=case_id[:8], path=store.path)
         )
 
 
@@ -264,12 +290,15 @@ def _check_history(store: CaseStore, report: DoctorReport, *, repair: bool) -> N
                     os.replace(snap.path, aside)
                     fsync_dir(aside.parent)
                     report.fixed.append(
-                        f"case {case_id[:8]}: kept revision {snap.revision} was damaged; "
-                        f"moved to {aside}"
+                        _(
+                            "case {case_id}: kept revision {revision} was damaged; moved to {aside}"
+                        ).format(case_id=case_id[:8], revision=snap.revision, aside=aside)
                     )
                 else:
                     report.problems.append(
-                        f"case {case_id[:8]}: kept revision {snap.revision} is damaged"
+                        _("case {case_id}: kept revision {revision} is damaged").format(
+                            case_id=case_id[:8], revision=snap.revision
+                        )
                     )
 
 
@@ -306,7 +335,7 @@ def _check_insights(store: CaseStore, report: DoctorReport, *, repair: bool) -> 
         for doc_id in sorted(ids_in(store.path / place)):
             checked += 1
             _check_insight(store, docs, place, trashed, doc_id, report, repair=repair)
-    report.notes.append(f"{checked} insight(s) checked")
+    report.notes.append(_("{checked} insight(s) checked").format(checked=checked))
     history = store.path / INSIGHTS_HISTORY
     for doc_id in sorted(ids_in_history(history)):
         for snap in docs.history.snapshots(doc_id):
@@ -322,12 +351,16 @@ def _check_insights(store: CaseStore, report: DoctorReport, *, repair: bool) -> 
                     os.replace(snap.path, aside)
                     fsync_dir(aside.parent)
                     report.fixed.append(
-                        f"insight {doc_id[:8]}: kept revision {snap.revision} was damaged; "
-                        f"moved to {aside}"
+                        _(
+                            "insight {doc_id}: kept revision {revision} was damaged; "
+                            "moved to {aside}"
+                        ).format(doc_id=doc_id[:8], revision=snap.revision, aside=aside)
                     )
                 else:
                     report.problems.append(
-                        f"insight {doc_id[:8]}: kept revision {snap.revision} is damaged"
+                        _("insight {doc_id}: kept revision {revision} is damaged").format(
+                            doc_id=doc_id[:8], revision=snap.revision
+                        )
                     )
 
 
@@ -351,13 +384,15 @@ def _check_insight(
     repair: bool,
 ) -> None:
     path = store.path / place / f"{doc_id}.json"
-    where = " (in the trash)" if trashed else ""
+    where = _(" (in the trash)") if trashed else ""
     try:
         insight = docs.read(path, doc_id)
         if insight.newer_format:
             report.notes.append(
-                f"insight {doc_id[:8]} was written by a newer coprod (format {insight.format}); "
-                "it is read-only here"
+                _(
+                    "insight {doc_id} was written by a newer coprod (format {format}); it is "
+                    "read-only here"
+                ).format(doc_id=doc_id[:8], format=insight.format)
             )
         return
     except FileNotFoundError:
@@ -365,19 +400,27 @@ def _check_insight(
     except DamagedFileError as damage:
         reason = damage.reason
     except OSError as failure:
-        report.problems.append(f"insight {doc_id[:8]}: cannot read {path} ({failure.strerror})")
+        report.problems.append(
+            _("insight {doc_id}: cannot read {path} ({reason})").format(
+                doc_id=doc_id[:8], path=path, reason=failure.strerror
+            )
+        )
         return
     fmt = docs.kind.file.stored_format(path) if not os.path.islink(path) else None
     if fmt is not None and fmt > docs.kind.current_format:
         report.problems.append(
-            f"insight {doc_id[:8]}{where} was written by a newer coprod (format {fmt}) in a "
-            f"shape this version cannot read ({reason}); it is not repaired here"
+            _(
+                "insight {doc_id}{where} was written by a newer coprod (format {fmt}) in a "
+                "shape this version cannot read ({reason}); it is not repaired here"
+            ).format(doc_id=doc_id[:8], where=where, fmt=fmt, reason=reason)
         )
         return
     if not repair:
         report.problems.append(
-            f"insight {doc_id[:8]}{where} is damaged ({reason}); "
-            "'coprod doctor --repair' restores its newest good version"
+            _(
+                "insight {doc_id}{where} is damaged ({reason}); 'coprod doctor --repair' "
+                "restores its newest good version"
+            ).format(doc_id=doc_id[:8], where=where, reason=reason)
         )
         return
     with docs.locked(doc_id):
@@ -402,8 +445,10 @@ def _check_insight(
             os.unlink(path)
             fsync_dir(path.parent)
             report.fixed.append(
-                f"insight {doc_id[:8]}{where} was damaged ({reason}) and has no earlier version "
-                f"to restore: it was set aside, the file is now {aside}"
+                _(
+                    "insight {doc_id}{where} was damaged ({reason}) and has no earlier version to"
+                    " restore: it was set aside, the file is now {aside}"
+                ).format(doc_id=doc_id[:8], where=where, reason=reason, aside=aside)
             )
             return
         restored = good.copy()
@@ -412,8 +457,17 @@ def _check_insight(
         restored.saved_by = store.who
         docs.write(path, restored, checked=False)
         report.fixed.append(
-            f"insight {doc_id[:8]}{where} was damaged ({reason}): restored revision "
-            f"{good.revision} as revision {restored.revision}; the damaged file is kept at {aside}"
+            _(
+                "insight {doc_id}{where} was damaged ({reason}): restored revision {revision}"
+                " as revision {revision2}; the damaged file is kept at {aside}"
+            ).format(
+                doc_id=doc_id[:8],
+                where=where,
+                reason=reason,
+                revision=good.revision,
+                revision2=restored.revision,
+                aside=aside,
+            )
         )
 
 
@@ -443,21 +497,31 @@ def _check_links(store: CaseStore, report: DoctorReport, *, repair: bool) -> Non
     for path in store_links(store):
         if _is_case_file(store, path):
             continue  # reported and repaired with the case itself
-        kind = "a symbolic link" if os.path.islink(path) else "not a plain file or folder"
+        kind = _("a symbolic link") if os.path.islink(path) else _("not a plain file or folder")
         if os.path.dirname(path) == damaged:
-            report.notes.append(f"{path} is {kind} (kept aside; coprod never follows it)")
+            report.notes.append(
+                _("{path} is {kind} (kept aside; coprod never follows it)").format(
+                    path=path, kind=kind
+                )
+            )
             continue
         if not repair:
             report.problems.append(
-                f"{path} is {kind}, which coprod never follows; "
-                "'coprod doctor --repair' moves it into damaged/"
+                _(
+                    "{path} is {kind}, which coprod never follows; 'coprod doctor --repair' moves"
+                    " it into damaged/"
+                ).format(path=path, kind=kind)
             )
             continue
         relative = os.path.relpath(path, store.path).replace(os.sep, "_")
         aside = store.path / "damaged" / f"{relative}-{_stamp()}.link"
         os.replace(path, aside)
         fsync_dir(aside.parent)
-        report.fixed.append(f"{path} was {kind}; moved (the link itself) to {aside}")
+        report.fixed.append(
+            _("{path} was {kind}; moved (the link itself) to {aside}").format(
+                path=path, kind=kind, aside=aside
+            )
+        )
 
 
 def _check_modes(store: CaseStore, report: DoctorReport, *, repair: bool) -> None:
@@ -483,11 +547,17 @@ def _check_modes(store: CaseStore, report: DoctorReport, *, repair: bool) -> Non
                     chmod_nofollow(path, wanted)
                 except LinkedFileError:
                     continue  # swapped for a link meanwhile: reported as a link
-                report.fixed.append(f"{path}: mode {mode:o} tightened to {wanted:o}")
+                report.fixed.append(
+                    _("{path}: mode {mode:o} tightened to {wanted:o}").format(
+                        path=path, mode=mode, wanted=wanted
+                    )
+                )
             else:
                 report.problems.append(
-                    f"{path} can be read by other users (mode {mode:o}); "
-                    f"run 'chmod {wanted & 0o777:o} {path}' or 'coprod doctor --repair'"
+                    _(
+                        "{path} can be read by other users (mode {mode:o}); run 'chmod {value:o} "
+                        "{path}' or 'coprod doctor --repair'"
+                    ).format(path=path, mode=mode, value=wanted & 0o777)
                 )
         dirs.sort()
 
@@ -513,6 +583,8 @@ def _check_temps(store: CaseStore, report: DoctorReport, *, repair: bool) -> Non
                 os.unlink(path)
             except FileNotFoundError:
                 continue
-        report.fixed.append(f"removed {len(stale)} temp file(s) left by interrupted saves")
+        report.fixed.append(
+            _("removed {n} temp file(s) left by interrupted saves").format(n=len(stale))
+        )
     else:
-        report.notes.append(f"{len(stale)} temp file(s) left by interrupted saves")
+        report.notes.append(_("{n} temp file(s) left by interrupted saves").format(n=len(stale)))

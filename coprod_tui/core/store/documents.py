@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any, Generic, NamedTuple, Protocol, TypeVar
 import coprod_tui.core.store.storage as storage
 from coprod_tui.core.case import utc_now
 from coprod_tui.core.errors import CoprodError, UserInputError
+from coprod_tui.core.i18n import _
 from coprod_tui.core.store.case_file import DocumentFile
 from coprod_tui.core.store.locking import LockTimeout, file_lock
 from coprod_tui.core.store.storage import (
@@ -191,6 +192,20 @@ def same_content(a: Document, b: Document) -> bool:
     return content(a) == content(b)
 
 
+def kind_word(name: str, form: str = "") -> str:
+    """A document kind's name ("case", "insight") in the user's language, for messages.
+
+    ``form`` "the" or "this" gives "the case", "this insight": languages put the
+    article in different places (Swedish: "fallet", "den här insikten").
+    """
+    words = {
+        "": {"case": _("case"), "insight": _("insight")},
+        "the": {"case": _("the case"), "insight": _("the insight")},
+        "this": {"case": _("this case"), "insight": _("this insight")},
+    }[form]
+    return words.get(name, f"{form} {name}".strip())
+
+
 @contextmanager
 def store_guard(action: str, root: Path) -> Iterator[None]:
     """Turn low-level failures into one-line store errors ("could not <action>: ...")."""
@@ -198,29 +213,41 @@ def store_guard(action: str, root: Path) -> Iterator[None]:
         yield
     except LinkedFileError as error:
         raise DamagedCaseError(
-            f"could not {action}: {error.path.name} is {error.reason}, which coprod never "
-            "follows; it was left untouched — run 'coprod doctor'"
+            _(
+                "could not {action}: {file} is {reason}, which coprod never "
+                "follows; it was left untouched — run 'coprod doctor'"
+            ).format(action=action, file=error.path.name, reason=error.reason)
         ) from None
     except DamagedFileError as error:
         raise DamagedCaseError(
-            f"could not {action}: {error.path.name} is damaged ({error.reason}); "
-            "it was left untouched — run 'coprod doctor --repair'"
+            _(
+                "could not {action}: {file} is damaged ({reason}); "
+                "it was left untouched — run 'coprod doctor --repair'"
+            ).format(action=action, file=error.path.name, reason=error.reason)
         ) from None
     except WriteRefused as error:
         if not error.explained:
             error.explained = True
-            error.args = (f"could not {action}: {error}",)
+            error.args = (_("could not {action}: {error}").format(action=action, error=error),)
         raise
     except CoprodError:
         raise
     except LockTimeout:
         raise StoreError(
-            f"could not {action}: another coprod process is holding the case; try again"
+            _("could not {action}: another coprod process is holding the case; try again").format(
+                action=action
+            )
         ) from None
     except OSError as error:
-        raise StoreError(f"could not {action}: {describe_os_error(error)} ({root})") from None
+        raise StoreError(
+            _("could not {action}: {reason} ({root})").format(
+                action=action, reason=describe_os_error(error), root=root
+            )
+        ) from None
     except ValueError as error:  # e.g. text that cannot be encoded
-        raise UserInputError(f"could not {action}: {error}") from None
+        raise UserInputError(
+            _("could not {action}: {error}").format(action=action, error=error)
+        ) from None
 
 
 class DocumentFolder(Generic[D]):
@@ -325,11 +352,20 @@ class DocumentFolder(Generic[D]):
     def check_id(self, doc_id: str) -> str:
         """``doc_id`` if it is a full id, else :class:`CaseNotFound`."""
         if not isinstance(doc_id, str) or not self.kind.is_id(doc_id):
-            raise CaseNotFound(f"no {self.kind.name} with id {doc_id!r}")
+            raise CaseNotFound(
+                _("no {kind} with id {doc_id!r}").format(
+                    kind=kind_word(self.kind.name), doc_id=doc_id
+                )
+            )
         return doc_id
 
     def not_found(self, doc_id: str) -> CaseNotFound:
-        return CaseNotFound(f"no {self.kind.name} with id {doc_id!r}{self.kind.hint}")
+        hint = _(self.kind.hint) if self.kind.hint else ""
+        return CaseNotFound(
+            _("no {kind} with id {doc_id!r}{hint}").format(
+                kind=kind_word(self.kind.name), doc_id=doc_id, hint=hint
+            )
+        )
 
     @contextmanager
     def locked(self, doc_id: str) -> Iterator[None]:
@@ -410,9 +446,10 @@ class DocumentFolder(Generic[D]):
         if newer:
             name = self.kind.name
             raise NewerFormatError(
-                f"{name} {doc_id[:8]} was written by a newer coprod ({name} format "
-                f"{max(newer)}; this one knows {current}) and is read-only here; "
-                f"upgrade coprod to change it"
+                _(
+                    "{name} {doc_id} was written by a newer coprod ({name} format {max}; this one"
+                    " knows {current}) and is read-only here; upgrade coprod to change it"
+                ).format(name=kind_word(name), doc_id=doc_id[:8], max=max(newer), current=current)
             )
 
     # --- versions --------------------------------------------------------------------
@@ -548,8 +585,10 @@ class DocumentFolder(Generic[D]):
                 except FileNotFoundError:
                     if os.path.lexists(self.purged_mark(doc.id)):
                         raise CasePurgedError(
-                            f"this {self.kind.name} was deleted for good (purged) in another "
-                            "window or by 'coprod purge'; nothing was saved"
+                            _(
+                                "{kind} was deleted for good (purged) in another "
+                                "window or by 'coprod purge'; nothing was saved"
+                            ).format(kind=kind_word(self.kind.name, "this"))
                         ) from None
                     # Nothing there to overwrite (removed by hand): (re)create it.
                     recreated = doc.copy()
@@ -605,7 +644,9 @@ class DocumentFolder(Generic[D]):
             except FileNotFoundError:
                 self.locate(doc_id)  # CaseNotFound, or:
                 raise UserInputError(
-                    f"the {self.kind.name} is in the trash; restore it first"
+                    _("{kind} is in the trash; restore it first").format(
+                        kind=kind_word(self.kind.name, "the")
+                    )
                 ) from None
             # A copy: ``change`` may edit in place, and ``view`` may hand back ``stored``
             # itself (a case whose template is unknown), which would hide the change.
@@ -629,10 +670,16 @@ class DocumentFolder(Generic[D]):
             if not src.exists():
                 if dst.exists():
                     return  # already there
-                where = f"among the active {self.kind.name}s" if to_trash else "in the trash"
-                raise CaseNotFound(f"no {self.kind.name} with id {doc_id!r} {where}")
+                kind = kind_word(self.kind.name)
+                if to_trash:
+                    message = _("no {kind} with id {doc_id!r} among the active ones")
+                else:
+                    message = _("no {kind} with id {doc_id!r} in the trash")
+                raise CaseNotFound(message.format(kind=kind, doc_id=doc_id))
             if dst.exists():
-                raise StoreError(f"both {src} and {dst} exist; run 'coprod doctor'")
+                raise StoreError(
+                    _("both {src} and {dst} exist; run 'coprod doctor'").format(src=src, dst=dst)
+                )
             if not dst.parent.exists():
                 self.make_folder(dst.parent)
             os.replace(src, dst)

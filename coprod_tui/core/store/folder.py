@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from coprod_tui.core.case import utc_now
+from coprod_tui.core.i18n import _
 from coprod_tui.core.store.layout import INSIGHT_FOLDERS
 from coprod_tui.core.store.storage import (
     DIR_MODE,
@@ -77,26 +78,38 @@ def prepare_store_folder(path: Path, *, create: bool) -> tuple[Path, FolderPolic
         link = root.lstat()
     except FileNotFoundError:
         if not create:
-            raise NoStoreError(f"no store at {root} (create one with 'coprod new')") from None
+            raise NoStoreError(
+                _("no store at {root} (create one with 'coprod new')").format(root=root)
+            ) from None
         try:
             make_private_folders(root, PRIVATE.dir_mode)
             link = root.lstat()
         except OSError as error:
-            raise StoreError(f"cannot create the store {root}: {error.strerror}") from None
+            raise StoreError(
+                _("cannot create the store {root}: {reason}").format(
+                    root=root, reason=error.strerror
+                )
+            ) from None
     except OSError as error:
-        raise StoreError(f"cannot open the store {root}: {error.strerror}") from None
+        raise StoreError(
+            _("cannot open the store {root}: {reason}").format(root=root, reason=error.strerror)
+        ) from None
 
     if stat.S_ISLNK(link.st_mode) and link.st_uid not in (os.geteuid(), 0):
         raise UnsafeStoreError(
-            f"the store path {root} is a symlink owned by another user; "
-            "point --store at a folder of your own"
+            _(
+                "the store path {root} is a symlink owned by another user; point --store at a"
+                " folder of your own"
+            ).format(root=root)
         )
     try:
         info = root.stat()
     except FileNotFoundError:
-        raise StoreError(f"the store path {root} is a symlink to nothing") from None
+        raise StoreError(
+            _("the store path {root} is a symlink to nothing").format(root=root)
+        ) from None
     if not stat.S_ISDIR(info.st_mode):
-        raise StoreError(f"the store path {root} is not a folder")
+        raise StoreError(_("the store path {root} is not a folder").format(root=root))
 
     is_store = _has_marker(root)
     if not is_store:
@@ -131,11 +144,17 @@ def _has_marker(root: Path) -> bool:
         return False
     except LinkedFileError as error:
         raise StoreError(
-            f"the store marker {marker} is {error.reason}; nothing was changed — "
-            "replace it with the marker of a real store or choose another folder"
+            _(
+                "the store marker {marker} is {reason}; nothing was changed — replace it with"
+                " the marker of a real store or choose another folder"
+            ).format(marker=marker, reason=error.reason)
         ) from None
     except OSError as error:
-        raise StoreError(f"cannot read the store marker {marker}: {error.strerror}") from None
+        raise StoreError(
+            _("cannot read the store marker {marker}: {reason}").format(
+                marker=marker, reason=error.strerror
+            )
+        ) from None
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
@@ -143,13 +162,17 @@ def _has_marker(root: Path) -> bool:
     version = data.get("format") if isinstance(data, dict) else None
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise StoreError(
-            f"the store marker {marker} is damaged (it should hold the store format); "
-            "nothing was changed — restore it from a backup or choose another folder"
+            _(
+                "the store marker {marker} is damaged (it should hold the store format); "
+                "nothing was changed — restore it from a backup or choose another folder"
+            ).format(marker=marker)
         )
     if version > STORE_FORMAT:
         raise StoreError(
-            f"the store {root} has store format {version}, made by a newer coprod "
-            f"(this one reads format {STORE_FORMAT}); nothing was changed — upgrade coprod"
+            _(
+                "the store {root} has store format {version}, made by a newer coprod (this "
+                "one reads format {STORE_FORMAT}); nothing was changed — upgrade coprod"
+            ).format(root=root, version=version, STORE_FORMAT=STORE_FORMAT)
         )
     return True
 
@@ -164,15 +187,19 @@ def _check_can_take_over(root: Path, *, create: bool) -> None:
     try:
         entries = os.listdir(root)
     except OSError as error:
-        raise StoreError(f"cannot open the store {root}: {error.strerror}") from None
+        raise StoreError(
+            _("cannot open the store {root}: {reason}").format(root=root, reason=error.strerror)
+        ) from None
     foreign = [name for name in entries if not _store_made(root, name)]
     if foreign:
         raise StoreError(
-            f"{root} holds other files and is not a coprod store; it was left unchanged — "
-            "choose an empty or new folder for --store"
+            _(
+                "{root} holds other files and is not a coprod store; it was left unchanged — "
+                "choose an empty or new folder for --store"
+            ).format(root=root)
         )
     if not create:
-        raise NoStoreError(f"no store at {root} (create one with 'coprod new')")
+        raise NoStoreError(_("no store at {root} (create one with 'coprod new')").format(root=root))
 
 
 def _store_made(root: Path, name: str) -> bool:
@@ -196,11 +223,16 @@ def _is_shared(root: Path) -> bool:
     except FileNotFoundError:
         return False
     except OSError as error:
-        raise StoreError(f"cannot check {marker}: {error.strerror}") from None
+        raise StoreError(
+            _("cannot check {marker}: {reason}").format(marker=marker, reason=error.strerror)
+        ) from None
     if not stat.S_ISREG(info.st_mode):
         raise UnsafeStoreError(
-            f"{marker} is not a plain file (a symlink?); nothing was changed — remove it "
-            "and run 'coprod doctor --share-with-group' again if the store is to be shared"
+            _(
+                "{marker} is not a plain file (a symlink?); nothing was changed — remove it "
+                "and run 'coprod doctor --share-with-group' again if the store is to be "
+                "shared"
+            ).format(marker=marker)
         )
     return True
 
@@ -210,20 +242,28 @@ def _check_folder(root: Path, info: os.stat_result, policy: FolderPolicy) -> Non
     mode = stat.S_IMODE(info.st_mode)
     if mode & 0o002:
         raise UnsafeStoreError(
-            f"the store {root} can be changed by any user; run 'chmod 700 {root}' and try again"
+            _(
+                "the store {root} can be changed by any user; run 'chmod 700 {root}' and try again"
+            ).format(root=root)
         )
     if policy.shared:
         if info.st_uid != uid and info.st_gid not in os.getgroups() and info.st_gid != os.getgid():
-            raise UnsafeStoreError(f"the shared store {root} belongs to a group you are not in")
+            raise UnsafeStoreError(
+                _("the shared store {root} belongs to a group you are not in").format(root=root)
+            )
     else:
         if info.st_uid != uid:
             raise UnsafeStoreError(
-                f"the store {root} belongs to another user; use a folder of your own"
+                _("the store {root} belongs to another user; use a folder of your own").format(
+                    root=root
+                )
             )
         if mode & 0o020:
             raise UnsafeStoreError(
-                f"the store {root} is writable by its group; run 'chmod 700 {root}' "
-                "(or share it on purpose with 'coprod doctor --share-with-group')"
+                _(
+                    "the store {root} is writable by its group; run 'chmod 700 {root}' (or share "
+                    "it on purpose with 'coprod doctor --share-with-group')"
+                ).format(root=root)
             )
 
 
@@ -243,7 +283,9 @@ def _write_marker(root: Path, policy: FolderPolicy) -> None:
     except FileExistsError:
         _has_marker(root)  # another process made it meanwhile: check theirs
     except OSError as error:
-        raise StoreError(f"cannot create a store in {root}: {error.strerror}") from None
+        raise StoreError(
+            _("cannot create a store in {root}: {reason}").format(root=root, reason=error.strerror)
+        ) from None
 
 
 def _ensure_subfolder(folder: Path, policy: FolderPolicy) -> None:
@@ -253,23 +295,31 @@ def _ensure_subfolder(folder: Path, policy: FolderPolicy) -> None:
         try:
             _make_folder(folder, policy.dir_mode)
         except OSError as error:
-            raise StoreError(f"cannot create {folder}: {error.strerror}") from None
+            raise StoreError(
+                _("cannot create {folder}: {reason}").format(folder=folder, reason=error.strerror)
+            ) from None
         return
     if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
         raise UnsafeStoreError(
-            f"{folder} is not a plain folder (a symlink?); move it away and try again"
+            _("{folder} is not a plain folder (a symlink?); move it away and try again").format(
+                folder=folder
+            )
         )
     mode = stat.S_IMODE(info.st_mode)
     if mode & 0o002 or (mode & 0o020 and not policy.shared):
         if info.st_uid != os.geteuid():
             raise UnsafeStoreError(
-                f"{folder} can be changed by other users; run 'chmod 700 {folder}'"
+                _("{folder} can be changed by other users; run 'chmod 700 {folder}'").format(
+                    folder=folder
+                )
             )
         try:
             os.chmod(folder, policy.dir_mode)
         except OSError as error:
             raise UnsafeStoreError(
-                f"{folder} can be changed by other users; run 'chmod 700 {folder}'"
+                _("{folder} can be changed by other users; run 'chmod 700 {folder}'").format(
+                    folder=folder
+                )
             ) from error
 
 
@@ -290,13 +340,13 @@ def share_with_group(root: Path, group: str | None = None) -> list[str]:
 
     info = root.stat()
     if info.st_uid != os.geteuid():
-        raise StoreError(f"only the owner of {root} can share it")
+        raise StoreError(_("only the owner of {root} can share it").format(root=root))
     gid = -1
     if group:
         try:
             gid = grp.getgrnam(group).gr_gid
         except KeyError:
-            raise StoreError(f"no such group: {group}") from None
+            raise StoreError(_("no such group: {group}").format(group=group)) from None
     changed: list[str] = []
     skipped: list[str] = []
     real_root = os.path.realpath(root)  # --store itself may be the user's own link
@@ -317,13 +367,24 @@ def share_with_group(root: Path, group: str | None = None) -> list[str]:
             dirs[:] = [d for d in dirs if os.path.join(folder, d) not in skipped]
         atomic_write_bytes(root / SHARE_MARKER, b"shared with the folder's group\n", mode=0o660)
     except LinkedFileError as error:
-        raise StoreError(f"could not share {root}: {error}") from None
+        raise StoreError(
+            _("could not share {root}: {error}").format(root=root, error=error)
+        ) from None
     except OSError as error:
-        raise StoreError(f"could not share {root}: {error.strerror}") from None
+        raise StoreError(
+            _("could not share {root}: {reason}").format(root=root, reason=error.strerror)
+        ) from None
     group_name = group or grp.getgrgid(root.stat().st_gid).gr_name
-    changed.append(f"{root} is now shared with the group '{group_name}' (folders 2770, files 0660)")
+    changed.append(
+        _("{root} is now shared with the group '{group}' (folders 2770, files 0660)").format(
+            root=root, group=group_name
+        )
+    )
     changed.extend(
-        f"left alone: {path} is not a plain file or folder (a symbolic link?); run 'coprod doctor'"
+        _(
+            "left alone: {path} is not a plain file or folder (a symbolic link?); "
+            "run 'coprod doctor'"
+        ).format(path=path)
         for path in skipped
     )
     return changed

@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from coprod_tui.core import timefmt
+from coprod_tui.core.i18n import _
 from coprod_tui.core.store.storage import atomic_write_bytes, make_private_folders, read_bytes
 from coprod_tui.core.store.types import StoreError
 
@@ -63,8 +64,10 @@ class UnsafeHistoryError(StoreError):
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         super().__init__(
-            f"{folder} is not a plain folder (a symbolic link?); nothing was written "
-            "through it — move it away or run 'coprod doctor'"
+            _(
+                "{folder} is not a plain folder (a symbolic link?); nothing was written "
+                "through it — move it away or run 'coprod doctor'"
+            ).format(folder=folder)
         )
 
 

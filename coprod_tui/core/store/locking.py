@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from coprod_tui.core.i18n import _
 from coprod_tui.core.store.storage import FILE_MODE
 
 _O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
@@ -68,6 +69,10 @@ def _acquire(fd: int, timeout: float) -> None:
         except BlockingIOError:
             pass
         if time.monotonic() >= deadline:
-            raise LockTimeout(f"waited {timeout:.0f} s for a lock held by another process")
+            raise LockTimeout(
+                _("waited {timeout:.0f} s for a lock held by another process").format(
+                    timeout=timeout
+                )
+            )
         time.sleep(delay)
         delay = min(delay * 2, 0.02)

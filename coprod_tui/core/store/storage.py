@@ -29,6 +29,7 @@ import errno
 import json
 import os
 import stat
+import sys
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
@@ -49,25 +50,43 @@ _O_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 _O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 
 
+def _(message: str) -> str:
+    """``message`` in the user's language (``core.i18n._``), looked up rather than imported.
+
+    ``core.i18n`` reads the settings file through ``core.locations``, which sits on
+    this module, so importing it here would close an import cycle. The CLI and the
+    workbench load ``core.i18n`` before anything is stored; until then (or when it
+    never is) a message stays English.
+    """
+    i18n = sys.modules.get("coprod_tui.core.i18n")
+    return message if i18n is None else str(i18n._(message))
+
+
 class DamagedFileError(OperationalError):
     """A file exists but is not the JSON we wrote; it must not be written over."""
 
     def __init__(self, path: Path, reason: str) -> None:
         self.path = Path(path)
         self.reason = reason
-        super().__init__(f"{self.path} is damaged ({reason}); it was left untouched")
+        super().__init__(
+            _("{path} is damaged ({reason}); it was left untouched").format(
+                path=self.path, reason=reason
+            )
+        )
 
 
 class LinkedFileError(DamagedFileError):
     """A store entry is a symbolic link (or not a regular file): never read or written through."""
 
-    def __init__(self, path: Path, reason: str = "a symbolic link") -> None:
+    def __init__(self, path: Path, reason: str | None = None) -> None:
         self.path = Path(path)
-        self.reason = reason
+        self.reason = _("a symbolic link") if reason is None else reason
         OperationalError.__init__(
             self,
-            f"{self.path} is {reason}, which coprod never follows; it was left untouched — "
-            "run 'coprod doctor'",
+            _(
+                "{path} is {reason}, which coprod never follows; it was left untouched — "
+                "run 'coprod doctor'"
+            ).format(path=self.path, reason=self.reason),
         )
 
 
@@ -169,9 +188,9 @@ def encode_json(data: Any) -> bytes:
     try:
         return json.dumps(data, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError as error:
-        raise ValueError("the text holds characters that cannot be saved (lone surrogate)") from (
-            error
-        )
+        raise ValueError(
+            _("the text holds characters that cannot be saved (lone surrogate)")
+        ) from (error)
 
 
 #: The largest JSON file coprod parses (a case, a catalog snapshot, an
@@ -203,22 +222,26 @@ def decode_json(raw: bytes, path: Path) -> Any:
     """
     if len(raw) > MAX_JSON_BYTES:
         limit = MAX_JSON_BYTES // (1024 * 1024)
-        raise DamagedFileError(path, f"larger than {limit} MB, too big to be a coprod file")
+        raise DamagedFileError(
+            path, _("larger than {limit} MB, too big to be a coprod file").format(limit=limit)
+        )
     if raw.startswith(_UTF8_BOM):
         raw = raw[len(_UTF8_BOM) :]
     if not raw.strip():
-        raise DamagedFileError(path, "empty file")
+        raise DamagedFileError(path, _("empty file"))
     try:
         text = raw.decode("utf-8")
         return json.loads(text, parse_constant=_no_constant, parse_float=_finite_float)
     except UnicodeDecodeError:
-        raise DamagedFileError(path, "not UTF-8") from None
+        raise DamagedFileError(path, _("not UTF-8")) from None
     except json.JSONDecodeError as error:
-        raise DamagedFileError(path, f"bad JSON at line {error.lineno}") from None
+        raise DamagedFileError(
+            path, _("bad JSON at line {lineno}").format(lineno=error.lineno)
+        ) from None
     except RecursionError:
-        raise DamagedFileError(path, "nested too deeply") from None
+        raise DamagedFileError(path, _("nested too deeply")) from None
     except ValueError as error:  # NaN, 1e999, an integer of thousands of digits
-        reason = "a number too long" if "digits" in str(error) else str(error)
+        reason = _("a number too long") if "digits" in str(error) else str(error)
         raise DamagedFileError(path, reason) from None
 
 
@@ -253,7 +276,7 @@ def _not_plain(path: Path) -> LinkedFileError:
             return LinkedFileError(path)
     except OSError:
         pass
-    return LinkedFileError(path, "not a regular file")
+    return LinkedFileError(path, _("not a regular file"))
 
 
 def _read_fd(fd: int, limit: int | None = None) -> bytes:
@@ -332,7 +355,7 @@ def chmod_nofollow(path: Path | str, mode: int, *, gid: int = -1) -> None:
     try:
         kind = stat.S_IFMT(os.fstat(fd).st_mode)
         if kind not in (stat.S_IFREG, stat.S_IFDIR):
-            raise LinkedFileError(target, "not a regular file or folder")
+            raise LinkedFileError(target, _("not a regular file or folder"))
         if gid != -1:
             os.fchown(fd, -1, gid)
         os.fchmod(fd, mode)
@@ -365,15 +388,15 @@ def make_private_folders(folder: Path | str, mode: int = DIR_MODE) -> None:
 def describe_os_error(error: OSError) -> str:
     """A short, plain-language reason for an ``OSError`` (for one-line messages)."""
     reasons = {
-        errno.ENOSPC: "the disk is full",
-        errno.EFBIG: "the file would be larger than allowed (file-size limit)",
-        errno.EDQUOT: "your disk quota is used up",
-        errno.EACCES: "permission denied",
-        errno.EPERM: "operation not permitted",
-        errno.EROFS: "the store is on a read-only file system",
-        errno.EIO: "an input/output error (failing disk?)",
-        errno.ENOENT: "a file or folder is missing",
-        errno.ELOOP: "a symbolic link is in the way (coprod never follows one)",
+        errno.ENOSPC: _("the disk is full"),
+        errno.EFBIG: _("the file would be larger than allowed (file-size limit)"),
+        errno.EDQUOT: _("your disk quota is used up"),
+        errno.EACCES: _("permission denied"),
+        errno.EPERM: _("operation not permitted"),
+        errno.EROFS: _("the store is on a read-only file system"),
+        errno.EIO: _("an input/output error (failing disk?)"),
+        errno.ENOENT: _("a file or folder is missing"),
+        errno.ELOOP: _("a symbolic link is in the way (coprod never follows one)"),
     }
     reason = reasons.get(error.errno or 0) or (error.strerror or str(error))
     return reason

@@ -14,6 +14,7 @@ from typing import Any
 
 from tinydb.storages import Storage
 
+from coprod_tui.core.i18n import _
 from coprod_tui.core.store.storage import (
     FILE_MODE,
     DamagedFileError,
@@ -48,7 +49,7 @@ class AtomicJSONStorage(Storage):
             isinstance(table, dict) and all(isinstance(doc, dict) for doc in table.values())
             for table in data.values()
         ):
-            raise DamagedFileError(self.path, "not a TinyDB database")
+            raise DamagedFileError(self.path, _("not a TinyDB database"))
         return data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:

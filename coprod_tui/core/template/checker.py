@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from coprod_tui.core.i18n import N_, _
 from coprod_tui.core.template.model import (
     FIELD_TYPES,
     FieldSpec,
@@ -110,22 +111,24 @@ def _parse(text: str, shown: str) -> tuple[Template | None, list[Problem]]:
 
 
 _KIND_NAMES = {
-    _STR: "text",
-    _INT: "a whole number",
-    _FLOAT: "a decimal number",
-    _BOOL: "true/false",
-    _NULL: "nothing (an empty value)",
-    _TIMESTAMP: "a date",
+    _STR: N_("text"),
+    _INT: N_("a whole number"),
+    _FLOAT: N_("a decimal number"),
+    _BOOL: N_("true/false"),
+    _NULL: N_("nothing (an empty value)"),
+    _TIMESTAMP: N_("a date"),
 }
 
 
 def _kind(node: yaml.Node) -> str:
     """How a node reads to a person ("a list", "text", ...), for messages."""
     if isinstance(node, yaml.SequenceNode):
-        return "a list"
+        return _("a list")
     if isinstance(node, yaml.MappingNode):
-        return "a mapping"
-    return _KIND_NAMES.get(node.tag, f"a value tagged '{node.tag}'")
+        return _("a mapping")
+    if node.tag in _KIND_NAMES:
+        return _(_KIND_NAMES[node.tag])
+    return _("a value tagged '{tag}'").format(tag=node.tag)
 
 
 def _short(tag: str) -> str:
@@ -159,8 +162,10 @@ class _Checker:
             self._bad_tags.add(id(node))
             self.problem(
                 node,
-                f"unsupported tag '{_short(node.tag)}': a template holds only plain text, "
-                "numbers, lists and mappings (tags are never run)",
+                _(
+                    "unsupported tag '{short}': a template holds only plain text, numbers, lists "
+                    "and mappings (tags are never run)"
+                ).format(short=_short(node.tag)),
             )
         return False
 
@@ -174,7 +179,12 @@ class _Checker:
             return None
         if not isinstance(node, yaml.MappingNode):
             expected = ", ".join(key for key, required in keys.items() if required)
-            self.problem(node, f"{what} must be a mapping with keys {expected}; got {_kind(node)}")
+            self.problem(
+                node,
+                _("{what} must be a mapping with keys {expected}; got {kind}").format(
+                    what=what, expected=expected, kind=_kind(node)
+                ),
+            )
             return None
         entries: dict[str, tuple[yaml.Node, yaml.Node]] = {}
         for key_node, value_node in node.value:
@@ -183,7 +193,12 @@ class _Checker:
                 continue
             if name in entries:
                 first = entries[name][0].start_mark.line + 1
-                self.problem(key_node, f"duplicate key '{name}' in {what} (first at line {first})")
+                self.problem(
+                    key_node,
+                    _("duplicate key '{name}' in {what} (first at line {first})").format(
+                        name=name, what=what, first=first
+                    ),
+                )
                 continue
             if name not in keys:
                 self.problem(key_node, _unknown_key_message(name, what, keys))
@@ -191,17 +206,26 @@ class _Checker:
             entries[name] = (key_node, value_node)
         for name, required in keys.items():
             if required and name not in entries:
-                self.problem(node, f"{what} is missing required key '{name}'")
+                self.problem(
+                    node, _("{what} is missing required key '{name}'").format(what=what, name=name)
+                )
         return entries
 
     def key_name(self, key_node: yaml.Node, what: str) -> str | None:
         if key_node.tag == _MERGE:
-            self.problem(key_node, f"merge keys ('<<') are not supported in {what}")
+            self.problem(
+                key_node, _("merge keys ('<<') are not supported in {what}").format(what=what)
+            )
             return None
         if not self.tag_ok(key_node):
             return None
         if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR:
-            self.problem(key_node, f"keys in {what} must be text; got {_kind(key_node)}")
+            self.problem(
+                key_node,
+                _("keys in {what} must be text; got {kind}").format(
+                    what=what, kind=_kind(key_node)
+                ),
+            )
             return None
         return str(key_node.value)
 
@@ -209,7 +233,9 @@ class _Checker:
         if not self.tag_ok(node):
             return None
         if not isinstance(node, yaml.SequenceNode):
-            self.problem(node, f"{what} must be a list; got {_kind(node)}")
+            self.problem(
+                node, _("{what} must be a list; got {kind}").format(what=what, kind=_kind(node))
+            )
             return None
         return list(node.value)
 
@@ -218,19 +244,21 @@ class _Checker:
         if not self.tag_ok(node):
             return None
         if not isinstance(node, yaml.ScalarNode) or node.tag != _STR:
-            message = f"{what} must be text; got {_kind(node)}"
+            message = _("{what} must be text; got {kind}").format(what=what, kind=_kind(node))
             if isinstance(node, yaml.ScalarNode) and node.tag != _NULL:
-                message += f" (write it in quotes: '{node.value}')"
+                message += _(" (write it in quotes: '{value}')").format(value=node.value)
             self.problem(node, message)
             return None
         value = str(node.value).strip()
         if not value and not allow_empty:
-            self.problem(node, f"{what} must not be empty")
+            self.problem(node, _("{what} must not be empty").format(what=what))
             return None
         control = _CONTROL_IN_TEXT.search(value)
         if control:
             code = f"U+{ord(control.group()):04X}"
-            self.problem(node, f"{what} contains a control character ({code})")
+            self.problem(
+                node, _("{what} contains a control character ({code})").format(what=what, code=code)
+            )
             return None
         return value
 
@@ -240,11 +268,13 @@ class _Checker:
             return None
         if not _ID.fullmatch(value):
             suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
-            hint = f" (e.g. '{suggestion}')" if suggestion else ""
+            hint = _(" (e.g. '{suggestion}')").format(suggestion=suggestion) if suggestion else ""
             self.problem(
                 node,
-                f"{what} '{value}' is not a valid id: use lowercase letters a-z, digits 0-9 "
-                f"and '-' only{hint}",
+                _(
+                    "{what} '{value}' is not a valid id: use lowercase letters a-z, digits 0-9 "
+                    "and '-' only{hint}"
+                ).format(what=what, value=value, hint=hint),
             )
             return None
         return value
@@ -272,8 +302,9 @@ class _Checker:
             if item.id in first_line:
                 self.problem(
                     _id_node(node),
-                    f"duplicate {noun} id '{item.id}' (first defined at line "
-                    f"{first_line[item.id]})",
+                    _("duplicate {noun} id '{id}' (first defined at line {first_line})").format(
+                        noun=noun, id=item.id, first_line=first_line[item.id]
+                    ),
                 )
                 continue
             first_line[item.id] = _id_node(node).start_mark.line + 1
@@ -283,7 +314,7 @@ class _Checker:
     # -- the template
 
     def template(self, root: yaml.Node) -> Template | None:
-        entries = self.mapping(root, "the template", _TOP_KEYS)
+        entries = self.mapping(root, _("the template"), _TOP_KEYS)
         if entries is None:
             return None
         values: dict[str, Any] = {}
@@ -293,11 +324,11 @@ class _Checker:
             values[key] = self.optional(entries, key, self._text_of(f"'{key}'"))
         values["language"] = self.optional(entries, "language", self.language)
         values["description"] = self.optional(
-            entries, "description", lambda n: self.text(n, "'description'", allow_empty=True)
+            entries, "description", lambda n: self.text(n, _("'description'"), allow_empty=True)
         )
-        perspectives = self.items(entries, "perspectives", "perspective", self.perspective)
-        fields = self.items(entries, "fields", "field", self.field)
-        sections = self.items(entries, "sections", "section", self.section)
+        perspectives = self.items(entries, "perspectives", _("perspective"), self.perspective)
+        fields = self.items(entries, "fields", _("field"), self.field)
+        sections = self.items(entries, "sections", _("section"), self.section)
         self.check_sections(entries, sections, perspectives)
         if self.problems:
             return None
@@ -322,7 +353,7 @@ class _Checker:
         return read
 
     def _template_id(self, node: yaml.Node) -> Any:
-        return self.identifier(node, "template id")
+        return self.identifier(node, _("template id"))
 
     def optional(
         self,
@@ -338,7 +369,10 @@ class _Checker:
         if not isinstance(node, yaml.ScalarNode) or node.tag != _INT:
             shown = f" '{node.value}'" if isinstance(node, yaml.ScalarNode) and node.value else ""
             self.problem(
-                node, f"'version' must be a whole number such as 1; got {_kind(node)}{shown}"
+                node,
+                _("'version' must be a whole number such as 1; got {kind}{shown}").format(
+                    kind=_kind(node), shown=shown
+                ),
             )
             return None
         try:
@@ -346,20 +380,31 @@ class _Checker:
         except ValueError:
             value = -1
         if not 1 <= value < 10**9:
-            self.problem(node, f"'version' must be a whole number from 1 up; got '{node.value}'")
+            self.problem(
+                node,
+                _("'version' must be a whole number from 1 up; got '{value}'").format(
+                    value=node.value
+                ),
+            )
             return None
         return value
 
     def language(self, node: yaml.Node) -> str | None:
-        value = self.text(node, "'language'")
+        value = self.text(node, _("'language'"))
         if value is None:
             return None
         if not _LANGUAGE.fullmatch(value):
-            hint = f" (use '-', not '_': '{value.replace('_', '-')}')" if "_" in value else ""
+            hint = (
+                _(" (use '-', not '_': '{value}')").format(value=value.replace("_", "-"))
+                if "_" in value
+                else ""
+            )
             self.problem(
                 node,
-                f"'language' must be a BCP 47 language tag such as 'en', 'sv' or 'sv-SE'; "
-                f"got '{value}'{hint}",
+                _(
+                    "'language' must be a BCP 47 language tag such as 'en', 'sv' or 'sv-SE'; got "
+                    "'{value}'{hint}"
+                ).format(value=value, hint=hint),
             )
             return None
         return value
@@ -368,12 +413,18 @@ class _Checker:
         self, entries: dict[str, tuple[yaml.Node, yaml.Node]], what: str
     ) -> tuple[str | None, str | None, str | None]:
         """The ``id``, ``title`` and ``description`` a perspective and a section both have."""
-        ident = self.optional(entries, "id", lambda n: self.identifier(n, f"{what} id"))
-        title = self.optional(entries, "title", lambda n: self.text(n, f"'title' of {what}"))
+        ident = self.optional(
+            entries, "id", lambda n: self.identifier(n, _("{what} id").format(what=what))
+        )
+        title = self.optional(
+            entries, "title", lambda n: self.text(n, _("'title' of {what}").format(what=what))
+        )
         description = self.optional(
             entries,
             "description",
-            lambda n: self.text(n, f"'description' of {what}", allow_empty=True),
+            lambda n: self.text(
+                n, _("'description' of {what}").format(what=what), allow_empty=True
+            ),
         )
         return ident, title, description
 
@@ -391,8 +442,12 @@ class _Checker:
         entries = self.mapping(node, what, _FIELD_KEYS)
         if entries is None:
             return None
-        ident = self.optional(entries, "id", lambda n: self.identifier(n, f"{what} id"))
-        label = self.optional(entries, "label", lambda n: self.text(n, f"'label' of {what}"))
+        ident = self.optional(
+            entries, "id", lambda n: self.identifier(n, _("{what} id").format(what=what))
+        )
+        label = self.optional(
+            entries, "label", lambda n: self.text(n, _("'label' of {what}").format(what=what))
+        )
         kind = self.optional(entries, "type", lambda n: self.field_type(n, what)) or "text"
         choices = self.choices(entries, kind, what)
         required = self.optional(entries, "required", lambda n: self.boolean(n, what))
@@ -401,12 +456,16 @@ class _Checker:
         return FieldSpec(ident, label, kind, tuple(choices), bool(required))
 
     def field_type(self, node: yaml.Node, what: str) -> str | None:
-        value = self.text(node, f"'type' of {what}")
+        value = self.text(node, _("'type' of {what}").format(what=what))
         if value is not None and value not in FIELD_TYPES:
             self.problem(
                 node,
-                f"'type' of {what} must be one of {', '.join(FIELD_TYPES)}; "
-                f"got '{value}'{_did_you_mean(value, FIELD_TYPES)}",
+                _("'type' of {what} must be one of {join}; got '{value}'{did_you_mean}").format(
+                    what=what,
+                    join=", ".join(FIELD_TYPES),
+                    value=value,
+                    did_you_mean=_did_you_mean(value, FIELD_TYPES),
+                ),
             )
             return None
         return value
@@ -417,21 +476,33 @@ class _Checker:
         if "choices" not in entries:
             if kind == "choice":
                 node = entries["type"][1]
-                self.problem(node, f"{what} has type 'choice' but no 'choices' list")
+                self.problem(
+                    node, _("{what} has type 'choice' but no 'choices' list").format(what=what)
+                )
             return []
         key_node, node = entries["choices"]
         if kind != "choice":
-            self.problem(key_node, f"'choices' only applies to fields of type 'choice' ({what})")
-        values = self.strings(node, f"'choices' of {what}")
+            self.problem(
+                key_node,
+                _("'choices' only applies to fields of type 'choice' ({what})").format(what=what),
+            )
+        values = self.strings(node, _("'choices' of {what}").format(what=what))
         if values is not None and not values and kind == "choice":
-            self.problem(node, f"'choices' of {what} must list at least one choice")
+            self.problem(
+                node, _("'choices' of {what} must list at least one choice").format(what=what)
+            )
         return values
 
     def boolean(self, node: yaml.Node, what: str) -> bool | None:
         if not self.tag_ok(node):
             return None
         if not isinstance(node, yaml.ScalarNode) or node.tag != _BOOL:
-            self.problem(node, f"'required' of {what} must be true or false; got {_kind(node)}")
+            self.problem(
+                node,
+                _("'required' of {what} must be true or false; got {kind}").format(
+                    what=what, kind=_kind(node)
+                ),
+            )
             return None
         return str(node.value).lower() in ("true", "yes", "on", "y")
 
@@ -442,11 +513,16 @@ class _Checker:
             return None
         values: list[str] = []
         for number, item in enumerate(nodes, start=1):
-            value = self.text(item, f"item {number} of {what}")
+            value = self.text(item, _("item {number} of {what}").format(number=number, what=what))
             if value is None:
                 continue
             if value in values:
-                self.problem(item, f"item {number} of {what} repeats '{_clip(value)}'")
+                self.problem(
+                    item,
+                    _("item {number} of {what} repeats '{clip}'").format(
+                        number=number, what=what, clip=_clip(value)
+                    ),
+                )
                 continue
             values.append(value)
         return values
@@ -457,10 +533,14 @@ class _Checker:
             return None
         ident, title, description = self.heading(entries, what)
         perspective = self.optional(
-            entries, "perspective", lambda n: self.identifier(n, f"'perspective' of {what}")
+            entries,
+            "perspective",
+            lambda n: self.identifier(n, _("'perspective' of {what}").format(what=what)),
         )
         questions = self.optional(
-            entries, "questions", lambda n: self.strings(n, f"'questions' of {what}")
+            entries,
+            "questions",
+            lambda n: self.strings(n, _("'questions' of {what}").format(what=what)),
         )
         renamed = self.optional(entries, "renamed_from", lambda n: self.ids(n, what))
         if ident is None:
@@ -477,10 +557,13 @@ class _Checker:
         )
 
     def ids(self, node: yaml.Node, what: str) -> list[str] | None:
-        nodes = self.sequence(node, f"'renamed_from' of {what}")
+        nodes = self.sequence(node, _("'renamed_from' of {what}").format(what=what))
         if nodes is None:
             return None
-        values = [self.identifier(item, f"'renamed_from' id of {what}") for item in nodes]
+        values = [
+            self.identifier(item, _("'renamed_from' id of {what}").format(what=what))
+            for item in nodes
+        ]
         return [value for value in values if value is not None]
 
     def check_sections(
@@ -493,17 +576,28 @@ class _Checker:
         if "sections" in entries:
             node = entries["sections"][1]
             if isinstance(node, yaml.SequenceNode) and not node.value:
-                self.problem(node, "'sections' is empty: a template needs at least one section")
+                self.problem(node, _("'sections' is empty: a template needs at least one section"))
         known = [perspective.id for perspective in perspectives]
         current = {section.id for section in sections}
         claimed: dict[str, str] = {}
         for section in sections:
             if section.perspective is not None and section.perspective not in known:
-                defined = f"defined: {', '.join(known)}" if known else "none are defined"
+                defined = (
+                    _("defined: {ids}").format(ids=", ".join(known))
+                    if known
+                    else _("none are defined")
+                )
                 self.problem(
                     section.nodes["perspective"][1],
-                    f"section '{section.id}' names perspective '{section.perspective}', which "
-                    f"is not defined ({defined}){_did_you_mean(section.perspective, known)}",
+                    _(
+                        "section '{id}' names perspective '{perspective}', which is not defined "
+                        "({defined}){did_you_mean}"
+                    ).format(
+                        id=section.id,
+                        perspective=section.perspective,
+                        defined=defined,
+                        did_you_mean=_did_you_mean(section.perspective, known),
+                    ),
                 )
             for index, old in enumerate(section.renamed_from):
                 self.check_rename(section, index, old, current, claimed)
@@ -520,14 +614,17 @@ class _Checker:
         if old in current:
             self.problem(
                 node,
-                f"'renamed_from' of section '{section.id}' lists '{old}', which is the id of "
-                "a current section; content would be claimed twice",
+                _(
+                    "'renamed_from' of section '{id}' lists '{old}', which is the id of a current"
+                    " section; content would be claimed twice"
+                ).format(id=section.id, old=old),
             )
         elif old in claimed and claimed[old] != section.id:
             self.problem(
                 node,
-                f"'{old}' is in 'renamed_from' of both section '{claimed[old]}' and "
-                f"section '{section.id}'",
+                _(
+                    "'{old}' is in 'renamed_from' of both section '{claimed}' and section '{id}'"
+                ).format(old=old, claimed=claimed[old], id=section.id),
             )
         claimed.setdefault(old, section.id)
 
@@ -585,13 +682,13 @@ def _id_node(node: yaml.Node) -> yaml.Node:
 def _unknown_key_message(name: str, what: str, keys: dict[str, bool]) -> str:
     hint = _did_you_mean(name, list(keys))
     if not hint:
-        hint = f" (expected one of: {', '.join(keys)})"
-    return f"unknown key '{_clip(name)}' in {what}{hint}"
+        hint = _(" (expected one of: {keys})").format(keys=", ".join(keys))
+    return _("unknown key '{name}' in {what}{hint}").format(name=_clip(name), what=what, hint=hint)
 
 
 def _did_you_mean(value: str, options: Iterable[str]) -> str:
     matches = difflib.get_close_matches(value, list(options), n=1, cutoff=0.6)
-    return f" (did you mean '{matches[0]}'?)" if matches else ""
+    return _(" (did you mean '{match}'?)").format(match=matches[0]) if matches else ""
 
 
 def _clip(text: str, limit: int = 60) -> str:

@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from coprod_tui.core.i18n import _
 from coprod_tui.core.template.model import Problem
 
 #: Files larger than this are refused before they are parsed.
@@ -49,9 +50,9 @@ def read_nodes(text: str, shown: str) -> tuple[yaml.Node | None, list[Problem]]:
     if problems:
         return None, problems
     if root is None:
-        message = (
-            "the file is empty; expected a template: a mapping with keys "
-            "id, version, title, language, source and sections"
+        message = _(
+            "the file is empty; expected a template: a mapping with keys id, version, "
+            "title, language, source and sections"
         )
         return None, [Problem(shown, 1, 1, message)]
     bomb = _expanded_size_problem(root, shown)
@@ -69,41 +70,40 @@ def _read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
     try:
         info = path.stat()
     except FileNotFoundError:
-        return fail("no such file")
+        return fail(_("no such file"))
     except OSError as error:
-        return fail(f"cannot read the file: {error.strerror or error}")
+        return fail(_("cannot read the file: {error}").format(error=error.strerror or error))
     if stat.S_ISDIR(info.st_mode):
-        return fail("this is a folder; expected a template file (.yaml)")
+        return fail(_("this is a folder; expected a template file (.yaml)"))
     if not stat.S_ISREG(info.st_mode):
         # FIFOs and devices could block or never end; refuse them unread.
-        return fail("not a regular file; expected a template file (.yaml)")
+        return fail(_("not a regular file; expected a template file (.yaml)"))
     if info.st_size > MAX_TEMPLATE_BYTES:
         return fail(_too_big(info.st_size))
     try:
         with path.open("rb") as handle:
             data = handle.read(MAX_TEMPLATE_BYTES + 1)
     except OSError as error:
-        return fail(f"cannot read the file: {error.strerror or error}")
+        return fail(_("cannot read the file: {error}").format(error=error.strerror or error))
     if len(data) > MAX_TEMPLATE_BYTES:
         return fail(_too_big(len(data)))
     return _decode(data, shown)
 
 
 def _too_big(size: int) -> str:
-    return (
-        f"file is too large ({size:,} bytes); a template may be at most "
-        f"{MAX_TEMPLATE_BYTES:,} bytes (1 MB)"
-    )
+    return _(
+        "file is too large ({size:,} bytes); a template may be at most {limit:,} bytes (1 MB)"
+    ).format(size=size, limit=MAX_TEMPLATE_BYTES)
 
 
 def _decode(data: bytes, shown: str) -> tuple[str | None, list[Problem]]:
     """UTF-8 text from bytes, or a problem naming where and why it is not text."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None, [Problem(shown, 1, 1, "file is UTF-16 encoded; save it as UTF-8")]
+        return None, [Problem(shown, 1, 1, _("file is UTF-16 encoded; save it as UTF-8"))]
     nul = data.find(b"\x00")
     if nul >= 0:
         line, column = _byte_position(data, nul)
-        message = "binary file (found a NUL byte); a template is a UTF-8 text file"
+        message = _("binary file (found a NUL byte); a template is a UTF-8 text file")
         return None, [Problem(shown, line, column, message)]
     # A UTF-8 byte order mark is harmless; editors do not count it as a column.
     body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
@@ -111,10 +111,10 @@ def _decode(data: bytes, shown: str) -> tuple[str | None, list[Problem]]:
         return body.decode("utf-8"), []
     except UnicodeDecodeError as error:
         line, column = _byte_position(body, error.start)
-        message = (
-            f"invalid UTF-8 (byte 0x{body[error.start]:02x}); save the file as UTF-8 "
-            "(it may be Latin-1 or Windows-1252)"
-        )
+        message = _(
+            "invalid UTF-8 (byte 0x{body:02x}); save the file as UTF-8 (it may be Latin-1"
+            " or Windows-1252)"
+        ).format(body=body[error.start])
         return None, [Problem(shown, line, column, message)]
 
 
@@ -156,7 +156,7 @@ def _flow_depth_problem(text: str, shown: str) -> Problem | None:
         depth = depth + 1 if match.group() in "[{" else max(depth - 1, 0)
         if depth > _MAX_FLOW_DEPTH:
             line, column = _text_position(text, match.start())
-            return Problem(shown, line, column, "malformed YAML: nesting is too deep")
+            return Problem(shown, line, column, _("malformed YAML: nesting is too deep"))
     return None
 
 
@@ -165,7 +165,9 @@ def _compose(text: str, shown: str) -> tuple[yaml.Node | None, list[Problem]]:
     bad = re.search(_NOT_PRINTABLE, text)
     if bad:
         line, column = _text_position(text, bad.start())
-        message = f"character U+{ord(bad.group()):04X} is not allowed in a YAML file"
+        message = _("character U+{ord:04X} is not allowed in a YAML file").format(
+            ord=ord(bad.group())
+        )
         return None, [Problem(shown, line, column, message)]
     if not _LIBYAML:
         deep = _flow_depth_problem(text, shown)
@@ -177,9 +179,13 @@ def _compose(text: str, shown: str) -> tuple[yaml.Node | None, list[Problem]]:
     except yaml.MarkedYAMLError as error:
         return None, [_yaml_problem(error, shown, text)]
     except RecursionError:
-        return None, [Problem(shown, 1, 1, "malformed YAML: nesting is too deep")]
+        return None, [Problem(shown, 1, 1, _("malformed YAML: nesting is too deep"))]
     except (yaml.YAMLError, ValueError) as error:
-        return None, [Problem(shown, 1, 1, f"malformed YAML: {_one_line(str(error))}")]
+        return None, [
+            Problem(
+                shown, 1, 1, _("malformed YAML: {one_line}").format(one_line=_one_line(str(error)))
+            )
+        ]
     finally:
         loader.dispose()
 
@@ -190,14 +196,18 @@ def _yaml_problem(error: yaml.MarkedYAMLError, shown: str, text: str) -> Problem
     message = error.problem or "could not parse"
     if error.context and error.context_mark is not None and error.context_mark is not mark:
         context_line = error.context_mark.line + 1
-        message = f"{message} ({error.context} at line {context_line})"
+        message = _("{message} ({context} at line {context_line})").format(
+            message=message, context=error.context, context_line=context_line
+        )
     if mark is not None:
         message += _hint(message, text, mark.line, mark.column)
     if "found another document" in message or "single document" in (error.context or ""):
-        message = "a template file holds one YAML document; found another ('---')"
+        message = _("a template file holds one YAML document; found another ('---')")
     line = mark.line + 1 if mark else 1
     column = mark.column + 1 if mark else 1
-    return Problem(shown, line, column, f"malformed YAML: {_one_line(message)}")
+    return Problem(
+        shown, line, column, _("malformed YAML: {one_line}").format(one_line=_one_line(message))
+    )
 
 
 def _hint(message: str, text: str, line_index: int, column: int) -> str:
@@ -206,11 +216,11 @@ def _hint(message: str, text: str, line_index: int, column: int) -> str:
     line = lines[line_index] if 0 <= line_index < len(lines) else ""
     indentation = line[: len(line) - len(line.lstrip(" \t"))]
     if "\t" in indentation and "tab" not in message:
-        return "; indent with spaces, not tabs"
+        return _("; indent with spaces, not tabs")
     if "cannot start any token" in message and line[column : column + 1] in ("@", "`"):
-        return "; put text starting with '@' or '`' in quotes"
+        return _("; put text starting with '@' or '`' in quotes")
     if "mapping values are not allowed" in message:
-        return "; put text containing ': ' in quotes"
+        return _("; put text containing ': ' in quotes")
     return ""
 
 
@@ -237,17 +247,17 @@ def _expanded_size_problem(root: yaml.Node, shown: str) -> Problem | None:
             sizes[key] = size
             if size > MAX_TEMPLATE_NODES:
                 mark = node.start_mark
-                message = (
-                    f"the document expands to more than {MAX_TEMPLATE_NODES:,} values through "
+                message = _(
+                    "the document expands to more than {MAX_TEMPLATE_NODES:,} values through "
                     "aliases ('*name'); refusing it (an alias bomb?)"
-                )
+                ).format(MAX_TEMPLATE_NODES=MAX_TEMPLATE_NODES)
                 return Problem(shown, mark.line + 1, mark.column + 1, message)
             continue
         if key in sizes:
             continue
         if key in on_path:
             mark = node.start_mark
-            message = "recursive alias: this value contains itself"
+            message = _("recursive alias: this value contains itself")
             return Problem(shown, mark.line + 1, mark.column + 1, message)
         on_path.add(key)
         stack.append((node, True))

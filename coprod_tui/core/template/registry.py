@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from coprod_tui.core.errors import UserInputError
+from coprod_tui.core.i18n import _
 from coprod_tui.core.template.cache import TemplateCache, load_cached
 from coprod_tui.core.template.ids import DEFAULT_TEMPLATE_ID
 from coprod_tui.core.template.ids import SWEDISH_TEMPLATE_ID as SWEDISH_TEMPLATE_ID
@@ -132,7 +133,11 @@ class TemplateRegistry:
         """The template in force for ``template_id``; ``UserInputError`` if unknown."""
         entry = self.entries.get(template_id)
         if entry is None:
-            raise UserInputError(f"no template '{template_id}' (see 'coprod templates')")
+            raise UserInputError(
+                _("no template '{template_id}' (see 'coprod templates')").format(
+                    template_id=template_id
+                )
+            )
         return entry.template
 
     def all(self) -> list[Template]:
@@ -212,7 +217,7 @@ def default_template_id(
 
     available = sorted(registry.entries)
     if not available:
-        raise UserInputError("no templates are installed (see 'coprod templates')")
+        raise UserInputError(_("no templates are installed (see 'coprod templates')"))
     chosen = preferred_template_id(
         load_config() if config is None else config,
         available,
@@ -241,7 +246,9 @@ def _load_folder(
 ) -> None:
     if not folder.is_dir():
         if must_exist:
-            message = f"{TEMPLATES_ENV} names a folder that does not exist or is not a folder"
+            message = _(
+                "{TEMPLATES_ENV} names a folder that does not exist or is not a folder"
+            ).format(TEMPLATES_ENV=TEMPLATES_ENV)
             registry.problems.append(Problem(str(folder), 1, 1, message))
         return
     for path in template_files(folder):
@@ -257,10 +264,12 @@ def _load_store_folder(
     except FileNotFoundError:
         return
     except OSError as error:
-        registry.problems.append(Problem(str(folder), 1, 1, f"cannot read: {error.strerror}"))
+        registry.problems.append(
+            Problem(str(folder), 1, 1, _("cannot read: {reason}").format(reason=error.strerror))
+        )
         return
     if not stat.S_ISDIR(info.st_mode):
-        message = "is not a plain folder (a symbolic link?); not read — run 'coprod doctor'"
+        message = _("is not a plain folder (a symbolic link?); not read — run 'coprod doctor'")
         registry.problems.append(Problem(str(folder), 1, 1, message))
         return
     for path in template_files(folder):
@@ -269,7 +278,7 @@ def _load_store_folder(
         except FileNotFoundError:
             continue  # removed meanwhile
         if not plain:
-            message = "is not a plain file (a symbolic link?); not read — run 'coprod doctor'"
+            message = _("is not a plain file (a symbolic link?); not read — run 'coprod doctor'")
             registry.problems.append(Problem(str(path), 1, 1, message))
             continue
         _load_file(registry, path, cache)
