@@ -504,11 +504,10 @@ class CoprodApp(App[int]):
 
     def action_command_palette(self) -> None:
         """Textual's command palette, with its own words translated (``ui/palette.py``)."""
-        from textual.command import CommandPalette
-
         from coprod_tui.ui.palette import CoprodPalette
 
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        # CommandPalette.is_open's test (typed for App[object], which this app is not).
+        if self.use_command_palette and not self.screen.has_class("--textual-command-palette"):
             self.push_screen(CoprodPalette(id="--command-palette"))
 
     def search_themes(self) -> None:

@@ -114,9 +114,7 @@ class ExportDialog(ModalDialog["str | None"]):
                 compact=True,
             )
             with Vertical(id="export-options"):
-                yield Checkbox(
-                    _("With the guiding questions"), id="export-questions", compact=True
-                )
+                yield Checkbox(_("With the guiding questions"), id="export-questions", compact=True)
                 yield Checkbox(_("Leave out empty sections"), id="export-no-empty", compact=True)
                 yield Checkbox(
                     _("With the insights that cite this case"), id="export-insights", compact=True
@@ -245,9 +243,7 @@ class ExportDialog(ModalDialog["str | None"]):
                     self.run_worker(self._export(run, path, replace=True), exclusive=False)
                 else:
                     self._error(
-                        _("{path} exists; nothing written. Choose another name.").format(
-                            path=shown
-                        )
+                        _("{path} exists; nothing written. Choose another name.").format(path=shown)
                     )
 
             self.app.push_screen(
@@ -267,9 +263,7 @@ class ExportDialog(ModalDialog["str | None"]):
         except Exception as error:  # noqa: BLE001 - one line, the dialog stays open
             self._export_busy = False
             self._progress("")
-            self._error(
-                _("Not exported ({error}); try again.").format(error=type(error).__name__)
-            )
+            self._error(_("Not exported ({error}); try again.").format(error=type(error).__name__))
             return
         self._export_busy = False
         shown = printable(path, keep_newlines=False)

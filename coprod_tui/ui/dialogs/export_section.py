@@ -164,18 +164,14 @@ class ExportSectionDialog(ModalDialog["str | None"]):
                     self.run_worker(self._write(path, replace=True), exclusive=False)
                 else:
                     self._error(
-                        _("{path} exists; nothing written. Choose another name.").format(
-                            path=shown
-                        )
+                        _("{path} exists; nothing written. Choose another name.").format(path=shown)
                     )
 
             self.app.push_screen(
                 ConfirmDialog(
                     N_("Replace the file?"),
                     Content(
-                        _("{path} exists. Replace it with this section's text?").format(
-                            path=shown
-                        )
+                        _("{path} exists. Replace it with this section's text?").format(path=shown)
                     ),
                     confirm_label=N_("Replace"),
                 ),
@@ -188,9 +184,7 @@ class ExportSectionDialog(ModalDialog["str | None"]):
             return
         except Exception as error:  # noqa: BLE001 - one line, the dialog stays open
             self._busy = False
-            self._error(
-                _("Not exported ({error}); try again.").format(error=type(error).__name__)
-            )
+            self._error(_("Not exported ({error}); try again.").format(error=type(error).__name__))
             return
         self._busy = False
         shown = printable(written, keep_newlines=False)

@@ -139,9 +139,7 @@ class IdentifiersDialog(ModalDialog[IdentifierChoice | None]):
             if self.editable
             else _("Enter goes to one. This case cannot be changed here.")
         )
-        found = _("{details} in this case's sections.").format(
-            details=count_label(len(self.items))
-        )
+        found = _("{details} in this case's sections.").format(details=count_label(len(self.items)))
         return Content(f"{found} {how}")
 
     def on_mount(self) -> None:

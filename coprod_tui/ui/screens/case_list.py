@@ -883,9 +883,7 @@ class CaseListScreen(Screen[None]):
             before, _sep, after = _(
                 "No case matches “{filter}”. Press Escape to clear the filter."
             ).partition("{filter}")
-            no_match.update(
-                Content.assemble(before, (plain(self.filter_text), "bold"), after)
-            )
+            no_match.update(Content.assemble(before, (plain(self.filter_text), "bold"), after))
 
     def _greeting(self) -> Content:
         """What a newcomer sees in an empty store: what a case is and what to do next."""
@@ -1237,9 +1235,7 @@ class CaseListScreen(Screen[None]):
         self.app.push_screen(
             ConfirmDialog(
                 N_("Delete case?"),
-                Content.assemble(
-                    before, (plain(summary.title) or _("(untitled)"), "bold"), after
-                ),
+                Content.assemble(before, (plain(summary.title) or _("(untitled)"), "bold"), after),
                 confirm_label=N_("Move to trash"),
             ),
             delete,
