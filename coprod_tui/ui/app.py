@@ -32,11 +32,12 @@ from rich.console import RenderableType
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.content import Content
 from textual.screen import Screen
 
 from coprod_tui.core.config import Config, ConfigWriteError, save_config
 from coprod_tui.core.errors import CoprodError
-from coprod_tui.core.i18n import N_
+from coprod_tui.core.i18n import N_, _
 from coprod_tui.core.timefmt import local_now
 from coprod_tui.ui.commands import CoprodCommands
 from coprod_tui.ui.typeahead import TYPED_EVENTS, KeyOrder
@@ -139,7 +140,11 @@ class CoprodApp(App[int]):
             if self.config.theme in self.available_themes:
                 self.theme = self.config.theme
             else:
-                self._notices.append(f"theme {self.config.theme!r} is not installed; using default")
+                self._notices.append(
+                    _("The theme {theme} is not installed; the default theme is used.").format(
+                        theme=repr(self.config.theme)
+                    )
+                )
 
     # -- start-up ---------------------------------------------------------------------
 
@@ -190,7 +195,7 @@ class CoprodApp(App[int]):
             self.install_signal_handlers()
         self._persist_theme = True
         for notice in self._notices:
-            self.notify(notice, title="Note", severity="warning", markup=False, timeout=10)
+            self.notify(notice, title=_("Note"), severity="warning", markup=False, timeout=10)
         source = self.search_source
         if source is not None and source.start_delay is not None:
             # After the first paint, and a moment later: start-up never waits for the index.
@@ -381,7 +386,7 @@ class CoprodApp(App[int]):
                 self.log.error("flush failed", error)
                 continue
             if unsaved:
-                failures.append("the latest text could not be written to the store")
+                failures.append(_("the latest text could not be written to the store"))
         return failures
 
     async def action_quit(self) -> None:
@@ -394,8 +399,10 @@ class CoprodApp(App[int]):
         if failures and not recently_failed:
             self._quit_failed_at = now
             self.notify(
-                f"Could not save: {failures[0]}. Press Ctrl+Q again to quit anyway.",
-                title="Not saved",
+                _("Could not save: {reason}. Press Ctrl+Q again to quit anyway.").format(
+                    reason=failures[0]
+                ),
+                title=_("Not saved"),
                 severity="error",
                 markup=False,
                 timeout=FORCE_QUIT_WINDOW,
@@ -484,16 +491,53 @@ class CoprodApp(App[int]):
         to ~/Downloads with the umask's permissions, where others may read it.
         Nothing in coprod writes case text outside the store unasked.
         """
-        for command in super().get_system_commands(screen):
-            if command.title not in self.WRITES_THE_SCREEN:
-                yield command
+        from coprod_tui.ui.palette import translated_system_commands
+
+        yield from translated_system_commands(
+            command
+            for command in super().get_system_commands(screen)
+            if command.title not in self.WRITES_THE_SCREEN
+        )
+
+    # -- Textual's palette, in the user's language --------------------------------------
+
+    def action_command_palette(self) -> None:
+        """Textual's command palette, with its own words translated (``ui/palette.py``)."""
+        from coprod_tui.ui.palette import CoprodPalette
+
+        # CommandPalette.is_open's test (typed for App[object], which this app is not).
+        if self.use_command_palette and not self.screen.has_class("--textual-command-palette"):
+            self.push_screen(CoprodPalette(id="--command-palette"))
+
+    def search_themes(self) -> None:
+        """Textual's theme picker (palette → Theme), its placeholder translated."""
+        from textual.theme import ThemeProvider
+
+        from coprod_tui.ui.palette import SEARCH_THEMES, CoprodPalette
+
+        self.push_screen(CoprodPalette(providers=[ThemeProvider], placeholder=_(SEARCH_THEMES)))
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """The header's "coprod — 7 cases": Textual's, with plain spaces around the dash.
+
+        Textual styles the spaces around its dash dim too, and some terminals
+        (and screen readers reading them) drop a dim space: the header then read
+        "coprod— 1 case". Here the spaces are unstyled, only the dash is dim.
+        """
+        if not sub_title:
+            return Content(title)
+        return Content.assemble(
+            Content(title), " ", ("—", "dim"), " ", Content(sub_title).stylize("dim")
+        )
 
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
         """Refused (the ``app.screenshot`` action): it would write case text outside the store."""
         self.notify(
-            "Screenshots are off: they would write case text outside the store. "
-            "Use 'coprod export' to write a case to a file.",
-            title="Not saved",
+            _(
+                "Screenshots are off: they would write case text outside the store. "
+                "Use 'coprod export' to write a case to a file."
+            ),
+            title=_("Not saved"),
             severity="warning",
             markup=False,
         )
@@ -510,7 +554,7 @@ class CoprodApp(App[int]):
         if self.config.problem:
             # Never write over a settings file we could not fully read.
             self.notify(
-                f"Theme not remembered: {self.config.problem}",
+                _("Theme not remembered: {problem}").format(problem=self.config.problem),
                 severity="warning",
                 markup=False,
             )
@@ -518,18 +562,22 @@ class CoprodApp(App[int]):
         try:
             save_config(self.config)
         except ConfigWriteError as error:
-            self.notify(str(error), title="Theme not saved", severity="warning", markup=False)
+            self.notify(str(error), title=_("Theme not saved"), severity="warning", markup=False)
 
     # -- helpers for screens ----------------------------------------------------------
 
-    def notify_error(self, error: BaseException, *, title: str = "Error") -> None:
-        """Show a failure from the store in one line (user text is never markup)."""
-        self.notify(str(error), title=title, severity="error", markup=False, timeout=8)
+    def notify_error(self, error: BaseException, *, title: str | None = None) -> None:
+        """Show a failure from the store in one line (user text is never markup).
+
+        ``title``: already in the user's language (``None``: "Error" in it).
+        """
+        shown = _("Error") if title is None else title
+        self.notify(str(error), title=shown, severity="error", markup=False, timeout=8)
 
     def copy_case_id(self, case_id: str) -> None:
         """Put a case id on the clipboard (OSC 52, so it works over SSH)."""
         self.copy_to_clipboard(case_id)
-        self.notify(f"Copied case id {case_id}", markup=False, timeout=3)
+        self.notify(_("Copied case id {id}").format(id=case_id), markup=False, timeout=3)
 
 
 def _case_list() -> Screen[Any]:

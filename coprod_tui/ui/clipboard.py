@@ -27,6 +27,8 @@ import subprocess
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from coprod_tui.core.i18n import _
+
 #: Seconds to wait for ``tmux show-options`` (a stuck server must not hold the notice).
 TMUX_TIMEOUT = 1.0
 #: What to put in ~/.tmux.conf.
@@ -83,17 +85,21 @@ class CopyProbe:
             return CopyRoute(
                 False,
                 "GNU screen",
-                "GNU screen does not pass the copy on to your terminal: "
-                "use Export section to file{export}, or run coprod outside screen.",
+                _(
+                    "GNU screen does not pass the copy on to your terminal: "
+                    "use Export section to file{export}, or run coprod outside screen."
+                ),
             )
         term = environ.get("TERM", "")
         if term.startswith(("tmux", "screen")):
             return CopyRoute(
                 None,
                 "",
-                "If nothing was copied: a tmux around this session needs "
-                f"'{TMUX_FIX}' in its ~/.tmux.conf (GNU screen cannot pass it on); "
-                "or use Export section to file{export}.",
+                _(
+                    "If nothing was copied: a tmux around this session needs "
+                    "'{fix}' in its ~/.tmux.conf (GNU screen cannot pass it on); "
+                    "or use Export section to file{export}."
+                ).format(fix=TMUX_FIX, export="{export}"),
             )
         return CopyRoute(None)
 
@@ -104,9 +110,11 @@ class CopyProbe:
             return CopyRoute(
                 None,
                 "tmux",
-                "tmux passes the copy on only with set-clipboard on (coprod could not ask it): "
-                f"if nothing was copied, add '{TMUX_FIX}' to ~/.tmux.conf, "
-                "or use Export section to file{export}.",
+                _(
+                    "tmux passes the copy on only with set-clipboard on (coprod could not ask "
+                    "it): if nothing was copied, add '{fix}' to ~/.tmux.conf, "
+                    "or use Export section to file{export}."
+                ).format(fix=TMUX_FIX, export="{export}"),
             )
         value = setting.strip()
         if value == "on":
@@ -115,24 +123,31 @@ class CopyProbe:
         return CopyRoute(
             False,
             "tmux",
-            f"tmux is not passing the copy on (set-clipboard is {shown}): "
-            f"add '{TMUX_FIX}' to ~/.tmux.conf and run 'tmux source-file ~/.tmux.conf', "
-            "or use Export section to file{export}.",
+            _(
+                "tmux is not passing the copy on (set-clipboard is {setting}): "
+                "add '{fix}' to ~/.tmux.conf and run 'tmux source-file ~/.tmux.conf', "
+                "or use Export section to file{export}."
+            ).format(setting=shown, fix=TMUX_FIX, export="{export}"),
         )
 
 
 def copy_notice(number: int, route: CopyRoute, export_key: str) -> tuple[str, bool]:
     """(the notice after F9, whether it is a warning) for section ``number`` (1-based)."""
-    export = f" ({export_key})" if export_key else " (in the palette)"
+    export = f" ({export_key})" if export_key else " " + _("(in the palette)")
     if route.passes is True:
         return (
-            f"Section {number} copied to the clipboard through {route.via} "
-            "(if your terminal allows programs to set it).",
+            _(
+                "Section {n} copied to the clipboard through {via} "
+                "(if your terminal allows programs to set it)."
+            ).format(n=number, via=route.via),
             False,
         )
     if route.passes is False:
-        return f"Section {number} was not copied: {route.advice.format(export=export)}", True
-    note = f"Section {number} copied to the clipboard (if your terminal allows programs to set it)."
+        advice = route.advice.format(export=export)
+        return _("Section {n} was not copied: {advice}").format(n=number, advice=advice), True
+    note = _(
+        "Section {n} copied to the clipboard (if your terminal allows programs to set it)."
+    ).format(n=number)
     if route.advice:
         note += " " + route.advice.format(export=export)
     return note, False

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from coprod_tui.core.config import Config, load_config
 from coprod_tui.core.demo import demo_store
 from coprod_tui.core.demo import seed_demo as seed_demo  # re-exported for scripts and tests
-from coprod_tui.core.i18n import current_language, decide_language, set_language
+from coprod_tui.core.i18n import _, current_language, decide_language, ngettext, set_language
 from coprod_tui.core.locations import store_path
 
 if TYPE_CHECKING:
@@ -88,12 +88,13 @@ def run_workbench(args: argparse.Namespace) -> int:
     # The store's own templates/ too (everyone on a shared store sees the same
     # sections); reading them never creates the store. The demo has none.
     store_dir = None if getattr(args, "demo", False) else store_path(args)
+    config = load_config()
+    # The language first: the notices below are written in it.
+    set_language(decide_language(config.language))
     templates = discover_templates(store_dir=store_dir)
     notices = template_notices(templates)
-    config = load_config()
     if config.problem:
         notices.append(config.problem)
-    set_language(decide_language(config.language))
     with _store_for(args, store_path, templates) as store:
         app = create_app(store, templates, config, notices=notices)
         app.run()
@@ -125,5 +126,13 @@ def template_notices(templates: TemplateRegistry) -> list[str]:
     problems = list(getattr(templates, "problems", []) or [])
     if not problems:
         return []
-    more = f" (and {len(problems) - 1} more; see 'coprod templates')" if len(problems) > 1 else ""
-    return [f"template skipped: {problems[0]}{more}"]
+    if len(problems) == 1:
+        return [_("Template skipped: {problem}").format(problem=problems[0])]
+    others = len(problems) - 1
+    return [
+        ngettext(
+            "Template skipped: {problem} (and {n} more; see 'coprod templates')",
+            "Template skipped: {problem} (and {n} more; see 'coprod templates')",
+            others,
+        ).format(problem=problems[0], n=others)
+    ]

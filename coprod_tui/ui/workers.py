@@ -83,7 +83,7 @@ def off_the_loop(
     def fallback(error: Exception) -> None:
         notify_error = getattr(node.app, "notify_error", None)
         if notify_error is not None:
-            notify_error(error, title="Error")
+            notify_error(error)  # "Error", in the user's language
 
     on_error: Failed = failed if failed is not None else fallback
 

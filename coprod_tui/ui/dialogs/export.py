@@ -35,6 +35,7 @@ from coprod_tui.core.errors import CoprodError
 from coprod_tui.core.export import EXTENSIONS
 from coprod_tui.core.export.files import TargetExists, export_to_file, identifiers_in_cases
 from coprod_tui.core.export.model import ExportOptions
+from coprod_tui.core.i18n import N_, _, ngettext
 from coprod_tui.core.text_safety import printable
 from coprod_tui.ui.dialogs.base import ButtonRow, ModalDialog
 from coprod_tui.ui.widgets.safe_text import plain
@@ -46,9 +47,9 @@ if TYPE_CHECKING:
 #: The formats in the list, in this order, as they read there.
 FORMAT_LABELS = {
     "md": "Markdown",
-    "html": "HTML (a browser prints it to PDF)",
+    "html": N_("HTML (a browser prints it to PDF)"),
     "docx": "Word (DOCX)",
-    "json": "JSON (the lossless backup)",
+    "json": N_("JSON (the lossless backup)"),
 }
 #: Checkboxes that only the readable formats take (JSON is the case exactly as stored).
 READABLE_OPTIONS = ("#export-questions", "#export-no-empty", "#export-insights", "#export-redact")
@@ -94,18 +95,18 @@ class ExportDialog(ModalDialog["str | None"]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as box:
-            box.border_title = "Export case"
-            box.border_subtitle = "Ctrl+S export · Esc cancel"
-            yield Static(plain(self.case_title or "(untitled)", "bold", one_line=True))
-            yield Label("Format", classes="field-label")
+            box.border_title = _("Export case")
+            box.border_subtitle = _("Ctrl+S export · Esc cancel")
+            yield Static(plain(self.case_title or _("(untitled)"), "bold", one_line=True))
+            yield Label(_("Format"), classes="field-label")
             yield Select(
-                [(label, fmt) for fmt, label in FORMAT_LABELS.items()],
+                [(_(label), fmt) for fmt, label in FORMAT_LABELS.items()],
                 value="md",
                 allow_blank=False,
                 compact=True,
                 id="export-format",
             )
-            yield Label("File", classes="field-label")
+            yield Label(_("File"), classes="field-label")
             yield Input(
                 default_path(self.case_title, "md"),
                 id="export-path",
@@ -113,13 +114,13 @@ class ExportDialog(ModalDialog["str | None"]):
                 compact=True,
             )
             with Vertical(id="export-options"):
-                yield Checkbox("With the guiding questions", id="export-questions", compact=True)
-                yield Checkbox("Leave out empty sections", id="export-no-empty", compact=True)
+                yield Checkbox(_("With the guiding questions"), id="export-questions", compact=True)
+                yield Checkbox(_("Leave out empty sections"), id="export-no-empty", compact=True)
                 yield Checkbox(
-                    "With the insights that cite this case", id="export-insights", compact=True
+                    _("With the insights that cite this case"), id="export-insights", compact=True
                 )
                 yield Checkbox(
-                    "Redact identifying details (personnummer, phone, e-mail, address)",
+                    _("Redact identifying details (personnummer, phone, e-mail, address)"),
                     id="export-redact",
                     compact=True,
                 )
@@ -127,8 +128,8 @@ class ExportDialog(ModalDialog["str | None"]):
             yield Static("", id="export-progress")
             yield Static("", id="export-error", classes="error")
             with ButtonRow(classes="buttons"):
-                yield Button("Export", variant="primary", id="export", compact=True)
-                yield Button("Cancel", id="cancel", compact=True)
+                yield Button(_("Export"), variant="primary", id="export", compact=True)
+                yield Button(_("Cancel"), id="cancel", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -152,8 +153,13 @@ class ExportDialog(ModalDialog["str | None"]):
         if found:
             self.query_one("#export-redact", Checkbox).value = True
             self.query_one("#export-warning", Static).update(
-                f"This case holds {found} identifying detail(s): they are redacted in the "
-                "file unless you untick “Redact”."
+                ngettext(
+                    "This case holds {n} identifying detail(s): they are redacted in the "
+                    "file unless you untick “Redact”.",
+                    "This case holds {n} identifying detail(s): they are redacted in the "
+                    "file unless you untick “Redact”.",
+                    found,
+                ).format(n=found)
             )
 
     @on(Select.Changed, "#export-format")
@@ -196,7 +202,7 @@ class ExportDialog(ModalDialog["str | None"]):
         fmt = str(self.query_one("#export-format", Select).value)
         path = os.path.expanduser(self.query_one("#export-path", Input).value.strip())
         if not path:
-            self._error("File: give the name of the file to write.")
+            self._error(_("File: give the name of the file to write."))
             self.query_one("#export-path", Input).focus()
             return
         self._error("")
@@ -212,7 +218,7 @@ class ExportDialog(ModalDialog["str | None"]):
                 fmt,
                 options,
                 replace=replace,
-                hint="choose another name, or confirm to replace it",
+                hint=_("choose another name, or confirm to replace it"),
             )
 
         await self._export(run, path, replace=False)
@@ -224,7 +230,7 @@ class ExportDialog(ModalDialog["str | None"]):
         from coprod_tui.ui.dialogs.confirm import ConfirmDialog
 
         self._export_busy = True
-        self._progress("Exporting…")
+        self._progress(_("Exporting…"))
         try:
             await answer_of(self, run(replace), group="case-export")
         except TargetExists as exists:
@@ -236,13 +242,15 @@ class ExportDialog(ModalDialog["str | None"]):
                 if yes:
                     self.run_worker(self._export(run, path, replace=True), exclusive=False)
                 else:
-                    self._error(f"{shown} exists; nothing written. Choose another name.")
+                    self._error(
+                        _("{path} exists; nothing written. Choose another name.").format(path=shown)
+                    )
 
             self.app.push_screen(
                 ConfirmDialog(
-                    "Replace the file?",
-                    Content(f"{shown} exists. Replace it with this case?"),
-                    confirm_label="Replace",
+                    N_("Replace the file?"),
+                    Content(_("{path} exists. Replace it with this case?").format(path=shown)),
+                    confirm_label=N_("Replace"),
                 ),
                 answered,
             )
@@ -250,22 +258,26 @@ class ExportDialog(ModalDialog["str | None"]):
         except CoprodError as error:
             self._export_busy = False
             self._progress("")
-            self._error(f"Not exported: {error}")
+            self._error(_("Not exported: {error}").format(error=error))
             return
         except Exception as error:  # noqa: BLE001 - one line, the dialog stays open
             self._export_busy = False
             self._progress("")
-            self._error(f"Not exported ({type(error).__name__}); try again.")
+            self._error(_("Not exported ({error}); try again.").format(error=type(error).__name__))
             return
         self._export_busy = False
         shown = printable(path, keep_newlines=False)
-        self.app.notify(f"Wrote the case to {shown}.", title="Case exported", markup=False)
+        self.app.notify(
+            _("Wrote the case to {path}.").format(path=shown),
+            title=_("Case exported"),
+            markup=False,
+        )
         self.dismiss(path)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         """Close without writing anything (an export under way finishes first)."""
         if self._export_busy:
-            self._error("Exporting… the dialog closes when the file is written.")
+            self._error(_("Exporting… the dialog closes when the file is written."))
             return
         self.dismiss(None)

@@ -30,6 +30,7 @@ from textual.content import Content
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from coprod_tui.core.errors import CoprodError
+from coprod_tui.core.i18n import N_, _, ngettext
 from coprod_tui.core.text_safety import printable
 from coprod_tui.ui.dialogs.base import ButtonRow, ModalDialog
 from coprod_tui.ui.widgets.safe_text import plain
@@ -66,7 +67,7 @@ def write_section(path: str, text: str, *, replace: bool) -> str:
     """Write the section file (see the module's rules); the path written. Runs in a worker."""
     from coprod_tui.core.matrix.export import write_file
 
-    write_file(path, section_bytes(text), replace=replace, hint="confirm to replace it")
+    write_file(path, section_bytes(text), replace=replace, hint=_("confirm to replace it"))
     return path
 
 
@@ -100,13 +101,14 @@ class ExportSectionDialog(ModalDialog["str | None"]):
     def compose(self) -> ComposeResult:
         words = len(self.text.split())
         with Vertical(classes="dialog") as box:
-            box.border_title = "Export section to file"
-            box.border_subtitle = "Ctrl+S export · Esc cancel"
-            yield Label("Section", classes="field-label")
-            yield Static(
-                plain(f"{self.section_title} ({words} words)", one_line=True), id="section-name"
+            box.border_title = _("Export section to file")
+            box.border_subtitle = _("Ctrl+S export · Esc cancel")
+            yield Label(_("Section"), classes="field-label")
+            named = ngettext("{section} ({n} word)", "{section} ({n} words)", words).format(
+                section=self.section_title, n=words
             )
-            yield Label("File (a text file only you can read)", classes="field-label")
+            yield Static(plain(named, one_line=True), id="section-name")
+            yield Label(_("File (a text file only you can read)"), classes="field-label")
             yield Input(
                 default_path(self.case_title, self.section_id),
                 id="section-path",
@@ -115,8 +117,8 @@ class ExportSectionDialog(ModalDialog["str | None"]):
             )
             yield Static("", id="section-error", classes="error")
             with ButtonRow(classes="buttons"):
-                yield Button("Export", variant="primary", id="export", compact=True)
-                yield Button("Cancel", id="cancel", compact=True)
+                yield Button(_("Export"), variant="primary", id="export", compact=True)
+                yield Button(_("Cancel"), id="cancel", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -135,7 +137,7 @@ class ExportSectionDialog(ModalDialog["str | None"]):
             return
         path = os.path.expanduser(self.query_one("#section-path", Input).value.strip())
         if not path or path.endswith(os.sep):
-            self._error("File: give the name of the file to write.")
+            self._error(_("File: give the name of the file to write."))
             return
         self._error("")
         await self._write(path, replace=False)
@@ -161,31 +163,37 @@ class ExportSectionDialog(ModalDialog["str | None"]):
                 if yes:
                     self.run_worker(self._write(path, replace=True), exclusive=False)
                 else:
-                    self._error(f"{shown} exists; nothing written. Choose another name.")
+                    self._error(
+                        _("{path} exists; nothing written. Choose another name.").format(path=shown)
+                    )
 
             self.app.push_screen(
                 ConfirmDialog(
-                    "Replace the file?",
-                    Content(f"{shown} exists. Replace it with this section's text?"),
-                    confirm_label="Replace",
+                    N_("Replace the file?"),
+                    Content(
+                        _("{path} exists. Replace it with this section's text?").format(path=shown)
+                    ),
+                    confirm_label=N_("Replace"),
                 ),
                 answered,
             )
             return
         except CoprodError as error:
             self._busy = False
-            self._error(f"Not exported: {error}")
+            self._error(_("Not exported: {error}").format(error=error))
             return
         except Exception as error:  # noqa: BLE001 - one line, the dialog stays open
             self._busy = False
-            self._error(f"Not exported ({type(error).__name__}); try again.")
+            self._error(_("Not exported ({error}); try again.").format(error=type(error).__name__))
             return
         self._busy = False
         shown = printable(written, keep_newlines=False)
         section = printable(self.section_title, keep_newlines=False)
         self.app.notify(
-            f"Wrote {section} to {shown} (only you can read it).",
-            title="Section exported",
+            _("Wrote {section} to {path} (only you can read it).").format(
+                section=section, path=shown
+            ),
+            title=_("Section exported"),
             markup=False,
         )
         self.dismiss(written)
@@ -194,6 +202,6 @@ class ExportSectionDialog(ModalDialog["str | None"]):
     def action_cancel(self) -> None:
         """Close without writing (a write under way finishes first)."""
         if self._busy:
-            self._error("Exporting… the dialog closes when the file is written.")
+            self._error(_("Exporting… the dialog closes when the file is written."))
             return
         self.dismiss(None)

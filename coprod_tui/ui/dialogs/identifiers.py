@@ -24,6 +24,7 @@ from textual.content import Content
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from coprod_tui.core.i18n import N_, _, ngettext
 from coprod_tui.core.privacy import describe
 from coprod_tui.ui.dialogs.base import ModalDialog
 from coprod_tui.ui.dialogs.confirm import ConfirmDialog
@@ -48,7 +49,7 @@ class IdentifierChoice(NamedTuple):
 
 def count_label(count: int) -> str:
     """``1 identifying detail``, ``2 identifying details``."""
-    return f"{count} identifying detail" + ("" if count == 1 else "s")
+    return ngettext("{n} identifying detail", "{n} identifying details", count).format(n=count)
 
 
 class IdentifiersDialog(ModalDialog[IdentifierChoice | None]):
@@ -101,7 +102,7 @@ class IdentifiersDialog(ModalDialog[IdentifierChoice | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="panel -form -warning") as frame:
-            frame.border_title = "Identifying details"
+            frame.border_title = _("Identifying details")
             yield Static(self._explanation(), id="identifiers-explain")
             options = [
                 Option(
@@ -124,17 +125,22 @@ class IdentifiersDialog(ModalDialog[IdentifierChoice | None]):
     def _explanation(self) -> Content:
         if not self.items:
             return Content(
-                "No identifying details found in this case's sections: no personnummer, "
-                "samordningsnummer or reservnummer, phone number, e-mail address, postcode "
-                "or street address."
+                _(
+                    "No identifying details found in this case's sections: no personnummer, "
+                    "samordningsnummer or reservnummer, phone number, e-mail address, postcode "
+                    "or street address."
+                )
             )
         how = (
-            "Enter goes to one; r replaces it with a label such as [personnummer], "
-            "a replaces them all (Ctrl+Z in the editor brings the text back)."
+            _(
+                "Enter goes to one; r replaces it with a label such as [personnummer], "
+                "a replaces them all (Ctrl+Z in the editor brings the text back)."
+            )
             if self.editable
-            else "Enter goes to one. This case cannot be changed here."
+            else _("Enter goes to one. This case cannot be changed here.")
         )
-        return Content(f"{count_label(len(self.items))} in this case's sections. {how}")
+        found = _("{details} in this case's sections.").format(details=count_label(len(self.items)))
+        return Content(f"{found} {how}")
 
     def on_mount(self) -> None:
         identifier_list = self.query_one("#identifier-list", OptionList)
@@ -185,11 +191,13 @@ class IdentifiersDialog(ModalDialog[IdentifierChoice | None]):
 
         self.app.push_screen(
             ConfirmDialog(
-                "Redact all?",
-                f"Replace all {count_label(len(self.items))} with labels such as "
-                "[personnummer]?\nThe old text stays in the case's history (F4), and "
-                "Ctrl+Z in each section brings it back.",
-                confirm_label="Redact all",
+                N_("Redact all?"),
+                _(
+                    "Replace all {details} with labels such as "
+                    "[personnummer]?\nThe old text stays in the case's history (F4), and "
+                    "Ctrl+Z in each section brings it back."
+                ).format(details=count_label(len(self.items))),
+                confirm_label=N_("Redact all"),
             ),
             answered,
         )

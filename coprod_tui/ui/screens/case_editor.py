@@ -38,6 +38,7 @@ from coprod_tui.core.editing import (
     prompt_text,
 )
 from coprod_tui.core.errors import CoprodError
+from coprod_tui.core.i18n import _, ngettext
 from coprod_tui.core.store import RevisionInfo
 from coprod_tui.core.template import Template
 from coprod_tui.core.text_safety import printable
@@ -304,7 +305,7 @@ class CaseEditorScreen(Screen[None]):
         self._questions_wanted = {"wide": True, "folded": False}
         self._save_notices = SaveNotices(
             self,
-            purged=(
+            purged=_(
                 "This case was deleted for good in another window (or by 'coprod purge'), "
                 "so nothing more is saved. F9 copies a section's text; Escape twice "
                 "leaves the case."
@@ -351,11 +352,11 @@ class CaseEditorScreen(Screen[None]):
             template = templates.get(stored.template_id)
         except (CoprodError, KeyError, LookupError):
             template = templates.default()
-            self._template_note = (
-                f"The template '{stored.template_id}' is not installed here, so this case is "
-                f"shown with '{template.id}'. Text of sections it does not know is kept under "
+            self._template_note = _(
+                "The template '{missing}' is not installed here, so this case is "
+                "shown with '{shown}'. Text of sections it does not know is kept under "
                 "Orphans (F5); the case keeps its own template."
-            )
+            ).format(missing=stored.template_id, shown=template.id)
         self.template = template
         fallback = bool(self._template_note)
 
@@ -379,7 +380,10 @@ class CaseEditorScreen(Screen[None]):
             yield Footer()
             return
         if self.session is None or self.template is None:
-            yield Static(plain(f"Could not open this case: {self._load_error}"), id="load-error")
+            yield Static(
+                plain(_("Could not open this case: {error}").format(error=self._load_error)),
+                id="load-error",
+            )
             yield Footer()
             return
         case = self.session.case
@@ -562,7 +566,9 @@ class CaseEditorScreen(Screen[None]):
     def _mount_case(self) -> None:
         if self.session is None:
             self.notify(
-                f"Could not open this case: {self._load_error}", severity="error", markup=False
+                _("Could not open this case: {error}").format(error=self._load_error),
+                severity="error",
+                markup=False,
             )
             self.call_after_refresh(self._leave)
             return
@@ -576,9 +582,11 @@ class CaseEditorScreen(Screen[None]):
             for editor in self._editors:
                 editor.read_only = True
             self.notify(
-                "This case was written by a newer version of coprod, so it is read-only here "
-                "(nothing of it can be lost). Upgrade coprod to change it.",
-                title="Read-only",
+                _(
+                    "This case was written by a newer version of coprod, so it is read-only here "
+                    "(nothing of it can be lost). Upgrade coprod to change it."
+                ),
+                title=_("Read-only"),
                 severity="warning",
                 timeout=12,
             )
@@ -586,8 +594,10 @@ class CaseEditorScreen(Screen[None]):
             self.notify(self._template_note, severity="warning", timeout=12, markup=False)
         elif self.session.case.orphans:
             self.notify(
-                "This case holds text from sections the template no longer has. "
-                "F5 shows it and moves it into a section.",
+                _(
+                    "This case holds text from sections the template no longer has. "
+                    "F5 shows it and moves it into a section."
+                ),
                 severity="warning",
                 timeout=8,
             )
@@ -677,9 +687,9 @@ class CaseEditorScreen(Screen[None]):
     def _show_title(self) -> None:
         assert self.session is not None
         # A conflict copy's title already says so (the store writes it).
-        title = plain(self.session.title or "(untitled)", "bold", one_line=True)
+        title = plain(self.session.title or _("(untitled)"), "bold", one_line=True)
         if self.read_only:
-            title.append("  (read-only: made by a newer coprod)", style="italic")
+            title.append(_("  (read-only: made by a newer coprod)"), style="italic")
         self.query_one("#case-title", Static).update(title)
 
     def _show_section(self, index: int) -> None:
@@ -769,7 +779,7 @@ class CaseEditorScreen(Screen[None]):
         if self.template is None:
             return
         if not 1 <= n <= len(self.template.sections):
-            self.notify(f"There is no section {n}.", severity="warning")
+            self.notify(_("There is no section {n}.").format(n=n), severity="warning")
             return
         self.current = n - 1
         self.set_focus(self.editor)
@@ -882,7 +892,10 @@ class CaseEditorScreen(Screen[None]):
         if self.session is None or self.template is None:
             return
         if not self.editor.text.strip():
-            self.notify(f"Section {self.current + 1} is empty: nothing to export.", markup=False)
+            self.notify(
+                _("Section {n} is empty: nothing to export.").format(n=self.current + 1),
+                markup=False,
+            )
             return
         section = self.template.sections[self.current]
         self.app.push_screen(
@@ -1059,24 +1072,32 @@ class CaseEditorScreen(Screen[None]):
                 if sid in self.template.section_ids()
             )
             self.notify(
-                f"Another window changed section {numbers}; its text is shown here now.",
-                title="Merged",
+                ngettext(
+                    "Another window changed section {numbers}; its text is shown here now.",
+                    "Another window changed sections {numbers}; their text is shown here now.",
+                    len(outcome.merged_sections),
+                ).format(numbers=numbers),
+                title=_("Merged"),
                 timeout=6,
             )
         if outcome.new_conflict is not None:
             self.notify(
-                "You and another window changed the same text. Nothing was overwritten: "
-                "everything else is merged, and your text is kept in a conflict copy. "
-                "Press F8 to compare and choose.",
-                title="Conflict",
+                _(
+                    "You and another window changed the same text. Nothing was overwritten: "
+                    "everything else is merged, and your text is kept in a conflict copy. "
+                    "Press F8 to compare and choose."
+                ),
+                title=_("Conflict"),
                 severity="warning",
                 timeout=15,
             )
         if outcome.newly_trashed:
             self.notify(
-                "This case was moved to the trash in another window. Your text is still "
-                "saved, with the case, in the trash. Press F8 to restore the case.",
-                title="In the trash",
+                _(
+                    "This case was moved to the trash in another window. Your text is still "
+                    "saved, with the case, in the trash. Press F8 to restore the case."
+                ),
+                title=_("In the trash"),
                 severity="warning",
                 timeout=15,
             )
@@ -1128,7 +1149,7 @@ class CaseEditorScreen(Screen[None]):
         self._pull_editors()
         if self.session is not None and not self.session.dirty:
             self._refresh_status()
-            self.notify("Everything is saved.", timeout=2)
+            self.notify(_("Everything is saved."), timeout=2)
             return
         self._autosave_now()
 
@@ -1138,9 +1159,11 @@ class CaseEditorScreen(Screen[None]):
         if self.session is not None and self.session.dirty and not self._leave_anyway:
             self._leave_anyway = True
             self.notify(
-                "Your latest text could not be saved, so the case stays open. Ctrl+S tries "
-                "again; Escape once more leaves anyway (the unsaved text is then lost).",
-                title="Not saved",
+                _(
+                    "Your latest text could not be saved, so the case stays open. Ctrl+S tries "
+                    "again; Escape once more leaves anyway (the unsaved text is then lost)."
+                ),
+                title=_("Not saved"),
                 severity="error",
                 timeout=15,
             )
@@ -1223,19 +1246,25 @@ class CaseEditorScreen(Screen[None]):
         try:
             outcome = await answer_of(self, save_retag_catch_up, group="autosave")
         except Exception as error:  # noqa: BLE001 - one line, like every store failure
-            self.notify(f"Tags not changed: {error}", severity="error", markup=False)
+            self.notify(
+                _("Tags not changed: {error}").format(error=error), severity="error", markup=False
+            )
             return
         self._handle_outcome(outcome)
         if outcome.error is None and self.session is not None:
-            shown = ", ".join(self.session.case.tags) or "none"
-            self.notify(f"Tags: {printable(shown, keep_newlines=False)}", markup=False, timeout=4)
+            shown = ", ".join(self.session.case.tags) or _("none")
+            self.notify(
+                _("Tags: {tags}").format(tags=printable(shown, keep_newlines=False)),
+                markup=False,
+                timeout=4,
+            )
 
     def action_orphans(self) -> None:
         """Show orphaned text and move it into a section."""
         assert self.session is not None and self.template is not None
         orphans = self.session.case.orphans
         if not orphans:
-            self.notify("This case has no orphaned text.")
+            self.notify(_("This case has no orphaned text."))
             return
 
         def done(result: tuple[str, str] | None) -> None:
@@ -1248,7 +1277,9 @@ class CaseEditorScreen(Screen[None]):
             self.query_one(SectionNav).set_orphan_count(len(self.session.case.orphans))
             self._after_edit(section_id, text)
             self.current = index
-            self.notify(f"The orphaned text is now at the end of section {index + 1}.")
+            self.notify(
+                _("The orphaned text is now at the end of section {n}.").format(n=index + 1)
+            )
 
         templates = self.app.templates  # type: ignore[attr-defined]
         own_template = self.session.case.template_id
@@ -1322,8 +1353,14 @@ class CaseEditorScreen(Screen[None]):
                 for index in sorted({item.section_index for item in items})
             )
             self._show_identifier_count()
-            noun = "detail" if done == 1 else "details"
-            self.notify(f"Replaced {done} identifying {noun} with labels.", timeout=4)
+            self.notify(
+                ngettext(
+                    "Replaced {n} identifying detail with labels.",
+                    "Replaced {n} identifying details with labels.",
+                    done,
+                ).format(n=done),
+                timeout=4,
+            )
             return
         if choice.row is None or not 0 <= choice.row < len(items):
             return
@@ -1353,7 +1390,11 @@ class CaseEditorScreen(Screen[None]):
         try:
             outcome, revisions = await answer_of(self, save_then_list, group="history")
         except Exception as error:  # noqa: BLE001 - one line, like every store failure
-            self.notify(f"Could not read the history: {error}", severity="error", markup=False)
+            self.notify(
+                _("Could not read the history: {error}").format(error=error),
+                severity="error",
+                markup=False,
+            )
             return
         self._handle_outcome(outcome)
         if self.session is None or self.template is None:
@@ -1388,14 +1429,19 @@ class CaseEditorScreen(Screen[None]):
         try:
             outcome, restored = await answer_of(self, save_then_restore, group="history")
         except Exception as error:  # noqa: BLE001 - one line, like every store failure
-            self.notify(f"Could not restore: {error}", severity="error", markup=False)
+            self.notify(
+                _("Could not restore: {error}").format(error=error), severity="error", markup=False
+            )
             return
         if self.session is None:
             return
         self._handle_outcome(outcome)
         self.session.replace(restored)
         self._reload_from_session()
-        self.notify(f"Restored version {revision}. The text it replaced stays in the history (F4).")
+        restored_note = _(
+            "Restored version {revision}. The text it replaced stays in the history (F4)."
+        )
+        self.notify(restored_note.format(revision=revision))
 
     def _reload_from_session(self) -> None:
         """Show the session's case in every pane (after restore or keep theirs)."""
@@ -1430,7 +1476,7 @@ class CaseEditorScreen(Screen[None]):
             return
         conflict = self.session.conflict
         if conflict is None:
-            self.notify("There is no conflict to resolve.")
+            self.notify(_("There is no conflict to resolve."))
             return
         self.app.push_screen(ConflictScreen(conflict, self.template), self._start_resolve)
 
@@ -1449,9 +1495,11 @@ class CaseEditorScreen(Screen[None]):
             outcome = SaveOutcome(error=error)
         if outcome.error is None:
             if "mine" in choices.values():
-                self.notify("Your text is saved; the text it replaced stays in the history (F4).")
+                self.notify(
+                    _("Your text is saved; the text it replaced stays in the history (F4).")
+                )
             if "theirs" in choices.values() or "both" in choices.values():
-                self.notify("Their text is in the case; yours stays in the conflict copy.")
+                self.notify(_("Their text is in the case; yours stays in the conflict copy."))
         self._handle_outcome(outcome)
 
     async def _restore_from_trash(self) -> None:
@@ -1462,5 +1510,5 @@ class CaseEditorScreen(Screen[None]):
         except Exception as error:  # noqa: BLE001 - shown like a failed save
             outcome = SaveOutcome(error=error)
         if outcome.error is None:
-            self.notify("The case is back in the case list.", title="Restored")
+            self.notify(_("The case is back in the case list."), title=_("Restored"))
         self._handle_outcome(outcome)

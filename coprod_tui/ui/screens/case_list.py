@@ -25,7 +25,7 @@ import os
 import re
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
@@ -45,6 +45,7 @@ from textual.widgets.data_table import RowDoesNotExist
 
 from coprod_tui.core.case import Case, new_case, new_case_id
 from coprod_tui.core.errors import CoprodError
+from coprod_tui.core.i18n import N_, _, current_language, ngettext
 from coprod_tui.core.store import CaseSummary
 from coprod_tui.core.store.layout import folders_to_scan
 from coprod_tui.core.text_safety import printable
@@ -128,8 +129,8 @@ def plain(text: str) -> str:
 
 #: The markers at the start of a title cell: first, and short, so that no
 #: column width can cut them (a long title is cut at its end instead).
-DAMAGED_MARKER = " damaged "
-CONFLICT_MARKER = " ⚠ copy "
+DAMAGED_MARKER = N_(" damaged ")
+CONFLICT_MARKER = N_(" ⚠ copy ")
 
 
 def title_cell(summary: CaseSummary) -> Text:
@@ -137,11 +138,11 @@ def title_cell(summary: CaseSummary) -> Text:
 
     The markers are words on a contrasting background, so they read in NO_COLOR.
     """
-    title = plain(summary.title) or f"(case {summary.id[:8]})"
+    title = plain(summary.title) or _("(case {id})").format(id=summary.id[:8])
     if summary.damaged:
-        marker = (DAMAGED_MARKER, "bold white on red")
+        marker = (_(DAMAGED_MARKER), "bold white on red")
     elif summary.conflict_of:
-        marker = (CONFLICT_MARKER, "bold black on yellow")
+        marker = (_(CONFLICT_MARKER), "bold black on yellow")
     else:
         return Text(title, no_wrap=True, overflow="ellipsis")
     return Text.assemble(marker, " ", title, no_wrap=True, overflow="ellipsis")
@@ -508,9 +509,11 @@ class CaseListScreen(Screen[None]):
         yield Header()
         with Vertical(id="body"):
             with Horizontal(id="filter-bar"):
-                yield Label("Filter", id="filter-label")
+                yield Label(_("Filter"), id="filter-label")
                 yield QuickFilter(
-                    placeholder="title or tag, tag:T for one tag  (Enter: to the list, Esc: clear)",
+                    placeholder=_(
+                        "title or tag, tag:T for one tag  (Enter: to the list, Esc: clear)"
+                    ),
                     id="filter",
                     compact=True,
                 )
@@ -607,8 +610,10 @@ class CaseListScreen(Screen[None]):
         if generation != self._read_generation:
             return
         self.summaries = None
-        self._show_greeting(Content(f"Cannot read the store: {plain(str(error))}"))
-        self.coprod.notify_error(error, title="Store")
+        self._show_greeting(
+            Content(_("Cannot read the store: {error}").format(error=plain(str(error))))
+        )
+        self.coprod.notify_error(error, title=_("Store"))
 
     @on(StoreReply)
     async def _store_reply(self, reply: StoreReply) -> None:
@@ -690,7 +695,7 @@ class CaseListScreen(Screen[None]):
         table = self.query_one(CaseTable)
         for summary in fill.rows[: fill.done]:
             before = fill.times.get(summary.id, "")
-            if not before.endswith(AGING):
+            if not before.endswith(aging_endings(current_language())):
                 if self.by_title:
                     continue  # by title, a newer row may follow
                 break  # a date: this row and every older one below it stay as they are
@@ -774,12 +779,17 @@ class CaseListScreen(Screen[None]):
         self._add_rows(fill, first)
         self._update_placeholders(visible)
         count = len(self.summaries or [])
-        shown = f"{len(visible)} of {count}" if self.filter_text.strip() else f"{count}"
-        self.sub_title = f"{shown} case{'s' if count != 1 else ''}"
+        if self.filter_text.strip():
+            sub_title = ngettext(
+                "{shown} of {count} case", "{shown} of {count} cases", count
+            ).format(shown=len(visible), count=count)
+        else:
+            sub_title = ngettext("{count} case", "{count} cases", count).format(count=count)
         if label := filter_label(self.filter_text):
-            self.sub_title += f" · {label}"
+            sub_title += f" · {label}"
         if self.by_title:
-            self.sub_title += " · by title"
+            sub_title += " · " + _("by title")
+        self.sub_title = sub_title
         self.refresh_bindings()
 
     def _fill_complete(self) -> bool:
@@ -870,13 +880,10 @@ class CaseListScreen(Screen[None]):
         if empty_store:
             greeting.update(self._greeting())
         if no_match.display:
-            no_match.update(
-                Content.assemble(
-                    "No case matches “",
-                    (plain(self.filter_text), "bold"),
-                    "”. Press Escape to clear the filter.",
-                )
-            )
+            before, _sep, after = _(
+                "No case matches “{filter}”. Press Escape to clear the filter."
+            ).partition("{filter}")
+            no_match.update(Content.assemble(before, (plain(self.filter_text), "bold"), after))
 
     def _greeting(self) -> Content:
         """What a newcomer sees in an empty store: what a case is and what to do next."""
@@ -888,23 +895,30 @@ class CaseListScreen(Screen[None]):
             # The keys as bound now: a keymap that moved them is told the truth.
             return bound_keys(self, binding_id) or default
 
+        demo_before, _sep, demo_after = _(
+            "To see a finished example first, quit and run {command}."
+        ).partition("{command}")
+        kept = _("Cases are kept in {path}").format(path=store_path) if store_path else ""
         return Content.assemble(
-            ("Welcome to coprod\n\n", "bold"),
-            "A case is one real situation from your practice, written up section by "
-            "section with Batalden's coproduction template, with the guiding "
-            "questions beside the editor.\n\n",
+            (_("Welcome to coprod") + "\n\n", "bold"),
+            _(
+                "A case is one real situation from your practice, written up section by "
+                "section with Batalden's coproduction template, with the guiding "
+                "questions beside the editor."
+            )
+            + "\n\n",
             (f"  {keys('case_list.new', 'n'):<8}", "bold"),
-            "write your first case\n",
+            _("write your first case") + "\n",
             (f"  {keys('app.help', 'F1'):<8}", "bold"),
-            "help: the keys, and what the template is about\n",
+            _("help: the keys, and what the template is about") + "\n",
             (f"  {key_label(self.app.COMMAND_PALETTE_BINDING):<8}", "bold"),
-            "every command\n",
+            _("every command") + "\n",
             (f"  {keys('app.quit', 'Ctrl+Q'):<8}", "bold"),
-            "quit (everything is saved as you type)\n\n",
-            "To see a finished example first, quit and run ",
+            _("quit (everything is saved as you type)") + "\n\n",
+            demo_before,
             ("coprod --demo", "bold"),
-            ".\n",
-            (f"Cases are kept in {store_path}" if store_path else "", "dim"),
+            demo_after + "\n",
+            (kept, "dim"),
         )
 
     def _show_greeting(self, content: Content) -> None:
@@ -1055,9 +1069,11 @@ class CaseListScreen(Screen[None]):
             return
         if summary.damaged:
             self.notify(
-                "This case file is damaged and cannot be opened. "
-                "'coprod doctor' can check and repair the store.",
-                title="Damaged case",
+                _(
+                    "This case file is damaged and cannot be opened. "
+                    "'coprod doctor' can check and repair the store."
+                ),
+                title=_("Damaged case"),
                 severity="warning",
                 markup=False,
             )
@@ -1080,7 +1096,7 @@ class CaseListScreen(Screen[None]):
 
         templates = self.coprod.templates.all()
         if not templates:
-            self.notify("No templates are installed.", severity="error", markup=False)
+            self.notify(_("No templates are installed."), severity="error", markup=False)
             return
         self._push(NewCaseDialog(templates, self.default_template_id(), create=self._create_case))
 
@@ -1102,32 +1118,33 @@ class CaseListScreen(Screen[None]):
     async def _create_and_open(self, request: NewCaseRequest) -> None:
         template = self.coprod.template_for(request.template_id)
         if template is None:
-            self.notify("That template is not installed.", severity="error", markup=False)
+            self.notify(_("That template is not installed."), severity="error", markup=False)
             return
         case = new_case(request.title, template, now=_stamp(self.coprod.clock()))
         store = self.coprod.store
         try:
             stored = await answer_of(self, lambda: store.create(case), group="case")
         except CoprodError as error:
-            self.coprod.notify_error(error, title="Case not created")
+            self.coprod.notify_error(error, title=_("Case not created"))
             return
         self._wanted = stored.id
         self.refresh_cases()
         await self._open(stored.id)
 
     @keys_wait
-    async def _change(self, case_id: str, change: Any, *, what: str) -> None:
+    async def _change(self, case_id: str, change: Any, *, failed: str) -> None:
         """Change a case through ``store.update`` in a worker, then show the list.
 
         The store reads, changes and writes the case under its lock, so a
         rename never conflicts with (or undoes) a save made meanwhile in
-        another window: only the title or the tags change.
+        another window: only the title or the tags change. ``failed`` is the
+        title of the notice if it fails, in the user's language.
         """
         store = self.coprod.store
         try:
             await answer_of(self, lambda: store.update(case_id, change), group="case")
         except Exception as error:  # noqa: BLE001 - one line, like every store failure
-            self.coprod.notify_error(error, title=f"{what} failed")
+            self.coprod.notify_error(error, title=failed)
             return
         await self.reread_cases()
 
@@ -1143,9 +1160,11 @@ class CaseListScreen(Screen[None]):
             if title is None or not title.strip() or title.strip() == old:
                 return
             new = title.strip()
-            self._change(summary.id, lambda case: case.replace(title=new), what="Rename")
+            self._change(
+                summary.id, lambda case: case.replace(title=new), failed=_("Rename failed")
+            )
 
-        self._push(TextPromptDialog("Rename case", "Title", old, required=True), rename)
+        self._push(TextPromptDialog(N_("Rename case"), N_("Title"), old, required=True), rename)
 
     def action_tags(self) -> None:
         """Add and remove the selected case's tags (completion from the store's tags)."""
@@ -1173,7 +1192,7 @@ class CaseListScreen(Screen[None]):
                 self, lambda: store.change_tags(case_id, edit.add, edit.remove), group="case"
             )
         except Exception as error:  # noqa: BLE001 - one line, like every store failure
-            self.coprod.notify_error(error, title="Tagging failed")
+            self.coprod.notify_error(error, title=_("Tagging failed"))
             return
         await self.reread_cases()
 
@@ -1191,11 +1210,13 @@ class CaseListScreen(Screen[None]):
                 group="case",
             )
         except Exception as error:  # noqa: BLE001 - one line, like every store failure
-            self.coprod.notify_error(error, title="Duplicate failed")
+            self.coprod.notify_error(error, title=_("Duplicate failed"))
             return
         self._wanted = stored.id
         await self.reread_cases()
-        self.notify(f"Duplicated as “{plain(stored.title)}”", markup=False, timeout=4)
+        self.notify(
+            _("Duplicated as “{title}”").format(title=plain(stored.title)), markup=False, timeout=4
+        )
 
     def action_delete(self) -> None:
         from coprod_tui.ui.dialogs.confirm import ConfirmDialog
@@ -1208,15 +1229,14 @@ class CaseListScreen(Screen[None]):
             if confirmed:
                 self._trash(summary)
 
+        before, _sep, after = _(
+            "Move “{title}” to the trash?\nYou can restore it from the trash (b)."
+        ).partition("{title}")
         self.app.push_screen(
             ConfirmDialog(
-                "Delete case?",
-                Content.assemble(
-                    "Move “",
-                    (plain(summary.title) or "(untitled)", "bold"),
-                    "” to the trash?\nYou can restore it from the trash (b).",
-                ),
-                confirm_label="Move to trash",
+                N_("Delete case?"),
+                Content.assemble(before, (plain(summary.title) or _("(untitled)"), "bold"), after),
+                confirm_label=N_("Move to trash"),
             ),
             delete,
         )
@@ -1228,10 +1248,10 @@ class CaseListScreen(Screen[None]):
         try:
             await answer_of(self, lambda: store.trash(summary.id), group="case")
         except Exception as error:  # noqa: BLE001 - one line, like every store failure
-            self.coprod.notify_error(error, title="Delete failed")
+            self.coprod.notify_error(error, title=_("Delete failed"))
             return
         await self.reread_cases()
-        self.notify("Moved to the trash. Press b to restore it.", markup=False, timeout=5)
+        self.notify(_("Moved to the trash. Press b to restore it."), markup=False, timeout=5)
 
     def action_search(self) -> None:
         """Search the text of every case (a screen of its own)."""
@@ -1318,8 +1338,40 @@ FULL_POLL_EVERY = 20
 #: Seconds between re-renderings of the relative times.
 AGE_SECONDS = 15.0
 #: Endings of the relative times that change as time passes; the list is
-#: newest first, so aging stops at the first row showing a date.
+#: newest first, so aging stops at the first row showing a date. English;
+#: :func:`aging_endings` gives them in the language in force.
 AGING = ("now", "ago", "yesterday")
+
+
+@functools.lru_cache(maxsize=4)
+def aging_endings(language: str) -> tuple[str, ...]:
+    """The last words of the relative times that still age, in ``language`` (the one in force).
+
+    Read off :func:`relative_time` itself ("5 min sedan", "i går" in Swedish),
+    so a new translation needs no list here; ``language`` keys the cache.
+    """
+    now = datetime(2024, 3, 12, 14, 0, tzinfo=UTC)
+    ages = [timedelta(seconds=10), timedelta(minutes=5), timedelta(hours=2)]
+    ages += [timedelta(days=days) for days in (1, 2, 3)]
+    words = {relative_time(_stamp(now - age), now).split()[-1] for age in ages}
+    return tuple(sorted(words))
+
+
+@functools.lru_cache(maxsize=4)
+def updated_width(language: str) -> int:
+    """Cells the "Updated" column needs in ``language``: its longest relative time.
+
+    Swedish says more ("6 dagar sedan", 13 cells, against "6 days ago"); never
+    less than :data:`UPDATED_WIDTH`, the English width the layout was made for.
+    """
+    now = datetime(2024, 12, 31, 23, 59, tzinfo=UTC)
+    ages = [timedelta(minutes=59), timedelta(hours=23), timedelta(days=1), timedelta(days=6)]
+    texts = [relative_time(_stamp(now - age), now) for age in ages]
+    texts += [
+        relative_time(_stamp(datetime(2023, month, 30 if month != 2 else 28, tzinfo=UTC)), now)
+        for month in range(1, 13)
+    ]
+    return max(UPDATED_WIDTH, *(len(text) for text in texts))
 
 
 @dataclass
@@ -1368,11 +1420,11 @@ def _folder_stamp(root: object) -> tuple[tuple[int, int], ...] | None:
 
 
 COLUMNS: tuple[tuple[str, str], ...] = (
-    ("Title", "title"),
-    ("Template", "template"),
-    ("Progress", "progress"),
-    ("Tags", "tags"),
-    ("Updated", "updated"),
+    (N_("Title"), "title"),
+    (N_("Template"), "template"),
+    (N_("Progress"), "progress"),
+    (N_("Tags"), "tags"),
+    (N_("Updated"), "updated"),
 )
 
 #: The title's share of a standard 80-column terminal: a 40-character title
@@ -1400,9 +1452,10 @@ def column_layout(total: int) -> list[tuple[str, str, int]]:
     and every cell left goes to the title.
     """
     free = total - FRAME  # each column costs its width plus one cell of padding each side
+    updated = updated_width(current_language())
     title = TITLE_AT_80
     progress, tags, template = PROGRESS_COMPACT, TAGS_MIN, 0
-    spare = free - (title + progress + tags + UPDATED_WIDTH + 2 * 4)
+    spare = free - (title + progress + tags + updated + 2 * 4)
     if spare < 0:
         title = max(16, title + spare)
         spare = 0
@@ -1418,8 +1471,8 @@ def column_layout(total: int) -> list[tuple[str, str, int]]:
     tags, spare = tags + grow, spare - grow
     title += spare
     widths = {"title": title, "template": template, "progress": progress, "tags": tags}
-    widths["updated"] = UPDATED_WIDTH
-    return [(label, key, widths[key]) for label, key in COLUMNS if widths[key]]
+    widths["updated"] = updated
+    return [(_(label), key, widths[key]) for label, key in COLUMNS if widths[key]]
 
 
 def column_widths(total: int) -> list[int]:
@@ -1431,7 +1484,7 @@ def duplicate_case(case: Case, stamp: str) -> Case:
     """A new case with the same content, a new id and a title that says it is a copy."""
     return case.copy().replace(
         id=new_case_id(),
-        title=f"{case.title} (copy)",
+        title=_("{title} (copy)").format(title=case.title),
         created=stamp,
         updated=stamp,
         revision=0,
