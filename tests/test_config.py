@@ -128,6 +128,21 @@ def test_preferred_template_swedish_locale():
     assert chosen == SV
 
 
+@pytest.mark.parametrize(
+    ("config", "env", "expected"),
+    [
+        (Config(), {"COPROD_LANG": "sv", "LANG": "en_GB.UTF-8"}, SV),  # coprod's own variable
+        (Config(language="sv"), {"LANG": "C"}, SV),  # the settings beat the locale
+        (Config(language="en"), {"LANG": "sv_SE.UTF-8"}, EN),
+        (Config(language="en"), {"COPROD_LANG": "sv"}, SV),  # one run beats the file
+        (Config(), {"LANGUAGE": "sv:en", "LANG": "en_US.UTF-8"}, SV),
+    ],
+)
+def test_preferred_template_follows_the_language_the_workbench_speaks(config, env, expected):
+    """A user whose screens are Swedish starts a new case on the Swedish template."""
+    assert preferred_template_id(config, {EN, SV}, english_id=EN, swedish_id=SV, environ=env) == expected
+
+
 def test_preferred_template_config_wins_over_locale():
     env = {"LANG": "sv_SE.UTF-8"}
     config = Config(default_template=EN)

@@ -220,13 +220,18 @@ def preferred_template_id(
     """The template a new case starts with.
 
     The config's ``default_template`` wins when that template exists; else
-    Swedish when the settings' ``language:`` (or, without one, the locale)
-    says so and a Swedish template is installed; else English.
+    Swedish when the user's language is Swedish (``COPROD_LANG``, else the
+    settings' ``language:``, else the locale: :func:`~coprod_tui.core.i18n.decide_language`)
+    and a Swedish template is installed; else English.
     """
     ids = set(available)
     if config.default_template and config.default_template in ids:
         return config.default_template
-    swedish = config.language == "sv" if config.language else locale_is_swedish(environ)
+    # The same choice as the language the workbench and CLI speak (COPROD_LANG, then the
+    # settings' language:, then the locale), so a Swedish screen offers a Swedish case.
+    from coprod_tui.core.i18n import decide_language
+
+    swedish = decide_language(config.language, environ) == "sv"
     if swedish_id in ids and swedish:
         return swedish_id
     return english_id
