@@ -72,3 +72,22 @@ async def test_a_key_that_changes_state_is_shown_changed() -> None:
         keys = footer_keys(app)
         assert [key.description for key in keys] == ["Save", "Delete"]
         assert keys[1].has_class("-disabled")  # dimmed: shown, not offered
+
+
+class WordyApp(OneScreenApp):
+    BINDINGS = [
+        Binding("s", "save", "Spara ändringarna i fallet"),
+        Binding("d", "delete", "Lägg fallet i papperskorgen"),
+    ]
+
+
+async def test_keys_that_would_not_fit_go_compact_and_wide_ones_stay_full() -> None:
+    """The last key (where the other keys are) is not cut off at 80 columns in Swedish."""
+    app = WordyApp()
+    async with app.run_test(size=(58, 5)) as pilot:
+        await settled(pilot, app)
+        footer = app.screen.query_one(KeyFooter)
+        assert footer.compact
+        await pilot.resize_terminal(120, 5)
+        await pilot.pause(0.1)
+        assert not footer.compact

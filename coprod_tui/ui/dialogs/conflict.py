@@ -23,7 +23,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from coprod_tui.core.editing import Conflict
 from coprod_tui.core.i18n import N_, _
@@ -31,6 +31,7 @@ from coprod_tui.core.merge import FIELD, ORPHAN, SECTION, TITLE, Clash
 from coprod_tui.core.render import build_document
 from coprod_tui.core.template import Template
 from coprod_tui.ui.dialogs.base import ButtonRow, ModalDialog
+from coprod_tui.ui.widgets.key_footer import KeyFooter
 from coprod_tui.ui.widgets.safe_text import plain
 
 _CHOICE_LABELS = {"mine": N_("Keep mine"), "theirs": N_("Take theirs"), "both": N_("Keep both")}
@@ -158,7 +159,7 @@ class ConflictScreen(ModalDialog[dict[str, str] | None]):
             with VerticalScroll(id="conflict-diff"):
                 for number, clash in enumerate(self._clashes):
                     yield from self._clash_row(number, clash)
-        yield Footer()
+        yield KeyFooter()
 
     def _clash_row(self, number: int, clash: Clash) -> ComposeResult:
         yield Static(plain(self._item_title(clash), one_line=True), classes="diff-title")

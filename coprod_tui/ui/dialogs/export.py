@@ -29,7 +29,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from coprod_tui.core.errors import CoprodError
 from coprod_tui.core.export import EXTENSIONS
@@ -38,6 +38,7 @@ from coprod_tui.core.export.model import ExportOptions
 from coprod_tui.core.i18n import N_, _, ngettext
 from coprod_tui.core.text_safety import printable
 from coprod_tui.ui.dialogs.base import ButtonRow, ModalDialog
+from coprod_tui.ui.widgets.key_footer import KeyFooter
 from coprod_tui.ui.widgets.safe_text import plain
 from coprod_tui.ui.workers import StoreReply, answer_of, deliver_reply, off_the_loop
 
@@ -130,7 +131,7 @@ class ExportDialog(ModalDialog["str | None"]):
             with ButtonRow(classes="buttons"):
                 yield Button(_("Export"), variant="primary", id="export", compact=True)
                 yield Button(_("Cancel"), id="cancel", compact=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#export-format", Select).focus()

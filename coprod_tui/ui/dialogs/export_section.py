@@ -27,12 +27,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from coprod_tui.core.errors import CoprodError
 from coprod_tui.core.i18n import N_, _, ngettext
 from coprod_tui.core.text_safety import printable
 from coprod_tui.ui.dialogs.base import ButtonRow, ModalDialog
+from coprod_tui.ui.widgets.key_footer import KeyFooter
 from coprod_tui.ui.widgets.safe_text import plain
 from coprod_tui.ui.workers import answer_of
 
@@ -119,7 +120,7 @@ class ExportSectionDialog(ModalDialog["str | None"]):
             with ButtonRow(classes="buttons"):
                 yield Button(_("Export"), variant="primary", id="export", compact=True)
                 yield Button(_("Cancel"), id="cancel", compact=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         path_box = self.query_one("#section-path", Input)

@@ -15,12 +15,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.validation import ValidationResult, Validator
-from textual.widgets import Button, Footer, Input, Label, Select
+from textual.widgets import Button, Input, Label, Select
 
 from coprod_tui.core.i18n import _
 from coprod_tui.core.template import FieldSpec
 from coprod_tui.core.text_safety import printable
 from coprod_tui.ui.dialogs.base import ButtonRow, ModalDialog
+from coprod_tui.ui.widgets.key_footer import KeyFooter
 from coprod_tui.ui.widgets.safe_text import plain
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -122,7 +123,7 @@ class FieldsFormScreen(ModalDialog[tuple[str, dict[str, str]] | None]):
             with ButtonRow(id="fields-buttons"):
                 yield Button(_("Save"), variant="primary", id="save")
                 yield Button(_("Cancel"), id="cancel")
-        yield Footer()
+        yield KeyFooter()
 
     def _field_widget(self, spec: FieldSpec) -> Input | Select[str]:
         value = _shown(self._values.get(spec.id, ""))

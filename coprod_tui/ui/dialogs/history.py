@@ -16,7 +16,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, OptionList, Static
+from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coprod_tui.core.case import Case
@@ -27,6 +27,7 @@ from coprod_tui.core.template import Template
 from coprod_tui.core.timefmt import stamp_clock_label
 from coprod_tui.ui.dialogs.base import ButtonRow, ModalDialog, PreviewList
 from coprod_tui.ui.widgets.case_document import document_text
+from coprod_tui.ui.widgets.key_footer import KeyFooter
 from coprod_tui.ui.widgets.safe_text import plain
 from coprod_tui.ui.workers import StoreReply, deliver_reply, off_the_loop
 
@@ -112,7 +113,7 @@ class HistoryScreen(ModalDialog[int | None]):
             with ButtonRow(id="history-buttons"):
                 yield Button(_("Restore this version"), variant="primary", id="restore")
                 yield Button(_("Close"), id="close")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         revisions = self.query_one("#revisions", OptionList)

@@ -21,13 +21,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from coprod_tui.core.i18n import N_, _, ngettext
 from coprod_tui.core.privacy import describe
 from coprod_tui.ui.dialogs.base import ModalDialog
 from coprod_tui.ui.dialogs.confirm import ConfirmDialog
+from coprod_tui.ui.widgets.key_footer import KeyFooter
 from coprod_tui.ui.widgets.safe_text import plain
 from coprod_tui.ui.widgets.section_editor import LineHit
 
@@ -120,7 +121,7 @@ class IdentifiersDialog(ModalDialog[IdentifierChoice | None]):
             identifier_list = OptionList(*options, id="identifier-list")
             identifier_list.display = bool(options)
             yield identifier_list
-        yield Footer()
+        yield KeyFooter()
 
     def _explanation(self) -> Content:
         if not self.items:

@@ -12,13 +12,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Label, OptionList, Select, Static
+from textual.widgets import Button, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from coprod_tui.core.case import word_count
 from coprod_tui.core.i18n import _, ngettext
 from coprod_tui.core.template import Template
 from coprod_tui.ui.dialogs.base import ModalDialog, PreviewList
+from coprod_tui.ui.widgets.key_footer import KeyFooter
 from coprod_tui.ui.widgets.safe_text import plain
 
 
@@ -133,7 +134,7 @@ class OrphansScreen(ModalDialog[tuple[str, str] | None]):
                 )
                 yield Button(_("Move"), variant="primary", id="adopt")
                 yield Button(_("Close"), id="close")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         orphan_list = self.query_one("#orphan-list", OptionList)

@@ -21,7 +21,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from coprod_tui.core.errors import CoprodError
 from coprod_tui.core.i18n import N_, _
@@ -29,6 +29,7 @@ from coprod_tui.core.insights.model import PLAN_STATUSES, Plan, date_problem
 from coprod_tui.core.insights.store import insights_of
 from coprod_tui.core.text_safety import printable
 from coprod_tui.ui.dialogs.base import ButtonRow, ModalDialog
+from coprod_tui.ui.widgets.key_footer import KeyFooter
 from coprod_tui.ui.widgets.safe_text import plain
 from coprod_tui.ui.workers import answer_of
 
@@ -156,7 +157,7 @@ class PlanForm(ModalDialog["Plan | None"]):
             with ButtonRow(id="plan-buttons"):
                 yield Button(_("Save"), variant="primary", id="save", compact=True)
                 yield Button(_("Cancel"), id="cancel", compact=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#plan-plan", TextArea).focus()

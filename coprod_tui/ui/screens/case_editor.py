@@ -55,6 +55,7 @@ from coprod_tui.ui.keymap import bound_keys
 from coprod_tui.ui.positions import Position, Positions
 from coprod_tui.ui.save_notices import SaveNotices
 from coprod_tui.ui.widgets.identifier_count import IdentifierCount
+from coprod_tui.ui.widgets.key_footer import KeyFooter
 from coprod_tui.ui.widgets.loading_notice import LoadingNotice
 from coprod_tui.ui.widgets.question_hints import QuestionHints, QuestionList
 from coprod_tui.ui.widgets.safe_text import plain
@@ -377,14 +378,14 @@ class CaseEditorScreen(Screen[None]):
             # The case is read off the loop (on_mount); keys typed meanwhile wait
             # for it (ui/typeahead.py) or are kept by the notice, then typed in.
             yield LoadingNotice("Loading…", held=self._typed_early, id="loading")
-            yield Footer()
+            yield KeyFooter()
             return
         if self.session is None or self.template is None:
             yield Static(
                 plain(_("Could not open this case: {error}").format(error=self._load_error)),
                 id="load-error",
             )
-            yield Footer()
+            yield KeyFooter()
             return
         case = self.session.case
         template = self.template
@@ -418,7 +419,7 @@ class CaseEditorScreen(Screen[None]):
                         self._editors.append(editor)
                         yield editor
             yield QuestionHints(template.sections[0], id="questions")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one(LoadingNotice))

@@ -56,6 +56,7 @@ from coprod_tui.ui.commands import CaseListCommands
 from coprod_tui.ui.selection import highlighted_key
 from coprod_tui.ui.selection import neighbour as neighbour  # moved; the trash uses it too
 from coprod_tui.ui.typeahead import HoldsTypeAhead, hand_on
+from coprod_tui.ui.widgets.key_footer import KeyFooter
 from coprod_tui.ui.workers import (
     StoreReply,
     answer_of,
@@ -520,7 +521,7 @@ class CaseListScreen(Screen[None]):
             yield CaseTable(id="cases", cursor_type="row", zebra_stripes=False)
             yield Static(id="greeting")
             yield Static(id="no-match")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#filter-bar").display = False

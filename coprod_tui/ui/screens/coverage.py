@@ -37,6 +37,7 @@ from coprod_tui.core.timefmt import relative_time
 from coprod_tui.ui.commands import CoverageCommands
 from coprod_tui.ui.dialogs.prompt import TextPromptDialog
 from coprod_tui.ui.open_at import open_case_at
+from coprod_tui.ui.widgets.key_footer import KeyFooter
 from coprod_tui.ui.widgets.safe_text import plain
 from coprod_tui.ui.workers import StoreReply, deliver_reply, off_the_loop
 
@@ -172,7 +173,7 @@ class CoverageScreen(Screen[None]):
         yield Static("", id="coverage-note")
         yield CoverageTable(id="coverage", cursor_type="cell", zebra_stripes=True)
         yield Static("", id="coverage-legend")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         for footer in self.query(Footer):

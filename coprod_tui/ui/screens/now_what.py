@@ -24,13 +24,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coprod_tui.core.i18n import N_, _, ngettext
 from coprod_tui.core.insights.store import insights_of
 from coprod_tui.core.text_safety import printable
 from coprod_tui.ui.commands import NowWhatCommands
+from coprod_tui.ui.widgets.key_footer import KeyFooter
 from coprod_tui.ui.workers import StoreReply, deliver_reply, off_the_loop
 
 if TYPE_CHECKING:
@@ -224,7 +225,7 @@ class NowWhatScreen(Screen[None]):
         yield Static(_("Now what? Open plans, oldest first"), id="now-what-title")
         yield Static(_("Reading the plans…"), id="now-what-status")
         yield PlanList(id="plans")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = _("Now what?")

@@ -30,6 +30,7 @@ from coprod_tui.core.errors import CoprodError
 from coprod_tui.core.i18n import _
 from coprod_tui.ui.commands import PerspectivesCommands
 from coprod_tui.ui.open_at import open_case_at
+from coprod_tui.ui.widgets.key_footer import KeyFooter
 from coprod_tui.ui.widgets.perspectives import perspective_style
 from coprod_tui.ui.widgets.safe_text import plain
 from coprod_tui.ui.widgets.section_card import SectionCard
@@ -178,7 +179,7 @@ class PerspectivesScreen(Screen[str | None]):
     def compose(self) -> ComposeResult:
         yield Static(_("Perspectives"), id="perspectives-title")
         yield VerticalScroll(Static(_("Reading the case…"), id="perspectives-note"), id="columns")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._apply_layout(self.app.size.width)

@@ -53,6 +53,7 @@ from coprod_tui.ui.dialogs.conflict import ConflictScreen
 from coprod_tui.ui.dialogs.prompt import TextPromptDialog
 from coprod_tui.ui.open_at import open_case_at
 from coprod_tui.ui.save_notices import SaveNotices
+from coprod_tui.ui.widgets.key_footer import KeyFooter
 from coprod_tui.ui.widgets.safe_text import plain
 from coprod_tui.ui.widgets.save_status import SaveStatus
 from coprod_tui.ui.widgets.section_editor import SectionEditor
@@ -347,7 +348,7 @@ class SectionReviewScreen(Screen[None]):
                 yield Static("", id="inline-heading")
                 yield SaveStatus(id="inline-status")
             yield self._editor
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         for footer in self.query(Footer):

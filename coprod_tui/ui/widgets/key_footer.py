@@ -9,12 +9,18 @@ while the keys on offer never changed. This footer remembers what it last
 showed (each key's binding, label, description, enabled state and tooltip,
 and the palette key) and skips a rebuild that would show the same thing, so
 a screen may call ``refresh_bindings`` as often as it likes.
+
+It also goes compact (one space less round each key) when its keys would not
+fit otherwise: Swedish words are longer than English ones, and at 80 columns
+the last key -- the one that says where the other keys are -- was cut off.
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable
 
+from rich.cells import cell_len
+from textual import events
 from textual.widgets import Footer
 
 __all__ = ["KeyFooter"]
@@ -60,4 +66,26 @@ class KeyFooter(Footer):
         if offer == self._shown:
             return
         self._shown = offer
+        self._fit()
         await super().recompose()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """Compact exactly when the keys need more than the footer's width in full style."""
+        if not self._bindings_ready or not self.size.width:
+            return
+        app = self.app
+        shown: dict[str, tuple[str, str]] = {}  # one key an action, as the footer shows them
+        for _node, binding, _enabled, _tip in self.screen.active_bindings.values():
+            if binding.show and binding.action not in shown:
+                shown[binding.action] = (app.get_key_display(binding), binding.description)
+        # Full style: a space either side of the key and after the description.
+        full = sum(cell_len(key) + cell_len(words) + 3 for key, words in shown.values())
+        if self.show_command_palette and app.ENABLE_COMMAND_PALETTE:
+            palette = self.screen.active_bindings.get(app.COMMAND_PALETTE_BINDING)
+            if palette is not None:
+                full += cell_len(app.get_key_display(palette.binding))
+                full += cell_len(palette.binding.description) + 4
+        self.compact = full > self.size.width
