@@ -53,7 +53,7 @@ def parse_words(text: str) -> int | None:
     if not text:
         return None
     if not text.isdigit() or int(text) < 1:
-        raise ValueError("Words: give a whole number of 1 or more, or leave it empty.")
+        raise ValueError(_("Words: give a whole number of 1 or more, or leave it empty."))
     return int(text)
 
 
@@ -245,6 +245,6 @@ class MatrixExportDialog(ModalDialog["ExportResult | None"]):
     def action_cancel(self) -> None:
         """Close without writing anything (not halfway: an export under way finishes first)."""
         if self._export_busy:
-            self._error("Exporting… the dialog closes when the file is written.")
+            self._error(_("Exporting… the dialog closes when the file is written."))
             return
         self.dismiss(None)
