@@ -138,7 +138,7 @@ class InsightForm(ModalDialog[InsightDraft | None]):
                 quote = _plain(link.quote)
                 if len(quote) > QUOTE_PREVIEW:
                     quote = quote[: QUOTE_PREVIEW - 1] + "…"
-                text.append(f"  “{quote}”", style="italic")
+                text.append("  " + _("“{quote}”").format(quote=quote), style="italic")
         return text
 
     def on_mount(self) -> None:

@@ -120,7 +120,7 @@ def link_prompt(view: LinkView) -> Group:
         shown = _plain(quote)
         if len(shown) > QUOTE_SHOWN:
             shown = shown[: QUOTE_SHOWN - 1] + "…"
-        lines.append(Text(f"“{shown}”", style="italic"))
+        lines.append(Text(_("“{quote}”").format(quote=shown), style="italic"))
     return Group(*lines)
 
 
