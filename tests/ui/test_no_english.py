@@ -50,7 +50,7 @@ ALLOWED = frozenset(
         *("enter", "esc", "escape", "ctrl", "tab", "shift", "alt", "backspace", "pgup", "pgdn"),
         # names of the tool, the method and the formats
         *("coprod", "batalden", "markdown", "html", "word", "pdf", "csv", "excel", "xlsx"),
-        *("json", "yaml", "odt", "docx", "txt", "utf", "pgsa", "pdsa", "id", "ok"),
+        *("json", "yaml", "odt", "docx", "txt", "utf", "pgsa", "id", "ok"),
     }
 )
 
@@ -236,7 +236,11 @@ def english_vocabulary(templates: Any) -> frozenset[str]:
 
 @cache
 def english_phrases() -> tuple[str, ...]:
-    """Parts (two words or more) of the msgids whose Swedish differs, longest first."""
+    """Parts (two words or more) of the msgids whose Swedish differs, longest first.
+
+    A part all of whose words Swedish uses too ("coprod doctor") is no sign of English.
+    """
+    _english, swedish = _catalogue_words()
     phrases: set[str] = set()
     for ids, strings in catalogue():
         if set(ids) <= set(strings):
@@ -244,7 +248,10 @@ def english_phrases() -> tuple[str, ...]:
         for text in ids:
             for part in PLACEHOLDER.split(text):
                 part = part.strip(" .,:;·()“”\"'…")
-                if len(WORD.findall(part)) >= 2 and part not in strings:
+                words = {w.casefold() for w in WORD.findall(part)}
+                if len(WORD.findall(part)) < 2 or part in strings:
+                    continue
+                if words - swedish - ALLOWED:
                     phrases.add(part)
     return tuple(sorted(phrases, key=len, reverse=True))
 
