@@ -43,8 +43,11 @@ FORMAT_LABELS = {"csv": N_("CSV (a spreadsheet)"), "md": "Markdown", "xlsx": N_(
 
 
 def default_path(fmt: str, today: _dt.date) -> str:
-    """A file in the home folder named for the day: ``~/coprod-matrix-2026-12-01.csv``."""
-    return os.path.join("~", f"coprod-matrix-{today.isoformat()}.{fmt}")
+    """A file in the home folder named for the day: ``~/coprod-matrix-2026-12-01.csv``
+    (``coprod-matris-…`` in Swedish: the name is the one word of it the user reads)."""
+    # TRANSLATORS: a file name; keep {date}.{suffix} and use no spaces.
+    name = _("coprod-matrix-{date}.{suffix}").format(date=today.isoformat(), suffix=fmt)
+    return os.path.join("~", name)
 
 
 def parse_words(text: str) -> int | None:
