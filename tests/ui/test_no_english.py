@@ -76,6 +76,7 @@ BRITT_SECTIONS = {
     "situation": "Ekbacka vårdcentral (påhittad). Britt ringer om trappan och bussen.",
     "lived-reality": "Britt, 74 år, bor på tredje våningen utan hiss. Dosetten står i köket.",
 }
+KARIN_SITUATION = "Anhöriga kommer på söndagsbesöken och ser inte luckorna i veckan."
 #: Text the template no longer has a section for (the editor's F5 shows it).
 SVEN_ORPHANS = {"gammalt-avsnitt": "Anteckning från ett borttaget avsnitt om dosetten."}
 
@@ -105,9 +106,17 @@ def swedish_store(store: Any, templates: Any) -> World:
     sven.sections = dict(SVEN_SECTIONS)
     sven.orphans = dict(SVEN_ORPHANS)
     sven = store.create(sven)
+    # A second revision, so the history (F4) has an earlier version to show.
+    earlier = sven.revision
+    sven.sections["emotions"] = SVEN_SECTIONS["emotions"] + " Lättnad när hemtjänsten kom."
+    sven = store.save(sven, base_revision=earlier).case
     britt = new_case("Britt, 74: trappan och bussen", template, fields=dict(SVEN_FIELDS))
     britt.sections = dict(BRITT_SECTIONS)
     britt = store.create(britt)
+    # Shares the insight's words, so the insight's detail suggests it.
+    karin = new_case("Karin, 88: söndagar och luckorna i veckan", template)
+    karin.sections = {"situation": KARIN_SITUATION}
+    store.create(karin)
     gone = new_case("Greta, 90: hörapparaten", template, fields=dict(SVEN_FIELDS))
     gone.sections = {"situation": "Greta tappar hörapparaten i snön."}
     gone = store.create(gone)
@@ -204,6 +213,8 @@ def _data_words() -> set[str]:
         *SVEN_SECTIONS.values(),
         *SVEN_FIELDS.values(),
         *BRITT_SECTIONS.values(),
+        KARIN_SITUATION,
+        "Lättnad när hemtjänsten kom.",
         *SVEN_ORPHANS.values(),
         *SVEN_ORPHANS.keys(),
     ]
@@ -213,15 +224,23 @@ def _data_words() -> set[str]:
     return words
 
 
+#: What in a Swedish message is code, not Swedish: 'coprod doctor --repair', tag:T, --title.
+CODE = re.compile(
+    r"'[^']*'|`[^`]*`|\bcoprod(?: [a-z][a-z-]*)+|--?[A-Za-z][\w-]*|\b\w+:[\w*]+|<[^<>]*>"
+)
+
+
 @cache
 def _catalogue_words() -> tuple[frozenset[str], frozenset[str]]:
+    """(the msgids' words, the msgstrs' words: Swedish prose only, without commands, flags
+    or search syntax, which stay English in both languages)."""
     english: set[str] = set()
     swedish: set[str] = set()
     for ids, strings in catalogue():
         for text in ids:
             english |= _words(text)
         for text in strings:
-            swedish |= _words(text)
+            swedish |= _words(CODE.sub(" ", text))
     return frozenset(english), frozenset(swedish)
 
 
@@ -402,6 +421,12 @@ async def _section_review(app: Any, pilot: Any, world: World) -> None:
     await wait_until(pilot, lambda: app.screen.entries is not None, timeout=10)
 
 
+async def _section_review_editing(app: Any, pilot: Any, world: World) -> None:
+    await _section_review(app, pilot, world)
+    await pilot.press("e")
+    await wait_until(pilot, lambda: app.screen.inline is not None, timeout=10)
+
+
 async def _insight_detail(app: Any, pilot: Any, world: World) -> None:
     await _keys(pilot, "i", until=lambda a: _is("InsightsScreen")(a) and a.screen.filled)
     await wait_until(pilot, lambda: bool(app.screen.shown), timeout=10)
@@ -410,6 +435,7 @@ async def _insight_detail(app: Any, pilot: Any, world: World) -> None:
         "enter",
         until=lambda a: _is("InsightDetailScreen")(a) and a.screen.suggested,
     )
+    await wait_until(pilot, lambda: bool(app.screen.suggestions), timeout=30)
 
 
 async def _insight_form(app: Any, pilot: Any, world: World) -> None:
@@ -478,9 +504,20 @@ STOPS: list[Stop] = [
         W2.format("ui/dialogs/export_section.py"),
     ),
     Stop("editor: tags (Ctrl+T)", in_editor("ctrl+t", screen="TagsDialog")),
+    Stop(
+        "editor: new insight from here (Ctrl+N)",
+        # From section 2, whose id (lived-reality) is English: the form shows its title.
+        in_editor("ctrl+pagedown", "ctrl+n", screen="InsightForm"),
+    ),
+    Stop(
+        "editor: insights citing the section (F12)",
+        in_editor("f12", screen="InsightsScreen", ready=_loaded("insights")),
+        W2.format("ui/screens/case_editor.py: action_citing's label 'section N · title'"),
+    ),
     Stop("trash", keys("b", screen="TrashScreen"), UNDER_THE_LIST),
     Stop("search with results", _search),
     Stop("section review", _section_review),
+    Stop("section review: editing an entry", _section_review_editing),
     Stop("perspectives", keys("p", screen="PerspectivesScreen", ready=_loaded("view"))),
     Stop("coverage", keys("m", screen="CoverageScreen", ready=_loaded("coverage"))),
     Stop(

@@ -133,13 +133,30 @@ class InsightForm(ModalDialog[InsightDraft | None]):
             text.append(
                 _("Links") + " " if not text else "\n" + " " * (len(_("Links")) + 1), style="bold"
             )
-            text.append(f"{link.case_id[:8]} · {_plain(link.section_id)}")
+            text.append(f"{link.case_id[:8]} · {_plain(self._section_name(link))}")
             if link.quote:
                 quote = _plain(link.quote)
                 if len(quote) > QUOTE_PREVIEW:
                     quote = quote[: QUOTE_PREVIEW - 1] + "…"
                 text.append("  " + _("“{quote}”").format(quote=quote), style="italic")
         return text
+
+    def _section_name(self, link: Link) -> str:
+        """The linked section as the editor names it (``2 · Livsvärlden …``), so the form
+        shows the user's words, not the template's id; the id when the case or its template
+        is not known here."""
+        app: Any = self.app
+        try:
+            summaries = app.cached_summaries() or []
+            template_id = next((s.template_id for s in summaries if s.id == link.case_id), None)
+            template = app.template_for(template_id) if template_id else None
+        except Exception:  # noqa: BLE001 - a stand-in app (tests, tools): the id says it
+            template = None
+        if template is not None:
+            for number, section in enumerate(template.sections, start=1):
+                if section.id == link.section_id or link.section_id in section.renamed_from:
+                    return f"{number} · {section.title}"
+        return link.section_id
 
     def on_mount(self) -> None:
         # At once (Widget.focus would wait): a title typed straight after the key lands here.
