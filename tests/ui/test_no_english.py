@@ -375,6 +375,15 @@ async def _case_list(app: Any, pilot: Any, world: World) -> None:
     await wait_until(pilot, lambda: bool(app.screen.query("CaseTable")), timeout=10)
 
 
+async def _help_end(app: Any, pilot: Any, world: World) -> None:
+    from textual.widgets import DataTable
+
+    await _keys(pilot, "f1", until=_is("HelpScreen"))
+    table = app.screen.query_one("#key-table", DataTable)
+    table.move_cursor(row=table.row_count - 1, animate=False)
+    await wait_until(pilot, lambda: table.scroll_y > 0, timeout=10)
+
+
 async def _help_about(app: Any, pilot: Any, world: World) -> None:
     from textual.widgets import TabbedContent
 
@@ -480,6 +489,7 @@ UNDER_THE_LIST = W2.format("ui/screens/case_list.py, the header under the dialog
 STOPS: list[Stop] = [
     Stop("case list", _case_list, W2.format("ui/screens/case_list.py")),
     Stop("help: keys", keys("f1", screen="HelpScreen"), UNDER_THE_LIST),
+    Stop("help: keys, the last rows", _help_end, UNDER_THE_LIST),
     Stop("help: about the template", _help_about, UNDER_THE_LIST),
     Stop("new case", keys("n", screen="NewCaseDialog"), UNDER_THE_LIST),
     Stop("editor: sections", in_editor()),
