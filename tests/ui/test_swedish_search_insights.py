@@ -154,3 +154,31 @@ async def test_an_insights_detail_and_form_are_swedish(app_factory, store, templ
         await wait_until(
             pilot, lambda: shown(form.query_one("#error", Static)) == "En insikt behöver en titel."
         )
+
+
+async def test_a_slow_first_index_says_indexerar_in_swedish(app_factory, store, templates) -> None:
+    import threading
+
+    from coprod_tui.ui.search_source import SearchSource, open_store_index
+
+    swedish_store(store, templates)
+    built = threading.Event()
+
+    def slow_open(opened_store: Any) -> Any:
+        assert built.wait(20)
+        return open_store_index(opened_store)
+
+    app = app_factory(config=SWEDISH)
+    app.search_source = SearchSource(store, open_index=slow_open)
+    async with app.run_test(size=SIZE) as pilot:
+        await _start(pilot, app)
+        await pilot.press("ctrl+f")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "SearchScreen")
+        screen = app.screen
+        screen.query_one("#query").value = "dosetten"
+        status = screen.query_one("#search-status", Static)
+        await wait_until(pilot, lambda: shown(status).startswith("Indexerar … "))
+        assert shown(status).endswith(" s (första gången tar en stund)")
+        built.set()
+        await wait_until(pilot, lambda: screen.shown_query == "dosetten", timeout=30)
+        assert shown(status).endswith("träffar")
