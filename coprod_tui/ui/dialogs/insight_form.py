@@ -129,10 +129,10 @@ class InsightForm(ModalDialog[InsightDraft | None]):
 
     def _links_text(self) -> Text:
         text = Text()
+        label = _("Links")
         for link in self.links:
-            text.append(
-                _("Links") + " " if not text else "\n" + " " * (len(_("Links")) + 1), style="bold"
-            )
+            # The label once, the other links under the first one.
+            text.append(f"{label} " if not text else "\n" + " " * (len(label) + 1), style="bold")
             text.append(f"{link.case_id[:8]} · {_plain(self._section_name(link))}")
             if link.quote:
                 quote = _plain(link.quote)
