@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Group
 from rich.text import Text
 
+from coprod_tui.core.i18n import N_, _
+
 if TYPE_CHECKING:
     from coprod_tui.core.template.registry import TemplateRegistry
 
@@ -32,12 +34,12 @@ __all__ = [
 
 #: Section ids a hit in the case's title (not in a section) may carry.
 TITLE_SECTION_IDS = frozenset({"", "title"})
-#: How a hit outside the sections (the title or the tags) is labelled.
-TITLE_LABEL = "Title or tags"
+#: How a hit outside the sections (the title or the tags) is labelled (translate with ``_()``).
+TITLE_LABEL = N_("Title or tags")
 #: How hits are marked in a snippet (reverse reads without colour too).
 HIT_STYLE = "bold reverse"
-#: How an insight's hit is labelled (where a case's shows its section).
-INSIGHT_LABEL = "◆ Insight"
+#: How an insight's hit is labelled (where a case's shows its section; translate with ``_()``).
+INSIGHT_LABEL = N_("◆ Insight")
 
 
 def one_line(text: str) -> str:
@@ -61,7 +63,7 @@ def snippet_text(snippet: str, highlights: tuple[tuple[int, int], ...]) -> Text:
 def section_label(templates: TemplateRegistry, template_id: str | None, section_id: str) -> str:
     """The section as the editor names it: ``3 · Emotions`` (renamed ids under their new name)."""
     if section_id in TITLE_SECTION_IDS:
-        return TITLE_LABEL
+        return _(TITLE_LABEL)
     template = None
     if template_id:
         try:
@@ -97,7 +99,7 @@ class SearchRow:
         head = Text(no_wrap=True, overflow="ellipsis")
         if self.kind == "insight":
             head.append("◆ ", style="bold")
-        head.append(one_line(self.title) or "(untitled)", style="bold")
+        head.append(one_line(self.title) or _("(untitled)"), style="bold")
         head.append("  ·  ", style="dim")
         head.append(one_line(self.section), style="italic")
         return Group(head, self.snippet)
@@ -114,7 +116,7 @@ def build_rows(
             span=hit.span,
             title=hit.title,
             section=(
-                INSIGHT_LABEL
+                _(INSIGHT_LABEL)
                 if getattr(hit, "kind", "case") == "insight"
                 else section_label(templates, template_of.get(hit.case_id), hit.section_id)
             ),

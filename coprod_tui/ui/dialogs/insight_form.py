@@ -28,6 +28,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static, TextArea
 
+from coprod_tui.core.i18n import _
 from coprod_tui.core.text_safety import printable
 from coprod_tui.ui.dialogs.base import ModalDialog
 from coprod_tui.ui.workers import KEYS_WAIT, off_the_loop
@@ -88,7 +89,7 @@ class InsightForm(ModalDialog[InsightDraft | None]):
 
     def __init__(
         self,
-        heading: str = "New insight",
+        heading: str = "",
         *,
         title: str = "",
         text: str = "",
@@ -96,26 +97,26 @@ class InsightForm(ModalDialog[InsightDraft | None]):
         links: list[Link] | None = None,
     ) -> None:
         super().__init__()
-        self.heading = heading
+        self.heading = heading or _("New insight")
         self.initial = InsightDraft(_plain(title), text, list(tags or []))
         self.links = list(links or [])
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="insight-form") as box:
             box.border_title = self.heading
-            yield Label("Title", classes="field-label")
+            yield Label(_("Title"), classes="field-label")
             yield Input(
                 self.initial.title,
-                placeholder="What was learned, in a line",
+                placeholder=_("What was learned, in a line"),
                 id="insight-title",
                 select_on_focus=False,
             )
-            yield Label("Text", classes="field-label")
+            yield Label(_("Text"), classes="field-label")
             yield TextArea(self.initial.text, id="insight-text", soft_wrap=True)
-            yield Label("Tags (comma-separated)", classes="field-label")
+            yield Label(_("Tags (comma-separated)"), classes="field-label")
             yield Input(
                 ", ".join(_plain(t) for t in self.initial.tags),
-                placeholder="e.g. anhörig, läkemedel",
+                placeholder=_("e.g. anhörig, läkemedel"),
                 id="insight-tags",
                 select_on_focus=False,
             )
@@ -123,20 +124,39 @@ class InsightForm(ModalDialog[InsightDraft | None]):
                 yield Static(self._links_text(), id="insight-links")
             yield Static("", id="error", classes="error")
             with Horizontal(classes="buttons"):
-                yield Button("Save", variant="primary", id="ok")
-                yield Button("Cancel", id="cancel")
+                yield Button(_("Save"), variant="primary", id="ok")
+                yield Button(_("Cancel"), id="cancel")
 
     def _links_text(self) -> Text:
         text = Text()
+        label = _("Links")
         for link in self.links:
-            text.append("Links " if not text else "\n      ", style="bold")
-            text.append(f"{link.case_id[:8]} · {_plain(link.section_id)}")
+            # The label once, the other links under the first one.
+            text.append(f"{label} " if not text else "\n" + " " * (len(label) + 1), style="bold")
+            text.append(f"{link.case_id[:8]} · {_plain(self._section_name(link))}")
             if link.quote:
                 quote = _plain(link.quote)
                 if len(quote) > QUOTE_PREVIEW:
                     quote = quote[: QUOTE_PREVIEW - 1] + "…"
-                text.append(f"  “{quote}”", style="italic")
+                text.append("  " + _("“{quote}”").format(quote=quote), style="italic")
         return text
+
+    def _section_name(self, link: Link) -> str:
+        """The linked section as the editor names it (``2 · Livsvärlden …``), so the form
+        shows the user's words, not the template's id; the id when the case or its template
+        is not known here."""
+        app: Any = self.app
+        try:
+            summaries = app.cached_summaries() or []
+            template_id = next((s.template_id for s in summaries if s.id == link.case_id), None)
+            template = app.template_for(template_id) if template_id else None
+        except Exception:  # noqa: BLE001 - a stand-in app (tests, tools): the id says it
+            template = None
+        if template is not None:
+            for number, section in enumerate(template.sections, start=1):
+                if section.id == link.section_id or link.section_id in section.renamed_from:
+                    return f"{number} · {section.title}"
+        return link.section_id
 
     def on_mount(self) -> None:
         # At once (Widget.focus would wait): a title typed straight after the key lands here.
@@ -156,7 +176,7 @@ class InsightForm(ModalDialog[InsightDraft | None]):
         """Answer the draft; an empty title is refused with one line."""
         draft = self.draft()
         if not draft.title:
-            self.query_one("#error", Static).update("An insight needs a title.")
+            self.query_one("#error", Static).update(_("An insight needs a title."))
             self.set_focus(self.query_one("#insight-title", Input))
             return
         self.dismiss(draft)
@@ -182,13 +202,15 @@ def saved_note(result: Any) -> tuple[str, str]:
     """(message, severity) telling the user how an edit of an insight was saved."""
     if result.conflict is not None:
         return (
-            "Someone else changed this insight meanwhile; your version is kept as a "
-            f"conflict copy: “{_plain(result.conflict.title)}”.",
+            _(
+                "Someone else changed this insight meanwhile; your version is kept as a "
+                "conflict copy: “{title}”."
+            ).format(title=_plain(result.conflict.title)),
             "warning",
         )
     if result.from_theirs:
-        return ("Saved, with the changes made elsewhere meanwhile.", "information")
-    return ("Insight saved.", "information")
+        return (_("Saved, with the changes made elsewhere meanwhile."), "information")
+    return (_("Insight saved."), "information")
 
 
 def new_insight_from_here(
@@ -222,8 +244,10 @@ def new_insight_from_here(
             except QuoteNotFound:
                 app.call_from_thread(
                     app.notify,
-                    "The selection is not in the saved text, so the section is linked "
-                    "without a quote.",
+                    _(
+                        "The selection is not in the saved text, so the section is linked "
+                        "without a quote."
+                    ),
                     severity="warning",
                     markup=False,
                     timeout=6,
@@ -243,7 +267,9 @@ def new_insight_from_here(
 
             def created(insight: Insight) -> None:
                 app.notify(
-                    f"Insight “{_plain(insight.title)}” made, linked to this section.",
+                    _("Insight “{title}” made, linked to this section.").format(
+                        title=_plain(insight.title)
+                    ),
                     markup=False,
                     timeout=4,
                 )
@@ -254,18 +280,18 @@ def new_insight_from_here(
                 screen,
                 create,
                 done=created,
-                failed=lambda error: app.notify_error(error, title="Insight not saved"),
+                failed=lambda error: app.notify_error(error, title=_("Insight not saved")),
                 group=KEYS_WAIT,
                 description="store the insight",
             )
 
-        app.push_screen(InsightForm("New insight from here", links=[link]), answered)
+        app.push_screen(InsightForm(_("New insight from here"), links=[link]), answered)
 
     off_the_loop(
         screen,
         link_it,
         done=linked,
-        failed=lambda error: app.notify_error(error, title="Cannot link"),
+        failed=lambda error: app.notify_error(error, title=_("Cannot link")),
         # The keys typed after the key wait for the form (they are its title).
         group=KEYS_WAIT,
         description="link the section",

@@ -44,8 +44,11 @@ FORMAT_LABELS = {"csv": N_("CSV (a spreadsheet)"), "md": "Markdown", "xlsx": N_(
 
 
 def default_path(fmt: str, today: _dt.date) -> str:
-    """A file in the home folder named for the day: ``~/coprod-matrix-2026-12-01.csv``."""
-    return os.path.join("~", f"coprod-matrix-{today.isoformat()}.{fmt}")
+    """A file in the home folder named for the day: ``~/coprod-matrix-2026-12-01.csv``
+    (``coprod-matris-…`` in Swedish: the name is the one word of it the user reads)."""
+    # TRANSLATORS: a file name; keep {date}.{suffix} and use no spaces.
+    name = _("coprod-matrix-{date}.{suffix}").format(date=today.isoformat(), suffix=fmt)
+    return os.path.join("~", name)
 
 
 def parse_words(text: str) -> int | None:
@@ -54,7 +57,7 @@ def parse_words(text: str) -> int | None:
     if not text:
         return None
     if not text.isdigit() or int(text) < 1:
-        raise ValueError("Words: give a whole number of 1 or more, or leave it empty.")
+        raise ValueError(_("Words: give a whole number of 1 or more, or leave it empty."))
     return int(text)
 
 
@@ -246,6 +249,6 @@ class MatrixExportDialog(ModalDialog["ExportResult | None"]):
     def action_cancel(self) -> None:
         """Close without writing anything (not halfway: an export under way finishes first)."""
         if self._export_busy:
-            self._error("Exporting… the dialog closes when the file is written.")
+            self._error(_("Exporting… the dialog closes when the file is written."))
             return
         self.dismiss(None)

@@ -196,7 +196,7 @@ class CoverageScreen(Screen[None]):
             if count is not None
             else _("Reading the cases…")
         )
-        store, templates, tag = self.coprod.store, self.coprod.templates, self.tag
+        store, templates, tag = self.coprod.store, self._column_templates(), self.tag
         app = self.app
 
         def progress(done: int, total: int) -> None:
@@ -436,8 +436,22 @@ class CoverageScreen(Screen[None]):
             keep = self._current_case()
             self._rebuild_keeping(keep)
 
+    def _column_templates(self) -> list[Any]:
+        """Every template, the one a new case starts with first: its sections' titles head
+        the columns (the Swedish template's for a Swedish user, as ``coprod coverage`` does)."""
+        from coprod_tui.core.template.registry import default_template_id
+
+        registry = self.coprod.templates
+        leading = []
+        if registry.entries:
+            try:
+                leading = [registry.get(default_template_id(registry, self.coprod.config))]
+            except Exception:  # noqa: BLE001 - no usable default: the registry's own leads
+                leading = []
+        return [*leading, *registry.all()]
+
     def _rebuild_keeping(self, keep: str | None) -> None:
-        store, templates, tag = self.coprod.store, self.coprod.templates, self.tag
+        store, templates, tag = self.coprod.store, self._column_templates(), self.tag
 
         def build() -> Coverage:
             from coprod_tui.core.coverage import build_coverage

@@ -35,6 +35,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from coprod_tui.core.i18n import N_, _, ngettext
 from coprod_tui.core.text_safety import printable
 from coprod_tui.ui.commands import InsightDetailCommands
 from coprod_tui.ui.workers import KEYS_WAIT, StoreReply, deliver_reply, off_the_loop
@@ -63,6 +64,22 @@ STATUS_STYLE = {
 }
 
 
+#: Each status and each reason a case is gone, in the words of ``core/insights``, marked for
+#: the catalogue here (the core's labels are English; the screen shows them translated).
+STATUS_WORDS = {
+    "found": N_("found"),
+    "moved": N_("moved (text around it changed)"),
+    "changed": N_("quote changed"),
+    "case gone": N_("case gone"),
+    "section gone": N_("section gone"),
+}
+DETAIL_WORDS = {
+    "purged": N_("purged"),
+    "not in the store": N_("not in the store"),
+    "damaged (run 'coprod doctor --repair')": N_("damaged (run 'coprod doctor --repair')"),
+}
+
+
 def _plain(text: str) -> str:
     return printable(text, keep_newlines=False)
 
@@ -70,18 +87,29 @@ def _plain(text: str) -> str:
 def status_label(view: LinkView) -> str:
     """The anchor's status as the user reads it: ``case gone: purged``, ``found``, ..."""
     anchor = view.anchor
-    label = "quote changed" if anchor.status == "changed" else anchor.label
+    label = (
+        _("quote changed") if anchor.status == "changed" else _words(anchor.status, anchor.label)
+    )
     if anchor.status == "case gone" and anchor.detail:
-        label = f"{label}: {anchor.detail}"
+        detail = DETAIL_WORDS.get(anchor.detail)
+        label = _("{status}: {detail}").format(
+            status=label, detail=_(detail) if detail else anchor.detail
+        )
     if view.trashed:
-        label = f"{label} (case in the trash)"
+        label = _("{status} (case in the trash)").format(status=label)
     return label
+
+
+def _words(status: str, label: str) -> str:
+    """The status in the user's language (a status this screen does not know: as the core says)."""
+    known = STATUS_WORDS.get(status)
+    return _(known) if known else label
 
 
 def link_prompt(view: LinkView) -> Group:
     """Two or three lines: case · section, the status; then the quote as it reads now."""
     head = Text(no_wrap=True, overflow="ellipsis")
-    head.append(_plain(view.case_title) or "(a case no longer in the store)", style="bold")
+    head.append(_plain(view.case_title) or _("(a case no longer in the store)"), style="bold")
     head.append("  ·  ", style="dim")
     head.append(_plain(view.section_title) or _plain(view.link.section_id), style="italic")
     status = Text(no_wrap=True, overflow="ellipsis")
@@ -92,7 +120,7 @@ def link_prompt(view: LinkView) -> Group:
         shown = _plain(quote)
         if len(shown) > QUOTE_SHOWN:
             shown = shown[: QUOTE_SHOWN - 1] + "…"
-        lines.append(Text(f"“{shown}”", style="italic"))
+        lines.append(Text(_("“{quote}”").format(quote=shown), style="italic"))
     return Group(*lines)
 
 
@@ -188,18 +216,18 @@ class InsightDetailScreen(Screen[None]):
             yield Static("", id="insight-head", markup=False)
             with VerticalScroll(id="insight-body-text"):
                 yield Static("", id="insight-text", markup=False)
-            yield Static("Reading the insight…", id="insight-status", markup=False)
+            yield Static(_("Reading the insight…"), id="insight-status", markup=False)
             links = LinkList(id="links")
-            links.border_title = "Evidence · in date order"
+            links.border_title = _("Evidence · in date order")
             yield links
             yield Static("", id="suggest-status", markup=False)
             suggestions = SuggestionList(id="suggestions")
-            suggestions.border_title = "Suggested cases"
+            suggestions.border_title = _("Suggested cases")
             yield suggestions
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = "Insight"
+        self.sub_title = _("Insight")
         self.set_focus(self.query_one(LinkList))
         self.reread()
 
@@ -238,22 +266,22 @@ class InsightDetailScreen(Screen[None]):
 
     def _failed(self, error: Exception) -> None:
         self.query_one("#insight-status", Static).update(
-            Text(_plain(f"Could not read the insight: {error}"), style="bold")
+            Text(_plain(_("Could not read the insight: {error}").format(error=error)), style="bold")
         )
 
     def _read(self, answer: tuple[Insight, list[LinkView]]) -> None:
         insight, views = answer
         self.insight, self.views = insight, views
         head = Text()
-        head.append(_plain(insight.title) or "(untitled)", style="bold")
+        head.append(_plain(insight.title) or _("(untitled)"), style="bold")
         if insight.tags:
             head.append("\n")
-            head.append("Tags: ", style="dim")
+            head.append(_("Tags: "), style="dim")
             head.append(", ".join(_plain(t) for t in insight.tags))
         self.query_one("#insight-head", Static).update(head)
         body = printable(insight.text) if insight.text else ""
         self.query_one("#insight-text", Static).update(
-            Text(body) if body else Text("(no text)", style="dim italic")
+            Text(body) if body else Text(_("(no text)"), style="dim italic")
         )
         links = self.query_one(LinkList)
         highlighted = links.highlighted
@@ -264,8 +292,13 @@ class InsightDetailScreen(Screen[None]):
         count = len(views)
         self.query_one("#insight-status", Static).update(
             Text(
-                f"{count} link{'s' if count != 1 else ''}"
-                + (" · Enter opens the case at the quote" if count else "")
+                ngettext(
+                    "{n} link · Enter opens the case at the quote",
+                    "{n} links · Enter opens the case at the quote",
+                    count,
+                ).format(n=count)
+                if count
+                else ngettext("{n} link", "{n} links", count).format(n=count)
             )
         )
         self.suggest()
@@ -282,7 +315,7 @@ class InsightDetailScreen(Screen[None]):
         if source is None:
             self._suggestions_failed(None)
             return
-        self._suggest_status(Text("Looking for cases that share this insight's words…"))
+        self._suggest_status(Text(_("Looking for cases that share this insight's words…")))
         templates = self.coprod.templates
         template_of = {s.id: s.template_id for s in (self.coprod.cached_summaries() or [])}
 
@@ -311,8 +344,12 @@ class InsightDetailScreen(Screen[None]):
             self.suggestions = []
             self.refresh_bindings()
         self.query_one(SuggestionList).clear_options()
-        reason = "" if error is None else f": {error}"
-        self._suggest_status(Text(_plain(f"No suggestions: search is not available{reason}")))
+        message = (
+            _("No suggestions: search is not available")
+            if error is None
+            else _("No suggestions: search is not available: {error}").format(error=error)
+        )
+        self._suggest_status(Text(_plain(message)))
         self.suggested = True
 
     def _suggestions_found(self, rows: list[SearchRow]) -> None:
@@ -328,10 +365,13 @@ class InsightDetailScreen(Screen[None]):
         count = len(rows)
         self._suggest_status(
             Text(
-                f"{count} case{'s share' if count != 1 else ' shares'} this insight's words"
-                " · l links the highlighted one"
+                ngettext(
+                    "{n} case shares this insight's words · l links the highlighted one",
+                    "{n} cases share this insight's words · l links the highlighted one",
+                    count,
+                ).format(n=count)
                 if rows
-                else "No other case shares this insight's words."
+                else _("No other case shares this insight's words.")
             )
         )
         self.suggested = True
@@ -356,7 +396,11 @@ class InsightDetailScreen(Screen[None]):
 
         def linked(title: str) -> None:
             self.notify(
-                f"Linked “{_plain(title)}” · {_plain(row.section)}.", markup=False, timeout=4
+                _("Linked “{title}” · {section}.").format(
+                    title=_plain(title), section=_plain(row.section)
+                ),
+                markup=False,
+                timeout=4,
             )
             self.reread()
 
@@ -364,7 +408,7 @@ class InsightDetailScreen(Screen[None]):
             self,
             link,
             done=linked,
-            failed=lambda error: self.coprod.notify_error(error, title="Not linked"),
+            failed=lambda error: self.coprod.notify_error(error, title=_("Not linked")),
             group=KEYS_WAIT,
             description="link the case to the insight",
         )
@@ -402,14 +446,14 @@ class InsightDetailScreen(Screen[None]):
                 self,
                 lambda: save_draft(insights, original, draft),
                 done=saved,
-                failed=lambda error: self.coprod.notify_error(error, title="Insight not saved"),
+                failed=lambda error: self.coprod.notify_error(error, title=_("Insight not saved")),
                 group=KEYS_WAIT,
                 description="save the insight",
             )
 
         self.app.push_screen(
             InsightForm(
-                "Edit insight",
+                _("Edit insight"),
                 title=original.title,
                 text=original.text,
                 tags=original.tags,
@@ -432,7 +476,7 @@ class InsightDetailScreen(Screen[None]):
         anchor = view.anchor
         if anchor.status in GONE or not anchor.section_id:
             self.notify(
-                f"This link leads nowhere now: {status_label(view)}.",
+                _("This link leads nowhere now: {status}.").format(status=status_label(view)),
                 severity="warning",
                 markup=False,
                 timeout=5,

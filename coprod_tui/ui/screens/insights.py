@@ -29,6 +29,7 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
+from coprod_tui.core.i18n import _, ngettext
 from coprod_tui.core.text_safety import printable
 from coprod_tui.core.timefmt import relative_time
 from coprod_tui.ui.commands import InsightsCommands
@@ -67,7 +68,11 @@ def damaged_line(count: int) -> str:
     """What the status line says of insights that could not be read ("" when none)."""
     if not count:
         return ""
-    return f"{count} insight{'s' if count != 1 else ''} could not be read: run coprod doctor"
+    return ngettext(
+        "{n} insight could not be read: run coprod doctor",
+        "{n} insights could not be read: run coprod doctor",
+        count,
+    ).format(n=count)
 
 
 #: The last full reading of each store's insights: the screen opens with it at once and
@@ -233,25 +238,29 @@ class InsightsScreen(Screen[None]):
         yield Header()
         with Vertical(id="insights-body"):
             with Horizontal(id="insights-filter-bar"):
-                yield Label("Filter", id="insights-filter-label")
+                yield Label(_("Filter"), id="insights-filter-label")
                 yield InsightFilterBox(
-                    placeholder="words, #tag",
+                    placeholder=_("words, #tag"),
                     id="insights-filter",
                     compact=True,
                     select_on_focus=False,
                 )
-            yield Static("Reading the insights…", id="insights-status", markup=False)
+            yield Static(_("Reading the insights…"), id="insights-status", markup=False)
             table = InsightTable(id="insights-table", cursor_type="row", zebra_stripes=False)
             yield table
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = "Insights" + (f": {self.citing_label}" if self.citing_label else "")
+        self.sub_title = (
+            _("Insights: {section}").format(section=self.citing_label)
+            if self.citing_label
+            else _("Insights")
+        )
         table = self.query_one(InsightTable)
-        table.add_column("Title", key="title")
-        table.add_column("Tags", key="tags")
-        table.add_column("Links", key="links")
-        table.add_column("Updated", key="updated")
+        table.add_column(_("Title"), key="title")
+        table.add_column(_("Tags"), key="tags")
+        table.add_column(_("Links"), key="links")
+        table.add_column(_("Updated"), key="updated")
         last = _LAST_READ.get(self.coprod.store) if self.citing is None else None
         if last is not None:
             # The last reading at once; the fresh one a moment after this is on screen.
@@ -325,7 +334,7 @@ class InsightsScreen(Screen[None]):
         *,
         highlight: Callable[[Any], str | None] = lambda _result: None,
         done: Callable[[Any], Any] | None = None,
-        title: str = "Not saved",
+        title: str = "",
     ) -> None:
         """Make a change, then read the list again, in one worker the next keys wait for.
 
@@ -349,7 +358,7 @@ class InsightsScreen(Screen[None]):
             self,
             run,
             done=changed,
-            failed=lambda error: self.coprod.notify_error(error, title=title),
+            failed=lambda error: self.coprod.notify_error(error, title=title or _("Not saved")),
             group=KEYS_WAIT,
             description="change an insight",
         )
@@ -371,7 +380,7 @@ class InsightsScreen(Screen[None]):
     def _read_failed(self, error: Exception) -> None:
         self.insights = []
         self._show()
-        self._status(f"Could not read the insights: {error}", error=True)
+        self._status(_("Could not read the insights: {error}").format(error=error), error=True)
 
     @on(Input.Changed, "#insights-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -407,12 +416,17 @@ class InsightsScreen(Screen[None]):
         self._add_rows(self._filling, 0, FIRST_ROWS)
         total = len(self.insights)
         if not total:
-            what = "No insight cites this section yet." if self.citing else "No insights yet."
-            line = f"{what} n writes one."
+            line = (
+                _("No insight cites this section yet. n writes one.")
+                if self.citing
+                else _("No insights yet. n writes one.")
+            )
         elif len(self.shown) == total:
-            line = f"{total} insight{'s' if total != 1 else ''}"
+            line = ngettext("{n} insight", "{n} insights", total).format(n=total)
         else:
-            line = f"{len(self.shown)} of {total} insights"
+            line = ngettext("{shown} of {n} insight", "{shown} of {n} insights", total).format(
+                shown=len(self.shown), n=total
+            )
         damaged = damaged_line(self.damaged)
         if damaged:
             # Never hidden silently: the user is told, and told what to do.
@@ -440,7 +454,7 @@ class InsightsScreen(Screen[None]):
         end = min(len(self.shown), start + count)
         for insight in self.shown[start:end]:
             table.add_row(
-                Text(_plain(insight.title) or "(untitled)", style="bold"),
+                Text(_plain(insight.title) or _("(untitled)"), style="bold"),
                 Text(", ".join(_plain(t) for t in insight.tags)),
                 Text(str(len(insight.links)), justify="right"),
                 Text(relative_time(insight.updated, now) if insight.updated else ""),
@@ -529,12 +543,12 @@ class InsightsScreen(Screen[None]):
                 self,
                 lambda: insights.create(new_insight(draft.title, text=draft.text, tags=draft.tags)),
                 done=lambda made: self.reread(made.id),
-                failed=lambda error: self.coprod.notify_error(error, title="Insight not saved"),
+                failed=lambda error: self.coprod.notify_error(error, title=_("Insight not saved")),
                 group="insight",
                 description="store the insight",
             )
 
-        self.app.push_screen(InsightForm("New insight"), answered)
+        self.app.push_screen(InsightForm(_("New insight")), answered)
 
     def action_edit(self) -> None:
         from coprod_tui.ui.dialogs.insight_form import InsightForm
@@ -565,12 +579,12 @@ class InsightsScreen(Screen[None]):
                 change,
                 highlight=lambda _result: insight_id,
                 done=told,
-                title="Insight not saved",
+                title=_("Insight not saved"),
             )
 
         self.app.push_screen(
             InsightForm(
-                "Edit insight",
+                _("Edit insight"),
                 title=chosen.title,
                 text=chosen.text,
                 tags=chosen.tags,
@@ -588,12 +602,14 @@ class InsightsScreen(Screen[None]):
         def trashed(_none: None) -> None:
             self.trashed.append(insight_id)
             self.notify(
-                f"“{_plain(chosen.title)}” moved to the trash. Press u to bring it back.",
+                _("“{title}” moved to the trash. Press u to bring it back.").format(
+                    title=_plain(chosen.title)
+                ),
                 markup=False,
                 timeout=5,
             )
 
-        self.change(lambda: insights.trash(insight_id), done=trashed, title="Not moved")
+        self.change(lambda: insights.trash(insight_id), done=trashed, title=_("Not moved"))
 
     def action_untrash(self) -> None:
         if not self.trashed:
@@ -603,5 +619,5 @@ class InsightsScreen(Screen[None]):
         self.change(
             lambda: insights.untrash(insight_id),
             highlight=lambda _none: insight_id,
-            title="Not brought back",
+            title=_("Not brought back"),
         )

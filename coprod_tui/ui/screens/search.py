@@ -38,6 +38,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from coprod_tui.core.i18n import _, ngettext
 from coprod_tui.ui.commands import SearchCommands
 from coprod_tui.ui.search_rows import (
     HIT_STYLE,
@@ -177,10 +178,10 @@ class SearchScreen(Screen[None]):
         yield Header()
         with Vertical(id="search-body"):
             with Horizontal(id="query-bar"):
-                yield Label("Search", id="query-label")
+                yield Label(_("Search"), id="query-label")
                 yield SearchBox(
                     self.initial_query,
-                    placeholder='words, "a phrase", prefix*, tag:T, section:ID',
+                    placeholder=_('words, "a phrase", prefix*, tag:T, section:ID'),
                     id="query",
                     compact=True,
                     select_on_focus=False,
@@ -190,7 +191,7 @@ class SearchScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = "Search all cases"
+        self.sub_title = _("Search all cases")
         # At once (Widget.focus would wait): text typed straight after Ctrl+F lands here.
         self.set_focus(self.query_one(SearchBox))
         self.set_interval(INDEXING_TICK, self._tick, name="indexing status")
@@ -218,7 +219,7 @@ class SearchScreen(Screen[None]):
     def _search_for(self, query: str) -> None:
         """Show the answer for ``query``: at once when empty, else from a search."""
         if not query.strip():
-            self._show([], query, Text("Type to search every case and insight."))
+            self._show([], query, Text(_("Type to search every case and insight.")))
             return
         if self._in_flight is None:
             self._start(query)
@@ -234,7 +235,7 @@ class SearchScreen(Screen[None]):
     def _start(self, query: str) -> None:
         source = getattr(self.coprod, "search_source", None)
         if source is None:
-            self._show_problem("Search is not available in this window.")
+            self._show_problem(_("Search is not available in this window."))
             return
         self._in_flight = query
         self._started_at = time.monotonic()
@@ -268,10 +269,14 @@ class SearchScreen(Screen[None]):
             return
         rows = rows or []
         if not rows:
-            self._show([], query, Text(f"No case or insight contains “{one_line(query.strip())}”."))
+            missing = _("No case or insight contains “{query}”.").format(
+                query=one_line(query.strip())
+            )
+            self._show([], query, Text(missing))
             return
         count = f"{len(rows)}{'+' if len(rows) >= RESULT_LIMIT else ''}"
-        self._show(rows, query, Text(f"{count} hit{'s' if len(rows) != 1 else ''}"))
+        hits = ngettext("{count} hit", "{count} hits", len(rows)).format(count=count)
+        self._show(rows, query, Text(hits))
 
     def _show(self, rows: list[SearchRow], query: str, status: Text) -> None:
         results = self.query_one(ResultList)
@@ -303,10 +308,15 @@ class SearchScreen(Screen[None]):
         waited = time.monotonic() - self._started_at
         if source is not None and not source.ready:
             self._status(
-                Text(f"Indexing… {waited:.0f} s (the first time takes a while)"), error=False
+                Text(
+                    _("Indexing… {seconds} s (the first time takes a while)").format(
+                        seconds=f"{waited:.0f}"
+                    )
+                ),
+                error=False,
             )
         elif waited > 0.3:
-            self._status(Text("Searching…"), error=False)
+            self._status(Text(_("Searching…")), error=False)
 
     @on(StoreReply)
     async def _store_reply(self, reply: StoreReply) -> None:
