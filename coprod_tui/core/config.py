@@ -221,7 +221,7 @@ def preferred_template_id(
 
     The config's ``default_template`` wins when that template exists; else
     Swedish when the user's language is Swedish (``COPROD_LANG``, else the
-    settings' ``language:``, else the locale: :func:`~coprod_tui.core.i18n.decide_language`)
+    settings' ``language:``, else the locale: :func:`~coprod_tui.core.language.decide_language`)
     and a Swedish template is installed; else English.
     """
     ids = set(available)
@@ -229,7 +229,7 @@ def preferred_template_id(
         return config.default_template
     # The same choice as the language the workbench and CLI speak (COPROD_LANG, then the
     # settings' language:, then the locale), so a Swedish screen offers a Swedish case.
-    from coprod_tui.core.i18n import decide_language
+    from coprod_tui.core.language import decide_language
 
     swedish = decide_language(config.language, environ) == "sv"
     if swedish_id in ids and swedish:

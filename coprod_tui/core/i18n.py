@@ -28,12 +28,11 @@ workbench launch (:func:`decide_language`: ``COPROD_LANG``, then the settings'
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from coprod_tui.core.language import DEFAULT_LANGUAGE, language_code, user_language
+from coprod_tui.core.language import DEFAULT_LANGUAGE, decide_language, language_code
 
 if TYPE_CHECKING:
     from gettext import NullTranslations
@@ -103,24 +102,6 @@ def set_language(code: str | None) -> str:
 def current_language() -> str:
     """The language messages are shown in now ("en", "sv")."""
     return _language
-
-
-def decide_language(setting: str | None, environ: Mapping[str, str] | None = None) -> str:
-    """The language to start in: ``COPROD_LANG``, else ``setting``, else the locale variables.
-
-    ``setting`` is the settings file's ``language:``. ``COPROD_LANG`` (one
-    run, one tool) beats the file; the file beats ``LANGUAGE``, ``LC_ALL``,
-    ``LC_MESSAGES`` and ``LANG`` (the system's, for every program). The
-    answer is a bare code and may have no catalogue (:func:`set_language`
-    then falls back to English).
-    """
-    env = os.environ if environ is None else environ
-    forced = env.get("COPROD_LANG", "").strip()
-    if forced:
-        return language_code(forced) or DEFAULT_LANGUAGE
-    if setting and setting.strip():
-        return language_code(setting) or DEFAULT_LANGUAGE
-    return user_language(env)
 
 
 def language_setting(path: Path | None = None) -> str | None:

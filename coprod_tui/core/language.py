@@ -14,7 +14,13 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-__all__ = ["DEFAULT_LANGUAGE", "LANGUAGE_VARIABLES", "language_code", "user_language"]
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "LANGUAGE_VARIABLES",
+    "decide_language",
+    "language_code",
+    "user_language",
+]
 
 #: The language when nothing says otherwise.
 DEFAULT_LANGUAGE = "en"
@@ -53,3 +59,21 @@ def user_language(environ: Mapping[str, str] | None = None) -> str:
         if value.strip():
             return language_code(value) or DEFAULT_LANGUAGE
     return DEFAULT_LANGUAGE
+
+
+def decide_language(setting: str | None, environ: Mapping[str, str] | None = None) -> str:
+    """The language to start in: ``COPROD_LANG``, else ``setting``, else the locale variables.
+
+    ``setting`` is the settings file's ``language:``. ``COPROD_LANG`` (one
+    run, one tool) beats the file; the file beats ``LANGUAGE``, ``LC_ALL``,
+    ``LC_MESSAGES`` and ``LANG`` (the system's, for every program). The
+    answer is a bare code and may have no catalogue (:func:`coprod_tui.core.i18n.set_language`
+    then falls back to English).
+    """
+    env = os.environ if environ is None else environ
+    forced = env.get("COPROD_LANG", "").strip()
+    if forced:
+        return language_code(forced) or DEFAULT_LANGUAGE
+    if setting and setting.strip():
+        return language_code(setting) or DEFAULT_LANGUAGE
+    return user_language(env)

@@ -118,6 +118,8 @@ def binding_words() -> list[str]:
     binding_classes()
     words: dict[str, None] = {}
     for node_class in _node_classes():
+        if not node_class.__module__.startswith(("coprod_tui.", "textual.")):
+            continue  # a class of a test or a plugin: its words are not the catalogue's
         group = node_class.__dict__.get("BINDING_GROUP_TITLE")
         if isinstance(group, str) and group:
             words.setdefault(group)  # help's heading for the class's keys

@@ -38,6 +38,7 @@ from textual.widgets.option_list import Option
 from coprod_tui.core.i18n import N_, _, ngettext
 from coprod_tui.core.text_safety import printable
 from coprod_tui.ui.commands import InsightDetailCommands
+from coprod_tui.ui.widgets.key_footer import KeyFooter
 from coprod_tui.ui.workers import KEYS_WAIT, StoreReply, deliver_reply, off_the_loop
 
 if TYPE_CHECKING:
@@ -224,7 +225,7 @@ class InsightDetailScreen(Screen[None]):
             suggestions = SuggestionList(id="suggestions")
             suggestions.border_title = _("Suggested cases")
             yield suggestions
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = _("Insight")

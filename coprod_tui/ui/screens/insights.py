@@ -34,6 +34,7 @@ from coprod_tui.core.text_safety import printable
 from coprod_tui.core.timefmt import relative_time
 from coprod_tui.ui.commands import InsightsCommands
 from coprod_tui.ui.selection import highlighted_key, neighbour
+from coprod_tui.ui.widgets.key_footer import KeyFooter
 from coprod_tui.ui.workers import KEYS_WAIT, StoreReply, deliver_reply, off_the_loop
 
 if TYPE_CHECKING:
@@ -248,7 +249,7 @@ class InsightsScreen(Screen[None]):
             yield Static(_("Reading the insights…"), id="insights-status", markup=False)
             table = InsightTable(id="insights-table", cursor_type="row", zebra_stripes=False)
             yield table
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = (

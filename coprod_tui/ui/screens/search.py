@@ -52,6 +52,7 @@ from coprod_tui.ui.search_rows import (
     snippet_text,
     with_insights,
 )
+from coprod_tui.ui.widgets.key_footer import KeyFooter
 from coprod_tui.ui.workers import StoreReply, deliver_reply, off_the_loop
 
 if TYPE_CHECKING:
@@ -188,7 +189,7 @@ class SearchScreen(Screen[None]):
                 )
             yield Static("", id="search-status", markup=False)
             yield ResultList(id="results")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = _("Search all cases")
