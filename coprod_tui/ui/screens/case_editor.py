@@ -1008,7 +1008,9 @@ class CaseEditorScreen(Screen[None]):
             return
         self.flush()
         section = self.template.sections[self.current]
-        label = f"section {self.current + 1} · {printable(section.title, keep_newlines=False)}"
+        label = _("section {number} · {title}").format(
+            number=self.current + 1, title=printable(section.title, keep_newlines=False)
+        )
         self.app.push_screen(
             InsightsScreen(citing=(self.case_id, section.id), citing_label=label),
             lambda _result: self.read_citations(),
