@@ -89,7 +89,7 @@ async def test_the_insights_list_and_its_trash_notice_are_swedish(
             "Titel",
             "Taggar",
             "Länkar",
-            "Ändrad",
+            "Senast ändrat",
         ]
         status = screen.query_one("#insights-status", Static)
         assert shown(status) == "1 insikt"
