@@ -140,7 +140,7 @@ class FieldsFormScreen(ModalDialog[tuple[str, dict[str, str]] | None]):
         if spec.type == "date":
             return Input(
                 value,
-                placeholder="YYYY-MM-DD",
+                placeholder=_("YYYY-MM-DD"),
                 validators=[IsoDate()],
                 id=_input_id(spec.id),
                 select_on_focus=False,
