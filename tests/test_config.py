@@ -140,7 +140,10 @@ def test_preferred_template_swedish_locale():
 )
 def test_preferred_template_follows_the_language_the_workbench_speaks(config, env, expected):
     """A user whose screens are Swedish starts a new case on the Swedish template."""
-    assert preferred_template_id(config, {EN, SV}, english_id=EN, swedish_id=SV, environ=env) == expected
+    assert (
+        preferred_template_id(config, {EN, SV}, english_id=EN, swedish_id=SV, environ=env)
+        == expected
+    )
 
 
 def test_preferred_template_config_wins_over_locale():
