@@ -226,3 +226,52 @@ def test_an_insight_from_a_newer_coprod_is_read_only_here(store):
     newer.text = "changed here"
     with pytest.raises(NewerFormatError, match="read-only here"):
         insights.save(newer, base_revision=1)
+
+
+def test_listing_again_reads_only_the_insights_that_changed(store, monkeypatch):
+    """Reopening the Insights screen stats the files; only a rewritten one is parsed again."""
+    insights = insights_of(store)
+    made = [insights.create(new_insight(f"Insikt {n}")) for n in range(5)]
+    assert len(insights.list_insights()) == 5
+    reads: list[str] = []
+    real_read = insights.docs.read
+
+    def counting(path, doc_id):
+        reads.append(doc_id)
+        return real_read(path, doc_id)
+
+    monkeypatch.setattr(insights.docs, "read", counting)
+    assert {i.title for i in insights.list_insights()} == {f"Insikt {n}" for n in range(5)}
+    assert reads == []
+
+    def retitle(insight):
+        insight.title = "Omdöpt"
+        return insight
+
+    insights.update(made[2].id, retitle)
+    reads.clear()
+    titles = {i.id: i.title for i in insights.list_insights()}
+    assert titles[made[2].id] == "Omdöpt"  # never the stale text
+    assert reads == [made[2].id]
+
+
+def test_a_listed_insight_changed_by_its_caller_does_not_change_the_next_listing(store):
+    insights = insights_of(store)
+    insights.create(new_insight("Original"))
+    (first,) = insights.list_insights()
+    first.title = "Ändrad i minnet"
+    (again,) = insights.list_insights()
+    assert again.title == "Original"
+
+
+def test_an_insight_file_replaced_by_a_link_is_not_served_from_memory(store, tmp_path):
+    insights = insights_of(store)
+    made = insights.create(new_insight("Hemlig"))
+    assert [i.id for i in insights.list_insights()] == [made.id]
+    path = insights.docs.path_of(made.id)
+    outside = tmp_path / "outside.json"
+    outside.write_bytes(path.read_bytes())
+    path.unlink()
+    path.symlink_to(outside)
+    insights_now, damaged = insights.listing()
+    assert insights_now == [] and damaged == [made.id]

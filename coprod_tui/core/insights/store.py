@@ -23,7 +23,9 @@ milliseconds; no catalog is needed yet).
 
 from __future__ import annotations
 
+import copy
 import os
+import stat
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -169,6 +171,8 @@ class InsightStore:
             checks=checks,
         )
         self._folders_made = False
+        #: Per folder (active, trash): insight id -> (file stamp, the insight read then).
+        self._scanned: dict[bool, dict[str, tuple[tuple[int, int, int, int], Insight]]] = {}
 
     # --- seams -----------------------------------------------------------------------
 
@@ -276,14 +280,30 @@ class InsightStore:
         places = [False, True] if include_trashed else [False]
         with self._guard(_("list the insights")):
             for trashed in places:
+                # What the last scan of this folder read, by the file's stamp: a file that
+                # was not rewritten (the atomic writer always makes a new inode) is not
+                # read again, so reopening the Insights screen stats 1,000 files instead
+                # of parsing them.
+                known = self._scanned.get(trashed, {})
+                seen: dict[str, tuple[tuple[int, int, int, int], Insight]] = {}
                 for insight_id in self.ids(trashed=trashed):
                     path = (self.docs.trash_path if trashed else self.docs.path_of)(insight_id)
                     try:
-                        found.append((self.docs.read(path, insight_id), trashed))
+                        info = os.lstat(path)
+                        stamp = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+                        kept = known.get(insight_id)
+                        if kept is not None and kept[0] == stamp and stat.S_ISREG(info.st_mode):
+                            insight = kept[1]
+                        else:
+                            insight = self.docs.read(path, insight_id)
+                        seen[insight_id] = (stamp, insight)
+                        # A copy: a caller may change its insight (title, links) before saving.
+                        found.append((copy.copy(insight), trashed))
                     except FileNotFoundError:
                         continue  # moved or purged meanwhile
                     except DamagedFileError:
                         damaged.append(insight_id)
+                self._scanned[trashed] = seen
         return found, damaged
 
     def list_insights(
