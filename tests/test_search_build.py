@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from coprod_tui.core.search import SearchIndex
+from coprod_tui.core.search import SearchIndex, build
 from coprod_tui.core.search.build import build_apart, needs_build
 from coprod_tui.core.store import CaseStore
 from tests.search_helpers import add_case, fill, open_store
@@ -70,12 +70,21 @@ def test_a_closed_source_starts_no_child(store: CaseStore) -> None:
     assert not index_path(store).exists()
 
 
-def test_closing_ends_a_running_child_and_leaves_no_index(tmp_path: Path) -> None:
+def test_closing_ends_a_running_child_and_leaves_no_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     big = open_store(tmp_path / "big")
     for number in range(300):
         add_case(big, f"Påhittat fall {number}", situation="Remissen kom i går. " * 80)
     cancel = threading.Event()
-    threading.Timer(0.05, cancel.set).start()  # the child is starting or building then
+    real_popen = build.subprocess.Popen
+
+    def started(*args: object, **kwargs: object) -> object:
+        child = real_popen(*args, **kwargs)  # type: ignore[call-overload]
+        cancel.set()  # the workbench closes while the child runs
+        return child
+
+    monkeypatch.setattr(build.subprocess, "Popen", started)
     assert not apart(big, at_least=1, cancel=cancel)
     folder = index_path(big).parent
     assert not index_path(big).exists()

@@ -113,13 +113,14 @@ def build_apart(
         return False
     try:
         while True:
-            try:
-                return child.wait(timeout=0.1) == 0
-            except subprocess.TimeoutExpired:
-                if cancel is not None and cancel.is_set():
-                    child.terminate()
-                    child.wait(timeout=10)
-                    return False
+            # Cancel first, then wait a little: a cancel that came while the child was
+            # starting ends it before it can finish an index nobody wants any more.
+            if cancel is not None and cancel.is_set():
+                child.terminate()
+                child.wait(timeout=10)
+                return False
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                return child.wait(timeout=0.05) == 0
     except BaseException:
         with contextlib.suppress(OSError):
             child.kill()
