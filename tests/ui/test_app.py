@@ -253,10 +253,12 @@ async def test_notices_are_shown_on_start(app_factory):
 
 async def palette_prompts(pilot, query: str) -> list[str]:
     """The palette's prompts for ``query``, once its search for exactly that text has finished."""
+    # The palette of the last query may still be closing, and a new one opens after a
+    # frame or two: on a busy machine neither is done after one pause.
+    await wait_until(pilot, lambda: not isinstance(pilot.app.screen, CommandPalette))
     await pilot.press("ctrl+p")
-    await pilot.pause()
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, CommandPalette))
     palette = pilot.app.screen
-    assert isinstance(palette, CommandPalette)
     # Pasted, not typed key by key: one search instead of one per letter (the typing itself
     # is Textual's Input; what is tested here is what the palette offers for the text).
     palette.query_one(CommandInput).post_message(events.Paste(query))
