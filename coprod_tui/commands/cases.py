@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from coprod_tui.commands.answers import said_yes
 from coprod_tui.commands.sharing import add_encrypt_option, encryption_of
 from coprod_tui.core.errors import OperationalError, UserInputError
 from coprod_tui.core.i18n import N_, _, ngettext
@@ -821,7 +822,7 @@ def cmd_purge(args: argparse.Namespace) -> int:
             print(_("  {case} (conflict copy)").format(case=named(case_id)), file=sys.stderr)
         print(_("Delete them for good? This cannot be undone. [y/N] "), end="", file=sys.stderr)
         sys.stderr.flush()
-        if not _said_yes(sys.stdin.readline()):
+        if not said_yes(sys.stdin.readline()):
             _out(_("nothing was deleted"))
             return 0
     done: set[str] = set()
@@ -832,29 +833,10 @@ def cmd_purge(args: argparse.Namespace) -> int:
             done.add(removed)
             copy = "" if removed == case_id else _(" (conflict copy)")
             _out(_("purged {case}{copy}").format(case=named(removed), copy=copy))
-    _erase_from_search_index(store)
-    return 0
-
-
-def _said_yes(answer: str) -> bool:
-    """Whether a typed answer is yes: y/yes, and in Swedish also j/ja (the prompt's [j/N])."""
-    return answer.strip().lower() in ("y", "yes", "j", "ja")
-
-
-def _erase_from_search_index(store: Any) -> None:
-    """Rebuild the search index, if there is one, so no word of a purged case is left in it.
-
-    Deleting rows is not enough for an erasure: SQLite keeps them in free
-    pages and FTS5 in older segments until they are overwritten. A rebuild
-    writes a new file from the case files and renames it over the old one.
-    """
     from coprod_tui.core.search import SearchIndex
-    from coprod_tui.core.search.index import INDEX_FOLDER, INDEX_NAME
 
-    if not (store.path / INDEX_FOLDER / INDEX_NAME).exists():
-        return
-    with SearchIndex.for_store(store) as index:
-        index.rebuild()
+    SearchIndex.erase_purged(store)
+    return 0
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from coprod_tui.commands.answers import said_yes
 from coprod_tui.core.errors import UserInputError
 from coprod_tui.core.i18n import N_, _
 from coprod_tui.core.text_safety import printable
@@ -501,7 +502,7 @@ def cmd_insight_purge(args: argparse.Namespace) -> int:
             print(f"  {named(insight_id)}", file=sys.stderr)
         print(_("Delete them for good? This cannot be undone. [y/N] "), end="", file=sys.stderr)
         sys.stderr.flush()
-        if sys.stdin.readline().strip().lower() not in ("y", "yes", "j", "ja"):
+        if not said_yes(sys.stdin.readline()):
             _out(_("nothing was deleted"))
             return 0
     done: set[str] = set()
@@ -512,20 +513,10 @@ def cmd_insight_purge(args: argparse.Namespace) -> int:
             done.add(removed)
             copy = "" if removed == insight_id else _(" (conflict copy)")
             _out(_("purged insight {insight}{copy}").format(insight=named(removed), copy=copy))
-    _erase_from_search_index(_store)
-    return 0
-
-
-def _erase_from_search_index(store: CaseStore) -> None:
-    """Rebuild the search index, if there is one, so no word of a purged insight is left in it
-    (deleted rows linger in SQLite's free pages and FTS5's older segments)."""
     from coprod_tui.core.search import SearchIndex
-    from coprod_tui.core.search.index import INDEX_FOLDER, INDEX_NAME
 
-    if not (store.path / INDEX_FOLDER / INDEX_NAME).exists():
-        return
-    with SearchIndex.for_store(store) as index:
-        index.rebuild()
+    SearchIndex.erase_purged(_store)
+    return 0
 
 
 def cmd_insights(args: argparse.Namespace) -> int:

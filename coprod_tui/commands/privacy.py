@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from coprod_tui.commands.answers import said_yes
 from coprod_tui.core.errors import OperationalError, UserInputError
 from coprod_tui.core.i18n import N_, _
 from coprod_tui.core.text_safety import printable
@@ -197,7 +198,7 @@ def _confirmed(args: argparse.Namespace, summary: str) -> bool:
         file=sys.stderr,
     )
     sys.stderr.flush()
-    return sys.stdin.readline().strip().lower() in ("y", "yes", "j", "ja")
+    return said_yes(sys.stdin.readline())
 
 
 def _redact(store: Any, case_ids: list[str]) -> int:

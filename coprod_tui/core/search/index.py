@@ -143,6 +143,20 @@ class SearchIndex:
         index.open()
         return index
 
+    @classmethod
+    def erase_purged(cls, store: Any) -> None:
+        """After a purge without a running index: rebuild the index, if the store has one.
+
+        Deleting rows is not enough for an erasure: SQLite keeps them in free
+        pages and FTS5 in older segments until they are overwritten. A rebuild
+        writes a new file from the documents and renames it over the old one.
+        (An open index does this itself when its observer hears of a purge.)
+        """
+        if not (store.path / INDEX_FOLDER / INDEX_NAME).exists():
+            return
+        with cls.for_store(store) as index:
+            index.rebuild()
+
     def open(self) -> None:
         """Open the file (building it if needed); called by :meth:`for_store`."""
         with self._lock, self._guard("open the search index"):
