@@ -28,19 +28,18 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.content import Content
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
-from coprod_tui.core.errors import CoprodError
 from coprod_tui.core.export import EXTENSIONS
-from coprod_tui.core.export.files import TargetExists, export_to_file, identifiers_in_cases
+from coprod_tui.core.export.files import export_to_file, identifiers_in_cases
 from coprod_tui.core.export.model import ExportOptions
 from coprod_tui.core.i18n import N_, _, ngettext
 from coprod_tui.core.text_safety import printable
 from coprod_tui.ui.dialogs.base import ButtonRow, ModalDialog
+from coprod_tui.ui.dialogs.file_write import write_asking
 from coprod_tui.ui.widgets.key_footer import KeyFooter
 from coprod_tui.ui.widgets.safe_text import plain
-from coprod_tui.ui.workers import StoreReply, answer_of, deliver_reply, off_the_loop
+from coprod_tui.ui.workers import StoreReply, deliver_reply, off_the_loop
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -228,52 +227,30 @@ class ExportDialog(ModalDialog["str | None"]):
         self, run: Callable[[bool], Callable[[], int]], path: str, *, replace: bool
     ) -> None:
         """Run the export; an existing file asks "Replace?" and, on yes, runs it again."""
-        from coprod_tui.ui.dialogs.confirm import ConfirmDialog
 
-        self._export_busy = True
-        self._progress(_("Exporting…"))
-        try:
-            await answer_of(self, run(replace), group="case-export")
-        except TargetExists as exists:
-            self._export_busy = False
-            self._progress("")
-            shown = printable(exists.path, keep_newlines=False)
+        def busy(on: bool) -> None:
+            self._export_busy = on
+            self._progress(_("Exporting…") if on else "")
 
-            def answered(yes: bool | None) -> None:
-                if yes:
-                    self.run_worker(self._export(run, path, replace=True), exclusive=False)
-                else:
-                    self._error(
-                        _("{path} exists; nothing written. Choose another name.").format(path=shown)
-                    )
-
-            self.app.push_screen(
-                ConfirmDialog(
-                    N_("Replace the file?"),
-                    Content(_("{path} exists. Replace it with this case?").format(path=shown)),
-                    confirm_label=N_("Replace"),
-                ),
-                answered,
+        def written(_count: int) -> None:
+            shown = printable(path, keep_newlines=False)
+            self.app.notify(
+                _("Wrote the case to {path}.").format(path=shown),
+                title=_("Case exported"),
+                markup=False,
             )
-            return
-        except CoprodError as error:
-            self._export_busy = False
-            self._progress("")
-            self._error(_("Not exported: {error}").format(error=error))
-            return
-        except Exception as error:  # noqa: BLE001 - one line, the dialog stays open
-            self._export_busy = False
-            self._progress("")
-            self._error(_("Not exported ({error}); try again.").format(error=type(error).__name__))
-            return
-        self._export_busy = False
-        shown = printable(path, keep_newlines=False)
-        self.app.notify(
-            _("Wrote the case to {path}.").format(path=shown),
-            title=_("Case exported"),
-            markup=False,
+            self.dismiss(path)
+
+        await write_asking(
+            self,
+            run,
+            group="case-export",
+            question=_("{path} exists. Replace it with this case?"),
+            busy=busy,
+            error=self._error,
+            written=written,
+            replace=replace,
         )
-        self.dismiss(path)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

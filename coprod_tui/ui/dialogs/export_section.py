@@ -26,16 +26,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.content import Content
 from textual.widgets import Button, Input, Label, Static
 
-from coprod_tui.core.errors import CoprodError
-from coprod_tui.core.i18n import N_, _, ngettext
+from coprod_tui.core.i18n import _, ngettext
 from coprod_tui.core.text_safety import printable
 from coprod_tui.ui.dialogs.base import ButtonRow, ModalDialog
+from coprod_tui.ui.dialogs.file_write import write_asking
 from coprod_tui.ui.widgets.key_footer import KeyFooter
 from coprod_tui.ui.widgets.safe_text import plain
-from coprod_tui.ui.workers import answer_of
 
 #: Longest file-name stem the default path makes from a title (file systems allow 255 bytes).
 MAX_STEM = 60
@@ -144,60 +142,33 @@ class ExportSectionDialog(ModalDialog["str | None"]):
         await self._write(path, replace=False)
 
     async def _write(self, path: str, *, replace: bool) -> None:
-        from coprod_tui.core.matrix.export import TargetExists
-        from coprod_tui.ui.dialogs.confirm import ConfirmDialog
-
-        self._busy = True
         text = self.text
-        try:
-            written = await answer_of(
-                self,
-                lambda: write_section(path, text, replace=replace),
-                group="section-export",
-                description="write the section to a file",
-            )
-        except TargetExists as exists:
-            self._busy = False
-            shown = printable(exists.path, keep_newlines=False)
 
-            def answered(yes: bool | None) -> None:
-                if yes:
-                    self.run_worker(self._write(path, replace=True), exclusive=False)
-                else:
-                    self._error(
-                        _("{path} exists; nothing written. Choose another name.").format(path=shown)
-                    )
+        def busy(on: bool) -> None:
+            self._busy = on
 
-            self.app.push_screen(
-                ConfirmDialog(
-                    N_("Replace the file?"),
-                    Content(
-                        _("{path} exists. Replace it with this section's text?").format(path=shown)
-                    ),
-                    confirm_label=N_("Replace"),
+        def written(where: str) -> None:
+            shown = printable(where, keep_newlines=False)
+            section = printable(self.section_title, keep_newlines=False)
+            self.app.notify(
+                _("Wrote {section} to {path} (only you can read it).").format(
+                    section=section, path=shown
                 ),
-                answered,
+                title=_("Section exported"),
+                markup=False,
             )
-            return
-        except CoprodError as error:
-            self._busy = False
-            self._error(_("Not exported: {error}").format(error=error))
-            return
-        except Exception as error:  # noqa: BLE001 - one line, the dialog stays open
-            self._busy = False
-            self._error(_("Not exported ({error}); try again.").format(error=type(error).__name__))
-            return
-        self._busy = False
-        shown = printable(written, keep_newlines=False)
-        section = printable(self.section_title, keep_newlines=False)
-        self.app.notify(
-            _("Wrote {section} to {path} (only you can read it).").format(
-                section=section, path=shown
-            ),
-            title=_("Section exported"),
-            markup=False,
+            self.dismiss(where)
+
+        await write_asking(
+            self,
+            lambda again: lambda: write_section(path, text, replace=again),
+            group="section-export",
+            question=_("{path} exists. Replace it with this section's text?"),
+            busy=busy,
+            error=self._error,
+            written=written,
+            replace=replace,
         )
-        self.dismiss(written)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

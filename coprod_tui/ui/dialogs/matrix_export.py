@@ -24,17 +24,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.content import Content
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
-from coprod_tui.core.errors import CoprodError
 from coprod_tui.core.i18n import N_, _
-from coprod_tui.core.matrix.export import FORMATS, ExportResult, TargetExists, export_matrix
+from coprod_tui.core.matrix.export import FORMATS, ExportResult, export_matrix
 from coprod_tui.core.text_safety import printable
 from coprod_tui.ui.dialogs.base import ButtonRow, ModalDialog
+from coprod_tui.ui.dialogs.file_write import write_asking
 from coprod_tui.ui.widgets.key_footer import KeyFooter
 from coprod_tui.ui.widgets.safe_text import plain
-from coprod_tui.ui.workers import answer_of
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -192,58 +190,36 @@ class MatrixExportDialog(ModalDialog["ExportResult | None"]):
         self, run: Callable[[bool], Callable[[], ExportResult]], *, replace: bool
     ) -> None:
         """Run the export; an existing file asks "Replace?" and, on yes, runs it again."""
-        from coprod_tui.ui.dialogs.confirm import ConfirmDialog
 
-        self._export_busy = True
-        self.query_one("#export-progress", Static).update(_("Exporting…"))
-        try:
-            result = await answer_of(self, run(replace), group="matrix-export")
-        except TargetExists as exists:
-            self._export_busy = False
-            self.query_one("#export-progress", Static).update("")
-            shown = printable(exists.path, keep_newlines=False)
+        def busy(on: bool) -> None:
+            self._export_busy = on
+            self.query_one("#export-progress", Static).update(_("Exporting…") if on else "")
 
-            def answered(yes: bool | None) -> None:
-                if yes:
-                    self.run_worker(self._export(run, replace=True), exclusive=False)
-                else:
-                    self._error(
-                        _("{file} exists; nothing written. Choose another name.").format(file=shown)
-                    )
+        def written(result: ExportResult) -> None:
+            shown = _(" and ").join(printable(t, keep_newlines=False) for t in result.targets)
+            if result.links is not None:
+                note = _("Wrote {cases} case(s) and {links} insight link(s) to {files}").format(
+                    cases=result.cases, links=result.links, files=shown
+                )
+            else:
+                note = _("Wrote {cases} case(s) to {files}").format(cases=result.cases, files=shown)
+            if result.damaged:
+                note += _(" (left out {n} damaged case(s): run 'coprod doctor')").format(
+                    n=result.damaged
+                )
+            self.app.notify(note + ".", title=_("Matrix exported"), markup=False)
+            self.dismiss(result)
 
-            self.app.push_screen(
-                ConfirmDialog(
-                    _("Replace the file?"),
-                    Content(_("{file} exists. Replace it with the new matrix?").format(file=shown)),
-                    confirm_label=_("Replace"),
-                ),
-                answered,
-            )
-            return
-        except CoprodError as error:
-            self._export_busy = False
-            self.query_one("#export-progress", Static).update("")
-            self._error(_("Not exported: {error}").format(error=error))
-            return
-        except Exception as error:  # noqa: BLE001 - one line, the dialog stays open
-            self._export_busy = False
-            self.query_one("#export-progress", Static).update("")
-            self._error(_("Not exported ({name}); try again.").format(name=type(error).__name__))
-            return
-        self._export_busy = False
-        shown = _(" and ").join(printable(t, keep_newlines=False) for t in result.targets)
-        if result.links is not None:
-            note = _("Wrote {cases} case(s) and {links} insight link(s) to {files}").format(
-                cases=result.cases, links=result.links, files=shown
-            )
-        else:
-            note = _("Wrote {cases} case(s) to {files}").format(cases=result.cases, files=shown)
-        if result.damaged:
-            note += _(" (left out {n} damaged case(s): run 'coprod doctor')").format(
-                n=result.damaged
-            )
-        self.app.notify(note + ".", title=_("Matrix exported"), markup=False)
-        self.dismiss(result)
+        await write_asking(
+            self,
+            run,
+            group="matrix-export",
+            question=_("{path} exists. Replace it with the new matrix?"),
+            busy=busy,
+            error=self._error,
+            written=written,
+            replace=replace,
+        )
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
