@@ -7,7 +7,6 @@ check digit computed from it); mobile numbers are from PTS's range for fiction
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import pty
@@ -19,7 +18,6 @@ from pathlib import Path
 
 import pytest
 
-from coprod_tui.cli import main
 from coprod_tui.core.case import new_case
 from coprod_tui.core.privacy.guard import (
     REFUSE_MARKER,
@@ -31,6 +29,7 @@ from coprod_tui.core.privacy.guard import (
 )
 from coprod_tui.core.store import CaseStore
 from coprod_tui.core.template.registry import discover_templates
+from tests.cli_helpers import coprod, isolate
 
 ROOT = Path(__file__).resolve().parents[1]
 SURE = "20170101-2393"
@@ -43,10 +42,7 @@ FULL_TEXT = (
 
 @pytest.fixture(autouse=True)
 def isolated(monkeypatch, tmp_path):
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.delenv("COPROD_TEMPLATES", raising=False)
-    monkeypatch.delenv("COPROD_STORE", raising=False)
+    isolate(monkeypatch, tmp_path)
 
 
 @pytest.fixture
@@ -54,13 +50,7 @@ def run(tmp_path, capsys, monkeypatch):
     """Run ``coprod --store STORE ...`` in-process; standard input is not a terminal."""
 
     def call(*args: str, stdin: bytes = b"") -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8"))
-        try:
-            code = main(["--store", str(tmp_path / "store"), *args])
-        except SystemExit as exit_info:
-            code = int(exit_info.code or 0)
-        out, err = capsys.readouterr()
-        return code, out, err
+        return coprod(capsys, monkeypatch, "--store", str(tmp_path / "store"), *args, stdin=stdin)
 
     return call
 
