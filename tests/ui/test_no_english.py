@@ -294,6 +294,10 @@ def _drawn(character: str) -> bool:
     return "\u2500" <= character <= "\u259f"
 
 
+#: A case's or insight's id as shown: random hex, whose letters may spell "dd" or "face".
+_HEX_ID = re.compile(r"[0-9a-f]*[0-9][0-9a-f]*")
+
+
 def shown_words(line: str, width: int) -> list[str]:
     """The whole words of ``line``: not a word cut by an ellipsis or by the screen's right
     edge (``Alla`` cut to ``All`` is not English), nor a word of a file path."""
@@ -310,6 +314,8 @@ def shown_words(line: str, width: int) -> list[str]:
         chunk = line[start : len(line) if end < 0 else end]
         if len(chunk) > 1 and ("/" in chunk or "\\" in chunk):
             continue  # ~/coprod-matrix-2024-03-12.csv: a file's name, not a sentence
+        if _HEX_ID.fullmatch(chunk.strip(".,:;()")):
+            continue  # 1e41dd7a: an id (random hex), not a word
         words.append(match.group())
     return words
 
