@@ -225,6 +225,12 @@ class EditSession:
             return self._case.title
 
     @property
+    def newer_format(self) -> bool:
+        """Written by a newer coprod: shown, never changed (asked on every key, so no copy)."""
+        with self._lock:
+            return self._case.newer_format
+
+    @property
     def has_orphans(self) -> bool:
         with self._lock:
             return bool(self._case.orphans)

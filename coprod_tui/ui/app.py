@@ -39,6 +39,7 @@ from coprod_tui.core.config import Config, ConfigWriteError, save_config
 from coprod_tui.core.errors import CoprodError
 from coprod_tui.core.i18n import N_, _
 from coprod_tui.core.timefmt import local_now
+from coprod_tui.ui import heap
 from coprod_tui.ui.commands import CoprodCommands
 from coprod_tui.ui.typeahead import TYPED_EVENTS, KeyOrder
 
@@ -133,6 +134,8 @@ class CoprodApp(App[int]):
         self._persist_theme = False
         #: Keys and pastes in typing order, each after the one before has landed.
         self.key_order = KeyOrder(self)
+        #: Full garbage collections in the pauses between keys (``ui/heap.py``).
+        self.collector = heap.QuietCollector()
         #: The search index, opened after the first paint (``ui/search_source.py``;
         #: set by ``create_app``; ``None``: no search in this app).
         self.search_source: SearchSource | None = None
@@ -190,6 +193,9 @@ class CoprodApp(App[int]):
 
     def on_mount(self) -> None:
         self.screen_change_signal.subscribe(self, self._remember_editor)
+        self.screen_change_signal.subscribe(self, lambda _screen: heap.forget_the_departed(self))
+        self.collector.start()
+        self.set_interval(self.collector.QUIET, self.collector.tick, name="collect in a pause")
         self._signal_loop = asyncio.get_running_loop()
         if self._handle_signals and not self.is_headless:
             self.install_signal_handlers()
@@ -208,6 +214,8 @@ class CoprodApp(App[int]):
         self.key_order.close()
         if self.search_source is not None:
             self.search_source.close()
+        self.collector.stop()
+        heap.release(self)
 
     # -- keys in typing order ----------------------------------------------------------
 
@@ -222,6 +230,7 @@ class CoprodApp(App[int]):
         if not isinstance(event, TYPED_EVENTS) or event.is_forwarded:
             await super().on_event(event)
             return
+        self.collector.key_seen()
         if not self.key_order.admit(event):
             return
         try:

@@ -583,3 +583,28 @@ async def test_big_lists_fill_in_batches_and_keep_the_selection(
             await pilot.pause()
         assert table.row_count == 9
         assert app.screen.selected_case_id() == oldest
+
+
+async def test_back_from_the_editor_without_a_change_keeps_the_table_as_it_is(
+    app_factory, make_case
+):
+    """The list is read again on the way back, but the same cases in the same order only
+    redraw what changed: at 10,000 cases a rebuild is every row made again."""
+    for n in range(3):
+        make_case(f"Fictional case {n}")
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        await wait_until(pilot, lambda: screen.summaries is not None and screen._fill_complete())
+        await pilot.press("down")
+        chosen = screen.selected_case_id()
+        built = screen._fill_generation
+        reads = screen._read_generation
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, CaseEditorScreen))
+        await app.screen.until_ready()
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is screen and screen._read_generation > reads)
+        await pilot.pause()
+        assert screen._fill_generation == built  # not rebuilt
+        assert screen.selected_case_id() == chosen

@@ -451,6 +451,11 @@ class CaseEditorScreen(Screen[None]):
         """
         self.set_focus(None)
         self._loaded = True
+        if self.session is not None:
+            # The layout class first, while the screen holds only the notice: set after
+            # the editor is built, it would restyle every widget of it once more.
+            width = self.app.size.width
+            self.set_class(self._questions_wanted[self._layout(width)], "-questions")
         try:
             await self.recompose()  # does nothing once the screen has left (see below)
             if self.session is not None and not self._editors:
@@ -593,7 +598,7 @@ class CaseEditorScreen(Screen[None]):
             )
         elif self._template_note:
             self.notify(self._template_note, severity="warning", timeout=12, markup=False)
-        elif self.session.case.orphans:
+        elif self.session.has_orphans:
             self.notify(
                 _(
                     "This case holds text from sections the template no longer has. "
@@ -768,7 +773,7 @@ class CaseEditorScreen(Screen[None]):
     @property
     def read_only(self) -> bool:
         """A case in a newer format than this coprod knows: shown, never changed."""
-        return self.session is not None and self.session.case.newer_format
+        return self.session is not None and self.session.newer_format
 
     @property
     def editor(self) -> SectionEditor:

@@ -647,11 +647,11 @@ class SectionReviewScreen(Screen[None]):
         session = inline.session
         editor = self._editor
         editor.section_id = inline.section_id
-        editor.read_only = session.case.newer_format
+        editor.read_only = session.newer_format
         editor.load_section(session.text(inline.section_id))
         shown = session.title or _("(untitled)")
         heading = plain(_("Editing: {title}").format(title=shown), "bold", one_line=True)
-        if session.case.newer_format:
+        if session.newer_format:
             heading.append(_("  (read-only: made by a newer coprod)"), style="italic")
         self.query_one("#inline-heading", Static).update(heading)
         self.add_class("-editing")
@@ -705,7 +705,7 @@ class SectionReviewScreen(Screen[None]):
     def _pull_editor(self) -> None:
         """Copy the inline editor's text into the session (a flush may beat the message)."""
         inline = self.inline
-        if inline is None or inline.session.case.newer_format:
+        if inline is None or inline.session.newer_format:
             return
         editor = self._editor
         inline.session.set_text(inline.section_id, editor.stored_text)

@@ -36,6 +36,7 @@ from coprod_tui.core.editing import visible_controls
 from coprod_tui.core.i18n import N_, _
 from coprod_tui.core.privacy import Identifier, find_identifiers
 from coprod_tui.core.text_safety import printable
+from coprod_tui.ui import heap
 
 #: Shown in an empty section (English; translated when an editor is made).
 PLACEHOLDER = N_("Write here. A guiding question (right, F2) can be taken in with Enter.")
@@ -95,6 +96,11 @@ class SectionEditor(TextArea):
 
     #: Seconds of quiet after typing before the section is checked again.
     IDENTIFIER_DEBOUNCE: ClassVar[float] = 0.3
+
+    def on_unmount(self) -> None:
+        # TextArea watches the app's theme and never stops: the watcher would keep
+        # this editor, and its text, alive as long as the app (see ui/heap.py).
+        heap.unwatch(self, self.app)
 
     def __init__(
         self, section_id: str, text: str, *, cursor_blink: bool = True, id: str | None = None
