@@ -215,7 +215,6 @@ class CoprodApp(App[int]):
         if self.search_source is not None:
             self.search_source.close()
         self.collector.stop()
-        heap.release(self)
 
     # -- keys in typing order ----------------------------------------------------------
 

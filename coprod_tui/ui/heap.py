@@ -26,9 +26,10 @@ Three measures, one job each:
   helper's ``lru_cache`` on a method keeps up to 1,024 widgets' render caches,
   every line they drew.
 
-:func:`release` hands the frozen objects back when the app ends, so a process
-that runs many apps in turn (the test suite) does not keep them. The
-collector is never switched off: cycles are found as before, a little later.
+The freeze is once per process (a frozen object is never collected, so a
+process that runs many apps in turn, like the test suite, keeps only the
+first). The collector is never switched off: cycles are found as before, a
+little later; when the app ends, its thresholds are as they were.
 """
 
 from __future__ import annotations
@@ -37,27 +38,27 @@ import gc
 import time
 from collections.abc import Callable
 
-__all__ = ["QuietCollector", "forget_the_departed", "release", "settle", "unwatch"]
+__all__ = ["QuietCollector", "forget_the_departed", "settle", "unwatch"]
 
-#: Set on the app once it has settled its heap (it does so at most once).
-_SETTLED = "_coprod_heap_settled"
+#: Whether this process has frozen its heap (it does so once: see :func:`settle`).
+_settled = False
 
 
-def settle(app: object) -> bool:
-    """Freeze what is alive now, once per app; True if this call did it."""
-    if getattr(app, _SETTLED, False):
+def settle() -> bool:
+    """Freeze what is alive now, once per process; True if this call did it.
+
+    Once per process, not per app: a frozen object is never collected, so an
+    app frozen and then closed would stay in memory. A workbench process runs
+    one app; a process that runs many in turn (the test suite) keeps only the
+    first one's objects, and the others are collected as usual.
+    """
+    global _settled
+    if _settled:
         return False
-    setattr(app, _SETTLED, True)
+    _settled = True
     gc.collect(1)  # the young generations only: cheap, and start-up garbage goes first
     gc.freeze()
     return True
-
-
-def release(app: object) -> None:
-    """Hand the frozen objects back to the collector, if this app froze them."""
-    if getattr(app, _SETTLED, False):
-        setattr(app, _SETTLED, False)
-        gc.unfreeze()
 
 
 class QuietCollector:

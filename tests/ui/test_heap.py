@@ -51,19 +51,16 @@ def full_collections() -> tuple[list[int], object]:
     return seen, note
 
 
-def test_settle_freezes_once_and_release_gives_back(frozen_as_before: None) -> None:
-    class App:
-        pass
-
-    app = App()
+def test_settle_freezes_once_per_process(
+    frozen_as_before: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(heap, "_settled", False)
     gc.unfreeze()
-    keep = [object() for _ in range(10)]  # noqa: F841 - alive while frozen
-    assert heap.settle(app) is True
-    assert gc.get_freeze_count() > 0
-    assert heap.settle(app) is False  # once per app
-    heap.release(app)
-    assert gc.get_freeze_count() == 0
-    heap.release(app)  # twice is harmless
+    keep = [[n] for n in range(10)]  # alive, so frozen
+    assert heap.settle() is True
+    assert gc.get_freeze_count() >= len(keep)
+    gc.unfreeze()
+    assert heap.settle() is False  # once per process: a second app freezes nothing
     assert gc.get_freeze_count() == 0
 
 
@@ -146,17 +143,20 @@ async def test_closed_editors_are_not_kept_by_the_app(app_factory, make_case) ->
         assert kept == []
 
 
-async def test_the_case_list_freezes_its_reading_and_the_app_gives_it_back(
-    app_factory, make_case, frozen_as_before: None
+async def test_the_case_list_freezes_its_reading_once_shown(
+    app_factory, make_case, frozen_as_before: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     make_case()
+    monkeypatch.setattr(heap, "_settled", False)
     app = app_factory()
     gc.unfreeze()
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, CaseListScreen))
         screen = app.screen
         await wait_until(pilot, lambda: screen.summaries is not None and screen._fill_complete())
+        assert heap._settled
         assert gc.get_freeze_count() > 0
         assert app.collector.started
-    assert gc.get_freeze_count() == 0  # the app ended: nothing of it is kept frozen
-    assert not app.collector.started
+        assert gc.get_threshold()[2] == app.collector.HOLD
+    assert not app.collector.started  # the app ended: CPython's thresholds are back
+    assert gc.get_threshold()[2] != app.collector.HOLD

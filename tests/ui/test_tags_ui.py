@@ -296,3 +296,24 @@ async def test_hash_picks_a_tag_with_counts_and_filters_the_list(
         assert "tag: home care" in screen.sub_title
         await pilot.press("escape")
         await wait_until(pilot, lambda: len(listed_ids(app)) == 3)
+
+
+async def test_what_was_typed_before_the_stores_tags_came_in_is_completed_once_they_do(
+    app_factory, make_case
+):
+    """A slow store: "ak" typed before the tags are read gets "akut" offered when they
+    are, so → takes it without another key first."""
+    make_case("Sven, 81")
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, CaseListScreen))
+        dialog = TagsDialog("Sven, 81", [], known=[])  # nothing known yet
+        app.push_screen(dialog)
+        await wait_until(pilot, lambda: app.screen is dialog and bool(dialog.query("#add")))
+        box = dialog.query_one("#add", Input)
+        await pilot.press(*"ak")
+        assert box.value == "ak"
+        dialog._known_read([("akut", 3)])  # the store's tags come in
+        await wait_until(pilot, lambda: box._suggestion == "akut")
+        await pilot.press("right")
+        assert box.value == "akut"

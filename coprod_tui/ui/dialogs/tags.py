@@ -28,7 +28,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.suggester import SuggestFromList
+from textual.suggester import SuggestFromList, SuggestionReady
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -162,6 +162,12 @@ class TagsDialog(ModalDialog[TagEdit | None]):
     # -- layout -----------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        if self._read_known:
+            # The case list's last reading, in memory: completion works from the first
+            # key, even in a burst typed before the store's tags are read again below.
+            cached = getattr(self.app, "cached_summaries", lambda: None)()
+            if cached is not None:
+                self.known = [(t, n) for t, n in tag_counts_of(cached) if t.strip()]
         with Vertical(classes="dialog") as box:
             box.border_title = _("Tags: {title}").format(title=self.case_title)
             yield Label(
@@ -207,8 +213,21 @@ class TagsDialog(ModalDialog[TagEdit | None]):
 
     def _known_read(self, known: list[tuple[str, int]]) -> None:
         self.known = [(tag, count) for tag, count in known if tag.strip()]
-        self.query_one("#add", Input).suggester = self._suggester()
+        box = self.query_one("#add", Input)
+        box.suggester = self._suggester()
         self.query_one("#known", Static).update(self._known_text())
+        if box.value:
+            # What was typed before the tags came in gets its completion now, not
+            # only after the next key.
+            self.run_worker(self._suggest_again(box), group="suggest", exclusive=True)
+
+    async def _suggest_again(self, box: Input) -> None:
+        value, suggester = box.value, box.suggester
+        if suggester is None:
+            return
+        suggestion = await suggester.get_suggestion(value)
+        if suggestion is not None and box.value == value:
+            box.post_message(SuggestionReady(value, suggestion))
 
     @on(StoreReply)
     async def _store_reply(self, reply: StoreReply) -> None:

@@ -377,8 +377,9 @@ class CaseEditorScreen(Screen[None]):
         if not self._loaded:
             # The case is read off the loop (on_mount); keys typed meanwhile wait
             # for it (ui/typeahead.py) or are kept by the notice, then typed in.
+            # No footer yet: built now, it would be built again with the editor's keys a
+            # few milliseconds later (each build mounts every key: ~15 ms).
             yield LoadingNotice("Loading…", held=self._typed_early, id="loading")
-            yield KeyFooter()
             return
         if self.session is None or self.template is None:
             yield Static(

@@ -837,7 +837,7 @@ class CaseListScreen(Screen[None]):
         if end < len(fill.rows) and more:
             self.call_after_refresh(self._add_rows, fill, MORE_ROWS)
         elif end >= len(fill.rows) and self.summaries is not None:
-            heap.settle(self.app)  # the whole reading is on screen: see ui/heap.py
+            heap.settle()  # the whole reading is on screen: see ui/heap.py
 
     def _template_labels(self) -> dict[str, str]:
         try:
