@@ -274,8 +274,13 @@ async def test_the_poll_reads_the_store_off_the_event_loop(
 
 async def test_relative_times_age_on_a_timer(app_factory, make_case, monkeypatch):
     monkeypatch.setattr(case_list, "AGE_SECONDS", 0.05)
+    # Saved at noon, so "2 h ago" is still the same day (from real time, after 22:00
+    # it was "yesterday", and the test failed every evening).
+    from coprod_tui.core.store import documents
+
+    monkeypatch.setattr(documents, "utc_now", lambda: "2024-03-12T12:00:00Z")
     make_case("Sven, 81")
-    now = [datetime.now(UTC)]
+    now = [datetime(2024, 3, 12, 12, 0, 20, tzinfo=UTC)]
     app = app_factory(clock=lambda: now[0])
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
