@@ -677,12 +677,22 @@ class CaseListScreen(Screen[None]):
         summary changed: at 10,000 cases a rebuild is 10,000 rows made again.
         """
         old = {summary.id: summary for summary in self.summaries or []}
-        self.summaries = summaries
+        changed: list[CaseSummary] = []
+        kept: list[CaseSummary] = []
+        for summary in summaries:
+            before = old.get(summary.id)
+            if before == summary:
+                kept.append(before)  # the one already held: the new copy dies young
+            else:
+                kept.append(summary)
+                changed.append(summary)
+        self.summaries = kept
         visible = self.visible_summaries()
         if [summary.id for summary in visible] != self._shown or not self._fill_complete():
             self._rebuild_table()
             return
-        self._update_rows([s for s in visible if old.get(s.id) != s])
+        shown = {summary.id for summary in visible}
+        self._update_rows([s for s in changed if s.id in shown])
         if self._fill is not None:
             self._fill.rows = visible  # what age_times reads the times from
         self.age_times()
