@@ -114,26 +114,6 @@ def shorter_idle_waits(request: pytest.FixtureRequest, monkeypatch: pytest.Monke
 
 
 @pytest.fixture(autouse=True)
-def _forget_finished_apps() -> Iterator[None]:
-    """Let a finished test's app go: Textual keeps up to 1,024 widgets' render caches alive.
-
-    ``StylesCache.get_inner_outer`` is an ``lru_cache`` on a method, so its keys
-    hold the style caches of widgets long gone, and with them every line they
-    rendered (some 10,000 objects a test). Left alone they pile up from test to
-    test, and each full garbage collection walks them all: a third of the UI
-    tests' time went to that. The cache only saves recomputing two styles.
-    """
-    yield
-    try:
-        from textual._styles_cache import StylesCache
-    except ImportError:  # Textual moved its private module: nothing to forget
-        return
-    clear = getattr(getattr(StylesCache, "get_inner_outer", None), "cache_clear", None)
-    if clear is not None:
-        clear()
-
-
-@pytest.fixture(autouse=True)
 def fast_editor(monkeypatch: pytest.MonkeyPatch) -> None:
     """Short autosave delays and no cursor blink, so tests are quick and stable."""
     from coprod_tui.ui.screens.section_review import SectionReviewScreen
