@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from coprod_tui.commands.answers import said_yes
+from coprod_tui.commands.answers import confirmed_for_good, purge_each
 from coprod_tui.commands.sharing import add_encrypt_option, encryption_of
 from coprod_tui.core.errors import OperationalError, UserInputError
 from coprod_tui.core.i18n import N_, _, ngettext
@@ -795,13 +795,6 @@ def cmd_purge(args: argparse.Namespace) -> int:
         return f"{case_id[:8]} “{_line(titles.get(case_id, '')) or _('(untitled)')}”"
 
     if not args.yes:
-        if not sys.stdin.isatty():
-            raise UserInputError(
-                _(
-                    "purge deletes for good and standard input is not a terminal to ask on; "
-                    "add --yes to confirm"
-                )
-            )
         copies = [s.id for s in summaries if s.conflict_of in ids and s.id not in ids]
         also = (
             ngettext(" and {n} conflict copy", " and {n} conflict copies", len(copies)).format(
@@ -810,29 +803,17 @@ def cmd_purge(args: argparse.Namespace) -> int:
             if copies
             else ""
         )
-        print(
-            _("{n} case(s) will be deleted for good, with their history{also}:").format(
-                n=len(ids), also=also
-            ),
-            file=sys.stderr,
+        heading = _("{n} case(s) will be deleted for good, with their history{also}:").format(
+            n=len(ids), also=also
         )
-        for case_id in ids:
-            print(f"  {named(case_id)}", file=sys.stderr)
-        for case_id in copies:
-            print(_("  {case} (conflict copy)").format(case=named(case_id)), file=sys.stderr)
-        print(_("Delete them for good? This cannot be undone. [y/N] "), end="", file=sys.stderr)
-        sys.stderr.flush()
-        if not said_yes(sys.stdin.readline()):
+        lines = [f"  {named(case_id)}" for case_id in ids]
+        lines += [_("  {case} (conflict copy)").format(case=named(c)) for c in copies]
+        if not confirmed_for_good(heading, lines):
             _out(_("nothing was deleted"))
             return 0
-    done: set[str] = set()
-    for case_id in ids:
-        if case_id in done:
-            continue  # went as a conflict copy of one named before it
-        for removed in store.purge(case_id):
-            done.add(removed)
-            copy = "" if removed == case_id else _(" (conflict copy)")
-            _out(_("purged {case}{copy}").format(case=named(removed), copy=copy))
+    for removed, copy in purge_each(ids, store.purge):
+        marked = _(" (conflict copy)") if copy else ""
+        _out(_("purged {case}{copy}").format(case=named(removed), copy=marked))
     from coprod_tui.core.search import SearchIndex
 
     SearchIndex.erase_purged(store)

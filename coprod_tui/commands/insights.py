@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from coprod_tui.commands.answers import said_yes
+from coprod_tui.commands.answers import confirmed_for_good, purge_each
 from coprod_tui.core.errors import UserInputError
 from coprod_tui.core.i18n import N_, _
 from coprod_tui.core.text_safety import printable
@@ -486,33 +486,15 @@ def cmd_insight_purge(args: argparse.Namespace) -> int:
     def named(insight_id: str) -> str:
         return f"{insight_id[:8]} “{_line(titles.get(insight_id, '')) or _('(unreadable)')}”"
 
-    if not args.yes:
-        if not sys.stdin.isatty():
-            raise UserInputError(
-                _(
-                    "purge deletes for good and standard input is not a terminal to ask on; "
-                    "add --yes to confirm"
-                )
-            )
-        print(
-            _("{n} insight(s) will be deleted for good, with their history:").format(n=len(ids)),
-            file=sys.stderr,
-        )
-        for insight_id in ids:
-            print(f"  {named(insight_id)}", file=sys.stderr)
-        print(_("Delete them for good? This cannot be undone. [y/N] "), end="", file=sys.stderr)
-        sys.stderr.flush()
-        if not said_yes(sys.stdin.readline()):
-            _out(_("nothing was deleted"))
-            return 0
-    done: set[str] = set()
-    for insight_id in ids:
-        if insight_id in done:
-            continue  # went as a conflict copy of one named before it
-        for removed in insights.purge(insight_id):
-            done.add(removed)
-            copy = "" if removed == insight_id else _(" (conflict copy)")
-            _out(_("purged insight {insight}{copy}").format(insight=named(removed), copy=copy))
+    if not args.yes and not confirmed_for_good(
+        _("{n} insight(s) will be deleted for good, with their history:").format(n=len(ids)),
+        [f"  {named(insight_id)}" for insight_id in ids],
+    ):
+        _out(_("nothing was deleted"))
+        return 0
+    for removed, copy in purge_each(ids, insights.purge):
+        also = _(" (conflict copy)") if copy else ""
+        _out(_("purged insight {insight}{copy}").format(insight=named(removed), copy=also))
     from coprod_tui.core.search import SearchIndex
 
     SearchIndex.erase_purged(_store)
