@@ -120,13 +120,18 @@ class QuietCollector:
         return True
 
 
-def unwatch(widget: object, app: object) -> None:
-    """Take ``widget``'s watchers off ``app`` (a ``TextArea`` leaving: see the module)."""
+def _drop_watchers(app: object, gone: Callable[[object], bool]) -> None:
+    """Remove the app's watchers whose watching node is ``gone`` (Textual's own list)."""
     watchers = getattr(app, "__watchers", None)
     if isinstance(watchers, dict):
         for name, listed in watchers.items():
             if isinstance(listed, list):
-                watchers[name] = [w for w in listed if w[0] is not widget]
+                watchers[name] = [w for w in listed if not gone(w[0])]
+
+
+def unwatch(widget: object, app: object) -> None:
+    """Take ``widget``'s watchers off ``app`` (a ``TextArea`` leaving: see the module)."""
+    _drop_watchers(app, lambda node: node is widget)
 
 
 def forget_the_departed(app: object) -> None:
@@ -135,12 +140,8 @@ def forget_the_departed(app: object) -> None:
     Both are Textual's private parts, reached with care: if they move, this
     does nothing and the app works as before, only with more to collect.
     """
-    watchers = getattr(app, "__watchers", None)
-    if isinstance(watchers, dict):
-        for name, listed in watchers.items():
-            if isinstance(listed, list):
-                # The rule Textual applies itself when the watched value next changes.
-                watchers[name] = [w for w in listed if not getattr(w[0], "_closing", False)]
+    # The rule Textual applies itself when the watched value next changes.
+    _drop_watchers(app, lambda node: bool(getattr(node, "_closing", False)))
     try:
         from textual._styles_cache import StylesCache
     except ImportError:

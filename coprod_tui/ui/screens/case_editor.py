@@ -455,8 +455,7 @@ class CaseEditorScreen(Screen[None]):
         if self.session is not None:
             # The layout class first, while the screen holds only the notice: set after
             # the editor is built, it would restyle every widget of it once more.
-            width = self.app.size.width
-            self.set_class(self._questions_wanted[self._layout(width)], "-questions")
+            self._show_questions_for(self.app.size.width)
         try:
             await self.recompose()  # does nothing once the screen has left (see below)
             if self.session is not None and not self._editors:
@@ -682,8 +681,12 @@ class CaseEditorScreen(Screen[None]):
             footer.show_command_palette = width >= 100
         if self.session is None or not self._built:
             return
-        self.set_class(self._questions_wanted[self._layout(width)], "-questions")
+        self._show_questions_for(width)
         self.query_one(SectionNav).compact = width < COMPACT_NAV_WIDTH
+
+    def _show_questions_for(self, width: int) -> None:
+        """The questions beside the text, or folded, as the user last chose for this width."""
+        self.set_class(self._questions_wanted[self._layout(width)], "-questions")
 
     @property
     def questions_visible(self) -> bool:
