@@ -67,6 +67,28 @@ async def test_a_revisited_section_keeps_the_cursor_where_the_user_left_it(editi
         assert screen.editor.cursor_location == (end_row, end_column - 1)
 
 
+async def test_only_the_shown_section_is_mounted_and_each_other_on_its_first_visit(editing, store):
+    """Opening a case styles one editor, not nine; a section's text is there all the same."""
+    async with editing() as (app, pilot, screen, case):
+
+        def mounted() -> list[str]:
+            return [editor.section_id for editor in screen.query(SectionEditor)]
+
+        assert mounted() == ["situation"]
+        await pilot.press("alt+down", "alt+down", "alt+down")  # sections 2, 3, 4
+        first_four = ["situation", "lived-reality", "emotions", "system-navigation"]
+        assert mounted() == first_four
+        await pilot.press("ctrl+pageup", "ctrl+pageup", "ctrl+pageup", "ctrl+pageup")  # 3, 2, 1, 9
+        assert screen.editor.section_id == "reflections"
+        # In section order among the others (the focus order), whatever the visiting order.
+        assert mounted() == [*first_four, "reflections"]
+        await pilot.press("N", "y")
+        await wait_saved(pilot, screen)
+        stored = store.load(case.id)
+        assert stored.sections["lived-reality"] == SAMPLE_SECTIONS["lived-reality"]
+        assert stored.sections["reflections"] == "Ny"
+
+
 async def test_a_long_section_first_shown_shows_its_start_and_typing_goes_to_its_end(editing):
     # Issue 8 changes this: a long section opened scrolled to its end; now its
     # start is in view. The cursor stays after the text, so typing still adds to

@@ -132,6 +132,9 @@ async def test_closed_editors_are_not_kept_by_the_app(app_factory, make_case) ->
         await wait_until(pilot, lambda: isinstance(app.screen, CaseListScreen))
         for case_id in ids:
             editor = await open_editor(pilot, case_id)
+            for _ in range(8):  # each section's editor is mounted on its first visit
+                await pilot.press("ctrl+pagedown")
+            await pilot.pause()
             assert len(editor.query(SectionEditor)) == 9
             await pilot.press("escape")
             await wait_until(pilot, lambda: isinstance(app.screen, CaseListScreen))

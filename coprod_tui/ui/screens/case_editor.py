@@ -16,7 +16,6 @@ import asyncio
 import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -108,7 +107,7 @@ class OpenAt:
 class CaseEditorScreen(Screen[None]):
     """Edit one case. The app pushes it with the case id; Escape returns."""
 
-    CSS_PATH = Path(__file__).parent.parent / "editor.tcss"
+    # Its layout is in ui/editor.tcss, which the app reads with its own sheets.
 
     #: Its keys are its palette commands, plus "Go to section N" (``ui/commands.py``).
     COMMANDS = {EditorCommands}
@@ -409,16 +408,21 @@ class CaseEditorScreen(Screen[None]):
                 cited_by.display = False  # until an insight cites the section
                 cited_by.styles.padding = (0, 1)
                 yield cited_by
-                with ContentSwitcher(id="editors", initial=_editor_id(0)):
-                    for index, section in enumerate(template.sections):
-                        editor = SectionEditor(
-                            section.id,
-                            case.text(section.id),
-                            cursor_blink=self.CURSOR_BLINK,
-                            id=_editor_id(index),
-                        )
-                        self._editors.append(editor)
-                        yield editor
+                # Every section's editor is made now (the identifier count and the
+                # saves read them all), but only the one shown is mounted (_editor_at).
+                start = self._start_index()
+                self._editors = [
+                    SectionEditor(
+                        section.id,
+                        case.text(section.id),
+                        cursor_blink=self.CURSOR_BLINK,
+                        read_only=self.read_only,
+                        id=_editor_id(index),
+                    )
+                    for index, section in enumerate(template.sections)
+                ]
+                with ContentSwitcher(id="editors", initial=_editor_id(start)):
+                    yield self._editors[start]
             yield QuestionHints(template.sections[0], id="questions")
         yield KeyFooter()
 
@@ -585,8 +589,6 @@ class CaseEditorScreen(Screen[None]):
         self._apply_layout(self.app.size.width)
         self.set_focus(self._editors[start])
         if self.read_only:
-            for editor in self._editors:
-                editor.read_only = True
             self.notify(
                 _(
                     "This case was written by a newer version of coprod, so it is read-only here "
@@ -613,24 +615,59 @@ class CaseEditorScreen(Screen[None]):
         positions = getattr(self.app, "positions", None)
         return positions if isinstance(positions, Positions) else _default_positions()
 
-    def _reopen_section(self) -> int:
+    def _start_index(self) -> int:
         """The section to open at: the one asked for, else where the case was left, else 1."""
-        if self._open_at is not None and self.template is not None:
+        if self.template is None:
+            return 0
+        if self._open_at is not None:
             index = self._index_of(self._open_at.section_id)
             if index is not None:
-                self._editors[index].arrive_at_span(self._open_at.span)
-                self.set_reactive(CaseEditorScreen.current, index)
                 return index
         where = self._reopen_at
-        if where is None or self.template is None:
-            return 0
         ids = self.template.section_ids()
-        if where.section_id not in ids:
+        if where is None or where.section_id not in ids:
             return 0
-        index = ids.index(where.section_id)
-        self._editors[index].arrive_at((where.row, where.column))
+        return ids.index(where.section_id)
+
+    def _reopen_section(self) -> int:
+        """Show the start section (:meth:`_start_index`) with its quote or cursor in place."""
+        assert self.template is not None
+        index = self._start_index()
+        editor = self._editors[index]
+        where = self._reopen_at
+        if self._open_at is not None and self._index_of(self._open_at.section_id) is not None:
+            editor.arrive_at_span(self._open_at.span)
+        elif where is not None and where.section_id in self.template.section_ids():
+            editor.arrive_at((where.row, where.column))
+        else:
+            return 0
         self.set_reactive(CaseEditorScreen.current, index)
         return index
+
+    def _editor_at(self, index: int) -> SectionEditor:
+        """Section ``index``'s editor, mounted (to show it, focus it or change its text).
+
+        Only the section shown first is mounted with the screen: mounting an
+        editor styles it and each of its parts, and most visits read a few
+        sections, so each of the others is mounted on its first visit, in
+        section order among its siblings (the focus order).
+        """
+        editor = self._editors[index]
+        if editor.parent is None:
+            switcher = self.query_one(ContentSwitcher)
+            editor.display = False  # the switcher shows it when it becomes current
+            later = next((e for e in self._editors[index + 1 :] if e.parent is switcher), None)
+            if later is None:
+                switcher.mount(editor)
+            else:
+                switcher.mount(editor, before=later)
+        return editor
+
+    def _mounted_editors(self) -> list[SectionEditor]:
+        """Every section's editor, mounted (to change their text or their marks)."""
+        for index in range(len(self._editors)):
+            self._editor_at(index)
+        return self._editors
 
     def _index_of(self, section_id: str) -> int | None:
         """The index of this template's section ``section_id`` (or the one it was renamed to)."""
@@ -705,13 +742,14 @@ class CaseEditorScreen(Screen[None]):
     def _show_section(self, index: int) -> None:
         assert self.template is not None
         section = self.template.sections[index]
+        editor = self._editor_at(index)
         self.query_one(ContentSwitcher).current = _editor_id(index)
         self.query_one(SectionHeader).show_section(self.template, index, section)
         self.query_one(QuestionHints).show_section(section)
         self.query_one(SectionNav).show_current(index)
-        self.query_one(WordCount).words = word_count(self._editors[index].text)
+        self.query_one(WordCount).words = word_count(editor.text)
         self._show_identifier_count()
-        self._editors[index].arrive()
+        editor.arrive()
         self._show_plans_line()
         self._show_cited_by()
 
@@ -1123,7 +1161,7 @@ class CaseEditorScreen(Screen[None]):
             return
         self._pull_editors()  # keys typed over the old text make a clash, not a loss
         nav = self.query_one(SectionNav)
-        for editor in self._editors:
+        for editor in self._mounted_editors():
             if editor.section_id in self.session.stale_sections():
                 text = self.session.text(editor.section_id)
                 editor.load_section(text)
@@ -1285,7 +1323,7 @@ class CaseEditorScreen(Screen[None]):
             orphan_id, section_id = result
             text = self.session.adopt_orphan(orphan_id, section_id)
             index = self.template.section_ids().index(section_id)
-            self._editors[index].load_section(text)
+            self._editor_at(index).load_section(text)
             self.query_one(SectionNav).set_orphan_count(len(self.session.case.orphans))
             self._after_edit(section_id, text)
             self.current = index
@@ -1332,7 +1370,7 @@ class CaseEditorScreen(Screen[None]):
         assert self.template is not None
         items: list[IdentifierItem] = []
         for index, (editor, section) in enumerate(
-            zip(self._editors, self.template.sections, strict=False)
+            zip(self._mounted_editors(), self.template.sections, strict=False)
         ):
             editor.check_identifiers()
             items.extend(
@@ -1359,7 +1397,7 @@ class CaseEditorScreen(Screen[None]):
         """Carry out the list's answer: select the detail, or replace one or all with labels."""
         if choice.action == "redact_all":
             done = sum(
-                self._editors[index].redact_identifiers(
+                self._editor_at(index).redact_identifiers(
                     [item.found for item in items if item.section_index == index]
                 )
                 for index in sorted({item.section_index for item in items})
@@ -1377,7 +1415,7 @@ class CaseEditorScreen(Screen[None]):
         if choice.row is None or not 0 <= choice.row < len(items):
             return
         item = items[choice.row]
-        editor = self._editors[item.section_index]
+        editor = self._editor_at(item.section_index)
         if choice.action == "jump":
             self.current = item.section_index
             self.set_focus(editor)
@@ -1460,7 +1498,7 @@ class CaseEditorScreen(Screen[None]):
         assert self.session is not None and self.template is not None
         case = self.session.case
         nav = self.query_one(SectionNav)
-        for editor in self._editors:
+        for editor in self._mounted_editors():
             text = case.text(editor.section_id)
             if editor.stored_text != text:
                 editor.load_section(text)

@@ -103,12 +103,19 @@ class SectionEditor(TextArea):
         heap.unwatch(self, self.app)
 
     def __init__(
-        self, section_id: str, text: str, *, cursor_blink: bool = True, id: str | None = None
+        self,
+        section_id: str,
+        text: str,
+        *,
+        cursor_blink: bool = True,
+        read_only: bool = False,
+        id: str | None = None,
     ) -> None:
         super().__init__(
             text,
             soft_wrap=True,
             tab_behavior="focus",
+            read_only=read_only,
             show_line_numbers=False,
             highlight_cursor_line=False,
             placeholder=Content(_(PLACEHOLDER)),
