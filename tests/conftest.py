@@ -45,8 +45,21 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 @pytest.fixture(scope="session")
 def shared_template_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One parsed-template cache folder for the whole session."""
-    return tmp_path_factory.mktemp("template-cache")
+    """One parsed-template cache folder for the whole session, holding the shipped templates.
+
+    Filled here, once: the UI tests copy it into a cache folder of their own
+    each, so nothing they parse would ever reach it (a worker running only UI
+    tests parsed the shipped templates again for every test).
+    """
+    from coprod_tui.core.template.cache import CACHE_FILE, TemplateCache, load_cached
+    from coprod_tui.core.template.registry import shipped_templates_dir
+
+    folder = tmp_path_factory.mktemp("template-cache")
+    cache = TemplateCache(folder / CACHE_FILE)
+    for path in sorted(shipped_templates_dir().glob("*.yaml")):
+        load_cached(path, cache)
+    cache.save()
+    return folder
 
 
 @pytest.fixture(autouse=True)

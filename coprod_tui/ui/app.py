@@ -41,6 +41,7 @@ from coprod_tui.core.i18n import N_, _
 from coprod_tui.core.timefmt import local_now
 from coprod_tui.ui import heap
 from coprod_tui.ui.commands import CoprodCommands
+from coprod_tui.ui.stylesheet import SharedStylesheet
 from coprod_tui.ui.typeahead import TYPED_EVENTS, KeyOrder
 
 if TYPE_CHECKING:
@@ -123,6 +124,8 @@ class CoprodApp(App[int]):
         handle_signals: bool = True,
     ) -> None:
         super().__init__()
+        # Parsed sheets shared across re-parses (and apps) of this process: ui/stylesheet.py.
+        self.stylesheet = SharedStylesheet(variables=self.get_css_variables())
         self.store = store
         self.templates = templates
         self.config: Config = config if config is not None else Config()
