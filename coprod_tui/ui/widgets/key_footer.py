@@ -22,6 +22,7 @@ from collections.abc import Hashable
 from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
+from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -76,6 +77,21 @@ class KeyFooter(Footer):
                 widget.set_reactive(FooterKey.compact, compact)
                 widget.set_class(compact, "-compact", update=False)
             yield widget
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        """As Textual's, but the keys are rebuilt at once rather than after the next refresh.
+
+        Textual waits for a refresh first, so a screen's first frame showed no
+        keys and a second frame, 10-20 ms later, rebuilt the footer and painted
+        it again. Rebuilding now puts the keys in the first frame; a rebuild that
+        would show the same keys is skipped (:meth:`recompose`), however often
+        the bindings change.
+        """
+        self._bindings_ready = True
+        if not screen.app.app_focus:
+            return
+        if self.is_attached and screen is self.screen:
+            self.call_later(self.recompose)
 
     async def recompose(self) -> None:
         """Rebuild only if the keys on offer differ from what is on screen."""
