@@ -7,10 +7,11 @@ Insights screen and following a link each take <= 100 ms. Both are measured on
 the real workbench headless (``App.run_test``, 120x40), from the key to the
 screen painted with its answer:
 
-- *open*: ``i`` on the case list until the Insights screen lists every
-  insight and has painted them;
-- *follow*: Enter on an insight's link until the editor shows that case at
-  that section with the quote selected, painted.
+- *open*: ``i`` on the case list until the first frame written that shows
+  the Insights screen with its first rows and its keys;
+- *follow*: Enter on an insight's link until the first frame written that
+  shows the editor at that case and section with the quote selected and
+  scrolled into view, and its keys.
 
 Beside them, the floor in the same run: a bare Textual app pushing a screen
 of one Static on a key, until painted (what any screen change costs on this
@@ -52,10 +53,56 @@ async def _until(predicate: Any, timeout: float = PATIENCE) -> None:
         await asyncio.sleep(0.001)
 
 
-async def _painted(screen: Any) -> None:
-    done = asyncio.Event()
-    screen.call_after_refresh(done.set)
-    await done.wait()
+class Frames:
+    """The first frame the app writes to its terminal (headless: to nowhere) that shows a state.
+
+    A callback after the next refresh is not a frame: Textual runs it as soon
+    as the screen is idle, which can be before the frame that shows a widget
+    mounted a moment earlier. Polling for the state and taking the next frame
+    is late instead: the poll may see the state only after the frame showing
+    it. So the state is checked as each frame is written (``App._display``,
+    Textual's private hook for writing one, wrapped on the instance only to
+    look): the first frame after which it holds is the one that showed it.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self._predicate: Any = None
+        self._shown_at: float | None = None
+        write = app._display
+
+        def counted(screen: Any, renderable: Any) -> None:
+            write(screen, renderable)
+            # None: nothing changed, nothing written.
+            if renderable is not None and self._predicate is not None and self._predicate():
+                self._shown_at = time.perf_counter()
+                self._predicate = None
+
+        app._display = counted
+
+    async def shown(self, predicate: Any) -> float:
+        """The time of the first frame written (from now) after which ``predicate()`` holds."""
+        self._shown_at = None
+        self._predicate = predicate
+        await _until(lambda: self._shown_at is not None)
+        assert self._shown_at is not None
+        return self._shown_at
+
+
+def _footer_keys(screen: Any) -> bool:
+    """The screen's footer shows its keys (it is rebuilt once the screen's keys are known)."""
+    from textual.widgets._footer import FooterKey
+
+    return bool(screen.query(FooterKey))
+
+
+def _quote_in_view(editor: Any) -> bool:
+    """The selected quote is within the editor's visible rows (scrolled there)."""
+    section = editor.editor
+    if not section.selected_text:
+        return False
+    row = section.wrapped_document.location_to_offset(section.selection.end).y
+    top = section.scroll_offset.y
+    return top <= row < top + section.scrollable_content_region.height
 
 
 def make_store(base: Path, cases: int, insights: int) -> Path:
@@ -113,13 +160,13 @@ async def _floor(rounds: int) -> list[float]:
     samples = []
     app = FloorApp()
     async with app.run_test(size=SIZE) as pilot:
+        frames = Frames(app)
         for _ in range(rounds + 1):
             await pilot.pause(0.05)
             start = time.perf_counter()
             app.post_message(events.Key("i", "i"))
-            await _until(lambda: isinstance(app.screen, Bare))
-            await _painted(app.screen)
-            samples.append((time.perf_counter() - start) * 1000)
+            painted = await frames.shown(lambda: isinstance(app.screen, Bare))
+            samples.append((painted - start) * 1000)
             app.pop_screen()
     return samples[1:]
 
@@ -146,6 +193,7 @@ async def _workbench(path: Path, rounds: int) -> tuple[list[float], list[float]]
         # No search index: its first build (bench/search.py measures it) would compete here.
         app.search_source = None
         async with app.run_test(size=SIZE) as pilot:
+            frames = Frames(app)
             home = app.screen
             assert isinstance(home, CaseListScreen)
             await _until(lambda: home.summaries is not None)
@@ -160,26 +208,36 @@ async def _workbench(path: Path, rounds: int) -> tuple[list[float], list[float]]
                 app.post_message(events.Key("i", "i"))
                 await _until(lambda: isinstance(app.screen, InsightsScreen))
                 pushes.append((time.perf_counter() - start) * 1000)
-                await _until(lambda: app.screen.insights is not None)
+                painted = await frames.shown(
+                    lambda: (
+                        app.screen.insights is not None
+                        and bool(app.screen.shown)
+                        and app.screen.query_one("#insights-table").row_count > 0
+                        and _footer_keys(app.screen)
+                    )
+                )
+                opens.append((painted - start) * 1000)
                 screen = app.screen
-                await _painted(screen)
-                opens.append((time.perf_counter() - start) * 1000)
                 assert len(screen.shown) > 0
                 # Open the highlighted insight's detail (not timed), then follow its first link.
                 screen.action_open()
                 await _until(lambda: isinstance(app.screen, InsightDetailScreen))
                 detail: Any = app.screen
                 await _until(lambda: bool(detail.views))  # noqa: B023 - awaited here
-                await _painted(detail)
+                await pilot.pause(0.05)
                 start = time.perf_counter()
                 app.post_message(events.Key("enter", "\r"))
                 await _until(lambda: isinstance(app.screen, CaseEditorScreen))
                 editor_pushes.append((time.perf_counter() - start) * 1000)
-                await _until(lambda: app.screen._built)
                 editor: Any = app.screen
-                await _until(lambda: bool(editor.editor.selected_text))  # noqa: B023
-                await _painted(editor)
-                follows.append((time.perf_counter() - start) * 1000)
+                painted = await frames.shown(
+                    lambda: (
+                        editor._built  # noqa: B023 - awaited here
+                        and _quote_in_view(editor)  # noqa: B023
+                        and _footer_keys(editor)
+                    )  # noqa: B023
+                )
+                follows.append((painted - start) * 1000)
                 # Back to the case list for the next round (not timed), and quiet.
                 while not isinstance(app.screen, CaseListScreen):
                     app.pop_screen()
