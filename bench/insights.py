@@ -32,6 +32,7 @@ import statistics
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +94,11 @@ def _footer_keys(screen: Any) -> bool:
     from textual.widgets._footer import FooterKey
 
     return bool(screen.query(FooterKey))
+
+
+def _followed(editor: Any) -> bool:
+    """The editor is built at the linked section, the quote in view, its keys shown."""
+    return bool(editor._built) and _quote_in_view(editor) and _footer_keys(editor)
 
 
 def _quote_in_view(editor: Any) -> bool:
@@ -230,13 +236,7 @@ async def _workbench(path: Path, rounds: int) -> tuple[list[float], list[float]]
                 await _until(lambda: isinstance(app.screen, CaseEditorScreen))
                 editor_pushes.append((time.perf_counter() - start) * 1000)
                 editor: Any = app.screen
-                painted = await frames.shown(
-                    lambda: (
-                        editor._built  # noqa: B023 - awaited here
-                        and _quote_in_view(editor)  # noqa: B023
-                        and _footer_keys(editor)
-                    )  # noqa: B023
-                )
+                painted = await frames.shown(partial(_followed, editor))
                 follows.append((painted - start) * 1000)
                 # Back to the case list for the next round (not timed), and quiet.
                 while not isinstance(app.screen, CaseListScreen):

@@ -91,3 +91,31 @@ async def test_keys_that_would_not_fit_go_compact_and_wide_ones_stay_full() -> N
         await pilot.resize_terminal(120, 5)
         await pilot.pause(0.1)
         assert not footer.compact
+
+
+async def test_a_pushed_screen_shows_its_keys_in_its_first_frame() -> None:
+    """Textual's footer rebuilt only after a refresh: the first frame had no keys."""
+    from textual.screen import Screen
+
+    class Second(Screen[None]):
+        BINDINGS = [Binding("x", "app.bell", "Ring")]
+
+        def compose(self) -> ComposeResult:
+            yield Label("second")
+            yield KeyFooter()
+
+    app = OneScreenApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        frames: list[list[str]] = []  # the footer keys of each frame the new screen wrote
+        write = app._display
+
+        def counted(screen: Screen[object], renderable: object) -> None:
+            write(screen, renderable)
+            if renderable is not None and isinstance(screen, Second):
+                frames.append([key.description for key in screen.query(FooterKey)])
+
+        app._display = counted  # type: ignore[method-assign]
+        await app.push_screen(Second())
+        await pilot.pause()
+        assert frames and "Ring" in frames[0]

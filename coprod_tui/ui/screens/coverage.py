@@ -229,6 +229,7 @@ class CoverageScreen(Screen[None]):
 
     def _built(self, coverage: Coverage) -> None:
         self.coverage = coverage
+        self.refresh_bindings()  # sorting is offered once there is something to sort
         table = self.query_one(CoverageTable)
         table.clear(columns=True)
         # Every column has a fixed width: DataTable would otherwise measure every

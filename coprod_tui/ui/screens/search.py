@@ -288,6 +288,7 @@ class SearchScreen(Screen[None]):
         self.rows = rows
         self.shown_query = query
         self._status(status, error=False)
+        self.refresh_bindings()  # "to the results" is offered only with results
 
     def _show_problem(self, message: str) -> None:
         """A query the index cannot read, or no index: one line under the box."""
@@ -295,6 +296,7 @@ class SearchScreen(Screen[None]):
         self.rows = []
         self.shown_query = self.query_text
         self._status(Text(one_line(message)), error=True)
+        self.refresh_bindings()
 
     def _status(self, text: Text, *, error: bool) -> None:
         status = self.query_one("#search-status", Static)

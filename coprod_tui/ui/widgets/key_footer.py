@@ -78,12 +78,19 @@ class KeyFooter(Footer):
                 widget.set_class(compact, "-compact", update=False)
             yield widget
 
+    def on_mount(self) -> None:
+        """Show the screen's keys from its first frame, without waiting for them to change."""
+        super().on_mount()
+        self._bindings_ready = True
+        self.call_later(self.recompose)
+
     def bindings_changed(self, screen: Screen[object]) -> None:
         """As Textual's, but the keys are rebuilt at once rather than after the next refresh.
 
-        Textual waits for a refresh first, so a screen's first frame showed no
-        keys and a second frame, 10-20 ms later, rebuilt the footer and painted
-        it again. Rebuilding now puts the keys in the first frame; a rebuild that
+        Textual waits for a refresh first (and for the screen's bindings to change
+        at all, see :meth:`on_mount`), so a screen's first frame showed no keys
+        and a second frame, 10-20 ms later, rebuilt the footer and painted it
+        again. Rebuilding now puts the keys in the first frame; a rebuild that
         would show the same keys is skipped (:meth:`recompose`), however often
         the bindings change.
         """
