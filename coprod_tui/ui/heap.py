@@ -22,7 +22,7 @@ Three measures, one job each:
 * :func:`forget_the_departed`, on every screen change: two things Textual
   keeps of widgets long gone. A ``TextArea`` watches the app's theme, and its
   watcher stays on the app until the theme next changes, holding the whole
-  editor (nine of them for each case opened, with their text: ``SectionEditor``
+  editor (one for each section visited, with its text: ``SectionEditor``
   also takes its own off as it leaves, :func:`unwatch`); and a style
   helper's ``lru_cache`` on a method keeps up to 1,024 widgets' render caches,
   every line they drew.

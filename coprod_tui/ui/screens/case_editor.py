@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -410,7 +410,7 @@ class CaseEditorScreen(Screen[None]):
                 yield cited_by
                 # Every section's editor is made now (the identifier count and the
                 # saves read them all), but only the one shown is mounted (_editor_at).
-                start = self._start_index()
+                start, _arrive = self._start()
                 self._editors = [
                     SectionEditor(
                         section.id,
@@ -615,32 +615,33 @@ class CaseEditorScreen(Screen[None]):
         positions = getattr(self.app, "positions", None)
         return positions if isinstance(positions, Positions) else _default_positions()
 
-    def _start_index(self) -> int:
-        """The section to open at: the one asked for, else where the case was left, else 1."""
+    def _start(self) -> tuple[int, Callable[[SectionEditor], None] | None]:
+        """The section to open at, and how to arrive in it.
+
+        The one asked for (its quote selected), else where the case was left
+        (its cursor), else section 1 as a first visit (``None``).
+        """
         if self.template is None:
-            return 0
-        if self._open_at is not None:
-            index = self._index_of(self._open_at.section_id)
+            return 0, None
+        asked = self._open_at
+        if asked is not None:
+            index = self._index_of(asked.section_id)
             if index is not None:
-                return index
+                return index, lambda editor: editor.arrive_at_span(asked.span)
         where = self._reopen_at
         ids = self.template.section_ids()
         if where is None or where.section_id not in ids:
-            return 0
-        return ids.index(where.section_id)
+            return 0, None
+        return ids.index(where.section_id), lambda editor: editor.arrive_at(
+            (where.row, where.column)
+        )
 
     def _reopen_section(self) -> int:
-        """Show the start section (:meth:`_start_index`) with its quote or cursor in place."""
-        assert self.template is not None
-        index = self._start_index()
-        editor = self._editors[index]
-        where = self._reopen_at
-        if self._open_at is not None and self._index_of(self._open_at.section_id) is not None:
-            editor.arrive_at_span(self._open_at.span)
-        elif where is not None and where.section_id in self.template.section_ids():
-            editor.arrive_at((where.row, where.column))
-        else:
+        """Show the start section (:meth:`_start`) with its quote or cursor in place."""
+        index, arrive = self._start()
+        if arrive is None:
             return 0
+        arrive(self._editors[index])
         self.set_reactive(CaseEditorScreen.current, index)
         return index
 
