@@ -90,10 +90,10 @@ class Frames:
 
 
 def _footer_keys(screen: Any) -> bool:
-    """The screen's footer shows its keys (it is rebuilt once the screen's keys are known)."""
-    from textual.widgets._footer import FooterKey
+    """The screen's footer shows its keys (drawn once the screen's keys are known)."""
+    from coprod_tui.ui.widgets.key_footer import KeyFooter
 
-    return bool(screen.query(FooterKey))
+    return any(footer.keys for footer in screen.query(KeyFooter))
 
 
 def _followed(editor: Any) -> bool:

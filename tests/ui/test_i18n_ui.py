@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from editor_helpers import open_editor, wait_saved, wait_until
 from textual.widgets import DataTable, Markdown, Static, TabbedContent
-from textual.widgets._footer import FooterKey
 
 from coprod_tui.core.config import Config
 from coprod_tui.core.i18n import current_language
@@ -19,6 +18,7 @@ from coprod_tui.ui.screens.case_list import CaseListScreen
 from coprod_tui.ui.screens.help import HelpScreen
 from coprod_tui.ui.screens.section_review import SectionPicker, SectionReviewScreen
 from coprod_tui.ui.screens.trash import TrashScreen
+from coprod_tui.ui.widgets.key_footer import KeyFooter
 from coprod_tui.ui.widgets.question_hints import QuestionHints
 from coprod_tui.ui.widgets.save_status import SaveStatus
 from coprod_tui.ui.widgets.section_nav import SectionNav
@@ -28,7 +28,12 @@ SWEDISH = Config(language="sv")
 
 
 def footer_labels(app) -> set[str]:
-    return {key.description for key in app.screen.query(FooterKey)}
+    """What the footer's keys say, the palette key's too."""
+    labels = set()
+    for footer in app.screen.query(KeyFooter):
+        palette = [footer.palette_key] if footer.palette_key else []
+        labels |= {key.description for key in (*footer.keys, *palette)}
+    return labels
 
 
 def table_rows(table: DataTable) -> list[tuple[str, ...]]:

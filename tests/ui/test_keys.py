@@ -13,8 +13,6 @@ from editor_helpers import burst, open_editor, until_typed, wait_until
 from test_app import record_notifications
 from textual.actions import parse as parse_action
 from textual.command import CommandPalette
-from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
 
 from coprod_tui.core.config import Config
 from coprod_tui.core.store import CaseStore, RevisionInfo
@@ -28,6 +26,7 @@ from coprod_tui.ui.screens.case_editor import CaseEditorScreen
 from coprod_tui.ui.screens.case_list import CaseListScreen
 from coprod_tui.ui.screens.help import HelpScreen
 from coprod_tui.ui.screens.trash import TrashScreen
+from coprod_tui.ui.widgets.key_footer import KeyFooter
 
 LONG_TEXT = "\n\n".join(
     f"Paragraph {number}: Tallbacka health centre (fictional), a long note." for number in range(80)
@@ -83,7 +82,7 @@ async def test_the_keymap_rebinds_a_key_everywhere_it_shows(app_factory, make_ca
         await pilot.press(*" typed")
         await pilot.press("f12")
         await wait_until(pilot, lambda: "typed" in store.load(case.id).text("situation"))
-        keys = {key.key for key in screen.query(FooterKey)}
+        keys = {key.key for key in screen.query_one(KeyFooter).keys}
         assert "f12" in keys and "ctrl+s" not in keys
         save = next(c for c in palette_commands(screen) if c.binding_id == "editor.save")
         assert "f12" in save.help
@@ -217,13 +216,8 @@ async def test_about_the_template_scrolls_without_tab(app_factory):
 
 def _footer_labels(screen, width: int) -> list[str]:
     """The footer keys shown whole within ``width`` columns."""
-    footer = screen.query_one(Footer)
-    shown = []
-    for key in footer.query(FooterKey):
-        region = key.region
-        if region.width and region.right <= width:
-            shown.append(key.description)
-    return shown
+    footer = screen.query_one(KeyFooter)
+    return [key.description for key, region in footer.key_regions() if region.right <= width]
 
 
 async def test_the_editor_footer_shows_the_main_keys_in_full_at_80_columns(app_factory, make_case):
@@ -240,7 +234,7 @@ async def test_the_editor_footer_shows_the_main_keys_in_full_at_80_columns(app_f
         labels = _footer_labels(editor, 80)
         for needed in ("All keys", "Back", "Save", "Prev", "Next", "Questions"):
             assert needed in labels, labels
-        assert not editor.query_one(Footer).show_command_palette
+        assert not editor.query_one(KeyFooter).show_command_palette
 
 
 # -- scrolling in dialogs ----------------------------------------------------------------

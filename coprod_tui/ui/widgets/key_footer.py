@@ -1,115 +1,337 @@
-"""The footer of every screen: Textual's ``Footer``, rebuilt only when the keys it shows change.
+"""The footer of every screen: Textual's ``Footer`` to look at, one widget for all its keys.
 
-Textual's footer recomposes itself -- every key a widget -- each time a screen
-publishes ``refresh_bindings``: on every focus change, and wherever a screen
-asks for it after a change of state (the case list on every highlighted row,
-the section review on every typed key). Measured here, one rebuild costs
-about 50 ms of CPU; four arrow keys on the case list rebuilt it five times,
-while the keys on offer never changed. This footer remembers what it last
-showed (each key's binding, label, description, enabled state and tooltip,
-and the palette key) and skips a rebuild that would show the same thing, so
-a screen may call ``refresh_bindings`` as often as it likes.
+Textual's footer makes every key a widget of its own and recomposes itself --
+every key mounted, styled, laid out and painted anew -- each time a screen
+publishes ``refresh_bindings``. Measured here that was a sixth of the CPU of
+starting the workbench and about 10 ms of every screen change, and the case
+list asked for it on every highlighted row. This footer draws its keys as
+one line of one widget (:class:`KeyStrip`), restyled only when the keys on
+offer change, and keeps Textual's single ``FooterKey`` for the palette key
+on the right (rarely rebuilt). The keys look exactly as Textual draws them:
+each is styled by a ``FooterKey`` that is never mounted (:meth:`KeyStrip._looks`),
+so theme and user CSS for ``FooterKey`` still apply; the snapshot tests
+compare every screen cell by cell. A key still answers the mouse (a click
+presses it, a dimmed one rings) and shows its tooltip.
 
 It also goes compact (one space less round each key) when its keys would not
 fit otherwise: Swedish words are longer than English ones, and at 80 columns
 the last key -- the one that says where the other keys are -- was cut off.
+
+Binding groups (``Binding.Group``) are drawn as single keys; no screen uses them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from dataclasses import dataclass
+from typing import Self
 
 from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
 from textual import events
 from textual.app import ComposeResult
+from textual.geometry import Region
 from textual.screen import Screen
+from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-__all__ = ["KeyFooter"]
+__all__ = ["KeyFooter", "KeyStrip", "ShownKey"]
+
+
+@dataclass(frozen=True)
+class ShownKey:
+    """One key as the footer shows it."""
+
+    key: str
+    """The key that runs it (what a click presses)."""
+    display: str
+    """The key as shown (``^s``, or the keymap's)."""
+    description: str
+    action: str
+    enabled: bool
+    """False: shown dimmed, the action not on offer now."""
+    tooltip: str
+
+
+@dataclass(frozen=True)
+class _Look:
+    """How a key is drawn: its styles and its spacing, as a ``FooterKey`` would have them."""
+
+    key: Style
+    description: Style
+    whole: Style
+    key_padding: tuple[int, int]
+    description_padding: tuple[int, int]
+    padding: tuple[int, int]
+    margin: tuple[int, int]
+
+
+class KeyStrip(Widget):
+    """Every key but the palette key, drawn as one line."""
+
+    ALLOW_SELECT = False
+    DEFAULT_CSS = """
+    KeyStrip {
+        width: auto;
+        height: 1;
+        text-wrap: nowrap;
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.keys: tuple[ShownKey, ...] = ()
+        self._spans: list[tuple[int, int]] = []  # each key's columns, margins left out
+        self._hover: int | None = None
+        self._drawn: Strip | None = None  # the line as last drawn, until something changes
+
+    def notify_style_update(self) -> None:
+        """A new theme or sheet: the keys are drawn anew in its styles."""
+        self._drawn = None
+        super().notify_style_update()
+
+    def refresh(self, *regions: Region, **kwargs: bool) -> Self:
+        self._drawn = None
+        return super().refresh(*regions, **kwargs)
+
+    def show(self, keys: tuple[ShownKey, ...]) -> None:
+        """Show these keys (a repaint; nothing is mounted)."""
+        if keys != self.keys:
+            self.keys = keys
+            self._hover = None
+            self.refresh(layout=True)
+
+    def _looks(self, enabled: bool, hover: bool) -> _Look:
+        """The styles a ``FooterKey`` in this footer would have, read off one never mounted.
+
+        It hangs from the footer as Textual's keys do, so every rule that styles
+        them -- Textual's, the theme's, a user's -- styles it the same.
+        """
+        probe = FooterKey("", "", "", "", disabled=not enabled)
+        probe.set_reactive(Widget.mouse_hover, hover)
+        footer = self.parent
+        probe._attach(footer if footer is not None else self)
+        probe.set_class(bool(getattr(footer, "compact", False)), "-compact", update=False)
+        self.app.stylesheet.apply(probe)
+        key_styles = probe.get_component_styles("footer-key--key")
+        description_styles = probe.get_component_styles("footer-key--description")
+        return _Look(
+            key=probe.get_component_rich_style("footer-key--key"),
+            description=probe.get_component_rich_style("footer-key--description"),
+            whole=probe.rich_style,
+            key_padding=(key_styles.padding.left, key_styles.padding.right),
+            description_padding=(description_styles.padding.left, description_styles.padding.right),
+            padding=(probe.styles.padding.left, probe.styles.padding.right),
+            margin=(probe.styles.margin.left, probe.styles.margin.right),
+        )
+
+    def render_line(self, y: int) -> Strip:
+        """The keys as Textual's ``FooterKey`` paints them, each in its own styles.
+
+        A line of segments, not a ``render()``: Textual would lay the strip's own
+        colour under every cell, the margins between keys too, which it leaves
+        showing only the footer's background.
+        """
+        if y:
+            return Strip.blank(self.size.width)
+        if self._drawn is None:
+            self._drawn = self._draw()
+        return self._drawn
+
+    def _draw(self) -> Strip:
+        looks: dict[tuple[bool, bool], _Look] = {}
+        gap = Style.from_color(bgcolor=self.rich_style.bgcolor)
+        segments: list[Segment] = []
+        self._spans = []
+        at = 0
+        for index, shown in enumerate(self.keys):
+            state = (shown.enabled, index == self._hover)
+            look = looks.get(state)
+            if look is None:
+                look = looks[state] = self._looks(*state)
+            left_margin, right_margin = look.margin
+            parts = [
+                (" " * left_margin, gap),
+                (" " * look.padding[0], look.whole),
+                (
+                    " " * look.key_padding[0] + shown.display + " " * look.key_padding[1],
+                    look.whole + look.key,
+                ),
+            ]
+            if shown.description:
+                left, right = look.description_padding
+                parts.append(
+                    (" " * left + shown.description + " " * right, look.whole + look.description)
+                )
+            parts.append((" " * look.padding[1], look.whole))
+            parts.append((" " * right_margin, gap))
+            start = at + left_margin
+            for text, style in parts:
+                if text:
+                    segments.append(Segment(text, style))
+                    at += cell_len(text)
+            self._spans.append((start, at - right_margin))
+        return Strip(segments, at)
+
+    def get_content_width(self, container: object, viewport: object) -> int:
+        if self._drawn is None:
+            self._drawn = self._draw()
+        return self._drawn.cell_length
+
+    def _key_at(self, x: int) -> int | None:
+        for index, (start, end) in enumerate(self._spans):
+            if start <= x < end:
+                return index
+        return None
+
+    def key_regions(self) -> list[tuple[ShownKey, Region]]:
+        """Each key shown and where it is on the screen (as drawn last)."""
+        if self._drawn is None:
+            self._drawn = self._draw()
+        region = self.region
+        return [
+            (shown, Region(region.x + start, region.y, end - start, 1))
+            for shown, (start, end) in zip(self.keys, self._spans, strict=False)
+        ]
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        self._point_at(self._key_at(event.x))
+
+    def on_leave(self, event: events.Leave) -> None:
+        self._point_at(None)
+
+    def _point_at(self, index: int | None) -> None:
+        if index == self._hover:
+            return
+        self._hover = index
+        shown = self.keys[index] if index is not None else None
+        self.tooltip = (shown.tooltip or None) if shown is not None else None
+        self.refresh()
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        index = self._key_at(event.x)
+        if index is None:
+            return
+        shown = self.keys[index]
+        if shown.enabled:
+            self.app.simulate_key(shown.key)
+        else:
+            self.app.bell()
 
 
 class KeyFooter(Footer):
-    """A ``Footer`` that skips rebuilds which would show the same keys."""
+    """A ``Footer`` whose keys are one widget, redrawn only when the keys on offer change."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self._shown: Hashable | None = None
+        self._palette_shown: ShownKey | None = None
+        self._strip = KeyStrip()  # made anew by each compose, with the keys it showed
 
-    def _offer(self) -> Hashable:
-        """Everything the footer's ``compose`` reads, as one comparable value."""
+    @property
+    def keys(self) -> tuple[ShownKey, ...]:
+        """The keys shown, left to right, the palette key on the right left out."""
+        return self._strip.keys
+
+    @property
+    def palette_key(self) -> ShownKey | None:
+        """The palette key on the right, if it is shown."""
+        return self._palette_shown
+
+    def key_regions(self) -> list[tuple[ShownKey, Region]]:
+        """Each key shown (the palette key left out) and where it is on the screen."""
+        return self._strip.key_regions()
+
+    def _offer(self) -> tuple[ShownKey, ...]:
+        """The keys the screen offers now, one an action, as Textual's footer picks them."""
         app = self.app
-        keys = tuple(
-            (
-                key,
-                binding.action,
-                binding.description,
-                app.get_key_display(binding),
-                binding.group,
-                enabled,
-                tooltip,
-            )
-            for key, (_node, binding, enabled, tooltip) in self.screen.active_bindings.items()
-            if binding.show
-        )
-        return (
-            self._bindings_ready,
-            keys,
-            self.show_command_palette,
-            self.compact,
-            app.ENABLE_COMMAND_PALETTE,
-            app.COMMAND_PALETTE_BINDING in self.screen.active_bindings,
+        keys: dict[str, ShownKey] = {}
+        for _node, binding, enabled, tooltip in self.screen.active_bindings.values():
+            if binding.show and binding.action not in keys:
+                keys[binding.action] = ShownKey(
+                    key=binding.key,
+                    display=app.get_key_display(binding),
+                    description=binding.description,
+                    action=binding.action,
+                    enabled=enabled,
+                    tooltip=tooltip,
+                )
+        return tuple(keys.values())
+
+    def _palette_offer(self) -> ShownKey | None:
+        """The palette key on the right as the screen offers it now, if at all."""
+        app = self.app
+        if not (self.show_command_palette and app.ENABLE_COMMAND_PALETTE):
+            return None
+        active = self.screen.active_bindings.get(app.COMMAND_PALETTE_BINDING)
+        if active is None:
+            return None
+        _node, binding, enabled, _tooltip = active
+        return ShownKey(
+            key=binding.key,
+            display=app.get_key_display(binding),
+            description=binding.description,
+            action=binding.action,
+            enabled=enabled,
+            tooltip=binding.tooltip,
         )
 
     def compose(self) -> ComposeResult:
-        """Textual's keys, each made in the footer's style before it is mounted.
-
-        A ``FooterKey`` starts compact and takes the footer's style once mounted:
-        two restyles of every key, in every footer built (a fifth of a screen's
-        first paint, measured). Made in the right style, it needs none.
-        """
-        for widget in super().compose():
-            if isinstance(widget, FooterKey):
-                # The keys bound to the footer's style take it; the palette key (not
-                # bound) keeps its own, compact.
-                bound = "compact" in (getattr(widget, "_reactive_connect", None) or {})
-                compact = self.compact if bound else widget.compact
-                widget.set_reactive(FooterKey.compact, compact)
-                widget.set_class(compact, "-compact", update=False)
-            yield widget
+        """The strip of keys, and Textual's palette key on the right."""
+        keys = self._strip.keys
+        self._strip = KeyStrip()
+        self._strip.keys = keys
+        yield self._strip
+        shown = self._palette_shown = self._palette_offer()
+        if shown is not None:
+            palette = FooterKey(
+                shown.key,
+                shown.display,
+                shown.description,
+                shown.action,
+                classes="-command-palette",
+                disabled=not shown.enabled,
+                tooltip=shown.tooltip or shown.description,
+            )
+            # Textual's palette key is compact; made so, it needs no restyle once mounted.
+            palette.set_class(True, "-compact", update=False)
+            yield palette
 
     def on_mount(self) -> None:
         """Show the screen's keys from its first frame, without waiting for them to change."""
         super().on_mount()
         self._bindings_ready = True
-        self.call_later(self.recompose)
+        self.call_later(self._rebuild)
 
     def bindings_changed(self, screen: Screen[object]) -> None:
-        """As Textual's, but the keys are rebuilt at once rather than after the next refresh.
+        """As Textual's, but the keys are redrawn at once rather than after the next refresh.
 
         Textual waits for a refresh first (and for the screen's bindings to change
         at all, see :meth:`on_mount`), so a screen's first frame showed no keys
-        and a second frame, 10-20 ms later, rebuilt the footer and painted it
-        again. Rebuilding now puts the keys in the first frame; a rebuild that
-        would show the same keys is skipped (:meth:`recompose`), however often
-        the bindings change.
+        and a second frame, 10-20 ms later, showed them. Redrawn now, the keys are
+        in the first frame; keys that did not change are not redrawn at all.
         """
         self._bindings_ready = True
         if not screen.app.app_focus:
             return
         if self.is_attached and screen is self.screen:
-            self.call_later(self.recompose)
+            self.call_later(self._rebuild)
 
-    async def recompose(self) -> None:
-        """Rebuild only if the keys on offer differ from what is on screen."""
+    def watch_compact(self) -> None:
+        self._strip.refresh(layout=True)
+
+    def watch_show_command_palette(self) -> None:
+        self.call_later(self._rebuild)
+
+    async def _rebuild(self) -> None:
+        """Redraw the keys if they changed; remake the palette key only if it changed."""
         if not self.is_attached:
             return
-        offer = self._offer()
-        if offer == self._shown:
-            return
-        self._shown = offer
+        self._strip.show(self._offer())
         self._fit()
-        await super().recompose()
+        if self._palette_offer() != self._palette_shown:
+            await self.recompose()
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit()
@@ -119,12 +341,10 @@ class KeyFooter(Footer):
         if not self._bindings_ready or not self.size.width:
             return
         app = self.app
-        shown: dict[str, tuple[str, str]] = {}  # one key an action, as the footer shows them
-        for _node, binding, _enabled, _tip in self.screen.active_bindings.values():
-            if binding.show and binding.action not in shown:
-                shown[binding.action] = (app.get_key_display(binding), binding.description)
         # Full style: a space either side of the key and after the description.
-        full = sum(cell_len(key) + cell_len(words) + 3 for key, words in shown.values())
+        full = sum(
+            cell_len(shown.display) + cell_len(shown.description) + 3 for shown in self._strip.keys
+        )
         if self.show_command_palette and app.ENABLE_COMMAND_PALETTE:
             palette = self.screen.active_bindings.get(app.COMMAND_PALETTE_BINDING)
             if palette is not None:
