@@ -37,6 +37,7 @@ from coprod_tui.core.i18n import N_, _
 from coprod_tui.core.privacy import Identifier, find_identifiers
 from coprod_tui.core.text_safety import printable
 from coprod_tui.ui import heap
+from coprod_tui.ui.widgets.paragraphs import ParagraphRows
 
 #: Shown in an empty section (English; translated when an editor is made).
 PLACEHOLDER = N_("Write here. A guiding question (right, F2) can be taken in with Enter.")
@@ -52,7 +53,7 @@ class LineHit(NamedTuple):
     hit: Identifier
 
 
-class SectionEditor(TextArea):
+class SectionEditor(ParagraphRows):
     """A soft-wrapped editor for one section's text (undo/redo included)."""
 
     #: Where help lists this widget's keys.
