@@ -227,3 +227,19 @@ async def test_a_pushed_screen_shows_its_keys_in_its_first_frame() -> None:
         await app.push_screen(Second())
         await pilot.pause()
         assert frames and "Ring" in frames[0]
+
+
+async def test_a_new_theme_repaints_the_keys_in_its_colours() -> None:
+    """Switched after the first paint, the keys look as Textual's footer does in that theme."""
+    lines = []
+    for kind in (StockFooterApp, OneScreenApp):
+        app = kind()
+        async with app.run_test(size=(60, 5)) as pilot:
+            await until_painted(pilot, app, "Delete")
+            dark = bottom_line(app)
+            app.theme = "textual-light"
+            await pilot.pause(0.1)
+            await until_painted(pilot, app, "Delete")
+            assert bottom_line(app) != dark
+            lines.append(bottom_line(app))
+    assert lines[0] == lines[1]

@@ -86,6 +86,8 @@ class KeyStrip(Widget):
         self._spans: list[tuple[int, int]] = []  # each key's columns, margins left out
         self._hover: int | None = None
         self._drawn: Strip | None = None  # the line as last drawn, until something changes
+        self._looks_made: dict[tuple[bool, bool, bool], _Look] = {}
+        self._looks_context: object = None
 
     def notify_style_update(self) -> None:
         """A new theme or sheet: the keys are drawn anew in its styles."""
@@ -107,13 +109,28 @@ class KeyStrip(Widget):
         """The styles a ``FooterKey`` in this footer would have, read off one never mounted.
 
         It hangs from the footer as Textual's keys do, so every rule that styles
-        them -- Textual's, the theme's, a user's -- styles it the same.
+        them -- Textual's, the theme's, a user's -- styles it the same. Kept
+        until the theme, the style sheets or the footer's compactness change.
         """
+        app = self.app
+        footer = self.parent
+        compact = bool(getattr(footer, "compact", False))
+        context = (app.theme, id(app.stylesheet.rules), self.rich_style)
+        if context != self._looks_context:
+            self._looks_context = context
+            self._looks_made.clear()
+        state = (enabled, hover, compact)
+        look = self._looks_made.get(state)
+        if look is None:
+            look = self._looks_made[state] = self._probe(enabled, hover, compact)
+        return look
+
+    def _probe(self, enabled: bool, hover: bool, compact: bool) -> _Look:
         probe = FooterKey("", "", "", "", disabled=not enabled)
         probe.set_reactive(Widget.mouse_hover, hover)
         footer = self.parent
         probe._attach(footer if footer is not None else self)
-        probe.set_class(bool(getattr(footer, "compact", False)), "-compact", update=False)
+        probe.set_class(compact, "-compact", update=False)
         self.app.stylesheet.apply(probe)
         key_styles = probe.get_component_styles("footer-key--key")
         description_styles = probe.get_component_styles("footer-key--description")
@@ -141,16 +158,12 @@ class KeyStrip(Widget):
         return self._drawn
 
     def _draw(self) -> Strip:
-        looks: dict[tuple[bool, bool], _Look] = {}
         gap = Style.from_color(bgcolor=self.rich_style.bgcolor)
         segments: list[Segment] = []
         self._spans = []
         at = 0
         for index, shown in enumerate(self.keys):
-            state = (shown.enabled, index == self._hover)
-            look = looks.get(state)
-            if look is None:
-                look = looks[state] = self._looks(*state)
+            look = self._looks(shown.enabled, index == self._hover)
             left_margin, right_margin = look.margin
             parts = [
                 (" " * left_margin, gap),
@@ -227,6 +240,7 @@ class KeyFooter(Footer):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self._palette_shown: ShownKey | None = None
+        self._rebuild_pending = False
         self._strip = KeyStrip()  # made anew by each compose, with the keys it showed
 
     @property
@@ -243,11 +257,13 @@ class KeyFooter(Footer):
         """Each key shown (the palette key left out) and where it is on the screen."""
         return self._strip.key_regions()
 
-    def _offer(self) -> tuple[ShownKey, ...]:
-        """The keys the screen offers now, one an action, as Textual's footer picks them."""
+    def _offers(self) -> tuple[tuple[ShownKey, ...], ShownKey | None]:
+        """The keys the screen offers now (one an action, as Textual's footer picks them),
+        and the palette key if it is to be shown; the screen's bindings read once."""
         app = self.app
+        active = self.screen.active_bindings
         keys: dict[str, ShownKey] = {}
-        for _node, binding, enabled, tooltip in self.screen.active_bindings.values():
+        for _node, binding, enabled, tooltip in active.values():
             if binding.show and binding.action not in keys:
                 keys[binding.action] = ShownKey(
                     key=binding.key,
@@ -257,25 +273,19 @@ class KeyFooter(Footer):
                     enabled=enabled,
                     tooltip=tooltip,
                 )
-        return tuple(keys.values())
-
-    def _palette_offer(self) -> ShownKey | None:
-        """The palette key on the right as the screen offers it now, if at all."""
-        app = self.app
-        if not (self.show_command_palette and app.ENABLE_COMMAND_PALETTE):
-            return None
-        active = self.screen.active_bindings.get(app.COMMAND_PALETTE_BINDING)
-        if active is None:
-            return None
-        _node, binding, enabled, _tooltip = active
-        return ShownKey(
-            key=binding.key,
-            display=app.get_key_display(binding),
-            description=binding.description,
-            action=binding.action,
-            enabled=enabled,
-            tooltip=binding.tooltip,
-        )
+        palette = None
+        offered = active.get(app.COMMAND_PALETTE_BINDING)
+        if offered is not None and self.show_command_palette and app.ENABLE_COMMAND_PALETTE:
+            _node, binding, enabled, _tooltip = offered
+            palette = ShownKey(
+                key=binding.key,
+                display=app.get_key_display(binding),
+                description=binding.description,
+                action=binding.action,
+                enabled=enabled,
+                tooltip=binding.tooltip,
+            )
+        return tuple(keys.values()), palette
 
     def compose(self) -> ComposeResult:
         """The strip of keys, and Textual's palette key on the right."""
@@ -283,7 +293,7 @@ class KeyFooter(Footer):
         self._strip = KeyStrip()
         self._strip.keys = keys
         yield self._strip
-        shown = self._palette_shown = self._palette_offer()
+        shown = self._palette_shown = self._offers()[1]
         if shown is not None:
             palette = FooterKey(
                 shown.key,
@@ -302,7 +312,13 @@ class KeyFooter(Footer):
         """Show the screen's keys from its first frame, without waiting for them to change."""
         super().on_mount()
         self._bindings_ready = True
-        self.call_later(self._rebuild)
+        self._rebuild_soon()
+
+    def _rebuild_soon(self) -> None:
+        """One rebuild for any number of changes before it runs."""
+        if not self._rebuild_pending:
+            self._rebuild_pending = True
+            self.call_later(self._rebuild)
 
     def bindings_changed(self, screen: Screen[object]) -> None:
         """As Textual's, but the keys are redrawn at once rather than after the next refresh.
@@ -316,38 +332,36 @@ class KeyFooter(Footer):
         if not screen.app.app_focus:
             return
         if self.is_attached and screen is self.screen:
-            self.call_later(self._rebuild)
+            self._rebuild_soon()
 
     def watch_compact(self) -> None:
         self._strip.refresh(layout=True)
 
     def watch_show_command_palette(self) -> None:
-        self.call_later(self._rebuild)
+        self._rebuild_soon()
 
     async def _rebuild(self) -> None:
         """Redraw the keys if they changed; remake the palette key only if it changed."""
+        self._rebuild_pending = False
         if not self.is_attached:
             return
-        self._strip.show(self._offer())
-        self._fit()
-        if self._palette_offer() != self._palette_shown:
+        keys, palette = self._offers()
+        self._strip.show(keys)
+        self._fit(palette)
+        if palette != self._palette_shown:
             await self.recompose()
 
     def on_resize(self, event: events.Resize) -> None:
-        self._fit()
+        self._fit(self._palette_shown)
 
-    def _fit(self) -> None:
+    def _fit(self, palette: ShownKey | None) -> None:
         """Compact exactly when the keys need more than the footer's width in full style."""
         if not self._bindings_ready or not self.size.width:
             return
-        app = self.app
         # Full style: a space either side of the key and after the description.
         full = sum(
             cell_len(shown.display) + cell_len(shown.description) + 3 for shown in self._strip.keys
         )
-        if self.show_command_palette and app.ENABLE_COMMAND_PALETTE:
-            palette = self.screen.active_bindings.get(app.COMMAND_PALETTE_BINDING)
-            if palette is not None:
-                full += cell_len(app.get_key_display(palette.binding))
-                full += cell_len(palette.binding.description) + 4
+        if palette is not None:  # its border, a space either side of the key, one after
+            full += cell_len(palette.display) + cell_len(palette.description) + 4
         self.compact = full > self.size.width
