@@ -11,7 +11,7 @@ screen painted with its answer:
   the Insights screen with its first rows and its keys;
 - *follow*: Enter on an insight's link until the first frame written that
   shows the editor at that case and section with the quote selected and
-  scrolled into view, and its keys.
+  painted in its rows (read back from the screen), and its keys.
 
 Beside them, the floor in the same run: a bare Textual app pushing a screen
 of one Static on a key, until painted (what any screen change costs on this
@@ -73,9 +73,10 @@ class Frames:
 
         def counted(screen: Any, renderable: Any) -> None:
             write(screen, renderable)
+            written = time.perf_counter()  # before the check, which reads the screen back
             # None: nothing changed, nothing written.
             if renderable is not None and self._predicate is not None and self._predicate():
-                self._shown_at = time.perf_counter()
+                self._shown_at = written
                 self._predicate = None
 
         app._display = counted
@@ -102,13 +103,23 @@ def _followed(editor: Any) -> bool:
 
 
 def _quote_in_view(editor: Any) -> bool:
-    """The selected quote is within the editor's visible rows (scrolled there)."""
+    """The selected quote is painted in the editor's rows, as the user sees them.
+
+    Read back from the screen, not from the editor's model: before its first
+    layout the editor has not wrapped its text, and every quote would seem
+    to be on the first row.
+    """
     section = editor.editor
-    if not section.selected_text:
+    quote = " ".join(section.selected_text.split())
+    if not quote:
         return False
-    row = section.wrapped_document.location_to_offset(section.selection.end).y
-    top = section.scroll_offset.y
-    return top <= row < top + section.scrollable_content_region.height
+    region = section.content_region
+    strips = editor._compositor.render_strips()
+    rows = [
+        "".join(segment.text for segment in strips[y].crop(region.x, region.right))
+        for y in range(region.y, min(region.bottom, len(strips)))
+    ]
+    return quote in " ".join(" ".join(rows).split())
 
 
 def make_store(base: Path, cases: int, insights: int) -> Path:

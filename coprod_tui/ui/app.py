@@ -270,17 +270,28 @@ class CoprodApp(App[int]):
         self.push_screen(editor)
 
     async def open_case_at(
-        self, case_id: str, section_id: str | None, *, span: tuple[int, int] | None = None
+        self,
+        case_id: str,
+        section_id: str | None,
+        *,
+        span: tuple[int, int] | None = None,
+        opening: Any = None,
     ) -> None:
         """Show a case in the editor at a section, over the current screen (Escape comes back).
 
         For the screens that read across cases (section review, perspectives,
         coverage, an insight's links): returns once the editor can take keys.
         ``span``: characters of the section to select (an insight's quote).
+        ``opening``: the case read ahead (``CaseOpening``); used if it is this case's
+        and fresh, else the editor reads the case itself.
         """
+        from coprod_tui.ui.case_opening import CaseOpening
         from coprod_tui.ui.screens.case_editor import CaseEditorScreen, OpenAt
 
-        editor = CaseEditorScreen(case_id, at=OpenAt(section_id, span) if section_id else None)
+        if not (isinstance(opening, CaseOpening) and opening.fresh()):
+            opening = None
+        at = OpenAt(section_id, span) if section_id else None
+        editor = CaseEditorScreen(case_id, at=at, opening=opening)
         self._editors.add(editor)
         await self.push_screen(editor)
         await editor.until_ready()

@@ -240,7 +240,7 @@ async def test_pilot_press_while_the_editor_is_slow_to_open_keeps_the_order(
 
     async def slow_mount(self: CaseEditorScreen) -> None:
         await asyncio.sleep(0.3)  # a store on a slow network share
-        mounted(self)
+        await mounted(self)
 
     monkeypatch.setattr(CaseEditorScreen, "on_mount", slow_mount)
     app = app_factory()

@@ -43,6 +43,7 @@ from coprod_tui.core.template import Template
 from coprod_tui.core.text_safety import printable
 from coprod_tui.core.timefmt import clock_label
 from coprod_tui.ui.autosave import AutosaveScheduler
+from coprod_tui.ui.case_opening import CaseOpening, read_opening
 from coprod_tui.ui.clipboard import CopyProbe, CopyRoute, copy_notice
 from coprod_tui.ui.commands import EditorCommands
 from coprod_tui.ui.dialogs.conflict import ConflictScreen
@@ -292,9 +293,13 @@ class CaseEditorScreen(Screen[None]):
     #: Index (0-based) of the section being written.
     current: reactive[int] = reactive(0, init=False)
 
-    def __init__(self, case_id: str, *, at: OpenAt | None = None) -> None:
+    def __init__(
+        self, case_id: str, *, at: OpenAt | None = None, opening: CaseOpening | None = None
+    ) -> None:
         super().__init__()
         self.case_id = case_id
+        #: The case read ahead of time (by the screen that opens it), if it was.
+        self._opening = opening if opening is not None and opening.case_id == case_id else None
         #: Where to open (a search hit, a section review) instead of where it was left.
         self._open_at = at
         self.template: Template | None = None
@@ -341,23 +346,14 @@ class CaseEditorScreen(Screen[None]):
     # --- opening ---------------------------------------------------------------------------
 
     def _open(self) -> None:
-        """Load the case and its template, mapping the text onto the template.
+        """Load the case and its template (in a worker thread, see :meth:`on_mount`)."""
+        self._adopt(read_opening(self.app, self.case_id))
 
-        Runs in a worker thread (see :meth:`on_mount`): it reads the case file.
-        """
-        app = self.app
-        stored: Case = app.store.load(self.case_id)  # type: ignore[attr-defined]
-        templates = app.templates  # type: ignore[attr-defined]
-        try:
-            template = templates.get(stored.template_id)
-        except (CoprodError, KeyError, LookupError):
-            template = templates.default()
-            self._template_note = _(
-                "The template '{missing}' is not installed here, so this case is "
-                "shown with '{shown}'. Text of sections it does not know is kept under "
-                "Orphans (F5); the case keeps its own template."
-            ).format(missing=stored.template_id, shown=template.id)
+    def _adopt(self, opening: CaseOpening) -> None:
+        """Take the case read for this editor: its text mapped onto its template."""
+        template = opening.template
         self.template = template
+        self._template_note = opening.template_note
         fallback = bool(self._template_note)
 
         def prepare(case: Case) -> Case:
@@ -368,11 +364,19 @@ class CaseEditorScreen(Screen[None]):
                 mapped.template_version = case.template_version
             return mapped
 
-        self.session = EditSession(prepare(stored), app.store, clock=app.clock, prepare=prepare)  # type: ignore[attr-defined]
-        self._seen_on_disk = self._fingerprint()
-        self._reopen_at = self._positions().get(self.case_id)
+        app: Any = self.app
+        self.session = EditSession(
+            prepare(opening.stored), app.store, clock=app.clock, prepare=prepare
+        )
+        self._seen_on_disk = opening.fingerprint
+        self._reopen_at = opening.reopen_at
 
     def compose(self) -> ComposeResult:
+        if not self._loaded and self._opening is not None:
+            # Read ahead (an insight's link): built at once, no notice, no second build.
+            self._adopt(self._opening)
+            self._loaded = True
+            self._show_questions_for(self.app.size.width)
         if not self._loaded:
             # The case is read off the loop (on_mount); keys typed meanwhile wait
             # for it (ui/typeahead.py) or are kept by the notice, then typed in.
@@ -426,7 +430,11 @@ class CaseEditorScreen(Screen[None]):
             yield QuestionHints(template.sections[0], id="questions")
         yield KeyFooter()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
+        if self._opening is not None:
+            # Built in compose (read ahead): shown before the first frame is painted.
+            await self._after_build()
+            return
         self.set_focus(self.query_one(LoadingNotice))
         off_the_loop(
             self,
@@ -462,6 +470,14 @@ class CaseEditorScreen(Screen[None]):
             self._show_questions_for(self.app.size.width)
         try:
             await self.recompose()  # does nothing once the screen has left (see below)
+        except BaseException:
+            self._ready.set()
+            raise
+        await self._after_build()
+
+    async def _after_build(self) -> None:
+        """The editor's widgets are there: show the case, then type in what was typed meanwhile."""
+        try:
             if self.session is not None and not self._editors:
                 # The screen left (Escape, another case opened, the app closing) before
                 # the case was read: there is nothing to build or type into.

@@ -206,6 +206,9 @@ class InsightDetailScreen(Screen[None]):
         #: Whether the suggestions were looked for since the insight was last read.
         self.suggested = False
         self._away = False
+        #: The highlighted link's case, read ahead so following the link builds the
+        #: editor at once (``CaseOpening``); ``None`` until read.
+        self._read_ahead: Any = None
 
     @property
     def coprod(self) -> CoprodApp:
@@ -466,6 +469,35 @@ class InsightDetailScreen(Screen[None]):
     def action_back(self) -> None:
         self.dismiss()
 
+    @on(OptionList.OptionHighlighted, "#links")
+    def _link_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        """Read the highlighted link's case ahead, off the loop: Enter then opens it at once."""
+        event.stop()
+        if not 0 <= event.option_index < len(self.views):
+            return
+        view = self.views[event.option_index]
+        if view.anchor.status in GONE or not view.anchor.section_id:
+            return
+        from coprod_tui.ui.case_opening import read_opening
+
+        app, case_id = self.app, view.link.case_id
+        ahead = self._read_ahead
+        if ahead is not None and ahead.case_id == case_id and ahead.fresh():
+            return
+
+        def keep(opening: Any) -> None:
+            self._read_ahead = opening
+
+        off_the_loop(
+            self,
+            lambda: read_opening(app, case_id),
+            done=keep,
+            failed=lambda _error: None,  # the editor reads it again, and says what is wrong
+            group="read-ahead",
+            exclusive=True,
+            description="read the linked case ahead",
+        )
+
     @on(OptionList.OptionSelected, "#links")
     async def _selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -484,4 +516,7 @@ class InsightDetailScreen(Screen[None]):
             )
             return
         self._away = True
-        await self.coprod.open_case_at(view.link.case_id, anchor.section_id, span=anchor.span)
+        ahead, self._read_ahead = self._read_ahead, None  # used once: the editor saves it on
+        await self.coprod.open_case_at(
+            view.link.case_id, anchor.section_id, span=anchor.span, opening=ahead
+        )

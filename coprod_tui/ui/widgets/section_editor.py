@@ -26,7 +26,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.content import Content
-from textual.geometry import Offset
+from textual.geometry import Offset, Size
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import TextArea
@@ -129,6 +129,8 @@ class SectionEditor(ParagraphRows):
         self._arrived = False
         #: A first visit shows the start of the text, though the cursor is after it.
         self._show_start = False
+        #: Scroll to the cursor on the first layout, before the first paint (see _size_updated).
+        self._center_when_sized = False
         #: The identifying details in the document, in text order.
         self.identifiers: list[LineHit] = []
         self._identifier_rows: dict[int, list[Identifier]] = {}
@@ -182,6 +184,7 @@ class SectionEditor(ParagraphRows):
         row = min(location[0], self.document.line_count - 1)
         column = min(location[1], len(self.document.get_line(row)))
         self.move_cursor((row, column), center=True)
+        self._center_when_sized = True
         self.call_after_refresh(self.scroll_cursor_visible, center=True, animate=False)
 
     def arrive_at_span(self, span: tuple[int, int] | None) -> None:
@@ -197,7 +200,31 @@ class SectionEditor(ParagraphRows):
         start = max(0, min(start, length))
         end = max(start, min(end, length))
         self.selection = Selection(_location(self.text, start), _location(self.text, end))
+        self._center_when_sized = True
         self.call_after_refresh(self.scroll_cursor_visible, center=True, animate=False)
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        """On the first layout after an arrival at a place, scroll there before the first paint.
+
+        Textual lays a screen out and paints it in one go, and tells the editor
+        its size (by a Resize event) only after that: scrolled to the cursor then,
+        a quote or cursor below the first screenful was shown a frame late, the
+        first frame painted for nothing. Here the text is wrapped to the new size
+        and scrolled at once (the Resize event wraps it again, to the same).
+        """
+        changed = super()._size_updated(size, virtual_size, container_size, layout)
+        if self._center_when_sized and size.width and size.height:
+            self._center_when_sized = False
+            for _ in range(2):  # a second time if the scrollbar came or went
+                width = self.wrap_width
+                self._rewrap_and_refresh_virtual_size()
+                super()._size_updated(size, self.virtual_size, container_size, layout)
+                if self.wrap_width == width:
+                    break
+            self.scroll_cursor_visible(center=True, animate=False)
+        return changed
 
     def load_section(self, text: str) -> None:
         """Show ``text`` (stored text), forget the undo history, cursor after the text.
