@@ -68,6 +68,11 @@ class _Look:
     margin: tuple[int, int]
 
 
+#: Looks of keys read off probes, for every footer of the process (see KeyStrip._looks).
+_LOOKS: dict[tuple[object, ...], tuple[object, _Look]] = {}
+_LOOKS_KEPT = 64
+
+
 class KeyStrip(Widget):
     """Every key but the palette key, drawn as one line."""
 
@@ -86,8 +91,6 @@ class KeyStrip(Widget):
         self._spans: list[tuple[int, int]] = []  # each key's columns, margins left out
         self._hover: int | None = None
         self._drawn: Strip | None = None  # the line as last drawn, until something changes
-        self._looks_made: dict[tuple[bool, bool, bool], _Look] = {}
-        self._looks_context: object = None
 
     def notify_style_update(self) -> None:
         """A new theme or sheet: the keys are drawn anew in its styles."""
@@ -105,24 +108,37 @@ class KeyStrip(Widget):
             self._hover = None
             self.refresh(layout=True)
 
-    def _looks(self, enabled: bool, hover: bool) -> _Look:
+    def _look_context(self) -> tuple[object, ...]:
+        """What the look of a key depends on besides its own state: kept looks are per this."""
+        app = self.app
+        footer = self.parent
+        rules = app.stylesheet.rules
+        return (
+            type(self.screen).__name__,
+            footer.classes if footer is not None else frozenset(),
+            bool(getattr(footer, "compact", False)),
+            app.theme,
+            id(rules),
+            self.rich_style,
+        )
+
+    def _looks(self, context: tuple[object, ...], enabled: bool, hover: bool) -> _Look:
         """The styles a ``FooterKey`` in this footer would have, read off one never mounted.
 
         It hangs from the footer as Textual's keys do, so every rule that styles
-        them -- Textual's, the theme's, a user's -- styles it the same. Kept
-        until the theme, the style sheets or the footer's compactness change.
+        them -- Textual's, the theme's, a user's -- styles it the same. Kept for
+        every footer of the process, per screen, theme, sheets and compactness:
+        every screen's footer looks the same, and a probe is a full restyle.
         """
-        app = self.app
-        footer = self.parent
-        compact = bool(getattr(footer, "compact", False))
-        context = (app.theme, id(app.stylesheet.rules), self.rich_style)
-        if context != self._looks_context:
-            self._looks_context = context
-            self._looks_made.clear()
-        state = (enabled, hover, compact)
-        look = self._looks_made.get(state)
-        if look is None:
-            look = self._looks_made[state] = self._probe(enabled, hover, compact)
+        key = (context, enabled, hover)
+        kept = _LOOKS.get(key)
+        if kept is not None:
+            return kept[1]
+        look = self._probe(enabled, hover, bool(context[2]))
+        if len(_LOOKS) >= _LOOKS_KEPT:
+            _LOOKS.pop(next(iter(_LOOKS)))
+        # The sheet's rules are kept with the look, so their id() is not reused meanwhile.
+        _LOOKS[key] = (self.app.stylesheet.rules, look)
         return look
 
     def _probe(self, enabled: bool, hover: bool, compact: bool) -> _Look:
@@ -162,8 +178,9 @@ class KeyStrip(Widget):
         segments: list[Segment] = []
         self._spans = []
         at = 0
+        context = self._look_context() if self.keys else ()
         for index, shown in enumerate(self.keys):
-            look = self._looks(shown.enabled, index == self._hover)
+            look = self._looks(context, shown.enabled, index == self._hover)
             left_margin, right_margin = look.margin
             parts = [
                 (" " * left_margin, gap),
