@@ -31,6 +31,7 @@ from textual.widget import Widget
 from textual.widgets import OptionList
 
 from coprod_tui.ui.commands import DialogCommands
+from coprod_tui.ui.styled_once import StyledOnce
 
 if TYPE_CHECKING:
     from coprod_tui.ui.app import CoprodApp
@@ -85,7 +86,7 @@ class PreviewList(OptionList):
     ]
 
 
-class ModalDialog(ModalScreen[ResultType]):
+class ModalDialog(StyledOnce, ModalScreen[ResultType]):
     """The frame, Escape to cancel, scroll keys, and the typed app."""
 
     DEFAULT_CSS = """

@@ -54,6 +54,7 @@ from coprod_tui.ui.dialogs.orphans import OrphansScreen
 from coprod_tui.ui.keymap import bound_keys
 from coprod_tui.ui.positions import Position, Positions
 from coprod_tui.ui.save_notices import SaveNotices
+from coprod_tui.ui.styled_once import StyledOnce
 from coprod_tui.ui.widgets.identifier_count import IdentifierCount
 from coprod_tui.ui.widgets.key_footer import KeyFooter
 from coprod_tui.ui.widgets.loading_notice import LoadingNotice
@@ -105,7 +106,7 @@ class OpenAt:
     span: tuple[int, int] | None = None
 
 
-class CaseEditorScreen(Screen[None]):
+class CaseEditorScreen(StyledOnce, Screen[None]):
     """Edit one case. The app pushes it with the case id; Escape returns."""
 
     # Its layout is in ui/editor.tcss, which the app reads with its own sheets.
@@ -372,6 +373,7 @@ class CaseEditorScreen(Screen[None]):
         self._reopen_at = opening.reopen_at
 
     def compose(self) -> ComposeResult:
+        self.set_breakpoints()
         if not self._loaded and self._opening is not None:
             # Read ahead (an insight's link): built at once, no notice, no second build.
             self._adopt(self._opening)

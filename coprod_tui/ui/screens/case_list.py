@@ -56,6 +56,7 @@ from coprod_tui.ui import heap
 from coprod_tui.ui.commands import CaseListCommands
 from coprod_tui.ui.selection import highlighted_key
 from coprod_tui.ui.selection import neighbour as neighbour  # moved; the trash uses it too
+from coprod_tui.ui.styled_once import StyledOnce
 from coprod_tui.ui.typeahead import HoldsTypeAhead, hand_on
 from coprod_tui.ui.widgets.key_footer import KeyFooter
 from coprod_tui.ui.workers import (
@@ -303,7 +304,7 @@ class CaseTable(HoldsTypeAhead, DataTable[Any]):
 # -- the screen -------------------------------------------------------------------------
 
 
-class CaseListScreen(Screen[None]):
+class CaseListScreen(StyledOnce, Screen[None]):
     """Home: every case in the store, newest first."""
 
     AUTO_FOCUS = "CaseTable"

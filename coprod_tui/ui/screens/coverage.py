@@ -37,6 +37,7 @@ from coprod_tui.core.timefmt import relative_time
 from coprod_tui.ui.commands import CoverageCommands
 from coprod_tui.ui.dialogs.prompt import TextPromptDialog
 from coprod_tui.ui.open_at import open_case_at
+from coprod_tui.ui.styled_once import StyledOnce
 from coprod_tui.ui.widgets.key_footer import KeyFooter
 from coprod_tui.ui.widgets.safe_text import plain
 from coprod_tui.ui.workers import StoreReply, deliver_reply, off_the_loop
@@ -115,7 +116,7 @@ class CoverageTable(DataTable[Any]):
         self.move_cursor(row=max(0, self.row_count - 1), animate=False)
 
 
-class CoverageScreen(Screen[None]):
+class CoverageScreen(StyledOnce, Screen[None]):
     """The coverage matrix: cases × sections, sortable, filtered by tag."""
 
     COMMANDS: ClassVar[set[Any]] = {CoverageCommands}

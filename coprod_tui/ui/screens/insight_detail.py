@@ -38,6 +38,7 @@ from textual.widgets.option_list import Option
 from coprod_tui.core.i18n import N_, _, ngettext
 from coprod_tui.core.text_safety import printable
 from coprod_tui.ui.commands import InsightDetailCommands
+from coprod_tui.ui.styled_once import StyledOnce
 from coprod_tui.ui.widgets.key_footer import KeyFooter
 from coprod_tui.ui.workers import KEYS_WAIT, StoreReply, deliver_reply, off_the_loop
 
@@ -157,7 +158,7 @@ class SuggestionList(OptionList):
     ]
 
 
-class InsightDetailScreen(Screen[None]):
+class InsightDetailScreen(StyledOnce, Screen[None]):
     """One insight, its evidence in date order, and suggested cases."""
 
     AUTO_FOCUS = "LinkList"

@@ -34,6 +34,7 @@ from coprod_tui.core.text_safety import printable
 from coprod_tui.core.timefmt import relative_time
 from coprod_tui.ui.commands import InsightsCommands
 from coprod_tui.ui.selection import highlighted_key, neighbour
+from coprod_tui.ui.styled_once import StyledOnce
 from coprod_tui.ui.widgets.key_footer import KeyFooter
 from coprod_tui.ui.workers import KEYS_WAIT, StoreReply, deliver_reply, off_the_loop
 
@@ -154,7 +155,7 @@ class InsightTable(DataTable[Text]):
     ]
 
 
-class InsightsScreen(Screen[None]):
+class InsightsScreen(StyledOnce, Screen[None]):
     """Every insight (or those citing one case section): list, filter, new, edit, trash."""
 
     AUTO_FOCUS = "InsightTable"

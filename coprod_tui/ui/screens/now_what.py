@@ -31,6 +31,7 @@ from coprod_tui.core.i18n import N_, _, ngettext
 from coprod_tui.core.insights.store import insights_of
 from coprod_tui.core.text_safety import printable
 from coprod_tui.ui.commands import NowWhatCommands
+from coprod_tui.ui.styled_once import StyledOnce
 from coprod_tui.ui.widgets.key_footer import KeyFooter
 from coprod_tui.ui.workers import StoreReply, deliver_reply, off_the_loop
 
@@ -175,7 +176,7 @@ class PlanList(OptionList):
     ]
 
 
-class NowWhatScreen(Screen[None]):
+class NowWhatScreen(StyledOnce, Screen[None]):
     """Open and running plans, oldest first."""
 
     AUTO_FOCUS = "PlanList"

@@ -30,6 +30,7 @@ from coprod_tui.core.errors import CoprodError
 from coprod_tui.core.i18n import _
 from coprod_tui.ui.commands import PerspectivesCommands
 from coprod_tui.ui.open_at import open_case_at
+from coprod_tui.ui.styled_once import StyledOnce
 from coprod_tui.ui.widgets.key_footer import KeyFooter
 from coprod_tui.ui.widgets.perspectives import perspective_style
 from coprod_tui.ui.widgets.safe_text import plain
@@ -100,7 +101,7 @@ def read_perspectives(
     return CasePerspectives(case_title, tuple(columns))
 
 
-class PerspectivesScreen(Screen[str | None]):
+class PerspectivesScreen(StyledOnce, Screen[str | None]):
     """One case's two perspectives, read-only; Enter opens a section in the editor.
 
     Opened from the editor of that case (``back_to_editor``), Enter returns the

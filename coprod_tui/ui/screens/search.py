@@ -52,6 +52,7 @@ from coprod_tui.ui.search_rows import (
     snippet_text,
     with_insights,
 )
+from coprod_tui.ui.styled_once import StyledOnce
 from coprod_tui.ui.widgets.key_footer import KeyFooter
 from coprod_tui.ui.workers import StoreReply, deliver_reply, off_the_loop
 
@@ -115,7 +116,7 @@ class ResultList(OptionList):
         super().action_cursor_up()
 
 
-class SearchScreen(Screen[None]):
+class SearchScreen(StyledOnce, Screen[None]):
     """Search every case in the store."""
 
     AUTO_FOCUS = "SearchBox"

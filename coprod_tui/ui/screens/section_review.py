@@ -53,6 +53,7 @@ from coprod_tui.ui.dialogs.conflict import ConflictScreen
 from coprod_tui.ui.dialogs.prompt import TextPromptDialog
 from coprod_tui.ui.open_at import open_case_at
 from coprod_tui.ui.save_notices import SaveNotices
+from coprod_tui.ui.styled_once import StyledOnce
 from coprod_tui.ui.widgets.key_footer import KeyFooter
 from coprod_tui.ui.widgets.safe_text import plain
 from coprod_tui.ui.widgets.save_status import SaveStatus
@@ -171,7 +172,7 @@ class EntryList(OptionList):
     BINDING_GROUP_TITLE = "Entries"
 
 
-class SectionReviewScreen(Screen[None]):
+class SectionReviewScreen(StyledOnce, Screen[None]):
     """One section across cases: read them one under another, edit one in place."""
 
     COMMANDS: ClassVar[set[Any]] = {SectionReviewCommands}
