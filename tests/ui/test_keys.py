@@ -127,8 +127,10 @@ def _assert_every_binding_is_a_command(screen) -> list[str]:
     return titles
 
 
-async def test_every_binding_of_every_screen_is_in_the_palette(app_factory, make_case, store):
-    case = make_case("Sven, 81", orphans={"old-notes": "Notes from an old template."})
+async def test_every_binding_of_the_case_list_and_the_trash_is_in_the_palette(
+    app_factory, make_case, store
+):
+    make_case("Sven, 81")
     store.trash(make_case("Britt, 74").id)
     app = app_factory()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -146,6 +148,13 @@ async def test_every_binding_of_every_screen_is_in_the_palette(app_factory, make
         assert "Restore case" in await _palette_titles(pilot, "Restore case")
         await pilot.press("escape")
 
+
+async def test_every_binding_of_the_editor_is_in_the_palette(app_factory, make_case, store):
+    """A test of its own (the case list's and trash's is another): they run side by side."""
+    case = make_case("Sven, 81", orphans={"old-notes": "Notes from an old template."})
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, CaseListScreen))
         editor = await open_editor(pilot, case.id)
         titles = _assert_every_binding_is_a_command(editor)
         for needed in (
