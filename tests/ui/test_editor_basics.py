@@ -68,13 +68,15 @@ async def test_a_revisited_section_keeps_the_cursor_where_the_user_left_it(editi
 
 
 async def test_only_the_shown_section_is_mounted_and_each_other_on_its_first_visit(editing, store):
-    """Opening a case styles one editor, not nine; a section's text is there all the same."""
+    """Opening a case makes and styles one editor, not nine; every section's text is kept."""
     async with editing() as (app, pilot, screen, case):
 
         def mounted() -> list[str]:
             return [editor.section_id for editor in screen.query(SectionEditor)]
 
         assert mounted() == ["situation"]
+        # Nor are the others' editors made (a TextArea wraps its text twice when made).
+        assert [editor.section_id for editor in screen._made_editors()] == ["situation"]
         await pilot.press("alt+down", "alt+down", "alt+down")  # sections 2, 3, 4
         first_four = ["situation", "lived-reality", "emotions", "system-navigation"]
         assert mounted() == first_four

@@ -61,7 +61,7 @@ from coprod_tui.ui.widgets.loading_notice import LoadingNotice
 from coprod_tui.ui.widgets.question_hints import QuestionHints, QuestionList
 from coprod_tui.ui.widgets.safe_text import plain
 from coprod_tui.ui.widgets.save_status import SaveStatus
-from coprod_tui.ui.widgets.section_editor import SectionEditor
+from coprod_tui.ui.widgets.section_editor import SectionEditor, count_identifiers
 from coprod_tui.ui.widgets.section_header import SectionHeader
 from coprod_tui.ui.widgets.section_nav import SectionNav
 from coprod_tui.ui.widgets.word_count import WordCount
@@ -307,7 +307,10 @@ class CaseEditorScreen(StyledOnce, Screen[None]):
         self.session: EditSession | None = None
         self._template_note = ""
         self._load_error = ""
-        self._editors: list[SectionEditor] = []
+        #: Each section's editor, made on first use (``_editor``): ``None`` until then.
+        self._editors: list[SectionEditor | None] = []
+        #: Identifying details of the sections with no editor yet: index -> (text, count).
+        self._unmade_identifiers: dict[int, tuple[str, int]] = {}
         self._questions_wanted = {"wide": True, "folded": False}
         self._save_notices = SaveNotices(
             self,
@@ -414,21 +417,12 @@ class CaseEditorScreen(StyledOnce, Screen[None]):
                 cited_by.display = False  # until an insight cites the section
                 cited_by.styles.padding = (0, 1)
                 yield cited_by
-                # Every section's editor is made now (the identifier count and the
-                # saves read them all), but only the one shown is mounted (_editor_at).
+                # Only the shown section's editor is made (and mounted) now; each
+                # other one on its first use (_editor, _editor_at).
                 start, _arrive = self._start()
-                self._editors = [
-                    SectionEditor(
-                        section.id,
-                        case.text(section.id),
-                        cursor_blink=self.CURSOR_BLINK,
-                        read_only=self.read_only,
-                        id=_editor_id(index),
-                    )
-                    for index, section in enumerate(template.sections)
-                ]
+                self._editors = [None] * len(template.sections)
                 with ContentSwitcher(id="editors", initial=_editor_id(start)):
-                    yield self._editors[start]
+                    yield self._editor(start)
             yield QuestionHints(template.sections[0], id="questions")
         yield KeyFooter()
 
@@ -605,7 +599,7 @@ class CaseEditorScreen(StyledOnce, Screen[None]):
         self._show_section(start)
         self._refresh_status()
         self._apply_layout(self.app.size.width)
-        self.set_focus(self._editors[start])
+        self.set_focus(self._editor(start))
         if self.read_only:
             self.notify(
                 _(
@@ -659,9 +653,35 @@ class CaseEditorScreen(StyledOnce, Screen[None]):
         index, arrive = self._start()
         if arrive is None:
             return 0
-        arrive(self._editors[index])
+        arrive(self._editor(index))
         self.set_reactive(CaseEditorScreen.current, index)
         return index
+
+    def _editor(self, index: int) -> SectionEditor:
+        """Section ``index``'s editor, made on its first use (not mounted: see :meth:`_editor_at`).
+
+        Making a ``TextArea`` wraps its text and places its cursor, twice (about
+        1.4 ms each here): most visits read a few sections, so the others are
+        never made. A section with no editor has the session's text, unchanged.
+        """
+        editor = self._editors[index]
+        if editor is None:
+            assert self.session is not None and self.template is not None
+            section = self.template.sections[index]
+            editor = SectionEditor(
+                section.id,
+                self.session.case.text(section.id),
+                cursor_blink=self.CURSOR_BLINK,
+                read_only=self.read_only,
+                id=_editor_id(index),
+            )
+            self._editors[index] = editor
+            self._unmade_identifiers.pop(index, None)
+        return editor
+
+    def _made_editors(self) -> list[SectionEditor]:
+        """The editors made so far (each section's text is in its editor or in the session)."""
+        return [editor for editor in self._editors if editor is not None]
 
     def _editor_at(self, index: int) -> SectionEditor:
         """Section ``index``'s editor, mounted (to show it, focus it or change its text).
@@ -671,11 +691,14 @@ class CaseEditorScreen(StyledOnce, Screen[None]):
         sections, so each of the others is mounted on its first visit, in
         section order among its siblings (the focus order).
         """
-        editor = self._editors[index]
+        editor = self._editor(index)
         if editor.parent is None:
             switcher = self.query_one(ContentSwitcher)
             editor.display = False  # the switcher shows it when it becomes current
-            later = next((e for e in self._editors[index + 1 :] if e.parent is switcher), None)
+            later = next(
+                (e for e in self._editors[index + 1 :] if e is not None and e.parent is switcher),
+                None,
+            )
             if later is None:
                 switcher.mount(editor)
             else:
@@ -684,9 +707,7 @@ class CaseEditorScreen(StyledOnce, Screen[None]):
 
     def _mounted_editors(self) -> list[SectionEditor]:
         """Every section's editor, mounted (to change their text or their marks)."""
-        for index in range(len(self._editors)):
-            self._editor_at(index)
-        return self._editors
+        return [self._editor_at(index) for index in range(len(self._editors))]
 
     def _index_of(self, section_id: str) -> int | None:
         """The index of this template's section ``section_id`` (or the one it was renamed to)."""
@@ -826,10 +847,11 @@ class CaseEditorScreen(StyledOnce, Screen[None]):
     # Ctrl+PgDn wait until both have (ui/typeahead.py).
 
     def watch_current(self, old: int, new: int) -> None:
-        editor_had_focus = self.focused is self._editors[old]
+        old_editor = self._editors[old]
+        editor_had_focus = old_editor is not None and self.focused is old_editor
         self._show_section(new)
         if editor_had_focus or self.focused is None:
-            self.set_focus(self._editors[new])
+            self.set_focus(self._editor(new))
 
     @property
     def read_only(self) -> bool:
@@ -839,7 +861,7 @@ class CaseEditorScreen(StyledOnce, Screen[None]):
     @property
     def editor(self) -> SectionEditor:
         """The editor of the section being written."""
-        return self._editors[self.current]
+        return self._editor(self.current)
 
     def action_goto_section(self, n: int) -> None:
         """Go to section ``n`` (1-based), e.g. from the command palette."""
@@ -891,7 +913,7 @@ class CaseEditorScreen(StyledOnce, Screen[None]):
         """
         if self.session is None:
             return
-        for editor in self._editors:
+        for editor in self._made_editors():
             self.session.set_text(editor.section_id, editor.stored_text)
 
     @on(QuestionHints.Taken)
@@ -1381,8 +1403,23 @@ class CaseEditorScreen(StyledOnce, Screen[None]):
             "F11",
         )
         counter.key = key.upper() if key[1:].isdigit() else key  # "F11", as the help says
-        counter.count = sum(len(editor.identifiers) for editor in self._editors)
+        counter.count = sum(self._identifier_counts())
         counter.refresh()
+
+    def _identifier_counts(self) -> list[int]:
+        """How many identifying details each section holds: its editor's, else its text's."""
+        counts = []
+        for index, editor in enumerate(self._editors):
+            if editor is not None:
+                counts.append(len(editor.identifiers))
+                continue
+            assert self.session is not None and self.template is not None
+            text = self.session.case.text(self.template.sections[index].id)
+            kept = self._unmade_identifiers.get(index)
+            if kept is None or kept[0] != text:
+                kept = self._unmade_identifiers[index] = (text, count_identifiers(text))
+            counts.append(kept[1])
+        return counts
 
     def _identifier_items(self) -> list[IdentifierItem]:
         """Every section's identifying details, checked now, in section order."""

@@ -46,6 +46,11 @@ PLACEHOLDER = N_("Write here. A guiding question (right, F2) can be taken in wit
 IDENTIFIER_STYLE = Style(underline=True)
 
 
+def count_identifiers(text: str) -> int:
+    """How many identifying details an editor of ``text`` would underline (line by line)."""
+    return sum(len(find_identifiers(line)) for line in text.splitlines())
+
+
 class LineHit(NamedTuple):
     """An identifier on one line of the document: ``hit`` offsets are columns of ``row``."""
 
