@@ -22,6 +22,7 @@ from coprod_tui.core.i18n import N_, _
 from coprod_tui.core.template import Template
 from coprod_tui.ui.widgets.perspectives import perspective_style, perspective_title
 from coprod_tui.ui.widgets.safe_text import plain
+from coprod_tui.ui.widgets.shared_renders import SharedOptionRenders
 
 FILLED = "●"
 EMPTY = "○"
@@ -32,7 +33,7 @@ def section_option_id(index: int) -> str:
     return f"section-{index}"
 
 
-class SectionNav(OptionList):
+class SectionNav(SharedOptionRenders):
     """The case's sections as a list to choose from."""
 
     #: Where help lists this widget's keys.
