@@ -23,7 +23,7 @@ Binding groups (``Binding.Group``) are drawn as single keys; no screen uses them
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Self
+from typing import Any, Self
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -66,6 +66,21 @@ class _Look:
     description_padding: tuple[int, int]
     padding: tuple[int, int]
     margin: tuple[int, int]
+
+
+#: id(rules list) -> (the list, its rule sets' ids as one value): the same rule sets in every
+#: app of the process (ui/stylesheet.py shares them), though each app's list is a new one.
+_PRINTS: dict[int, tuple[list[Any], tuple[int, int]]] = {}
+
+
+def _rules_print(rules: list[Any]) -> tuple[int, int]:
+    """The rule sets of a style sheet as a value equal across apps that share them."""
+    kept = _PRINTS.get(id(rules))
+    if kept is None or kept[0] is not rules:
+        if len(_PRINTS) >= _LOOKS_KEPT:
+            _PRINTS.pop(next(iter(_PRINTS)))
+        kept = _PRINTS[id(rules)] = (rules, (len(rules), hash(tuple(map(id, rules)))))
+    return kept[1]
 
 
 #: Looks of keys read off probes, for every footer of the process (see KeyStrip._looks).
@@ -112,13 +127,12 @@ class KeyStrip(Widget):
         """What the look of a key depends on besides its own state: kept looks are per this."""
         app = self.app
         footer = self.parent
-        rules = app.stylesheet.rules
         return (
             type(self.screen).__name__,
             footer.classes if footer is not None else frozenset(),
             bool(getattr(footer, "compact", False)),
             app.theme,
-            id(rules),
+            _rules_print(app.stylesheet.rules),
             self.rich_style,
         )
 
@@ -137,7 +151,7 @@ class KeyStrip(Widget):
         look = self._probe(enabled, hover, bool(context[2]))
         if len(_LOOKS) >= _LOOKS_KEPT:
             _LOOKS.pop(next(iter(_LOOKS)))
-        # The sheet's rules are kept with the look, so their id() is not reused meanwhile.
+        # The sheet's rules are kept with the look, so their ids are not reused meanwhile.
         _LOOKS[key] = (self.app.stylesheet.rules, look)
         return look
 
