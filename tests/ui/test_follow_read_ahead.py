@@ -54,12 +54,28 @@ def long_case(store, make_case):
 
 
 async def detail_ready(pilot, insight_id: str) -> InsightDetailScreen:
+    """The insight's detail shown, its one link's case read ahead."""
     app = pilot.app
     app.push_screen(InsightDetailScreen(insight_id))
     await wait_until(pilot, lambda: isinstance(app.screen, InsightDetailScreen))
     detail = app.screen
     await wait_until(pilot, lambda: len(detail.views) == 1)
+    await wait_until(pilot, lambda: isinstance(detail._read_ahead, CaseOpening))
     return detail
+
+
+def editor_frames(app, seen) -> list[object]:
+    """``seen(editor)`` for each frame the editor screen writes, from now on."""
+    frames: list[object] = []
+    write = app._display
+
+    def counted(screen: Screen[object], renderable: object) -> None:
+        write(screen, renderable)
+        if renderable is not None and isinstance(screen, CaseEditorScreen):
+            frames.append(seen(screen))
+
+    app._display = counted
+    return frames
 
 
 async def test_the_first_frame_of_the_followed_case_shows_the_quote(
@@ -69,16 +85,8 @@ async def test_the_first_frame_of_the_followed_case_shows_the_quote(
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
         detail = await detail_ready(pilot, insight.id)
-        await wait_until(pilot, lambda: isinstance(detail._read_ahead, CaseOpening))
-        frames: list[tuple[bool, bool]] = []  # per editor frame: notice shown, quote in view
-        write = app._display
-
-        def counted(screen: Screen[object], renderable: object) -> None:
-            write(screen, renderable)
-            if renderable is not None and isinstance(screen, CaseEditorScreen):
-                frames.append((bool(screen.query(LoadingNotice)), quote_in_view(screen)))
-
-        app._display = counted  # type: ignore[method-assign]
+        # Per editor frame: the notice shown, the quote in view.
+        frames = editor_frames(app, lambda e: (bool(e.query(LoadingNotice)), quote_in_view(e)))
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, CaseEditorScreen))
         editor = app.screen
@@ -96,7 +104,6 @@ async def test_a_save_after_the_reading_ahead_is_what_the_editor_shows(
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
         detail = await detail_ready(pilot, insight.id)
-        await wait_until(pilot, lambda: isinstance(detail._read_ahead, CaseOpening))
         # Another window saves the case after it was read ahead.
         other = store.load(case.id)
         other.sections["lived-reality"] = "Added in another window (fictional)."
@@ -120,20 +127,11 @@ async def test_a_stale_reading_ahead_is_not_used(app_factory, store, make_case) 
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
         detail = await detail_ready(pilot, insight.id)
-        await wait_until(pilot, lambda: isinstance(detail._read_ahead, CaseOpening))
         ahead = detail._read_ahead
         detail._read_ahead = CaseOpening(
             **{**ahead.__dict__, "read_at": ahead.read_at - CaseOpening.FRESH - 1}
         )
-        notices_seen: list[bool] = []
-        write = app._display
-
-        def counted(screen: Screen[object], renderable: object) -> None:
-            write(screen, renderable)
-            if renderable is not None and isinstance(screen, CaseEditorScreen):
-                notices_seen.append(bool(screen.query(LoadingNotice)))
-
-        app._display = counted  # type: ignore[method-assign]
+        notices_seen = editor_frames(app, lambda e: bool(e.query(LoadingNotice)))
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, CaseEditorScreen))
         editor = app.screen
