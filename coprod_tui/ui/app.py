@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from coprod_tui.core.store import CaseStore
     from coprod_tui.core.template import Template
     from coprod_tui.core.template.registry import TemplateRegistry
+    from coprod_tui.ui.case_opening import CaseOpening
     from coprod_tui.ui.screens.case_editor import OpenAt
     from coprod_tui.ui.search_source import SearchSource
 
@@ -275,21 +276,18 @@ class CoprodApp(App[int]):
         section_id: str | None,
         *,
         span: tuple[int, int] | None = None,
-        opening: Any = None,
+        opening: CaseOpening | None = None,
     ) -> None:
         """Show a case in the editor at a section, over the current screen (Escape comes back).
 
         For the screens that read across cases (section review, perspectives,
         coverage, an insight's links): returns once the editor can take keys.
         ``span``: characters of the section to select (an insight's quote).
-        ``opening``: the case read ahead (``CaseOpening``); used if it is this case's
-        and fresh, else the editor reads the case itself.
+        ``opening``: the case read ahead; the editor uses it if it is this case's
+        and fresh, else reads the case itself.
         """
-        from coprod_tui.ui.case_opening import CaseOpening
         from coprod_tui.ui.screens.case_editor import CaseEditorScreen, OpenAt
 
-        if not (isinstance(opening, CaseOpening) and opening.fresh()):
-            opening = None
         at = OpenAt(section_id, span) if section_id else None
         editor = CaseEditorScreen(case_id, at=at, opening=opening)
         self._editors.add(editor)

@@ -17,9 +17,9 @@ from coprod_tui.core.case import Case
 from coprod_tui.core.errors import CoprodError
 from coprod_tui.core.i18n import _
 from coprod_tui.core.template import Template
-from coprod_tui.ui.positions import Position, Positions
+from coprod_tui.ui.positions import Position, positions_of
 
-__all__ = ["CaseOpening", "read_opening"]
+__all__ = ["CaseOpening", "fingerprint_of", "read_opening"]
 
 
 @dataclass(frozen=True)
@@ -56,19 +56,21 @@ def read_opening(app: Any, case_id: str) -> CaseOpening:
             "shown with '{shown}'. Text of sections it does not know is kept under "
             "Orphans (F5); the case keeps its own template."
         ).format(missing=stored.template_id, shown=template.id)
-    try:
-        fingerprint: tuple[int, int, int] | None = app.store.fingerprint(case_id)
-    except CoprodError:
-        fingerprint = None
-    positions = getattr(app, "positions", None)
-    if not isinstance(positions, Positions):
-        positions = Positions()  # the user's cache file
     return CaseOpening(
         case_id=case_id,
         stored=stored,
         template=template,
         template_note=note,
-        fingerprint=fingerprint,
-        reopen_at=positions.get(case_id),
+        fingerprint=fingerprint_of(app.store, case_id),
+        reopen_at=positions_of(app).get(case_id),
         read_at=time.monotonic(),
     )
+
+
+def fingerprint_of(store: Any, case_id: str) -> tuple[int, int, int] | None:
+    """The case file as it is on disk now (``None`` if it cannot be looked at)."""
+    try:
+        seen: tuple[int, int, int] | None = store.fingerprint(case_id)
+    except CoprodError:
+        return None
+    return seen

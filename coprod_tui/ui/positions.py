@@ -93,3 +93,12 @@ class Positions:
 def _at(entry: object) -> int:
     value = entry.get("at") if isinstance(entry, dict) else None
     return value if isinstance(value, int) else 0
+
+
+def positions_of(app: object) -> Positions:
+    """The app's store of positions (``app.positions``), or the user's cache file.
+
+    The file is looked up each time a new one is made: the environment may say where.
+    """
+    positions = getattr(app, "positions", None)
+    return positions if isinstance(positions, Positions) else Positions()

@@ -36,14 +36,13 @@ from coprod_tui.core.editing import (
     SaveState,
     prompt_text,
 )
-from coprod_tui.core.errors import CoprodError
 from coprod_tui.core.i18n import _, ngettext
 from coprod_tui.core.store import RevisionInfo
 from coprod_tui.core.template import Template
 from coprod_tui.core.text_safety import printable
 from coprod_tui.core.timefmt import clock_label
 from coprod_tui.ui.autosave import AutosaveScheduler
-from coprod_tui.ui.case_opening import CaseOpening, read_opening
+from coprod_tui.ui.case_opening import CaseOpening, fingerprint_of, read_opening
 from coprod_tui.ui.clipboard import CopyProbe, CopyRoute, copy_notice
 from coprod_tui.ui.commands import EditorCommands
 from coprod_tui.ui.dialogs.conflict import ConflictScreen
@@ -52,7 +51,7 @@ from coprod_tui.ui.dialogs.history import HistoryScreen
 from coprod_tui.ui.dialogs.identifiers import IdentifierChoice, IdentifierItem, IdentifiersDialog
 from coprod_tui.ui.dialogs.orphans import OrphansScreen
 from coprod_tui.ui.keymap import bound_keys
-from coprod_tui.ui.positions import Position, Positions
+from coprod_tui.ui.positions import Position, positions_of
 from coprod_tui.ui.save_notices import SaveNotices
 from coprod_tui.ui.styled_once import StyledOnce
 from coprod_tui.ui.widgets.identifier_count import IdentifierCount
@@ -83,11 +82,6 @@ if TYPE_CHECKING:
 QUESTIONS_FOLD_WIDTH = 100
 #: Below this width the navigator shows numbers and markers only.
 COMPACT_NAV_WIDTH = 70
-
-
-def _default_positions() -> Positions:
-    """The user's cache file (looked up each time: the environment may say where)."""
-    return Positions()
 
 
 def _editor_id(index: int) -> str:
@@ -299,8 +293,10 @@ class CaseEditorScreen(StyledOnce, Screen[None]):
     ) -> None:
         super().__init__()
         self.case_id = case_id
-        #: The case read ahead of time (by the screen that opens it), if it was.
-        self._opening = opening if opening is not None and opening.case_id == case_id else None
+        #: The case read ahead (by the screen that opens it), if it is this case's and fresh;
+        #: else the editor reads the case itself.
+        usable = opening is not None and opening.case_id == case_id and opening.fresh()
+        self._opening = opening if usable else None
         #: Where to open (a search hit, a section review) instead of where it was left.
         self._open_at = at
         self.template: Template | None = None
@@ -545,13 +541,6 @@ class CaseEditorScreen(StyledOnce, Screen[None]):
             elif event.is_printable and event.character:
                 editor.insert(event.character)
 
-    def _fingerprint(self) -> tuple[int, int, int] | None:
-        try:
-            seen: tuple[int, int, int] | None = self.app.store.fingerprint(self.case_id)  # type: ignore[attr-defined]
-            return seen
-        except CoprodError:
-            return None
-
     def _follow_other_windows(self) -> None:
         """Take in what another window or the CLI saved, so this window shows it too."""
         if self.session is None or any(w.is_running for w in self.workers):
@@ -568,7 +557,7 @@ class CaseEditorScreen(StyledOnce, Screen[None]):
     def _catch_up(self) -> SaveOutcome | None:
         """In a worker: take in another window's save if the file changed since the last look."""
         assert self.session is not None
-        seen = self._fingerprint()
+        seen = fingerprint_of(self.app.store, self.case_id)  # type: ignore[attr-defined]
         if seen == self._seen_on_disk:
             return None
         self._seen_on_disk = seen
@@ -621,11 +610,6 @@ class CaseEditorScreen(StyledOnce, Screen[None]):
                 severity="warning",
                 timeout=8,
             )
-
-    def _positions(self) -> Positions:
-        """The app's store of positions (``app.positions``), or the user's cache file."""
-        positions = getattr(self.app, "positions", None)
-        return positions if isinstance(positions, Positions) else _default_positions()
 
     def _start(self) -> tuple[int, Callable[[SectionEditor], None] | None]:
         """The section to open at, and how to arrive in it.
@@ -723,7 +707,7 @@ class CaseEditorScreen(StyledOnce, Screen[None]):
             return
         editor = self.editor
         row, column = editor.cursor_location
-        self._positions().remember(self.case_id, Position(editor.section_id, row, column))
+        positions_of(self.app).remember(self.case_id, Position(editor.section_id, row, column))
 
     def _leave(self) -> None:
         """Back to the case list (not awaited: it may run from this screen's own handler)."""

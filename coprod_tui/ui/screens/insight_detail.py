@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from coprod_tui.core.insights.model import Insight
     from coprod_tui.core.insights.store import LinkView
     from coprod_tui.ui.app import CoprodApp
+    from coprod_tui.ui.case_opening import CaseOpening
     from coprod_tui.ui.dialogs.insight_form import InsightDraft
     from coprod_tui.ui.search_rows import SearchRow
 
@@ -209,7 +210,7 @@ class InsightDetailScreen(StyledOnce, Screen[None]):
         self._away = False
         #: The highlighted link's case, read ahead so following the link builds the
         #: editor at once (``CaseOpening``); ``None`` until read.
-        self._read_ahead: Any = None
+        self._read_ahead: CaseOpening | None = None
 
     @property
     def coprod(self) -> CoprodApp:
@@ -486,7 +487,7 @@ class InsightDetailScreen(StyledOnce, Screen[None]):
         if ahead is not None and ahead.case_id == case_id and ahead.fresh():
             return
 
-        def keep(opening: Any) -> None:
+        def keep(opening: CaseOpening) -> None:
             self._read_ahead = opening
 
         off_the_loop(
