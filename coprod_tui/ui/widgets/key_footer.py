@@ -30,6 +30,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.geometry import Region
 from textual.screen import Screen
 from textual.strip import Strip
@@ -181,8 +182,10 @@ class KeyStrip(Widget):
         colour under every cell, the margins between keys too, which it leaves
         showing only the footer's background.
         """
-        if y:
-            return Strip.blank(self.size.width)
+        return Strip.blank(self.size.width) if y else self._line()
+
+    def _line(self) -> Strip:
+        """The keys' line, drawn once until something changes (``refresh``, new styles)."""
         if self._drawn is None:
             self._drawn = self._draw()
         return self._drawn
@@ -220,9 +223,7 @@ class KeyStrip(Widget):
         return Strip(segments, at)
 
     def get_content_width(self, container: object, viewport: object) -> int:
-        if self._drawn is None:
-            self._drawn = self._draw()
-        return self._drawn.cell_length
+        return self._line().cell_length
 
     def _key_at(self, x: int) -> int | None:
         for index, (start, end) in enumerate(self._spans):
@@ -232,8 +233,7 @@ class KeyStrip(Widget):
 
     def key_regions(self) -> list[tuple[ShownKey, Region]]:
         """Each key shown and where it is on the screen (as drawn last)."""
-        if self._drawn is None:
-            self._drawn = self._draw()
+        self._line()  # the spans are worked out as the line is drawn
         region = self.region
         return [
             (shown, Region(region.x + start, region.y, end - start, 1))
@@ -294,28 +294,21 @@ class KeyFooter(Footer):
         app = self.app
         active = self.screen.active_bindings
         keys: dict[str, ShownKey] = {}
+
+        def shown(binding: Binding, enabled: bool, tooltip: str) -> ShownKey:
+            display = app.get_key_display(binding)
+            return ShownKey(
+                binding.key, display, binding.description, binding.action, enabled, tooltip
+            )
+
         for _node, binding, enabled, tooltip in active.values():
             if binding.show and binding.action not in keys:
-                keys[binding.action] = ShownKey(
-                    key=binding.key,
-                    display=app.get_key_display(binding),
-                    description=binding.description,
-                    action=binding.action,
-                    enabled=enabled,
-                    tooltip=tooltip,
-                )
+                keys[binding.action] = shown(binding, enabled, tooltip)
         palette = None
         offered = active.get(app.COMMAND_PALETTE_BINDING)
         if offered is not None and self.show_command_palette and app.ENABLE_COMMAND_PALETTE:
             _node, binding, enabled, _tooltip = offered
-            palette = ShownKey(
-                key=binding.key,
-                display=app.get_key_display(binding),
-                description=binding.description,
-                action=binding.action,
-                enabled=enabled,
-                tooltip=binding.tooltip,
-            )
+            palette = shown(binding, enabled, binding.tooltip)  # Textual shows the binding's own
         return tuple(keys.values()), palette
 
     def compose(self) -> ComposeResult:
