@@ -194,6 +194,7 @@ async def _workbench(path: Path, rounds: int) -> tuple[list[float], list[float]]
     from coprod_tui.core.store import CaseStore
     from coprod_tui.core.template.registry import discover_templates
     from coprod_tui.ui.launch import create_app
+    from coprod_tui.ui.positions import Positions
     from coprod_tui.ui.screens.case_editor import CaseEditorScreen
     from coprod_tui.ui.screens.case_list import CaseListScreen
     from coprod_tui.ui.screens.insight_detail import InsightDetailScreen
@@ -207,6 +208,8 @@ async def _workbench(path: Path, rounds: int) -> tuple[list[float], list[float]]
     editor_pushes: list[float] = []
     try:
         app = create_app(store, templates, handle_signals=False)
+        # Where each followed case was left goes with the throwaway store, not the user's cache.
+        app.positions = Positions(path.parent / "positions.json")  # type: ignore[attr-defined]
         # No search index: its first build (bench/search.py measures it) would compete here.
         app.search_source = None
         async with app.run_test(size=SIZE) as pilot:

@@ -298,11 +298,14 @@ async def time_typing(store: CaseStore, templates, text: str) -> tuple[float, bo
 
     from coprod_tui.core.config import Config
     from coprod_tui.ui.launch import create_app
+    from coprod_tui.ui.positions import Positions
     from coprod_tui.ui.screens.case_editor import CaseEditorScreen
 
     case = bench_case(templates, "Typing run")
     store.create(case)
     app = create_app(store, templates, Config(), handle_signals=False)
+    # Where the case was left goes with the throwaway store, not the user's cache.
+    app.positions = Positions(store.path.parent / "positions.json")  # type: ignore[attr-defined]
     async with app.run_test(size=SIZE) as pilot:
         app.open_case(case.id)
         # Poll until the editor has focus (on a busy machine it takes longer than a pause).

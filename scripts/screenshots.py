@@ -58,6 +58,7 @@ def build_store(folder: Path, templates: TemplateRegistry) -> CaseStore:
 
 async def shoot(out: Path, size: tuple[int, int]) -> list[Path]:
     """Drive the app and save the SVGs; returns the files written."""
+    from coprod_tui.ui.positions import Positions
     from coprod_tui.ui.screens.case_editor import CaseEditorScreen
 
     CaseEditorScreen.CURSOR_BLINK = False  # a still picture
@@ -66,6 +67,8 @@ async def shoot(out: Path, size: tuple[int, int]) -> list[Path]:
         templates = discover_templates(user_dir=Path(tmp) / "no-user-templates", env={})
         store = build_store(Path(tmp) / "store", templates)
         app = create_app(store, templates, Config(), handle_signals=False)
+        # Where cases were left is kept here too, not in the user's cache.
+        app.positions = Positions(Path(tmp) / "positions.json")  # type: ignore[attr-defined]
         async with app.run_test(size=size) as pilot:
 
             async def save(name: str) -> None:
